@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { ChannelMetrics, InboxItemInput, PluginContext, ProfileSnapshot, PublishRequest, PublishResult } from '../../src/plugin-sdk';
+
+interface StoredPost {
+  remoteId: string;
+  text: string;
+  publishedAt: string;
+}
+
+const AUTHORS = ['ana.fernandes', 'li.wei', 'sam.okafor', 'marta.k', 'jonas.berg', 'priya.n'];
+const COMMENTS = [
+  'Love this! When is it available in the UK?',
+  'Is there a discount for returning customers?',
+  'This is exactly what I needed this week.',
+  'Can you share the link again? It does not open for me.',
+  'Great thread, saving it for later 👏',
+  'Who do I contact about a wholesale order?',
+];
+
+/** A number in [0, 1) derived from text: the sandbox is deterministic so demos, tests and benchmarks repeat. */
+function unit(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * A simulated social network kept in the plugin's durable state (the database), one per channel.
+ * Publishing is idempotent by key; comments and metrics are generated from what was published.
+ */
+export class SandboxNetwork {
+  constructor(
+    private readonly context: PluginContext,
+    private readonly handle: string,
+  ) {}
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const existing = await this.lookup(request.idempotencyKey);
+    if (existing) {
+      return existing;
+    }
+    const remoteId = createHash('sha256').update(`${this.handle}/${request.idempotencyKey}`).digest('hex').slice(0, 16);
+    const publishedAt = this.context.clock.now();
+    const post: StoredPost = { remoteId, text: request.text, publishedAt: publishedAt.toISOString() };
+    await this.context.state.set(`post:${request.idempotencyKey}`, post);
+    return this.toResult(post);
+  }
+
+  async lookup(idempotencyKey: string): Promise<PublishResult | undefined> {
+    const post = await this.context.state.get<StoredPost>(`post:${idempotencyKey}`);
+    return post ? this.toResult(post) : undefined;
+  }
+
+  async delete(remoteId: string): Promise<void> {
+    for (const { key, value } of await this.context.state.list<StoredPost>('post:')) {
+      if (value.remoteId === remoteId) {
+        await this.context.state.delete(key);
+      }
+    }
+  }
+
+  /** Each post draws 0–3 comments, arriving 17, 34 and 51 minutes after publishing. */
+  async inbox(since: Date | undefined): Promise<InboxItemInput[]> {
+    const now = this.context.clock.now().getTime();
+    const items: InboxItemInput[] = [];
+    for (const { value: post } of await this.context.state.list<StoredPost>('post:')) {
+      const count = Math.floor(unit(post.remoteId) * 4);
+      for (let i = 0; i < count; i++) {
+        const receivedAt = new Date(new Date(post.publishedAt).getTime() + (i + 1) * 17 * 60_000);
+        if (receivedAt.getTime() > now || (since && receivedAt <= since)) {
+          continue;
+        }
+        const pick = unit(`${post.remoteId}/${i}`);
+        items.push({
+          remoteId: `${post.remoteId}-c${i}`,
+          kind: i === 0 ? 'comment' : 'reply',
+          author: AUTHORS[Math.floor(pick * AUTHORS.length)],
+          text: COMMENTS[Math.floor(unit(`${post.remoteId}/text/${i}`) * COMMENTS.length)],
+          url: `https://sandbox.invalid/${this.handle}/${post.remoteId}#c${i}`,
+          receivedAt,
+          inReplyToRemoteId: post.remoteId,
+        });
+      }
+    }
+    return items.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+
+  /** Followers grow slowly from a handle-specific base; posts earn impressions that decay with age. */
+  async metrics(day: string): Promise<ChannelMetrics> {
+    const dayStart = Date.parse(`${day}T00:00:00Z`);
+    const dayIndex = Math.floor(dayStart / 86_400_000);
+    const base = 800 + Math.floor(unit(this.handle) * 4000);
+    const followers = base + Math.floor(dayIndex * (2 + unit(`${this.handle}/growth`) * 3)) % 100_000;
+    const posts = (await this.context.state.list<StoredPost>('post:'))
+      .map(({ value }) => value)
+      .filter((post) => Date.parse(post.publishedAt) < dayStart + 86_400_000)
+      .map((post) => {
+        const age = Math.max(0, Math.floor((dayStart - Date.parse(post.publishedAt)) / 86_400_000));
+        const reach = Math.floor((200 + unit(post.remoteId) * 1800) / (age + 1));
+        const likes = Math.floor(reach * (0.02 + unit(`${post.remoteId}/likes`) * 0.06));
+        return {
+          remoteId: post.remoteId,
+          impressions: reach,
+          engagements: { likes, reposts: Math.floor(likes / 4), replies: Math.floor(likes / 6) },
+          clicks: Math.floor(reach * 0.01),
+        };
+      });
+    const sum = (pick: (p: (typeof posts)[number]) => number) => posts.reduce((total, p) => total + pick(p), 0);
+    return {
+      followers,
+      impressions: sum((p) => p.impressions),
+      engagements: {
+        likes: sum((p) => p.engagements.likes),
+        reposts: sum((p) => p.engagements.reposts),
+        replies: sum((p) => p.engagements.replies),
+      },
+      clicks: sum((p) => p.clicks),
+      posts,
+    };
+  }
+
+  async profile(): Promise<ProfileSnapshot> {
+    return (await this.context.state.get<ProfileSnapshot>('profile')) ?? { displayName: this.handle, bio: '', links: [] };
+  }
+
+  private toResult(post: StoredPost): PublishResult {
+    return {
+      remoteId: post.remoteId,
+      url: `https://sandbox.invalid/${this.handle}/${post.remoteId}`,
+      publishedAt: new Date(post.publishedAt),
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { LoadedConfig } from '../config/config.loader';
+import { ConfigModule } from '../config/config.module';
+import { ConfigSyncService } from '../config/config-sync.service';
+import { HttpModule, RestApiModule } from '../http/http.module';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { QueueModule } from '../queue/queue.module';
+import { roleRuns, RuntimeOptions } from './runtime-options';
+
+@Module({})
+export class AppModule {
+  /**
+   * One codebase, three roles. Every role serves /health and /metrics; `api` adds the REST API,
+   * `scheduler` the local clock that enqueues cluster-wide periodic work, `worker` the job processors.
+   */
+  static forRoot(runtime: RuntimeOptions, loaded: LoadedConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.logLevel,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
+        QueueModule.forRoot(runtime.redisUrl),
+        ConfigModule.forRoot(loaded, runtime.configPath),
+        HttpModule,
+        ...(roleRuns(runtime.role, 'api') ? [RestApiModule] : []),
+        ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot()] : []),
+      ],
+      providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService] : [],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { LoadedConfig } from '../config/config.loader';
+import { ConfigService } from '../config/config.service';
+import { AppModule } from './app.module';
+import { RuntimeOptions } from './runtime-options';
+import { METRONOME_VERSION } from './version';
+
+/** Builds the Nest application for a role, with OpenAPI docs at /api/docs. Does not listen. */
+export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(runtime, loaded), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Metronome API')
+      .setDescription('Plan, prepare, publish & monitor, review: the social media management cycle as an API.')
+      .setVersion(METRONOME_VERSION)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Token from `metronome token create`' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}
+
+/** Starts listening and watching the config; returns once the process is ready for traffic. */
+export async function startApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
+  const app = await createApp(runtime, loaded);
+  await app.listen(runtime.port, runtime.host);
+  app.get(ConfigService).watchForChanges();
+  return app;
+}

@@ -1,0 +1,46 @@
+import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
+
+export const ROLES = ['all', 'api', 'scheduler', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Process settings from the environment (twelve-factor), overridable by CLI flags. */
+export interface RuntimeOptions {
+  role: Role;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Unset = the inline queue (jobs are rows in the database). */
+  redisUrl?: string;
+  configPath: string;
+  logLevel: string;
+}
+
+export class RuntimeOptionsError extends Error {}
+
+export function runtimeOptions(
+  env: NodeJS.ProcessEnv,
+  flags: { role?: string; config?: string; port?: string } = {},
+): RuntimeOptions {
+  const role = flags.role ?? 'all';
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new RuntimeOptionsError(`--role ${role}: must be one of ${ROLES.join(', ')}`);
+  }
+  const portText = flags.port ?? env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RuntimeOptionsError(`PORT=${portText}: must be a whole number from 0 to 65535`);
+  }
+  return {
+    role: role as Role,
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    redisUrl: env.REDIS_URL || undefined,
+    configPath: flags.config ?? env.METRONOME_CONFIG ?? 'config/metronome.yaml',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+export function roleRuns(role: Role, part: Exclude<Role, 'all'>): boolean {
+  return role === 'all' || role === part;
+}

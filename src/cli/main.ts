@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { METRONOME_VERSION } from '../app/version';
+import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { migrateCommand } from './migrate.command';
+import { pluginsCommand } from './plugins.command';
+import { schemaCommand } from './schema.command';
+import { startCommand } from './start.command';
+import { tokenCommand } from './token.command';
+import { validateCommand } from './validate.command';
+
+export function buildProgram(): Command {
+  const program = new Command('metronome')
+    .description('Metronome: the social media management cycle (plan, prepare, publish & monitor, review) as code')
+    .version(METRONOME_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  [startCommand(), validateCommand(), migrateCommand(), pluginsCommand(), tokenCommand(), schemaCommand()].forEach((c) =>
+    program.addCommand(c.exitOverride()),
+  );
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_INVALID_INPUT;
+      return;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`metronome: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv);
+}

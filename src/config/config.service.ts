@@ -1,0 +1,71 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { FSWatcher, watch } from 'node:fs';
+import { formatConfigIssue, sortConfigIssues } from './config-issue';
+import { ConfigLoadResult, loadConfiguration, LoadedConfig, summarizeConfig } from './config.loader';
+
+export type ConfigListener = (loaded: LoadedConfig) => void | Promise<void>;
+
+/**
+ * Holds the configuration in force. A reload (SIGHUP or a file change) replaces it only when the new
+ * one is valid; otherwise the running configuration stays and the problems are logged.
+ */
+@Injectable()
+export class ConfigService implements OnModuleDestroy {
+  private readonly logger = new Logger('Config');
+  private readonly listeners: ConfigListener[] = [];
+  private watcher?: FSWatcher;
+  private debounce?: NodeJS.Timeout;
+  private readonly onSighup = () => void this.reload('SIGHUP');
+
+  constructor(
+    private current: LoadedConfig,
+    private readonly configPath: string,
+  ) {}
+
+  get loaded(): LoadedConfig {
+    return this.current;
+  }
+
+  onReload(listener: ConfigListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Starts listening for SIGHUP and for edits to the config file or folder. */
+  watchForChanges(): void {
+    process.on('SIGHUP', this.onSighup);
+    try {
+      this.watcher = watch(this.configPath, { persistent: false }, () => {
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.reload('file change'), 300);
+      });
+    } catch (error) {
+      this.logger.warn(`cannot watch ${this.configPath} (${(error as Error).message}); reload with SIGHUP instead`);
+    }
+  }
+
+  async reload(reason: string): Promise<ConfigLoadResult> {
+    const result = await loadConfiguration(this.configPath);
+    if (!result.ok) {
+      this.logger.error(
+        `configuration reload (${reason}) rejected, keeping revision ${this.current.revisionHash.slice(0, 12)}:\n` +
+          sortConfigIssues(result.issues).map(formatConfigIssue).join('\n'),
+      );
+      return result;
+    }
+    if (result.loaded.revisionHash === this.current.revisionHash) {
+      return result;
+    }
+    this.current = result.loaded;
+    this.logger.log(`configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}`);
+    for (const listener of this.listeners) {
+      await listener(result.loaded);
+    }
+    return result;
+  }
+
+  onModuleDestroy(): void {
+    process.off('SIGHUP', this.onSighup);
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+  }
+}

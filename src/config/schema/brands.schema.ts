@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { approvalChainSchema } from './approvals.schema';
+import { cadenceSchema } from './cadence.schema';
+import { durationSchema, idSchema, pluginOptionsSchema, timeZoneSchema, urlSchema } from './primitives.schema';
+import { reportSchema } from './reports.schema';
+
+const dateSchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
+
+export const profileSchema = z
+  .strictObject({
+    displayName: z.string().optional(),
+    bio: z.string().optional(),
+    links: z.array(urlSchema).default([]),
+    pinned: z.string().optional().meta({ description: 'Remote id or URL of the post that should stay pinned.' }),
+    avatar: z.string().optional().meta({ description: 'Path to the avatar image, relative to the config file.' }),
+  })
+  .meta({ description: 'The desired public profile; drift from it raises profile.drifted.' });
+
+export const channelSchema = z
+  .strictObject({
+    connector: z.string().min(1).meta({ description: 'Connector plugin name, e.g. "bluesky", "mastodon", "sandbox".' }),
+    options: pluginOptionsSchema,
+    cadence: cadenceSchema.optional(),
+    approval: idSchema.optional().meta({ description: 'Approval chain id (under the brand’s `approvals`).' }),
+    profile: profileSchema.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .meta({ description: 'One account on one platform.' });
+
+export const campaignSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    starts: dateSchema.optional(),
+    ends: dateSchema.optional(),
+    theme: z.string().optional(),
+    goal: z.string().optional().meta({ description: 'What the campaign should achieve commercially.' }),
+    channels: z.array(idSchema).optional(),
+  })
+  .meta({ description: 'A campaign posts can belong to; posts without one are ad hoc content.' });
+
+export const cycleSchema = z
+  .strictObject({
+    period: z.literal('monthly').default('monthly'),
+    planDue: durationSchema
+      .default('7d')
+      .meta({ description: 'The next cycle’s plan is due this long before the cycle starts.' }),
+    prepareDue: durationSchema
+      .default('2d')
+      .meta({ description: 'Posts should be ready for approval this long before publishing.' }),
+    reviewDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(28)
+      .default(5)
+      .meta({ description: 'Days after the cycle ends that the review stage lasts.' }),
+  })
+  .default({ period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 })
+  .meta({ description: 'The brand’s recurring cycle: plan → prepare → publish & monitor → review.' });
+
+export const kpiSchema = z.strictObject({
+  measure: z.string().min(1).meta({ description: 'Measure name, e.g. "followers", "engagementRate", "onTimeRate".' }),
+  target: z.number().optional(),
+  direction: z.enum(['up', 'down']).default('up').meta({ description: 'Which direction is good.' }),
+  channels: z.array(idSchema).optional(),
+});
+
+export const brandSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    timezone: timeZoneSchema,
+    locale: z.string().default('en-GB').meta({ description: 'BCP 47 locale for dates and numbers in reports.' }),
+    owner: idSchema.meta({ description: 'The person who owns this brand’s cycle (id under `people`).' }),
+    content: z
+      .strictObject({ folder: z.string().min(1).meta({ description: 'Folder of Markdown posts, relative to the config file.' }) })
+      .optional(),
+    channels: z.record(idSchema, channelSchema).refine((channels) => Object.keys(channels).length > 0, {
+      message: 'a brand needs at least one channel',
+    }),
+    cycle: cycleSchema,
+    campaigns: z.record(idSchema, campaignSchema).default({}),
+    themes: z.array(z.string().min(1)).default([]),
+    approvals: z.record(idSchema, approvalChainSchema).default({}),
+    kpis: z.record(idSchema, kpiSchema).default({}),
+    reports: reportSchema.optional(),
+    inbox: z
+      .strictObject({ responseSla: durationSchema.default('4h'), businessHours: z.string().optional() })
+      .optional(),
+  })
+  .meta({ description: 'A brand (or client) with its channels, cadence, approvals and reports.' });

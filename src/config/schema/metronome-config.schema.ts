@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { brandSchema } from './brands.schema';
+import { notifiersSchema, peopleSchema } from './people.schema';
+import { durationSchema, idSchema, timeZoneSchema } from './primitives.schema';
+import { escalationPolicySchema, guardRuleOverrideSchema, ruleSchema } from './rules.schema';
+
+export const GUARD_RULES = [
+  'approval-overdue',
+  'channel-quiet',
+  'post-without-campaign',
+  'plan-not-ready',
+  'post-failed',
+] as const;
+
+export const pluginSourceSchema = z.union([
+  z.strictObject({ path: z.string().min(1).meta({ description: 'Folder of a plugin, relative to the config file.' }) }),
+  z.strictObject({ package: z.string().min(1).meta({ description: 'npm package name installed beside Metronome.' }) }),
+]);
+
+export const metronomeConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1).meta({ description: 'Config format version.' }),
+    organisation: z
+      .strictObject({
+        name: z.string().min(1),
+        timezone: timeZoneSchema.default('UTC'),
+        publicUrl: z.url().optional().meta({ description: 'Base URL for signed links in notifications.' }),
+      })
+      .meta({ description: 'The organisation running Metronome.' }),
+    plugins: z.array(pluginSourceSchema).default([]).meta({ description: 'Extra plugins to load.' }),
+    people: peopleSchema,
+    notifiers: notifiersSchema,
+    brands: z.record(idSchema, brandSchema),
+    rules: z.array(ruleSchema).default([]),
+    guards: z
+      .partialRecord(z.enum(GUARD_RULES), guardRuleOverrideSchema)
+      .default({})
+      .meta({ description: 'Built-in guard rules, on by default: false disables one, an object tunes it.' }),
+    escalations: z.record(idSchema, escalationPolicySchema).default({}),
+    publishing: z
+      .strictObject({
+        missedGrace: durationSchema.default('15m').meta({ description: 'Publish late within this window after downtime.' }),
+      })
+      .default({ missedGrace: '15m' }),
+  })
+  .meta({ title: 'Metronome configuration', description: 'Brands, people, channels, cadence, approvals, rules, escalations and reports.' });
+
+export type MetronomeConfig = z.output<typeof metronomeConfigSchema>;
+export type BrandConfig = MetronomeConfig['brands'][string];
+export type ChannelConfig = BrandConfig['channels'][string];
+export type RuleConfig = MetronomeConfig['rules'][number];

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { isPair, isScalar, isSeq, visit } from 'yaml';
+import { ConfigIssue } from './config-issue';
+import { YamlSource } from './yaml-source.loader';
+
+const REFERENCE = /\$\{(env|file):([^}]*)\}/g;
+
+export interface SecretResolution {
+  issues: ConfigIssue[];
+  /** Resolved values that came from references: never to be logged or stored. */
+  secrets: Set<string>;
+}
+
+/**
+ * Replaces `${env:NAME}` and `${file:path}` inside string scalars, in place, so positions stay exact.
+ * `${file:…}` is relative to the config folder; its trailing newline is dropped (as in Docker secrets).
+ */
+export function resolveSecretReferences(
+  sources: YamlSource[],
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SecretResolution {
+  const issues: ConfigIssue[] = [];
+  const secrets = new Set<string>();
+  for (const source of sources) {
+    visit(source.doc, {
+      Scalar(_key, node, ancestors) {
+        if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) {
+          return;
+        }
+        const at = source.lines.linePos(node.range?.[0] ?? 0);
+        const place = { file: source.file, line: at.line, col: at.col, path: pathOf([...ancestors, node]) };
+        node.value = node.value.replace(REFERENCE, (_match, kind: string, name: string) => {
+          const value = kind === 'env' ? readEnv(name, env) : readSecretFile(name, baseDir);
+          if (typeof value !== 'string') {
+            issues.push({ ...place, message: value.error });
+            return '';
+          }
+          secrets.add(value);
+          return value;
+        });
+      },
+    });
+  }
+  return { issues, secrets };
+}
+
+function readEnv(name: string, env: NodeJS.ProcessEnv): string | { error: string } {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    return { error: `"\${env:${name}}" is not a valid environment variable name` };
+  }
+  const value = env[name];
+  if (value === undefined || value === '') {
+    return { error: `environment variable ${name} is not set: set it before starting Metronome (or remove the reference)` };
+  }
+  return value;
+}
+
+function readSecretFile(path: string, baseDir: string): string | { error: string } {
+  const absolute = isAbsolute(path) ? path : resolve(baseDir, path);
+  try {
+    return readFileSync(absolute, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    return { error: `cannot read secret file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): paths are relative to the config folder` };
+  }
+}
+
+/** The key path of a node from its ancestors, e.g. ['brands', 'acme', 'channels', 0]. */
+function pathOf(chain: readonly unknown[]): Array<string | number> {
+  const path: Array<string | number> = [];
+  chain.forEach((node, i) => {
+    if (isPair(node) && isScalar(node.key)) {
+      path.push(String(node.key.value));
+    } else if (isSeq(node)) {
+      path.push(node.items.indexOf(chain[i + 1]));
+    }
+  });
+  return path;
+}

@@ -1,0 +1,49 @@
+import { isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
+import { YamlSource } from './yaml-source.loader';
+
+export interface YamlPosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * Finds where a path points inside one YAML source. Falls back to the deepest node that exists, so a
+ * missing required field is reported at its parent. `atKey` points at the key (for unknown keys).
+ */
+export function locateInSource(
+  source: YamlSource,
+  path: ReadonlyArray<string | number>,
+  atKey = false,
+): YamlPosition {
+  let node: unknown = source.doc.contents;
+  let position = offsetOf(node) ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    let next: unknown;
+    let pair: Pair | undefined;
+    if (isMap(node)) {
+      pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+      next = pair?.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    }
+    if (pair === undefined && next === undefined) {
+      break;
+    }
+    const isLast = i === path.length - 1;
+    const target = isLast && atKey && pair ? pair.key : (next ?? pair?.key);
+    position = offsetOf(target) ?? offsetOf(pair?.key) ?? position;
+    node = next;
+  }
+  const at = source.lines.linePos(position);
+  return { file: source.file, line: at.line, col: at.col };
+}
+
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+function offsetOf(node: unknown): number | undefined {
+  return (node as Node | undefined)?.range?.[0];
+}

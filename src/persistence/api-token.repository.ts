@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, LessThanOrEqual, Or, type Repository } from 'typeorm';
+import { ApiTokenEntity } from './entities/api-token.entity';
+import { isUniqueViolation } from './unique-violation';
+
+export const API_TOKEN_PREFIX = 'mtr_';
+
+/** Writing last_used_at on every request would turn each authenticated read into a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface CreatedApiToken {
+  /** Shown to the user once; only its hash is stored. */
+  plaintext: string;
+  token: ApiTokenEntity;
+}
+
+@Injectable()
+export class ApiTokenRepository {
+  private readonly tokens: Repository<ApiTokenEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.tokens = dataSource.getRepository(ApiTokenEntity);
+  }
+
+  async create(name: string, now: Date = new Date()): Promise<CreatedApiToken> {
+    const plaintext = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const token = this.tokens.create({
+      name,
+      tokenHash: hashToken(plaintext),
+      prefix: plaintext.slice(0, 8),
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    try {
+      await this.tokens.insert(token);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new Error(`API token "${name}" already exists: revoke it first or choose another name`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return { plaintext, token };
+  }
+
+  /** The active token the plaintext belongs to, or null for unknown and revoked tokens. */
+  async verify(plaintext: string, now: Date = new Date()): Promise<ApiTokenEntity | null> {
+    if (!plaintext.startsWith(API_TOKEN_PREFIX)) {
+      return null;
+    }
+    const token = await this.tokens.findOneBy({ tokenHash: hashToken(plaintext), revokedAt: IsNull() });
+    if (token === null) {
+      return null;
+    }
+    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    if (token.lastUsedAt === null || token.lastUsedAt <= stale) {
+      // Conditional, so concurrent requests with the same token write once per interval.
+      await this.tokens.update(
+        { id: token.id, lastUsedAt: Or(IsNull(), LessThanOrEqual(stale)) },
+        { lastUsedAt: now },
+      );
+      token.lastUsedAt = now;
+    }
+    return token;
+  }
+
+  /** Revokes the active token with this id or name; null when there is none. */
+  async revoke(nameOrId: string, now: Date = new Date()): Promise<ApiTokenEntity | null> {
+    const token = await this.tokens.findOne({
+      where: [
+        { id: nameOrId, revokedAt: IsNull() },
+        { name: nameOrId, revokedAt: IsNull() },
+      ],
+    });
+    if (token === null) {
+      return null;
+    }
+    await this.tokens.update({ id: token.id, revokedAt: IsNull() }, { revokedAt: now });
+    token.revokedAt = now;
+    return token;
+  }
+
+  /** Every token, revoked ones included, oldest first. */
+  async list(): Promise<ApiTokenEntity[]> {
+    return this.tokens.find({ order: { createdAt: 'ASC', name: 'ASC' } });
+  }
+}
+
+function hashToken(plaintext: string): string {
+  return createHash('sha256').update(plaintext).digest('hex');
+}

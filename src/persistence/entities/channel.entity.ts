@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+import { BrandEntity } from './brand.entity';
+import { ConfigRevisionEntity } from './config-revision.entity';
+
+export type ChannelStatus = 'active' | 'needs_reconnect' | 'disabled';
+
+@Entity('channels')
+@Index('uq_channels_brand_id_key', ['brandId', 'key'], { unique: true })
+export class ChannelEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string = randomUUID();
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => BrandEntity)
+  brandId!: string;
+
+  /** The channel's key within its brand in the configuration. */
+  @Column({ type: 'varchar' })
+  key!: string;
+
+  /** Name of the connector plugin. */
+  @Column({ type: 'varchar' })
+  connector!: string;
+
+  @Column({ type: 'varchar' })
+  status!: ChannelStatus;
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => ConfigRevisionEntity)
+  configRevisionId!: string;
+
+  @InstantColumn()
+  updatedAt!: Date;
+}

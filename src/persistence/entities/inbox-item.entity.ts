@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+import { ChannelEntity } from './channel.entity';
+
+export type InboxItemKind = 'comment' | 'mention' | 'reply' | 'message';
+
+export type InboxItemState = 'new' | 'answered' | 'escalated' | 'ignored';
+
+@Entity('inbox_items')
+@Index('uq_inbox_items_channel_id_remote_id', ['channelId', 'remoteId'], { unique: true })
+@Index('idx_inbox_items_state_received_at', ['state', 'receivedAt'])
+export class InboxItemEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string = randomUUID();
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => ChannelEntity)
+  channelId!: string;
+
+  @Column({ type: 'varchar' })
+  remoteId!: string;
+
+  @Column({ type: 'varchar' })
+  kind!: InboxItemKind;
+
+  @Column({ type: 'varchar' })
+  author!: string;
+
+  @Column({ type: 'text' })
+  text!: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  url!: string | null;
+
+  @InstantColumn()
+  receivedAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  answeredAt!: Date | null;
+
+  @Column({ type: 'varchar' })
+  state!: InboxItemState;
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+import { ChannelEntity } from './channel.entity';
+import { PostEntity, type PublishState } from './post.entity';
+
+/** What one post becomes on one channel; the unit the publisher works on. */
+@Entity('post_variants')
+@Index('idx_post_variants_state_scheduled_at', ['state', 'scheduledAt'])
+@Index('uq_post_variants_post_id_channel_id', ['postId', 'channelId'], { unique: true })
+@Index('uq_post_variants_idempotency_key', ['idempotencyKey'], { unique: true })
+export class PostVariantEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string = randomUUID();
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => PostEntity, { onDelete: 'CASCADE' })
+  postId!: string;
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => ChannelEntity)
+  channelId!: string;
+
+  @Column({ type: 'varchar' })
+  state!: PublishState;
+
+  @Column({ type: 'text' })
+  text!: string;
+
+  @Column({ type: 'simple-json' })
+  media!: unknown[];
+
+  /** Stable across retries so the platform can recognise a repeated send (DESIGN section 3). */
+  @Column({ type: 'varchar' })
+  idempotencyKey!: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  remoteId!: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  remoteUrl!: string | null;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @InstantColumn({ nullable: true })
+  scheduledAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  publishedAt!: Date | null;
+
+  @InstantColumn()
+  updatedAt!: Date;
+}

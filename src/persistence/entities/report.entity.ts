@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+import { BrandEntity } from './brand.entity';
+
+export type ReportStatus = 'pending' | 'rendering' | 'rendered' | 'delivered' | 'failed';
+
+@Entity('reports')
+// The monthly schedule may fire on several replicas; only one of them may create the report.
+@Index('uq_reports_brand_id_month_template', ['brandId', 'month', 'template'], { unique: true })
+export class ReportEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string = randomUUID();
+
+  @Column({ type: 'varchar' })
+  @ForeignKey(() => BrandEntity)
+  brandId!: string;
+
+  /** YYYY-MM. */
+  @Column({ type: 'varchar' })
+  month!: string;
+
+  /** Report template plugin name. */
+  @Column({ type: 'varchar' })
+  template!: string;
+
+  @Column({ type: 'varchar' })
+  status!: ReportStatus;
+
+  @Column({ type: 'varchar', nullable: true })
+  filePath!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  bytes!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @InstantColumn()
+  createdAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  renderedAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  deliveredAt!: Date | null;
+}

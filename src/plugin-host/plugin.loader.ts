@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import * as sdk from '../plugin-sdk';
+import type { PluginDefinition } from '../plugin-sdk';
+import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
+import { validatePluginManifest } from './plugin-manifest.validator';
+
+/** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
+export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
+
+export type PluginSource = { path: string } | { package: string };
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
+}
+
+/**
+ * A plugin module exports its definition (default or module.exports), or a function that receives the SDK
+ * and returns it: the second form lets plugins outside this repository use the SDK without resolving it.
+ */
+function definitionFrom(moduleExports: unknown): unknown {
+  const exported =
+    typeof moduleExports === 'object' && moduleExports !== null && 'default' in moduleExports
+      ? (moduleExports).default
+      : moduleExports;
+  return typeof exported === 'function' && !('kind' in exported) ? (exported as (s: typeof sdk) => unknown)(sdk) : exported;
+}
+
+function load(entry: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+  let definition: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    definition = definitionFrom(require(entry));
+  } catch (error) {
+    return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const problems = validatePluginManifest(definition);
+  const partial = (definition ?? {}) as Partial<PluginDefinition>;
+  const name = typeof partial.name === 'string' ? partial.name : fallbackName;
+  if (problems.length > 0) {
+    return { status: 'failed', name, kind: partial.kind, version: partial.version, origin, error: problems.join('; ') };
+  }
+  const valid = definition as PluginDefinition;
+  return { status: 'loaded', name: valid.name, kind: valid.kind, version: valid.version, origin, definition: valid };
+}
+
+function entryOf(folder: string): string | undefined {
+  return ['index.js', 'index.ts'].map((file) => join(folder, file)).find((file) => existsSync(file));
+}
+
+/** Loads every built-in plugin folder. A broken one is reported, never fatal. */
+export function loadBuiltinPlugins(dir = BUILTIN_PLUGINS_DIR): LoadedPlugin[] {
+  if (!existsSync(dir)) {
+    return [];
+  }
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort()
+    .flatMap((name) => {
+      const entry = entryOf(join(dir, name));
+      return entry ? [load(entry, { type: 'builtin', path: join(dir, name) }, name)] : [];
+    });
+}
+
+/**
+ * Loads a plugin named in the config. A path must stay inside the config folder and its entry inside the
+ * plugin folder (after resolving symlinks), so a config cannot make Metronome execute files elsewhere.
+ */
+export function loadConfiguredPlugin(source: PluginSource, baseDir: string): LoadedPlugin {
+  if ('package' in source) {
+    const origin: PluginOrigin = { type: 'package', name: source.package };
+    let entry: string;
+    try {
+      entry = require.resolve(source.package, { paths: [baseDir, process.cwd()] });
+    } catch {
+      return { status: 'failed', name: source.package, origin, error: `npm package "${source.package}" is not installed: run npm install ${source.package}` };
+    }
+    return load(entry, origin, source.package);
+  }
+  const origin: PluginOrigin = { type: 'path', path: source.path };
+  const folder = resolve(baseDir, source.path);
+  if (!existsSync(folder)) {
+    return { status: 'failed', name: source.path, origin, error: `folder ${folder} does not exist` };
+  }
+  const realBase = realpathSync(baseDir);
+  const realFolder = realpathSync(folder);
+  if (!isInside(realFolder, realBase)) {
+    return { status: 'failed', name: source.path, origin, error: `plugin path escapes the config folder (${realBase}): move the plugin inside it` };
+  }
+  let entry: string | undefined;
+  try {
+    entry = require.resolve(realFolder);
+  } catch {
+    entry = entryOf(realFolder);
+  }
+  if (!entry) {
+    return { status: 'failed', name: source.path, origin, error: 'no entry point: add index.js or a package.json "main"' };
+  }
+  if (!isInside(realpathSync(entry), realFolder)) {
+    return { status: 'failed', name: source.path, origin, error: 'the plugin entry point lies outside the plugin folder' };
+  }
+  return load(entry, origin, source.path);
+}

@@ -1,0 +1,14 @@
+/**
+ * The Metronome plugin SDK: the only module a plugin imports from the core.
+ * Semantic versioning applies to everything exported here; plugins declare the range they support.
+ */
+export const SDK_VERSION = '1.0.0';
+
+export { z } from 'zod';
+export type { StandardSchemaV1 } from '@standard-schema/spec';
+export * from './plugin-definition';
+export * from './plugin-context';
+export * from './connector';
+export * from './notifier';
+export * from './report-template';
+export * from './errors';

@@ -1,0 +1,44 @@
+import type { Queue } from 'bull';
+import { QueueDriver } from './queue-driver';
+
+/** Scale-out: jobs on Redis through Bull, shared by any number of worker processes. */
+export class BullQueueDriver implements QueueDriver {
+  readonly name = 'bull' as const;
+
+  constructor(private readonly queues: Map<string, Queue>) {}
+
+  async enqueue(
+    queue: string,
+    job: string,
+    payload: Record<string, unknown>,
+    options: { runAt?: Date; uniqueKey?: string } = {},
+  ): Promise<void> {
+    const target = this.queues.get(queue);
+    if (!target) {
+      throw new Error(`unknown queue "${queue}": known queues are ${[...this.queues.keys()].join(', ')}`);
+    }
+    const delay = options.runAt ? Math.max(0, options.runAt.getTime() - Date.now()) : 0;
+    // Bull ignores an add whose jobId already exists: the same dedup the inline driver gets from its unique key.
+    await target.add(job, payload, { delay, jobId: options.uniqueKey, removeOnComplete: 1000, removeOnFail: 5000 });
+  }
+
+  async health(): Promise<{ status: 'ok' | 'down'; detail?: string }> {
+    const first = this.queues.values().next().value;
+    if (!first) {
+      return { status: 'down', detail: 'no queue registered' };
+    }
+    try {
+      const reply = await Promise.race([
+        first.client.ping(),
+        new Promise<string>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer PING within 2 s')), 2000)),
+      ]);
+      return { status: reply === 'PONG' ? 'ok' : 'down', detail: `redis ${reply}` };
+    } catch (error) {
+      return { status: 'down', detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

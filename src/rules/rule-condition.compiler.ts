@@ -1,0 +1,63 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { RuleEvent } from '../config/schema/rules.schema';
+import { FACT_TYPES, factsFor } from './rule-facts';
+
+export type RuleTrigger = RuleEvent | 'schedule';
+
+/** Guards against pathological conditions: they run on every event, so they must stay small. */
+const LIMITS = { maxAstNodes: 400, maxDepth: 40, maxListElements: 200, maxMapEntries: 200, maxCallArguments: 16 };
+const MAX_SOURCE_LENGTH = 2000;
+
+export type CompiledCondition = (facts: Record<string, unknown>) => boolean;
+
+export type CompileResult =
+  | { ok: true; evaluate: CompiledCondition }
+  | { ok: false; message: string; /** Character offset of the problem inside the expression. */ offset: number };
+
+const environments = new Map<RuleTrigger, Environment>();
+
+function environmentFor(trigger: RuleTrigger): Environment {
+  let env = environments.get(trigger);
+  if (!env) {
+    env = new Environment({ limits: LIMITS, unlistedVariablesAreDyn: false });
+    for (const [name, fields] of Object.entries(FACT_TYPES)) {
+      env.registerType(name, { fields });
+    }
+    for (const [name, type] of Object.entries(factsFor(trigger))) {
+      env.registerVariable(name, type);
+    }
+    environments.set(trigger, env);
+  }
+  return env;
+}
+
+/** Parses and type-checks a CEL condition against the facts of its trigger, once, at config load. */
+export function compileCondition(source: string, trigger: RuleTrigger): CompileResult {
+  if (source.length > MAX_SOURCE_LENGTH) {
+    return { ok: false, message: `condition is longer than ${MAX_SOURCE_LENGTH} characters`, offset: 0 };
+  }
+  const env = environmentFor(trigger);
+  let checked: ReturnType<Environment['check']>;
+  try {
+    checked = env.check(source);
+  } catch (error) {
+    return failure(error);
+  }
+  if (!checked.valid) {
+    return failure(checked.error);
+  }
+  if (checked.type !== 'bool') {
+    return { ok: false, message: `condition must be true or false, but it gives ${checked.type}`, offset: 0 };
+  }
+  const program = env.parse(source);
+  return { ok: true, evaluate: (facts) => program(facts) === true };
+}
+
+function failure(error: unknown): CompileResult {
+  const celError = error as { summary?: string; message?: string; range?: { start?: number } };
+  return {
+    ok: false,
+    message: celError.summary ?? celError.message ?? String(error),
+    offset: celError.range?.start ?? 0,
+  };
+}

@@ -1,0 +1,89 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Runs the built CLI exactly as a user would (npm test builds it first). */
+const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+function metronome(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('metronome CLI', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'metronome-cli-'));
+  const env = { DATABASE_URL: `sqlite:${join(dataDir, 'cli.db')}` };
+
+  it('validate: exit 0 with a summary for the demo config', () => {
+    const result = metronome(['validate', 'config/metronome.yaml']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain('ok  config/metronome.yaml: 1 brand, 1 channel, 2 people');
+  });
+
+  it('validate: exit 2 with every problem as file:line:col  path  message', () => {
+    const result = metronome(['validate', '--config', 'test/fixtures/broken-configs/cel-type']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'test/fixtures/broken-configs/cel-type/metronome.yaml:15:11  rules[0].when  condition does not compile: No such key: campain',
+    );
+    expect(result.stderr).toContain('2 problems in test/fixtures/broken-configs/cel-type');
+  });
+
+  it('exit 2 for an unknown command or flag, 0 for --help', () => {
+    expect(metronome(['frobnicate']).code).toBe(2);
+    expect(metronome(['start', '--role', 'janitor']).code).toBe(2);
+    const help = metronome(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/validate.*\n[\s\S]*token/);
+  });
+
+  it('migrate is idempotent, and tokens are created once, listed without their value and revoked', () => {
+    expect(metronome(['migrate'], env).code).toBe(0);
+    const again = metronome(['migrate'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('database schema is up to date');
+    const created = metronome(['token', 'create', '--name', 'ci'], env);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^mtr_[A-Za-z0-9_-]{40,}$/);
+    expect(metronome(['token', 'create', '--name', 'ci'], env).code).toBe(2);
+    const list = metronome(['token', 'list'], env);
+    expect(list.stdout).toContain('ci');
+    expect(list.stdout).not.toContain(token);
+    expect(metronome(['token', 'revoke', 'ci'], env).code).toBe(0);
+    expect(metronome(['token', 'revoke', 'ci'], env).code).toBe(2);
+  });
+
+  it('plugins list shows the sandbox connector', () => {
+    const result = metronome(['plugins', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/sandbox\s+connector\s+1\.0\.0\s+loaded/);
+  });
+
+  it('start: serves /health on the embedded default and stops cleanly on SIGTERM', async () => {
+    const child: ChildProcess = spawn(process.execPath, [CLI, 'start', '--port', '0'], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    });
+    try {
+      const ready = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('Metronome ready')) {
+            resolve(out);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const port = /http:\/\/localhost:(\d+)/.exec(ready)?.[1];
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', queue: { driver: 'inline' } });
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
