@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import { BrandEntity } from './entities/brand.entity';
 import { ChannelEntity } from './entities/channel.entity';
 import { ConfigRevisionEntity } from './entities/config-revision.entity';
@@ -37,15 +37,7 @@ export class ConfigRevisionRepository {
     await revisions
       .createQueryBuilder()
       .insert()
-      // TypeORM's insert typing rejects `unknown`-typed JSON properties; the entity itself is well-typed.
-      .values(
-        revisions.create({
-          hash,
-          sources,
-          summary,
-          loadedAt: now,
-        }) as QueryDeepPartialEntity<ConfigRevisionEntity>,
-      )
+      .values(revisions.create({ hash, sources, summary, loadedAt: now }))
       .orIgnore()
       .execute();
     return revisions.findOneByOrFail({ hash });

@@ -1,8 +1,7 @@
-import type { MixedList } from 'typeorm';
 import { InitialSchema1795871600000 as PostgresInitialSchema } from './migrations/postgres/1795871600000-initial-schema';
 import { InitialSchema1795871600000 as SqliteInitialSchema } from './migrations/sqlite/1795871600000-initial-schema';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
-export const SQLITE_MIGRATIONS: MixedList<Function> = [SqliteInitialSchema];
+export const SQLITE_MIGRATIONS = [SqliteInitialSchema];
 
-export const POSTGRES_MIGRATIONS: MixedList<Function> = [PostgresInitialSchema];
+export const POSTGRES_MIGRATIONS = [PostgresInitialSchema];

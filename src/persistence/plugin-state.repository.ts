@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryDeepPartialEntity, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { PluginStateEntity } from './entities/plugin-state.entity';
 import type { JsonValue } from './json-value';
 
@@ -20,7 +20,7 @@ export class PluginStateRepository {
   async get(plugin: string, scope: string, key: string): Promise<JsonValue | undefined> {
     const row = await this.state.findOneBy({ plugin, scope, key });
     // Only set() writes this column, and it takes JsonValue.
-    return row === null ? undefined : (row.value as JsonValue);
+    return row === null ? undefined : row.value;
   }
 
   async set(
@@ -31,15 +31,7 @@ export class PluginStateRepository {
     now: Date = new Date(),
   ): Promise<void> {
     // INSERT ... ON CONFLICT DO UPDATE: one statement on both dialects, so concurrent writers cannot collide.
-    const row: Omit<PluginStateEntity, 'value'> & { value: JsonValue } = {
-      plugin,
-      scope,
-      key,
-      value,
-      updatedAt: now,
-    };
-    // TypeORM's upsert typing rejects null in an `unknown`-typed JSON property, though it stores it fine.
-    await this.state.upsert(row as QueryDeepPartialEntity<PluginStateEntity>, ['plugin', 'scope', 'key']);
+    await this.state.upsert({ plugin, scope, key, value, updatedAt: now }, ['plugin', 'scope', 'key']);
   }
 
   /** true when a value was removed. */
@@ -62,6 +54,6 @@ export class PluginStateRepository {
       });
     }
     const rows = await query.getMany();
-    return rows.map((row) => ({ key: row.key, value: row.value as JsonValue }));
+    return rows.map((row) => ({ key: row.key, value: row.value }));
   }
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * TypeORM drives better-sqlite3 through a single connection shared by every caller. Left alone, two
@@ -27,12 +27,10 @@ export function serializeSqliteAccess(dataSource: DataSource): void {
 
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
-  manager.transaction = ((...args: unknown[]) =>
+  manager.transaction = (...args: unknown[]) =>
     insideTransaction.getStore()
       ? transaction(...args)
-      : exclusively(() =>
-          insideTransaction.run(true, () => transaction(...args)),
-        )) as EntityManager['transaction'];
+      : exclusively(() => insideTransaction.run(true, () => transaction(...args)));
 
   // The driver hands every caller this same query runner.
   const queryRunner: QueryRunner = dataSource.driver.createQueryRunner('master');

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 
 /** Append-only: rows are inserted, never updated or deleted. */
 @Entity('audit_events')
@@ -26,5 +27,5 @@ export class AuditEventEntity {
   subjectId!: string;
 
   @Column({ type: 'simple-json' })
-  data!: Record<string, unknown>;
+  data!: Record<string, JsonColumnValue>;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 
 /** One row per distinct configuration content ever loaded; brands and channels point at the one that last shaped them. */
 @Entity('config_revisions')
@@ -18,7 +19,7 @@ export class ConfigRevisionEntity {
   sources!: string[];
 
   @Column({ type: 'simple-json' })
-  summary!: Record<string, unknown>;
+  summary!: Record<string, JsonColumnValue>;
 
   @InstantColumn()
   loadedAt!: Date;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 import { BrandEntity } from './brand.entity';
 
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
@@ -36,11 +37,11 @@ export class IncidentEntity {
   title!: string;
 
   @Column({ type: 'simple-json' })
-  details!: Record<string, unknown>;
+  details!: Record<string, JsonColumnValue>;
 
   /** The escalation policy as it was when the incident opened, so later config edits do not rewrite history. */
   @Column({ type: 'simple-json' })
-  policySnapshot!: Record<string, unknown>;
+  policySnapshot!: Record<string, JsonColumnValue>;
 
   /** Escalation level reached so far. */
   @Column({ type: 'integer' })

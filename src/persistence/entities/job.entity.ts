@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 
 export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
 
@@ -19,7 +20,7 @@ export class JobEntity {
   name!: string;
 
   @Column({ type: 'simple-json' })
-  payload!: unknown;
+  payload!: JsonColumnValue;
 
   @InstantColumn()
   runAt!: Date;

@@ -28,7 +28,7 @@ export class MetricSnapshotEntity {
   @ForeignKey(() => PostVariantEntity, { onDelete: 'CASCADE' })
   postVariantId!: string | null;
 
-  /** post_variant_id, or CHANNEL_SCOPE for a channel-level snapshot; derived on save. */
+  /** post_variant_id, or CHANNEL_SCOPE for a channel-level snapshot. save() derives it; upserts and query builders must set it with scopeKeyFor(). */
   @Column({ type: 'varchar' })
   scopeKey!: string;
 

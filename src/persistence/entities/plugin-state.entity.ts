@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 
 /** Key/value storage the plugin host hands to each plugin, partitioned by scope (usually a channel id). */
 @Entity('plugin_state')
@@ -15,7 +16,7 @@ export class PluginStateEntity {
 
   /** JSON; SQL NULL stands for a stored JSON null. */
   @Column({ type: 'simple-json', nullable: true })
-  value!: unknown;
+  value!: JsonColumnValue;
 
   @InstantColumn()
   updatedAt!: Date;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
 import { ChannelEntity } from './channel.entity';
 import { PostEntity, type PublishState } from './post.entity';
 
@@ -28,7 +29,7 @@ export class PostVariantEntity {
   text!: string;
 
   @Column({ type: 'simple-json' })
-  media!: unknown[];
+  media!: JsonColumnValue[];
 
   /** Stable across retries so the platform can recognise a repeated send (DESIGN section 3). */
   @Column({ type: 'varchar' })
