@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Container check: builds the real Dockerfile, runs the image and waits for GET /health to answer 200,
+# then checks that the process is not root and that Debian's chromium runs inside the image.
+#
+# There is no Docker engine on this project's machines: shared/tools/docker-standin.sh puts a `docker`
+# command (rootful podman + a locally made node:22-bookworm-slim) on PATH. Where even that cannot run
+# (setup exits 3), the check is skipped with a loud warning and exits 0: that is a limit of the
+# environment, not a defect of the Dockerfile.
+#
+# Usage: bash .ci/docker-check.sh        (from anywhere; .ci/run calls it at the end)
+# Env:   DOCKER_CHECK_PORT (host port, default 13000), DOCKER_CHECK_TIMEOUT (seconds to healthy, default 90),
+#        DOCKER_CHECK_IMAGE (tag, default metronome:ci), DOCKER_STANDIN (path to docker-standin.sh),
+#        DOCKER_CHECK_RUN_ARGS (extra `docker run` arguments, split on spaces, e.g. "-e LOG_LEVEL=debug").
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+IMAGE=${DOCKER_CHECK_IMAGE:-metronome:ci}
+PORT=${DOCKER_CHECK_PORT:-13000}
+TIMEOUT=${DOCKER_CHECK_TIMEOUT:-90}
+CONTAINER=metronome-ci-$$
+STARTED_CONTAINER=0
+STANDIN=""
+
+log() { printf '[docker-check] %s\n' "$*"; }
+
+# shared/ is a sibling of the clone in CI (../shared), and /work/shared on a developer's machine.
+find_standin() {
+  local candidate
+  for candidate in "${DOCKER_STANDIN:-}" "$REPO/../shared/tools/docker-standin.sh" /work/shared/tools/docker-standin.sh; do
+    if [ -n "$candidate" ] && [ -f "$candidate" ]; then
+      (cd "$(dirname "$candidate")" && printf '%s/%s\n' "$(pwd)" "$(basename "$candidate")")
+      return 0
+    fi
+  done
+  return 1
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ "$STARTED_CONTAINER" = 1 ]; then
+    docker rm -f "$CONTAINER" >/dev/null 2>&1
+  fi
+  if [ -n "$STANDIN" ]; then
+    bash "$STANDIN" cleanup
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+
+skip_loudly() {
+  cat <<EOF
+
+##########################################################################################
+##                                                                                      ##
+##   WARNING: CONTAINER CHECK SKIPPED                                                   ##
+##                                                                                      ##
+##   $1
+##   The Dockerfile was NOT built and the image was NOT run in this environment.        ##
+##   This is a limit of the environment (it cannot run containers), not a pass.         ##
+##                                                                                      ##
+##########################################################################################
+
+EOF
+  exit 0
+}
+
+phase_start=0
+phase() { phase_start=$(date +%s); log "== $*"; }
+phase_done() { log "   $1: $(( $(date +%s) - phase_start )) s"; }
+total_start=$(date +%s)
+
+# ---------------------------------------------------------------------------------------- setup
+phase "setup: docker stand-in"
+if ! STANDIN=$(find_standin); then
+  skip_loudly "docker-standin.sh was found neither in ../shared/tools nor in /work/shared/tools."
+fi
+log "stand-in: $STANDIN"
+setup_rc=0
+exports=$(bash "$STANDIN" setup) || setup_rc=$?
+if [ "$setup_rc" = 3 ]; then
+  skip_loudly "docker-standin.sh setup exited 3: this environment cannot run containers."
+elif [ "$setup_rc" != 0 ]; then
+  log "docker-standin.sh setup failed with exit code $setup_rc (a bug in the stand-in, not skipped)"
+  exit 1
+fi
+eval "$exports"
+# podman writes OCI images by default, which drop HEALTHCHECK; Docker ignores this variable.
+export BUILDAH_FORMAT=docker
+docker --version
+phase_done "setup"
+
+# ---------------------------------------------------------------------------------------- build
+phase "build: docker build -t $IMAGE $REPO"
+revision=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
+version=$(node -p "require('$REPO/package.json').version" 2>/dev/null || echo 0.0.0)
+if ! docker build -t "$IMAGE" \
+    --build-arg "VERSION=$version" \
+    --build-arg "REVISION=$revision" \
+    "$REPO"; then
+  log "FAIL: docker build failed"
+  exit 1
+fi
+phase_done "build"
+docker image inspect "$IMAGE" --format 'image size: {{.Size}} bytes; user {{.Config.User}}; healthcheck {{json .Config.Healthcheck}}' || true
+
+# ---------------------------------------------------------------------------------------- run
+fail() {
+  log "FAIL: $*"
+  log "---- docker logs $CONTAINER ----"
+  docker logs "$CONTAINER" 2>&1 | tail -n 200 || true
+  log "---- end of logs ----"
+  exit 1
+}
+
+# GET that prints the body and succeeds only on 200 (curl where present, else the host's node).
+http_get() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 3 "$1" 2>/dev/null
+  else
+    node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) })
+      .then(async (r) => { const t = await r.text(); if (r.status !== 200) process.exit(1); process.stdout.write(t); })
+      .catch(() => process.exit(1))' "$1"
+  fi
+}
+
+phase "run: docker run -d -p 127.0.0.1:$PORT:3000 $IMAGE, wait for /health (up to ${TIMEOUT}s)"
+docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
+STARTED_CONTAINER=1
+# (podman without systemd logs "unable to get systemd connection ... healthchecks": harmless, filtered)
+# shellcheck disable=SC2086  # DOCKER_CHECK_RUN_ARGS is a list of words on purpose
+docker run -d --name "$CONTAINER" -p "127.0.0.1:$PORT:3000" ${DOCKER_CHECK_RUN_ARGS:-} "$IMAGE" \
+  2> >(grep -v 'systemd connection' >&2) >/dev/null
+body=""
+deadline=$(( $(date +%s) + TIMEOUT ))
+while :; do
+  if body=$(http_get "http://127.0.0.1:$PORT/health"); then
+    break
+  fi
+  running=$(docker inspect -f '{{.State.Running}}' "$CONTAINER" 2>/dev/null || echo false)
+  if [ "$running" != true ]; then
+    fail "the container stopped before /health answered (exit code $(docker inspect -f '{{.State.ExitCode}}' "$CONTAINER" 2>/dev/null || echo '?'))"
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    fail "GET http://127.0.0.1:$PORT/health did not answer 200 within ${TIMEOUT}s"
+  fi
+  sleep 1
+done
+phase_done "run-to-healthy"
+log "GET /health -> 200: $body"
+
+# ---------------------------------------------------------------------------------------- checks
+phase "checks inside the container"
+uid=$(docker exec "$CONTAINER" id -u) || fail "docker exec id -u failed"
+log "uid inside the container: $uid ($(docker exec "$CONTAINER" id -un 2>/dev/null || echo '?'))"
+[ "$uid" != 0 ] || fail "the container runs as root"
+
+chromium=$(docker exec "$CONTAINER" /usr/bin/chromium --version 2>&1) || fail "/usr/bin/chromium --version failed: $chromium"
+log "chromium: $chromium"
+
+# The image's own HEALTHCHECK command (node, no curl) must pass too. Run it by hand: podman has
+# `healthcheck run`, Docker has no such command and would only report "starting" this early.
+hc_json=$(docker image inspect -f '{{json .Config.Healthcheck}}' "$IMAGE" 2>/dev/null || echo null)
+mapfile -d '' hc_cmd < <(printf '%s' "$hc_json" | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const hc = JSON.parse(s || "null"); const t = (hc && hc.Test) || [];
+    const argv = t[0] === "CMD" ? t.slice(1) : t[0] === "CMD-SHELL" ? ["sh", "-c", t[1]] : [];
+    process.stdout.write(argv.map((a) => a + "\0").join(""));
+  });')
+[ "${#hc_cmd[@]}" -gt 0 ] || fail "the image has no HEALTHCHECK (inspect says: $hc_json)"
+docker exec "$CONTAINER" "${hc_cmd[@]}" || fail "the image's HEALTHCHECK command failed: ${hc_cmd[*]}"
+log "image HEALTHCHECK command: passed"
+touch_out=$(docker exec "$CONTAINER" sh -c 'touch /app/data/.write-test && rm /app/data/.write-test && echo writable') \
+  || fail "/app/data is not writable by the app user: $touch_out"
+log "/app/data: $touch_out"
+phase_done "checks"
+
+log "PASS: image $IMAGE built, healthy on :$PORT, uid $uid, $chromium (total $(( $(date +%s) - total_start )) s)"
