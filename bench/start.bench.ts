@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   const idleRssMb = Math.round(median(results.map((r) => r.idleRssMb)) * 10) / 10;
   console.log(`start → first healthy /health, median of ${RUNS}: ${readyMs} ms (goal ≤ 2000 ms)`);
   console.log(`idle RSS 3 s after ready, median: ${idleRssMb} MB (goal ≤ 200 MB)`);
-  console.log(`runs: ${results.map((r) => `${Math.round(r.readyMs)} ms / ${r.idleRssMb.toFixed(1)} MB`).join(', ')}`);
+  console.log(
+    `runs: ${results.map((r) => `${Math.round(r.readyMs)} ms / ${r.idleRssMb.toFixed(1)} MB`).join(', ')}`,
+  );
   console.log(JSON.stringify({ readyMs, idleRssMb }));
 }
 

@@ -13,7 +13,15 @@ export default defineConnector<z.output<typeof options>>({
   sdk: '^1.0.0',
   description: 'Simulated network stored in Metronome’s database; deterministic comments and metrics.',
   options,
-  capabilities: { publish: true, delete: true, inbox: true, profile: true, metrics: true, textLimit: 500, media: { maxCount: 4, types: ['image/png', 'image/jpeg'] } },
+  capabilities: {
+    publish: true,
+    delete: true,
+    inbox: true,
+    profile: true,
+    metrics: true,
+    textLimit: 500,
+    media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
+  },
   create(context, { handle }) {
     const network = new SandboxNetwork(context, handle);
     return {

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ChannelMetrics, InboxItemInput, PluginContext, ProfileSnapshot, PublishRequest, PublishResult } from '../../src/plugin-sdk';
+import type {
+  ChannelMetrics,
+  InboxItemInput,
+  PluginContext,
+  ProfileSnapshot,
+  PublishRequest,
+  PublishResult,
+} from '../../src/plugin-sdk';
 
 interface StoredPost {
   remoteId: string;
@@ -37,7 +44,10 @@ export class SandboxNetwork {
     if (existing) {
       return existing;
     }
-    const remoteId = createHash('sha256').update(`${this.handle}/${request.idempotencyKey}`).digest('hex').slice(0, 16);
+    const remoteId = createHash('sha256')
+      .update(`${this.handle}/${request.idempotencyKey}`)
+      .digest('hex')
+      .slice(0, 16);
     const publishedAt = this.context.clock.now();
     const post: StoredPost = { remoteId, text: request.text, publishedAt: publishedAt.toISOString() };
     await this.context.state.set(`post:${request.idempotencyKey}`, post);
@@ -88,7 +98,7 @@ export class SandboxNetwork {
     const dayStart = Date.parse(`${day}T00:00:00Z`);
     const dayIndex = Math.floor(dayStart / 86_400_000);
     const base = 800 + Math.floor(unit(this.handle) * 4000);
-    const followers = base + Math.floor(dayIndex * (2 + unit(`${this.handle}/growth`) * 3)) % 100_000;
+    const followers = base + (Math.floor(dayIndex * (2 + unit(`${this.handle}/growth`) * 3)) % 100_000);
     const posts = (await this.context.state.list<StoredPost>('post:'))
       .map(({ value }) => value)
       .filter((post) => Date.parse(post.publishedAt) < dayStart + 86_400_000)
@@ -103,7 +113,8 @@ export class SandboxNetwork {
           clicks: Math.floor(reach * 0.01),
         };
       });
-    const sum = (pick: (p: (typeof posts)[number]) => number) => posts.reduce((total, p) => total + pick(p), 0);
+    const sum = (pick: (p: (typeof posts)[number]) => number) =>
+      posts.reduce((total, p) => total + pick(p), 0);
     return {
       followers,
       impressions: sum((p) => p.impressions),
@@ -118,7 +129,13 @@ export class SandboxNetwork {
   }
 
   async profile(): Promise<ProfileSnapshot> {
-    return (await this.context.state.get<ProfileSnapshot>('profile')) ?? { displayName: this.handle, bio: '', links: [] };
+    return (
+      (await this.context.state.get<ProfileSnapshot>('profile')) ?? {
+        displayName: this.handle,
+        bio: '',
+        links: [],
+      }
+    );
   }
 
   private toResult(post: StoredPost): PublishResult {

@@ -6,6 +6,7 @@ import { ConfigModule } from '../config/config.module';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { HttpModule, RestApiModule } from '../http/http.module';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
 import { roleRuns, RuntimeOptions } from './runtime-options';
 
@@ -29,6 +30,7 @@ export class AppModule {
         PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
         QueueModule.forRoot(runtime.redisUrl),
         ConfigModule.forRoot(loaded, runtime.configPath),
+        PluginHostModule,
         HttpModule,
         ...(roleRuns(runtime.role, 'api') ? [RestApiModule] : []),
         ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot()] : []),

@@ -12,12 +12,15 @@ import { METRONOME_VERSION } from './version';
 export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(runtime, loaded), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Metronome API')
-      .setDescription('Plan, prepare, publish & monitor, review: the social media management cycle as an API.')
+      .setDescription(
+        'Plan, prepare, publish & monitor, review: the social media management cycle as an API.',
+      )
       .setVersion(METRONOME_VERSION)
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Token from `metronome token create`' })
       .build(),

@@ -12,13 +12,20 @@ import { validateCommand } from './validate.command';
 
 export function buildProgram(): Command {
   const program = new Command('metronome')
-    .description('Metronome: the social media management cycle (plan, prepare, publish & monitor, review) as code')
+    .description(
+      'Metronome: the social media management cycle (plan, prepare, publish & monitor, review) as code',
+    )
     .version(METRONOME_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  [startCommand(), validateCommand(), migrateCommand(), pluginsCommand(), tokenCommand(), schemaCommand()].forEach((c) =>
-    program.addCommand(c.exitOverride()),
-  );
+  [
+    startCommand(),
+    validateCommand(),
+    migrateCommand(),
+    pluginsCommand(),
+    tokenCommand(),
+    schemaCommand(),
+  ].forEach((c) => program.addCommand(c.exitOverride()));
   return program;
 }
 

@@ -11,7 +11,9 @@ export function migrateCommand(): Command {
       await withDatabase(async (dataSource) => {
         // withDatabase already migrated; a second run reports what is left, which must be nothing.
         const pending = await runMigrations(dataSource);
-        const applied = await dataSource.query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id');
+        const applied = await dataSource.query<Array<{ name: string }>>(
+          'SELECT name FROM migrations ORDER BY id',
+        );
         process.stdout.write(
           `database schema is up to date (${applied.length} migration${applied.length === 1 ? '' : 's'} applied: ${applied.map((m) => m.name).join(', ')})\n`,
         );

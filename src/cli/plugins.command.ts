@@ -7,7 +7,13 @@ import { EXIT_INVALID_INPUT } from './exit-codes';
 
 function row(plugin: LoadedPlugin): string {
   const status = plugin.status === 'loaded' ? 'loaded' : `FAILED: ${plugin.error}`;
-  return [plugin.name.padEnd(18), (plugin.kind ?? '?').padEnd(16), (plugin.version ?? '?').padEnd(9), status, `  (${describeOrigin(plugin.origin)})`].join(' ');
+  return [
+    plugin.name.padEnd(18),
+    (plugin.kind ?? '?').padEnd(16),
+    (plugin.version ?? '?').padEnd(9),
+    status,
+    `  (${describeOrigin(plugin.origin)})`,
+  ].join(' ');
 }
 
 export function pluginsCommand(): Command {
@@ -22,7 +28,9 @@ export function pluginsCommand(): Command {
       process.stdout.write(`${'NAME'.padEnd(18)} ${'KIND'.padEnd(16)} ${'VERSION'.padEnd(9)} STATUS\n`);
       list.forEach((plugin) => process.stdout.write(`${row(plugin)}\n`));
       if (!result.ok) {
-        process.stderr.write('the configuration is invalid, so only built-in plugins are listed: run `metronome validate`\n');
+        process.stderr.write(
+          'the configuration is invalid, so only built-in plugins are listed: run `metronome validate`\n',
+        );
         process.exitCode = EXIT_INVALID_INPUT;
       } else if (list.some((p) => p.status === 'failed')) {
         process.exitCode = 1;

@@ -15,11 +15,16 @@ export function tokenCommand(): Command {
       await withDatabase(async (dataSource) => {
         const repository = new ApiTokenRepository(dataSource);
         if ((await repository.list()).some((t) => t.name === options.name && !t.revokedAt)) {
-          throw new CliError(`a token named "${options.name}" already exists: revoke it first or pick another name`, EXIT_INVALID_INPUT);
+          throw new CliError(
+            `a token named "${options.name}" already exists: revoke it first or pick another name`,
+            EXIT_INVALID_INPUT,
+          );
         }
         const created = await repository.create(options.name);
         process.stdout.write(`${created.plaintext}\n`);
-        process.stderr.write(`token "${options.name}" created; send it as "Authorization: Bearer <token>". It will not be shown again.\n`);
+        process.stderr.write(
+          `token "${options.name}" created; send it as "Authorization: Bearer <token>". It will not be shown again.\n`,
+        );
       });
     });
   token
@@ -31,7 +36,10 @@ export function tokenCommand(): Command {
       await withDatabase(async (dataSource) => {
         const revoked = await new ApiTokenRepository(dataSource).revoke(nameOrId);
         if (!revoked) {
-          throw new CliError(`no active token named or with id "${nameOrId}": see \`metronome token list\``, EXIT_INVALID_INPUT);
+          throw new CliError(
+            `no active token named or with id "${nameOrId}": see \`metronome token list\``,
+            EXIT_INVALID_INPUT,
+          );
         }
         process.stdout.write(`revoked ${nameOrId}\n`);
       });
@@ -44,7 +52,9 @@ export function tokenCommand(): Command {
       await withDatabase(async (dataSource) => {
         for (const t of await new ApiTokenRepository(dataSource).list()) {
           const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
-          process.stdout.write(`${t.name.padEnd(20)} ${t.prefix}…  created ${t.createdAt.toISOString()}  ${state}\n`);
+          process.stdout.write(
+            `${t.name.padEnd(20)} ${t.prefix}…  created ${t.createdAt.toISOString()}  ${state}\n`,
+          );
         }
       });
     });

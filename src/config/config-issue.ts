@@ -27,7 +27,9 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 export function sortConfigIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0),
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.col ?? 0) - (b.col ?? 0),
   );
 }
 

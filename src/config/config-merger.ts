@@ -65,7 +65,11 @@ export function mergeSources(sources: YamlSource[]): { merged: MergedConfig; iss
       continue;
     }
     if (!isRecord(content)) {
-      issues.push({ ...locateInSource(source, []), path: [], message: 'a config file must be a mapping of sections (brands:, people:, …)' });
+      issues.push({
+        ...locateInSource(source, []),
+        path: [],
+        message: 'a config file must be a mapping of sections (brands:, people:, …)',
+      });
       continue;
     }
     for (const [section, value] of Object.entries(content)) {

@@ -42,7 +42,12 @@ export class ConfigReferencesValidator {
     for (const [id, policy] of Object.entries(config.escalations)) {
       policy.levels.forEach((level, i) =>
         level.targets.forEach((target, j) =>
-          this.expectOneOf(['escalations', id, 'levels', i, 'targets', j], target, [...people, ...notifiers], 'person or notifier'),
+          this.expectOneOf(
+            ['escalations', id, 'levels', i, 'targets', j],
+            target,
+            [...people, ...notifiers],
+            'person or notifier',
+          ),
         ),
       );
     }
@@ -51,36 +56,68 @@ export class ConfigReferencesValidator {
       const channels = Object.keys(brand.channels);
       this.expectOneOf([...base, 'owner'], brand.owner, people, 'person');
       if (brand.content && !existsSync(resolve(this.baseDir, brand.content.folder))) {
-        this.add([...base, 'content', 'folder'], `folder "${brand.content.folder}" does not exist (relative to ${this.baseDir}): create it or fix the path`);
+        this.add(
+          [...base, 'content', 'folder'],
+          `folder "${brand.content.folder}" does not exist (relative to ${this.baseDir}): create it or fix the path`,
+        );
       }
       for (const [chainId, chain] of Object.entries(brand.approvals)) {
         chain.steps.forEach((step, i) =>
           step.approvers.forEach((approver, j) =>
-            this.expectOneOf([...base, 'approvals', chainId, 'steps', i, 'approvers', j], approver, people, 'person'),
+            this.expectOneOf(
+              [...base, 'approvals', chainId, 'steps', i, 'approvers', j],
+              approver,
+              people,
+              'person',
+            ),
           ),
         );
       }
       for (const [channelId, channel] of Object.entries(brand.channels)) {
         const path: Path = [...base, 'channels', channelId];
         if (channel.approval) {
-          this.expectOneOf([...path, 'approval'], channel.approval, Object.keys(brand.approvals), `approval chain of brand "${brandId}"`);
+          this.expectOneOf(
+            [...path, 'approval'],
+            channel.approval,
+            Object.keys(brand.approvals),
+            `approval chain of brand "${brandId}"`,
+          );
         }
         await this.checkPlugin(path, 'connector', channel.connector, channel.options, 'connector');
       }
       for (const [campaignId, campaign] of Object.entries(brand.campaigns)) {
-        campaign.channels?.forEach((c, i) => this.expectOneOf([...base, 'campaigns', campaignId, 'channels', i], c, channels, 'channel'));
+        campaign.channels?.forEach((c, i) =>
+          this.expectOneOf([...base, 'campaigns', campaignId, 'channels', i], c, channels, 'channel'),
+        );
         if (campaign.starts && campaign.ends && campaign.ends < campaign.starts) {
-          this.add([...base, 'campaigns', campaignId, 'ends'], `campaign ends (${campaign.ends}) before it starts (${campaign.starts})`);
+          this.add(
+            [...base, 'campaigns', campaignId, 'ends'],
+            `campaign ends (${campaign.ends}) before it starts (${campaign.starts})`,
+          );
         }
       }
       for (const [kpiId, kpi] of Object.entries(brand.kpis)) {
-        kpi.channels?.forEach((c, i) => this.expectOneOf([...base, 'kpis', kpiId, 'channels', i], c, channels, 'channel'));
+        kpi.channels?.forEach((c, i) =>
+          this.expectOneOf([...base, 'kpis', kpiId, 'channels', i], c, channels, 'channel'),
+        );
       }
       if (brand.reports) {
-        await this.checkPlugin([...base, 'reports'], 'report-template', brand.reports.template, brand.reports.templateOptions, 'template', 'templateOptions');
+        await this.checkPlugin(
+          [...base, 'reports'],
+          'report-template',
+          brand.reports.template,
+          brand.reports.templateOptions,
+          'template',
+          'templateOptions',
+        );
         brand.reports.delivery.forEach((delivery, i) => {
           if ('email' in delivery) {
-            this.expectOneOf([...base, 'reports', 'delivery', i, 'email', 'notifier'], delivery.email.notifier, notifiers, 'notifier');
+            this.expectOneOf(
+              [...base, 'reports', 'delivery', i, 'email', 'notifier'],
+              delivery.email.notifier,
+              notifiers,
+              'notifier',
+            );
             delivery.email.to.forEach((to, j) => {
               if (!to.includes('@')) {
                 this.expectOneOf([...base, 'reports', 'delivery', i, 'email', 'to', j], to, people, 'person');
@@ -107,28 +144,38 @@ export class ConfigReferencesValidator {
     const path: Path = ['rules', index];
     const duplicate = this.config.rules.findIndex((other) => other.name === rule.name);
     if (duplicate !== index) {
-      this.add([...path, 'name'], `duplicate rule name "${rule.name}" (also rules[${duplicate}]): names must be unique`);
+      this.add(
+        [...path, 'name'],
+        `duplicate rule name "${rule.name}" (also rules[${duplicate}]): names must be unique`,
+      );
     }
     if (rule.on && rule.every) {
       this.add([...path, 'every'], 'a rule has either "on" (an event) or "every" (a schedule), not both');
     } else if (!rule.on && !rule.every) {
       this.add(path, 'a rule needs a trigger: add "on: <event>" or "every: <duration>"');
     }
-    rule.brands?.forEach((brand, j) => this.expectOneOf([...path, 'brands', j], brand, Object.keys(this.config.brands), 'brand'));
+    rule.brands?.forEach((brand, j) =>
+      this.expectOneOf([...path, 'brands', j], brand, Object.keys(this.config.brands), 'brand'),
+    );
     rule.then.forEach((action, j) => {
       const at: Path = [...path, 'then', j];
       if ('escalate' in action) {
         this.expectOneOf([...at, 'escalate'], action.escalate, ids.policies, 'escalation policy');
       } else if ('notify' in action) {
         this.expectOneOf([...at, 'notify', 'notifier'], action.notify.notifier, ids.notifiers, 'notifier');
-        action.notify.to.forEach((person, k) => this.expectOneOf([...at, 'notify', 'to', k], person, ids.people, 'person'));
+        action.notify.to.forEach((person, k) =>
+          this.expectOneOf([...at, 'notify', 'to', k], person, ids.people, 'person'),
+        );
       } else if ('assign' in action) {
         this.expectOneOf([...at, 'assign'], action.assign, ids.people, 'person');
       }
     });
     const compiled = compileCondition(rule.when, rule.on ?? 'schedule');
     if (!compiled.ok) {
-      this.add([...path, 'when'], `condition does not compile: ${compiled.message} (at character ${compiled.offset + 1}; facts for this trigger are listed in README "Rule facts")`);
+      this.add(
+        [...path, 'when'],
+        `condition does not compile: ${compiled.message} (at character ${compiled.offset + 1}; facts for this trigger are listed in README "Rule facts")`,
+      );
     }
   }
 

@@ -29,7 +29,10 @@ export interface ConfigLoadOptions {
 }
 
 /** Reads, merges, resolves and validates a configuration file or folder, collecting every problem at once. */
-export async function loadConfiguration(configPath: string, options: ConfigLoadOptions = {}): Promise<ConfigLoadResult> {
+export async function loadConfiguration(
+  configPath: string,
+  options: ConfigLoadOptions = {},
+): Promise<ConfigLoadResult> {
   const { sources, baseDir, issues } = loadYamlSources(configPath);
   const secrets = resolveSecretReferences(sources, baseDir, options.env ?? process.env);
   issues.push(...secrets.issues);

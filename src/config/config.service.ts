@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { FSWatcher, watch } from 'node:fs';
+import { FSWatcher, statSync, watch } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
 import { formatConfigIssue, sortConfigIssues } from './config-issue';
 import { ConfigLoadResult, loadConfiguration, LoadedConfig, summarizeConfig } from './config.loader';
 
@@ -33,13 +34,24 @@ export class ConfigService implements OnModuleDestroy {
   /** Starts listening for SIGHUP and for edits to the config file or folder. */
   watchForChanges(): void {
     process.on('SIGHUP', this.onSighup);
+    // Watch the folder, not the file: editors save by replacing the file, which ends a watch on it.
+    const isFolder = statSync(this.configPath).isDirectory();
+    const folder = isFolder ? this.configPath : dirname(this.configPath);
+    const relevant = (name: string | null) =>
+      name !== null &&
+      (isFolder ? ['.yaml', '.yml'].includes(extname(name)) : name === basename(this.configPath));
     try {
-      this.watcher = watch(this.configPath, { persistent: false }, () => {
+      this.watcher = watch(folder, { persistent: false }, (_event, name) => {
+        if (!relevant(name)) {
+          return;
+        }
         clearTimeout(this.debounce);
         this.debounce = setTimeout(() => void this.reload('file change'), 300);
       });
     } catch (error) {
-      this.logger.warn(`cannot watch ${this.configPath} (${(error as Error).message}); reload with SIGHUP instead`);
+      this.logger.warn(
+        `cannot watch ${this.configPath} (${(error as Error).message}); reload with SIGHUP instead`,
+      );
     }
   }
 

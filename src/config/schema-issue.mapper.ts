@@ -75,13 +75,18 @@ function expectedName(expected: string): string {
 
 function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return path.reduce<unknown>(
-    (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    (value, key) =>
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined,
     data,
   );
 }
 
 /** Turns schema validation issues into positioned, human sentences. */
-export function mapSchemaIssues(schema: AnySchema, merged: MergedConfig, issues: z.core.$ZodIssue[]): ConfigIssue[] {
+export function mapSchemaIssues(
+  schema: AnySchema,
+  merged: MergedConfig,
+  issues: z.core.$ZodIssue[],
+): ConfigIssue[] {
   const result: ConfigIssue[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -89,9 +94,7 @@ export function mapSchemaIssues(schema: AnySchema, merged: MergedConfig, issues:
       case 'unrecognized_keys': {
         const known = knownKeysAt(schema, path);
         for (const key of issue.keys) {
-          result.push(
-            merged.issue([...path, key], `unknown key "${key}"${didYouMean(key, known)}`, true),
-          );
+          result.push(merged.issue([...path, key], `unknown key "${key}"${didYouMean(key, known)}`, true));
         }
         break;
       }
@@ -117,7 +120,10 @@ export function mapSchemaIssues(schema: AnySchema, merged: MergedConfig, issues:
       }
       case 'invalid_value':
         result.push(
-          merged.issue(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${didYouMean(String(valueAt(merged.data, path)), issue.values.map(String))}`),
+          merged.issue(
+            path,
+            `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${didYouMean(String(valueAt(merged.data, path)), issue.values.map(String))}`,
+          ),
         );
         break;
       case 'invalid_key':

@@ -52,7 +52,9 @@ function readEnv(name: string, env: NodeJS.ProcessEnv): string | { error: string
   }
   const value = env[name];
   if (value === undefined || value === '') {
-    return { error: `environment variable ${name} is not set: set it before starting Metronome (or remove the reference)` };
+    return {
+      error: `environment variable ${name} is not set: set it before starting Metronome (or remove the reference)`,
+    };
   }
   return value;
 }
@@ -62,7 +64,9 @@ function readSecretFile(path: string, baseDir: string): string | { error: string
   try {
     return readFileSync(absolute, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    return { error: `cannot read secret file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): paths are relative to the config folder` };
+    return {
+      error: `cannot read secret file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): paths are relative to the config folder`,
+    };
   }
 }
 

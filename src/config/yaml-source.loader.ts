@@ -67,14 +67,29 @@ export function loadYamlSources(configPath: string): LoadedSources {
     try {
       text = readFileSync(absolutePath, 'utf8');
     } catch (error) {
-      issues.push({ file, path: [], message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+      issues.push({
+        file,
+        path: [],
+        message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      });
       continue;
     }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: true,
+    });
     for (const error of [...doc.errors]) {
       const pos = lines.linePos(error.pos[0]);
-      issues.push({ file, line: pos.line, col: pos.col, path: [], message: `YAML: ${firstLine(error.message)}` });
+      issues.push({
+        file,
+        line: pos.line,
+        col: pos.col,
+        path: [],
+        message: `YAML: ${firstLine(error.message)}`,
+      });
     }
     if (doc.errors.length === 0) {
       sources.push({ file, absolutePath, text, doc, lines });

@@ -17,7 +17,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Liveness and readiness: database, queue and the configuration in force. 503 when a dependency is down.' })
+  @ApiOperation({
+    summary:
+      'Liveness and readiness: database, queue and the configuration in force. 503 when a dependency is down.',
+  })
   async health(@Res({ passthrough: true }) response: Response) {
     const started = performance.now();
     let database: { status: 'ok' | 'down'; latencyMs?: number; detail?: string };

@@ -4,10 +4,12 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export function createPrometheusRegistry(version: string): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'metronome_' });
-  new Gauge({ name: 'metronome_info', help: 'Metronome build information', labelNames: ['version'], registers: [registry] }).set(
-    { version },
-    1,
-  );
+  new Gauge({
+    name: 'metronome_info',
+    help: 'Metronome build information',
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version }, 1);
   return registry;
 }
 

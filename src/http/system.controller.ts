@@ -28,7 +28,9 @@ export class SystemController {
   }
 
   @Get('brands')
-  @ApiOperation({ summary: 'Brands with their owner, time zone and channels (connector and cadence; options omitted).' })
+  @ApiOperation({
+    summary: 'Brands with their owner, time zone and channels (connector and cadence; options omitted).',
+  })
   brands() {
     return Object.entries(this.config.loaded.config.brands).map(([id, brand]) => ({
       id,

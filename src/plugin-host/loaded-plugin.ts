@@ -1,11 +1,26 @@
 import type { PluginDefinition, PluginKind } from '../plugin-sdk';
 
-export type PluginOrigin = { type: 'builtin'; path: string } | { type: 'path'; path: string } | { type: 'package'; name: string };
+export type PluginOrigin =
+  { type: 'builtin'; path: string } | { type: 'path'; path: string } | { type: 'package'; name: string };
 
 /** A plugin the host tried to load: either usable, or failed with a reason a person can act on. */
 export type LoadedPlugin =
-  | { status: 'loaded'; name: string; kind: PluginKind; version: string; origin: PluginOrigin; definition: PluginDefinition }
-  | { status: 'failed'; name: string; kind?: PluginKind; version?: string; origin: PluginOrigin; error: string };
+  | {
+      status: 'loaded';
+      name: string;
+      kind: PluginKind;
+      version: string;
+      origin: PluginOrigin;
+      definition: PluginDefinition;
+    }
+  | {
+      status: 'failed';
+      name: string;
+      kind?: PluginKind;
+      version?: string;
+      origin: PluginOrigin;
+      error: string;
+    };
 
 export function describeOrigin(origin: PluginOrigin): string {
   switch (origin.type) {

@@ -6,7 +6,9 @@ const KINDS = ['connector', 'notifier', 'report-template'];
 /** Checks what a plugin module exported before the host trusts any of it. Returns the problems found. */
 export function validatePluginManifest(candidate: unknown): string[] {
   if (typeof candidate !== 'object' || candidate === null) {
-    return ['the module exports no plugin: export a definition made with defineConnector/defineNotifier/defineReportTemplate'];
+    return [
+      'the module exports no plugin: export a definition made with defineConnector/defineNotifier/defineReportTemplate',
+    ];
   }
   const plugin = candidate as Partial<PluginDefinition> & Record<string, unknown>;
   const problems: string[] = [];
@@ -22,17 +24,26 @@ export function validatePluginManifest(candidate: unknown): string[] {
   if (typeof plugin.sdk !== 'string' || !validRange(plugin.sdk)) {
     problems.push('"sdk" must be a semver range of supported SDK versions, e.g. "^1.0.0"');
   } else if (!satisfies(SDK_VERSION, plugin.sdk)) {
-    problems.push(`needs SDK ${plugin.sdk}, but this Metronome provides SDK ${SDK_VERSION}: upgrade the plugin or Metronome`);
+    problems.push(
+      `needs SDK ${plugin.sdk}, but this Metronome provides SDK ${SDK_VERSION}: upgrade the plugin or Metronome`,
+    );
   }
   if (typeof plugin.create !== 'function') {
     problems.push('"create" must be a function (context, options) => instance');
   }
-  if (plugin.options !== undefined && typeof (plugin.options as unknown as Record<string, unknown>)['~standard'] !== 'object') {
+  if (
+    plugin.options !== undefined &&
+    typeof (plugin.options as unknown as Record<string, unknown>)['~standard'] !== 'object'
+  ) {
     problems.push('"options" must be a Standard Schema (e.g. a zod schema from the SDK\'s `z`)');
   }
   if (plugin.kind === 'connector') {
     const capabilities = plugin.capabilities as unknown;
-    if (typeof capabilities !== 'object' || capabilities === null || typeof (capabilities as { publish?: unknown }).publish !== 'boolean') {
+    if (
+      typeof capabilities !== 'object' ||
+      capabilities === null ||
+      typeof (capabilities as { publish?: unknown }).publish !== 'boolean'
+    ) {
       problems.push('a connector must declare "capabilities" with at least { publish: true|false }');
     }
   }

@@ -10,7 +10,10 @@ export interface OptionsProblem {
 export type OptionsResult = { ok: true; value: unknown } | { ok: false; problems: OptionsProblem[] };
 
 /** Validates YAML options with the plugin's own schema (any Standard Schema implementation). */
-export async function validatePluginOptions(plugin: PluginDefinition, options: unknown): Promise<OptionsResult> {
+export async function validatePluginOptions(
+  plugin: PluginDefinition,
+  options: unknown,
+): Promise<OptionsResult> {
   const schema = plugin.options as StandardSchemaV1 | undefined;
   if (!schema) {
     return { ok: true, value: options };

@@ -27,7 +27,9 @@ export class PluginRegistry {
 
   find<K extends PluginKind>(kind: K, name: string): Extract<PluginDefinition, { kind: K }> | undefined {
     const plugin = this.plugins.find((p) => p.status === 'loaded' && p.kind === kind && p.name === name);
-    return plugin?.status === 'loaded' ? (plugin.definition as Extract<PluginDefinition, { kind: K }>) : undefined;
+    return plugin?.status === 'loaded'
+      ? (plugin.definition as Extract<PluginDefinition, { kind: K }>)
+      : undefined;
   }
 
   /** Why a plugin of this name is unusable, if one was tried. */

@@ -22,9 +22,11 @@ function isInside(child: string, parent: string): boolean {
 function definitionFrom(moduleExports: unknown): unknown {
   const exported =
     typeof moduleExports === 'object' && moduleExports !== null && 'default' in moduleExports
-      ? (moduleExports).default
+      ? moduleExports.default
       : moduleExports;
-  return typeof exported === 'function' && !('kind' in exported) ? (exported as (s: typeof sdk) => unknown)(sdk) : exported;
+  return typeof exported === 'function' && !('kind' in exported)
+    ? (exported as (s: typeof sdk) => unknown)(sdk)
+    : exported;
 }
 
 function load(entry: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
@@ -33,16 +35,35 @@ function load(entry: string, origin: PluginOrigin, fallbackName: string): Loaded
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     definition = definitionFrom(require(entry));
   } catch (error) {
-    return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      status: 'failed',
+      name: fallbackName,
+      origin,
+      error: `cannot load: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
   const problems = validatePluginManifest(definition);
   const partial = (definition ?? {}) as Partial<PluginDefinition>;
   const name = typeof partial.name === 'string' ? partial.name : fallbackName;
   if (problems.length > 0) {
-    return { status: 'failed', name, kind: partial.kind, version: partial.version, origin, error: problems.join('; ') };
+    return {
+      status: 'failed',
+      name,
+      kind: partial.kind,
+      version: partial.version,
+      origin,
+      error: problems.join('; '),
+    };
   }
   const valid = definition as PluginDefinition;
-  return { status: 'loaded', name: valid.name, kind: valid.kind, version: valid.version, origin, definition: valid };
+  return {
+    status: 'loaded',
+    name: valid.name,
+    kind: valid.kind,
+    version: valid.version,
+    origin,
+    definition: valid,
+  };
 }
 
 function entryOf(folder: string): string | undefined {
@@ -74,7 +95,12 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
     try {
       entry = require.resolve(source.package, { paths: [baseDir, process.cwd()] });
     } catch {
-      return { status: 'failed', name: source.package, origin, error: `npm package "${source.package}" is not installed: run npm install ${source.package}` };
+      return {
+        status: 'failed',
+        name: source.package,
+        origin,
+        error: `npm package "${source.package}" is not installed: run npm install ${source.package}`,
+      };
     }
     return load(entry, origin, source.package);
   }
@@ -86,7 +112,12 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
   const realBase = realpathSync(baseDir);
   const realFolder = realpathSync(folder);
   if (!isInside(realFolder, realBase)) {
-    return { status: 'failed', name: source.path, origin, error: `plugin path escapes the config folder (${realBase}): move the plugin inside it` };
+    return {
+      status: 'failed',
+      name: source.path,
+      origin,
+      error: `plugin path escapes the config folder (${realBase}): move the plugin inside it`,
+    };
   }
   let entry: string | undefined;
   try {
@@ -95,10 +126,20 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
     entry = entryOf(realFolder);
   }
   if (!entry) {
-    return { status: 'failed', name: source.path, origin, error: 'no entry point: add index.js or a package.json "main"' };
+    return {
+      status: 'failed',
+      name: source.path,
+      origin,
+      error: 'no entry point: add index.js or a package.json "main"',
+    };
   }
   if (!isInside(realpathSync(entry), realFolder)) {
-    return { status: 'failed', name: source.path, origin, error: 'the plugin entry point lies outside the plugin folder' };
+    return {
+      status: 'failed',
+      name: source.path,
+      origin,
+      error: 'the plugin entry point lies outside the plugin folder',
+    };
   }
   return load(entry, origin, source.path);
 }

@@ -54,7 +54,12 @@ export interface ChannelMetrics {
   impressions?: number;
   engagements?: Record<string, number>;
   clicks?: number;
-  posts?: Array<{ remoteId: string; impressions?: number; engagements?: Record<string, number>; clicks?: number }>;
+  posts?: Array<{
+    remoteId: string;
+    impressions?: number;
+    engagements?: Record<string, number>;
+    clicks?: number;
+  }>;
 }
 
 /** A platform account. Methods exist only when the matching capability is declared. */

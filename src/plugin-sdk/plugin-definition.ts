@@ -46,6 +46,8 @@ export function defineConnector<Options>(plugin: ConnectorPlugin<Options>): Conn
 export function defineNotifier<Options>(plugin: NotifierPlugin<Options>): NotifierPlugin<Options> {
   return plugin;
 }
-export function defineReportTemplate<Options>(plugin: ReportTemplatePlugin<Options>): ReportTemplatePlugin<Options> {
+export function defineReportTemplate<Options>(
+  plugin: ReportTemplatePlugin<Options>,
+): ReportTemplatePlugin<Options> {
   return plugin;
 }

@@ -19,7 +19,12 @@ export class BullQueueDriver implements QueueDriver {
     }
     const delay = options.runAt ? Math.max(0, options.runAt.getTime() - Date.now()) : 0;
     // Bull ignores an add whose jobId already exists: the same dedup the inline driver gets from its unique key.
-    await target.add(job, payload, { delay, jobId: options.uniqueKey, removeOnComplete: 1000, removeOnFail: 5000 });
+    await target.add(job, payload, {
+      delay,
+      jobId: options.uniqueKey,
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
   }
 
   async health(): Promise<{ status: 'ok' | 'down'; detail?: string }> {
@@ -30,7 +35,9 @@ export class BullQueueDriver implements QueueDriver {
     try {
       const reply = await Promise.race([
         first.client.ping(),
-        new Promise<string>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer PING within 2 s')), 2000)),
+        new Promise<string>((_, reject) =>
+          setTimeout(() => reject(new Error('Redis did not answer PING within 2 s')), 2000),
+        ),
       ]);
       return { status: reply === 'PONG' ? 'ok' : 'down', detail: `redis ${reply}` };
     } catch (error) {

@@ -5,7 +5,12 @@ export interface QueueDriver {
    * Adds a job. With a `uniqueKey`, adding the same key again while the first is pending does nothing,
    * which is what makes cluster-wide periodic work fire once.
    */
-  enqueue(queue: string, job: string, payload: Record<string, unknown>, options?: { runAt?: Date; uniqueKey?: string }): Promise<void>;
+  enqueue(
+    queue: string,
+    job: string,
+    payload: Record<string, unknown>,
+    options?: { runAt?: Date; uniqueKey?: string },
+  ): Promise<void>;
   health(): Promise<{ status: 'ok' | 'down'; detail?: string }>;
   close(): Promise<void>;
 }

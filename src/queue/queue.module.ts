@@ -19,7 +19,13 @@ export class QueueModule implements OnApplicationShutdown {
       return {
         module: QueueModule,
         global: true,
-        providers: [{ provide: QUEUE_DRIVER, inject: [DataSource], useFactory: (ds: DataSource) => new InlineQueueDriver(ds) }],
+        providers: [
+          {
+            provide: QUEUE_DRIVER,
+            inject: [DataSource],
+            useFactory: (ds: DataSource) => new InlineQueueDriver(ds),
+          },
+        ],
         exports: [QUEUE_DRIVER],
       };
     }
@@ -34,7 +40,8 @@ export class QueueModule implements OnApplicationShutdown {
         {
           provide: QUEUE_DRIVER,
           inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) => new BullQueueDriver(new Map(queues.map((q, i) => [QUEUE_NAMES[i], q]))),
+          useFactory: (...queues: Queue[]) =>
+            new BullQueueDriver(new Map(queues.map((q, i) => [QUEUE_NAMES[i], q]))),
         },
       ],
       exports: [QUEUE_DRIVER],

@@ -24,7 +24,12 @@ describe('compileCondition', () => {
   });
 
   it('requires a boolean and bounds the size of an expression', () => {
-    expect(compileCondition('post.title', 'post.submitted')).toMatchObject({ ok: false, message: expect.stringContaining('string') });
-    expect(compileCondition(`post.title == "${'x'.repeat(3000)}"`, 'post.submitted')).toMatchObject({ ok: false });
+    expect(compileCondition('post.title', 'post.submitted')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('string'),
+    });
+    expect(compileCondition(`post.title == "${'x'.repeat(3000)}"`, 'post.submitted')).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -5,14 +5,24 @@ import { FACT_TYPES, factsFor } from './rule-facts';
 export type RuleTrigger = RuleEvent | 'schedule';
 
 /** Guards against pathological conditions: they run on every event, so they must stay small. */
-const LIMITS = { maxAstNodes: 400, maxDepth: 40, maxListElements: 200, maxMapEntries: 200, maxCallArguments: 16 };
+const LIMITS = {
+  maxAstNodes: 400,
+  maxDepth: 40,
+  maxListElements: 200,
+  maxMapEntries: 200,
+  maxCallArguments: 16,
+};
 const MAX_SOURCE_LENGTH = 2000;
 
 export type CompiledCondition = (facts: Record<string, unknown>) => boolean;
 
 export type CompileResult =
   | { ok: true; evaluate: CompiledCondition }
-  | { ok: false; message: string; /** Character offset of the problem inside the expression. */ offset: number };
+  | {
+      ok: false;
+      message: string;
+      /** Character offset of the problem inside the expression. */ offset: number;
+    };
 
 const environments = new Map<RuleTrigger, Environment>();
 

@@ -18,7 +18,13 @@ export const FACT_TYPES: Record<string, Record<string, string>> = {
     postsPlanned: 'int',
     cadenceTarget: 'int',
   },
-  Channel: { id: 'string', connector: 'string', status: 'string', postsPerWeek: 'int', scheduledNext7Days: 'int' },
+  Channel: {
+    id: 'string',
+    connector: 'string',
+    status: 'string',
+    postsPerWeek: 'int',
+    scheduledNext7Days: 'int',
+  },
   Post: {
     id: 'string',
     title: 'string',
@@ -33,7 +39,14 @@ export const FACT_TYPES: Record<string, Record<string, string>> = {
     graphemes: 'int',
     error: 'string',
   },
-  Approval: { step: 'string', decision: 'string', by: 'string', comment: 'string', dueAt: TIMESTAMP, overdue: 'bool' },
+  Approval: {
+    step: 'string',
+    decision: 'string',
+    by: 'string',
+    comment: 'string',
+    dueAt: TIMESTAMP,
+    overdue: 'bool',
+  },
   InboxItem: {
     id: 'string',
     kind: 'string',

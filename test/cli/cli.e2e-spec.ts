@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,7 +7,10 @@ import { join } from 'node:path';
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 function metronome(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -61,10 +64,20 @@ describe('metronome CLI', () => {
     expect(result.stdout).toMatch(/sandbox\s+connector\s+1\.0\.0\s+loaded/);
   });
 
-  it('start: serves /health on the embedded default and stops cleanly on SIGTERM', async () => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, 'start', '--port', '0'], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    });
+  it('start: serves /health on the embedded default, reloads on SIGHUP only when valid, stops on SIGTERM', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'metronome-cli-config-'));
+    const configFile = join(configDir, 'metronome.yaml');
+    const demo = readFileSync('config/metronome.yaml', 'utf8').replace('folder: content/demo', 'folder: .');
+    writeFileSync(configFile, demo);
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [CLI, 'start', '--port', '0', '--config', configFile],
+      {
+        env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const ready = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -76,14 +89,36 @@ describe('metronome CLI', () => {
         });
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
-      const port = /http:\/\/localhost:(\d+)/.exec(ready)?.[1];
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const base = `http://127.0.0.1:${/http:\/\/localhost:(\d+)/.exec(ready)?.[1]}`;
+      const health = await fetch(`${base}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', queue: { driver: 'inline' } });
+      const first = (await health.json()) as {
+        status: string;
+        queue: { driver: string };
+        config: { revision: string };
+      };
+      expect(first).toMatchObject({ status: 'ok', queue: { driver: 'inline' } });
+
+      const revisionAfter = async (edit: string) => {
+        writeFileSync(configFile, edit);
+        child.kill('SIGHUP');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const body = (await (await fetch(`${base}/health`)).json()) as { config: { revision: string } };
+        return body.config.revision;
+      };
+      const invalid = await revisionAfter(demo.replace('owner: maya', 'owner: nobody'));
+      expect(invalid).toBe(first.config.revision);
+      // The file watch may notice the edit before the signal arrives; either way it must be rejected.
+      expect(output).toMatch(/configuration reload \((SIGHUP|file change)\) rejected/);
+      expect(output).toContain('unknown person \\"nobody\\"');
+      const valid = await revisionAfter(demo.replace('name: Demo Studio', 'name: Reloaded Studio'));
+      expect(valid).not.toBe(first.config.revision);
     } finally {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
   });
 });

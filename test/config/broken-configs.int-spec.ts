@@ -18,7 +18,9 @@ describe('broken configurations', () => {
 
   it.each(cases)('%s reports exactly the expected problems', async (name) => {
     const folder = join('test', 'fixtures', 'broken-configs', name);
-    const expected = readFileSync(join(FIXTURES, name, 'expected.txt'), 'utf8').trim().split('\n');
+    const expected = readFileSync(join(FIXTURES, name, 'expected.txt'), 'utf8')
+      .trim()
+      .split('\n');
     const result = await loadConfiguration(folder, { env: {} });
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : sortConfigIssues(result.issues).map(formatConfigIssue);

@@ -15,15 +15,21 @@ describe('shipped configurations', () => {
 
   it('the agency example is valid apart from the plugins that later issues add', async () => {
     const env = {
-      SMTP_HOST: 'smtp.example', SMTP_USER: 'u', SMTP_PASSWORD: 'p', SLACK_WEBHOOK_URL: 'https://hooks.example/x',
-      NORTHWIND_BSKY_APP_PASSWORD: 'a', NORTHWIND_MASTODON_TOKEN: 'b', HARBOR_BSKY_APP_PASSWORD: 'c',
+      SMTP_HOST: 'smtp.example',
+      SMTP_USER: 'u',
+      SMTP_PASSWORD: 'p',
+      SLACK_WEBHOOK_URL: 'https://hooks.example/x',
+      NORTHWIND_BSKY_APP_PASSWORD: 'a',
+      NORTHWIND_MASTODON_TOKEN: 'b',
+      HARBOR_BSKY_APP_PASSWORD: 'c',
     };
     const result = await loadConfiguration('config/examples/agency.yaml', { env });
     const messages = result.ok ? [] : result.issues.map((issue) => issue.message);
     // Bluesky and Mastodon connectors (publishing issue) and e-mail/Slack notifiers (rule engine issue) and the "standard" report template (review issue) are not
     // built yet; everything else in the example — people, brands, approvals, CEL rules, escalations — must pass.
     const unexpected = messages.filter(
-      (m) => !/^unknown (connector|notifier|report-template) "(bluesky|mastodon|email|slack|standard)"/.test(m),
+      (m) =>
+        !/^unknown (connector|notifier|report-template) "(bluesky|mastodon|email|slack|standard)"/.test(m),
     );
     expect(unexpected).toEqual([]);
     expect(messages.length).toBe(7);

@@ -36,7 +36,9 @@ describe('secret references', () => {
     expect(first.loaded.revisionHash).toBe(second.loaded.revisionHash);
 
     const fromFile = await loadConfiguration(configWith('${file:handle.txt}'), { env: {} });
-    expect(fromFile.ok && fromFile.loaded.config.brands.acme.channels.main.options).toEqual({ handle: 'from-file' });
+    expect(fromFile.ok && fromFile.loaded.config.brands.acme.channels.main.options).toEqual({
+      handle: 'from-file',
+    });
   });
 
   it('names the file and field of an unreadable secret file', async () => {

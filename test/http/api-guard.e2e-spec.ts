@@ -15,7 +15,10 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metronome-http-'));
-    const runtime = runtimeOptions({ DATABASE_URL: `sqlite:${join(dir, 'metronome.db')}`, LOG_LEVEL: 'silent' }, { port: '0' });
+    const runtime = runtimeOptions(
+      { DATABASE_URL: `sqlite:${join(dir, 'metronome.db')}`, LOG_LEVEL: 'silent' },
+      { port: '0' },
+    );
     const loaded = await loadConfiguration('config/metronome.yaml', { env: {} });
     if (!loaded.ok) {
       throw new Error('demo config must be valid');
@@ -39,7 +42,10 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
   });
 
   it('guards every other route: no route answers without a valid token', async () => {
-    const document = SwaggerModule.createDocument(app, { openapi: '3.0.0', info: { title: 't', version: '1' } });
+    const document = SwaggerModule.createDocument(app, {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+    });
     const routes = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item as object).map((method) => ({ method, path: path.replace(/\{[^}]+\}/g, 'x') })),
     );
@@ -48,7 +54,10 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     for (const route of routes) {
       const agent = request(app.getHttpServer()) as unknown as Record<string, (path: string) => request.Test>;
       const noToken = await agent[route.method](route.path);
-      const badToken = await agent[route.method](route.path).set('Authorization', 'Bearer mtr_not-a-real-token');
+      const badToken = await agent[route.method](route.path).set(
+        'Authorization',
+        'Bearer mtr_not-a-real-token',
+      );
       if (noToken.status !== 401 || badToken.status !== 401) {
         open.push(`${route.method.toUpperCase()} ${route.path}`);
       }
@@ -61,9 +70,14 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     const { plaintext: token } = await tokens.create('e2e');
     const auth = { Authorization: `Bearer ${token}` };
     const config = await request(app.getHttpServer()).get('/api/v1/config').set(auth).expect(200);
-    expect(config.body).toMatchObject({ organisation: { name: 'Demo Studio' }, counts: { brands: 1, people: 2 } });
+    expect(config.body).toMatchObject({
+      organisation: { name: 'Demo Studio' },
+      counts: { brands: 1, people: 2 },
+    });
     const plugins = await request(app.getHttpServer()).get('/api/v1/plugins').set(auth).expect(200);
-    expect(plugins.body).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'sandbox', status: 'loaded' })]));
+    expect(plugins.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'sandbox', status: 'loaded' })]),
+    );
     const metrics = await request(app.getHttpServer()).get('/metrics').set(auth).expect(200);
     expect(metrics.text).toContain('metronome_info{version=');
     await tokens.revoke('e2e');
@@ -72,6 +86,8 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
 
   it('publishes OpenAPI docs at /api/docs', async () => {
     const spec = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/config', '/api/v1/plugins']));
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/api/v1/config', '/api/v1/plugins']),
+    );
   });
 });

@@ -33,22 +33,38 @@ describe('plugin loading', () => {
 
   it('loads a folder plugin that receives the SDK as a function argument', () => {
     writePlugin(join(base, 'plugins', 'pager'), pluginSource('pager'));
-    expect(loadConfiguredPlugin({ path: 'plugins/pager' }, base)).toMatchObject({ status: 'loaded', name: 'pager', kind: 'notifier' });
+    expect(loadConfiguredPlugin({ path: 'plugins/pager' }, base)).toMatchObject({
+      status: 'loaded',
+      name: 'pager',
+      kind: 'notifier',
+    });
   });
 
   it('refuses a path that leaves the config folder, also through a symlink', () => {
     writePlugin(join(outside, 'evil'), pluginSource('evil'));
-    const relative = loadConfiguredPlugin({ path: join('..', outside.split('/').pop() as string, 'evil') }, base);
-    expect(relative).toMatchObject({ status: 'failed', error: expect.stringContaining('escapes the config folder') });
+    const relative = loadConfiguredPlugin(
+      { path: join('..', outside.split('/').pop() as string, 'evil') },
+      base,
+    );
+    expect(relative).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('escapes the config folder'),
+    });
     symlinkSync(join(outside, 'evil'), join(base, 'linked'));
-    expect(loadConfiguredPlugin({ path: 'linked' }, base)).toMatchObject({ status: 'failed', error: expect.stringContaining('escapes') });
+    expect(loadConfiguredPlugin({ path: 'linked' }, base)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('escapes'),
+    });
   });
 
   it('refuses an entry point outside the plugin folder', () => {
     writePlugin(join(base, 'elsewhere'), pluginSource('elsewhere'));
     mkdirSync(join(base, 'sneaky'));
     writeFileSync(join(base, 'sneaky', 'package.json'), JSON.stringify({ main: '../elsewhere/index.js' }));
-    expect(loadConfiguredPlugin({ path: 'sneaky' }, base)).toMatchObject({ status: 'failed', error: expect.stringContaining('outside the plugin folder') });
+    expect(loadConfiguredPlugin({ path: 'sneaky' }, base)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('outside the plugin folder'),
+    });
   });
 
   it('names the SDK range a plugin needs when it does not match', () => {
@@ -63,7 +79,10 @@ describe('plugin loading', () => {
   it('reports a module that throws or exports nothing usable, without throwing itself', () => {
     writePlugin(join(base, 'throws'), 'throw new Error("boom at import")');
     writePlugin(join(base, 'empty'), 'module.exports = { name: "Bad Name" }');
-    expect(loadConfiguredPlugin({ path: 'throws' }, base)).toMatchObject({ status: 'failed', error: 'cannot load: boom at import' });
+    expect(loadConfiguredPlugin({ path: 'throws' }, base)).toMatchObject({
+      status: 'failed',
+      error: 'cannot load: boom at import',
+    });
     const empty = loadConfiguredPlugin({ path: 'empty' }, base);
     expect(empty.status).toBe('failed');
     expect(empty.status === 'failed' && empty.error).toMatch(/"name" must be lowercase.*"version" must be/);

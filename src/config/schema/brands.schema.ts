@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { approvalChainSchema } from './approvals.schema';
 import { cadenceSchema } from './cadence.schema';
-import { durationSchema, idSchema, pluginOptionsSchema, timeZoneSchema, urlSchema } from './primitives.schema';
+import {
+  durationSchema,
+  idSchema,
+  pluginOptionsSchema,
+  timeZoneSchema,
+  urlSchema,
+} from './primitives.schema';
 import { reportSchema } from './reports.schema';
 
 const dateSchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
@@ -11,14 +17,23 @@ export const profileSchema = z
     displayName: z.string().optional(),
     bio: z.string().optional(),
     links: z.array(urlSchema).default([]),
-    pinned: z.string().optional().meta({ description: 'Remote id or URL of the post that should stay pinned.' }),
-    avatar: z.string().optional().meta({ description: 'Path to the avatar image, relative to the config file.' }),
+    pinned: z
+      .string()
+      .optional()
+      .meta({ description: 'Remote id or URL of the post that should stay pinned.' }),
+    avatar: z
+      .string()
+      .optional()
+      .meta({ description: 'Path to the avatar image, relative to the config file.' }),
   })
   .meta({ description: 'The desired public profile; drift from it raises profile.drifted.' });
 
 export const channelSchema = z
   .strictObject({
-    connector: z.string().min(1).meta({ description: 'Connector plugin name, e.g. "bluesky", "mastodon", "sandbox".' }),
+    connector: z
+      .string()
+      .min(1)
+      .meta({ description: 'Connector plugin name, e.g. "bluesky", "mastodon", "sandbox".' }),
     options: pluginOptionsSchema,
     cadence: cadenceSchema.optional(),
     approval: idSchema.optional().meta({ description: 'Approval chain id (under the brand’s `approvals`).' }),
@@ -59,7 +74,10 @@ export const cycleSchema = z
   .meta({ description: 'The brand’s recurring cycle: plan → prepare → publish & monitor → review.' });
 
 export const kpiSchema = z.strictObject({
-  measure: z.string().min(1).meta({ description: 'Measure name, e.g. "followers", "engagementRate", "onTimeRate".' }),
+  measure: z
+    .string()
+    .min(1)
+    .meta({ description: 'Measure name, e.g. "followers", "engagementRate", "onTimeRate".' }),
   target: z.number().optional(),
   direction: z.enum(['up', 'down']).default('up').meta({ description: 'Which direction is good.' }),
   channels: z.array(idSchema).optional(),
@@ -69,10 +87,18 @@ export const brandSchema = z
   .strictObject({
     name: z.string().min(1),
     timezone: timeZoneSchema,
-    locale: z.string().default('en-GB').meta({ description: 'BCP 47 locale for dates and numbers in reports.' }),
+    locale: z
+      .string()
+      .default('en-GB')
+      .meta({ description: 'BCP 47 locale for dates and numbers in reports.' }),
     owner: idSchema.meta({ description: 'The person who owns this brand’s cycle (id under `people`).' }),
     content: z
-      .strictObject({ folder: z.string().min(1).meta({ description: 'Folder of Markdown posts, relative to the config file.' }) })
+      .strictObject({
+        folder: z
+          .string()
+          .min(1)
+          .meta({ description: 'Folder of Markdown posts, relative to the config file.' }),
+      })
       .optional(),
     channels: z.record(idSchema, channelSchema).refine((channels) => Object.keys(channels).length > 0, {
       message: 'a brand needs at least one channel',

@@ -2,7 +2,11 @@ import { parsePublishingWindow } from './cadence.schema';
 
 describe('parsePublishingWindow', () => {
   it('reads days, groups and local time ranges', () => {
-    expect(parsePublishingWindow('Mon,Wed 09:00-11:00')).toEqual({ days: ['mon', 'wed'], start: 540, end: 660 });
+    expect(parsePublishingWindow('Mon,Wed 09:00-11:00')).toEqual({
+      days: ['mon', 'wed'],
+      start: 540,
+      end: 660,
+    });
     expect(parsePublishingWindow('weekdays 12:30-13:00')).toEqual({
       days: ['mon', 'tue', 'wed', 'thu', 'fri'],
       start: 750,

@@ -27,7 +27,10 @@ export function parsePublishingWindow(text: string): PublishingWindow | string {
     return `cannot read window "${text}": write days then a local time range, e.g. "Mon,Wed 09:00-11:00" or "weekdays 12:00-13:00"`;
   }
   const days = new Set<Weekday>();
-  for (const raw of match[1].toLowerCase().split(/[\s,]+/).filter(Boolean)) {
+  for (const raw of match[1]
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     const group = DAY_GROUPS[raw];
     const day = DAYS.find((d) => raw.startsWith(d) && d.startsWith(raw.slice(0, 3)));
     if (group) {
@@ -67,8 +70,8 @@ export const cadenceSchema = z
       .array(publishingWindowSchema)
       .default([])
       .meta({ description: 'Publishing windows in the brand’s time zone; posts without a time go here.' }),
-    quietAfter: durationSchema
-      .optional()
-      .meta({ description: 'Raise "channel going quiet" when nothing is scheduled within this duration (default 3d).' }),
+    quietAfter: durationSchema.optional().meta({
+      description: 'Raise "channel going quiet" when nothing is scheduled within this duration (default 3d).',
+    }),
   })
   .meta({ description: 'How often the channel should publish and when.' });

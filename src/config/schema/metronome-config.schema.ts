@@ -13,8 +13,12 @@ export const GUARD_RULES = [
 ] as const;
 
 export const pluginSourceSchema = z.union([
-  z.strictObject({ path: z.string().min(1).meta({ description: 'Folder of a plugin, relative to the config file.' }) }),
-  z.strictObject({ package: z.string().min(1).meta({ description: 'npm package name installed beside Metronome.' }) }),
+  z.strictObject({
+    path: z.string().min(1).meta({ description: 'Folder of a plugin, relative to the config file.' }),
+  }),
+  z.strictObject({
+    package: z.string().min(1).meta({ description: 'npm package name installed beside Metronome.' }),
+  }),
 ]);
 
 export const metronomeConfigSchema = z
@@ -40,11 +44,16 @@ export const metronomeConfigSchema = z
     escalations: z.record(idSchema, escalationPolicySchema).default({}),
     publishing: z
       .strictObject({
-        missedGrace: durationSchema.default('15m').meta({ description: 'Publish late within this window after downtime.' }),
+        missedGrace: durationSchema
+          .default('15m')
+          .meta({ description: 'Publish late within this window after downtime.' }),
       })
       .default({ missedGrace: '15m' }),
   })
-  .meta({ title: 'Metronome configuration', description: 'Brands, people, channels, cadence, approvals, rules, escalations and reports.' });
+  .meta({
+    title: 'Metronome configuration',
+    description: 'Brands, people, channels, cadence, approvals, rules, escalations and reports.',
+  });
 
 export type MetronomeConfig = z.output<typeof metronomeConfigSchema>;
 export type BrandConfig = MetronomeConfig['brands'][string];

@@ -15,7 +15,10 @@ export const personSchema = z
 
 export const notifierSchema = z
   .strictObject({
-    plugin: z.string().min(1).meta({ description: 'Notifier plugin name, e.g. "email", "slack", "webhook".' }),
+    plugin: z
+      .string()
+      .min(1)
+      .meta({ description: 'Notifier plugin name, e.g. "email", "slack", "webhook".' }),
     options: pluginOptionsSchema,
   })
   .meta({ description: 'A way to reach people: e-mail, Slack, Discord, Teams, webhook.' });

@@ -5,7 +5,10 @@ import { z } from 'zod';
 /** Keys users pick for brands, channels, people, notifiers, policies: stable ids that end up in URLs and the DB. */
 export const idSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_" (max 63), e.g. "acme-uk"');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'must be lowercase letters, digits, "-" or "_" (max 63), e.g. "acme-uk"',
+  );
 
 export const timeZoneSchema = z
   .string()

@@ -22,11 +22,16 @@ const notifyAction = z.strictObject({
   notify: z.strictObject({
     notifier: idSchema,
     to: z.array(idSchema).default([]).meta({ description: 'People ids; empty = the brand owner.' }),
-    template: z.string().optional().meta({ description: 'Message template name under templates/notifications.' }),
+    template: z
+      .string()
+      .optional()
+      .meta({ description: 'Message template name under templates/notifications.' }),
   }),
 });
 const holdAction = z.strictObject({
-  hold: z.strictObject({ reason: z.string().min(1) }).meta({ description: 'Block publishing until released.' }),
+  hold: z
+    .strictObject({ reason: z.string().min(1) })
+    .meta({ description: 'Block publishing until released.' }),
 });
 const tagAction = z.strictObject({ tag: z.string().min(1) });
 const assignAction = z.strictObject({ assign: idSchema.meta({ description: 'Person id.' }) });
@@ -47,7 +52,10 @@ export const ruleSchema = z
   .strictObject({
     name: idSchema,
     description: z.string().optional(),
-    stage: z.enum(CYCLE_STAGES).optional().meta({ description: 'Only evaluate while the cycle is in this stage.' }),
+    stage: z
+      .enum(CYCLE_STAGES)
+      .optional()
+      .meta({ description: 'Only evaluate while the cycle is in this stage.' }),
     brands: z.array(idSchema).optional().meta({ description: 'Limit to these brands (default: all).' }),
     on: z.enum(RULE_EVENTS).optional().meta({ description: 'Event that triggers the rule.' }),
     every: durationSchema.optional().meta({ description: 'Evaluate on a schedule instead of an event.' }),
@@ -74,6 +82,8 @@ export const guardRuleOverrideSchema = z.union([
   z.strictObject({
     enabled: z.boolean().optional(),
     escalate: idSchema.optional(),
-    after: durationSchema.optional().meta({ description: 'Threshold for this guard (e.g. quiet days, SLA).' }),
+    after: durationSchema
+      .optional()
+      .meta({ description: 'Threshold for this guard (e.g. quiet days, SLA).' }),
   }),
 ]);

@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { METRONOME_VERSION } from '../app/version';
+import { PluginStateRepository } from '../persistence/plugin-state.repository';
+import type { JsonValue } from '../persistence/json-value';
+import type { PluginClock, PluginContext, PluginLogger, PluginStateStore } from '../plugin-sdk';
+import { createPluginHttpClient } from './plugin-http.client';
+
+export const SYSTEM_CLOCK: PluginClock = { now: () => new Date() };
+
+/**
+ * Builds the context a plugin instance receives: a logger that names the plugin and scope, an HTTP client
+ * with timeouts, durable state private to (plugin, scope), and the clock (replaceable in tests).
+ */
+@Injectable()
+export class PluginContextFactory {
+  constructor(private readonly state: PluginStateRepository) {}
+
+  create(plugin: string, scope: string, clock: PluginClock = SYSTEM_CLOCK): PluginContext {
+    return {
+      plugin,
+      scope,
+      logger: this.logger(plugin, scope),
+      http: createPluginHttpClient(plugin, METRONOME_VERSION),
+      state: this.store(plugin, scope),
+      clock,
+    };
+  }
+
+  private logger(plugin: string, scope: string): PluginLogger {
+    const logger = new Logger(`plugin:${plugin}:${scope}`);
+    const format = (message: string, data?: Record<string, unknown>) =>
+      data ? `${message} ${JSON.stringify(data)}` : message;
+    return {
+      debug: (message, data) => logger.debug(format(message, data)),
+      info: (message, data) => logger.log(format(message, data)),
+      warn: (message, data) => logger.warn(format(message, data)),
+      error: (message, data) => logger.error(format(message, data)),
+    };
+  }
+
+  private store(plugin: string, scope: string): PluginStateStore {
+    const { state } = this;
+    return {
+      get: async <T>(key: string) => (await state.get(plugin, scope, key)) as T | undefined,
+      set: (key, value) => state.set(plugin, scope, key, toJson(value)),
+      delete: async (key) => {
+        await state.delete(plugin, scope, key);
+      },
+      list: async <T>(prefix: string) =>
+        (await state.list(plugin, scope, prefix)) as Array<{ key: string; value: T }>,
+    };
+  }
+}
+
+/** State must survive a round trip through JSON; Dates become ISO strings, undefined is refused. */
+function toJson(value: unknown): JsonValue {
+  if (value === undefined) {
+    throw new Error('plugin state cannot store undefined: delete the key instead');
+  }
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}

@@ -1,0 +1,74 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfiguration } from '../../src/config/config.loader';
+import { ConfigService } from '../../src/config/config.service';
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error('condition not met in time');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// SIGHUP is exercised on a real process in test/cli/cli.e2e-spec.ts: Jest gives tests a stand-in `process`
+// object whose listeners never see real signals.
+describe('configuration reload', () => {
+  let dir: string;
+  let file: string;
+  let service: ConfigService;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'metronome-reload-'));
+    file = join(dir, 'metronome.yaml');
+    copyFileSync('config/metronome.yaml', file);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('folder: content/demo', 'folder: .')
+        .replace('$schema=./metronome.schema.json', ''),
+    );
+    const loaded = await loadConfiguration(file, { env: {} });
+    if (!loaded.ok) {
+      throw new Error(JSON.stringify(loaded.issues));
+    }
+    service = new ConfigService(loaded.loaded, file);
+  });
+
+  afterEach(() => {
+    service.onModuleDestroy();
+  });
+
+  it('applies a valid edit and tells listeners', async () => {
+    const seen: string[] = [];
+    service.onReload((loaded) => {
+      seen.push(loaded.config.organisation.name);
+    });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: Demo Studio', 'name: Renamed Studio'));
+    const result = await service.reload('test');
+    expect(result.ok).toBe(true);
+    expect(service.loaded.config.organisation.name).toBe('Renamed Studio');
+    expect(seen).toEqual(['Renamed Studio']);
+  });
+
+  it('keeps the running configuration when the new one is invalid', async () => {
+    const before = service.loaded;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('owner: maya', 'owner: mya'));
+    const result = await service.reload('test');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues[0].message).toBe('unknown person "mya" (did you mean "maya"?)');
+    expect(service.loaded).toBe(before);
+  });
+
+  it('notices a saved file without a signal', async () => {
+    service.watchForChanges();
+    // Editors replace the file rather than writing in place; the folder watch must still see it.
+    const replacement = join(dir, 'metronome.yaml.tmp');
+    writeFileSync(replacement, readFileSync(file, 'utf8').replace('name: Demo Studio', 'name: Saved Studio'));
+    copyFileSync(replacement, file);
+    await waitFor(() => service.loaded.config.organisation.name === 'Saved Studio');
+  });
+});
