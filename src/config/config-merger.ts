@@ -36,18 +36,23 @@ export class MergedConfig {
     return undefined;
   }
 
-  locate(path: ReadonlyArray<string | number>, atKey = false): Partial<YamlPosition> {
+  locate(path: ReadonlyArray<string | number>, atKey = false, innerOffset?: number): Partial<YamlPosition> {
     const owner = this.ownerOf(path);
     if (!owner) {
       const first = this.sources[0];
       return first ? { file: first.file, line: 1, col: 1 } : {};
     }
     const localPath = owner.localIndex === undefined ? path : [path[0], owner.localIndex, ...path.slice(2)];
-    return locateInSource(owner.source, localPath, atKey);
+    return locateInSource(owner.source, localPath, atKey, innerOffset);
   }
 
   issue(path: ReadonlyArray<string | number>, message: string, atKey = false): ConfigIssue {
     return { ...this.locate(path, atKey), path, message };
+  }
+
+  /** An issue at a character inside a scalar value, such as the token a CEL condition fails on. */
+  issueWithin(path: ReadonlyArray<string | number>, innerOffset: number, message: string): ConfigIssue {
+    return { ...this.locate(path, false, innerOffset), path, message };
   }
 }
 

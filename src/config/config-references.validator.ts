@@ -7,6 +7,7 @@ import { compileCondition } from '../rules/rule-condition.compiler';
 import { ConfigIssue } from './config-issue';
 import { MergedConfig } from './config-merger';
 import { didYouMean } from './did-you-mean';
+import type { KnownIds } from './partial-config.parser';
 import type { MetronomeConfig } from './schema/metronome-config.schema';
 
 type Path = Array<string | number>;
@@ -23,13 +24,15 @@ export class ConfigReferencesValidator {
     private readonly merged: MergedConfig,
     private readonly plugins: PluginRegistry,
     private readonly baseDir: string,
+    /** For a partly valid config: ids as written, and where each kept rule stands in the written list. */
+    private readonly partial?: { ids: KnownIds; ruleIndexes: number[] },
   ) {}
 
   async validate(): Promise<ConfigIssue[]> {
     const { config } = this;
-    const people = Object.keys(config.people);
-    const notifiers = Object.keys(config.notifiers);
-    const policies = Object.keys(config.escalations);
+    const people = this.partial?.ids.people ?? Object.keys(config.people);
+    const notifiers = this.partial?.ids.notifiers ?? Object.keys(config.notifiers);
+    const policies = this.partial?.ids.policies ?? Object.keys(config.escalations);
 
     for (const [id, person] of Object.entries(config.people)) {
       for (const handle of Object.keys(person.handles)) {
@@ -127,7 +130,7 @@ export class ConfigReferencesValidator {
         });
       }
     }
-    config.rules.forEach((rule, i) => this.checkRule(i, rule, { people, notifiers, policies }));
+    config.rules.forEach((rule, position) => this.checkRule(position, rule, { people, notifiers, policies }));
     for (const [guard, override] of Object.entries(config.guards)) {
       if (override && override.escalate) {
         this.expectOneOf(['guards', guard, 'escalate'], override.escalate, policies, 'escalation policy');
@@ -136,17 +139,22 @@ export class ConfigReferencesValidator {
     return this.issues;
   }
 
+  /** Where a rule kept in `config.rules` stands in the list as written. */
+  private writtenIndex(position: number): number {
+    return this.partial?.ruleIndexes[position] ?? position;
+  }
+
   private checkRule(
-    index: number,
+    position: number,
     rule: MetronomeConfig['rules'][number],
     ids: { people: string[]; notifiers: string[]; policies: string[] },
   ): void {
-    const path: Path = ['rules', index];
-    const duplicate = this.config.rules.findIndex((other) => other.name === rule.name);
-    if (duplicate !== index) {
+    const path: Path = ['rules', this.writtenIndex(position)];
+    const first = this.config.rules.findIndex((other) => other.name === rule.name);
+    if (first !== position) {
       this.add(
         [...path, 'name'],
-        `duplicate rule name "${rule.name}" (also rules[${duplicate}]): names must be unique`,
+        `duplicate rule name "${rule.name}" (also rules[${this.writtenIndex(first)}]): names must be unique`,
       );
     }
     if (rule.on && rule.every) {
@@ -155,7 +163,12 @@ export class ConfigReferencesValidator {
       this.add(path, 'a rule needs a trigger: add "on: <event>" or "every: <duration>"');
     }
     rule.brands?.forEach((brand, j) =>
-      this.expectOneOf([...path, 'brands', j], brand, Object.keys(this.config.brands), 'brand'),
+      this.expectOneOf(
+        [...path, 'brands', j],
+        brand,
+        this.partial?.ids.brands ?? Object.keys(this.config.brands),
+        'brand',
+      ),
     );
     rule.then.forEach((action, j) => {
       const at: Path = [...path, 'then', j];
@@ -172,9 +185,12 @@ export class ConfigReferencesValidator {
     });
     const compiled = compileCondition(rule.when, rule.on ?? 'schedule');
     if (!compiled.ok) {
-      this.add(
-        [...path, 'when'],
-        `condition does not compile: ${compiled.message} (at character ${compiled.offset + 1}; facts for this trigger are listed in README "Rule facts")`,
+      this.issues.push(
+        this.merged.issueWithin(
+          [...path, 'when'],
+          compiled.offset,
+          `condition does not compile: ${compiled.message} (facts for "${rule.on ?? 'every'}" are listed in README "Rule facts")`,
+        ),
       );
     }
   }
@@ -208,7 +224,14 @@ export class ConfigReferencesValidator {
 
   private expectOneOf(path: Path, value: string, known: string[], what: string, atKey = false): void {
     if (!known.includes(value)) {
-      this.add(path, `unknown ${what} "${value}"${didYouMean(value, known)}`, atKey);
+      const hint =
+        didYouMean(value, known) ||
+        (known.length === 0
+          ? ' (none is defined)'
+          : known.length <= 8
+            ? ` (defined: ${known.join(', ')})`
+            : '');
+      this.add(path, `unknown ${what} "${value}"${hint}`, atKey);
     }
   }
 

@@ -3,6 +3,7 @@ import { loadBuiltinPlugins, loadConfiguredPlugin } from '../plugin-host/plugin.
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import { ConfigIssue } from './config-issue';
 import { mergeSources } from './config-merger';
+import { parsePartialConfig } from './partial-config.parser';
 import { ConfigReferencesValidator } from './config-references.validator';
 import { mapSchemaIssues } from './schema-issue.mapper';
 import { metronomeConfigSchema, MetronomeConfig } from './schema/metronome-config.schema';
@@ -42,11 +43,11 @@ export async function loadConfiguration(
     return { ok: false, issues };
   }
   const parsed = metronomeConfigSchema.safeParse(merged.data);
+  const partial = parsed.success ? undefined : parsePartialConfig(merged.data);
   if (!parsed.success) {
     issues.push(...mapSchemaIssues(metronomeConfigSchema, merged, parsed.error.issues));
-    return { ok: false, issues };
   }
-  const config = parsed.data;
+  const config = parsed.success ? parsed.data : partial!.config;
   const plugins = new PluginRegistry();
   loadBuiltinPlugins(options.builtinPluginsDir).forEach((plugin) => plugins.add(plugin));
   config.plugins.forEach((source, index) => {
@@ -59,7 +60,13 @@ export async function loadConfiguration(
   });
   // A value whose ${env:…} failed is empty; its plugin would only repeat that problem at the same place.
   const secretPlaces = new Set(secrets.issues.map(placeOf));
-  const referenceIssues = await new ConfigReferencesValidator(config, merged, plugins, baseDir).validate();
+  const referenceIssues = await new ConfigReferencesValidator(
+    config,
+    merged,
+    plugins,
+    baseDir,
+    partial,
+  ).validate();
   issues.push(...referenceIssues.filter((issue) => !secretPlaces.has(placeOf(issue))));
   if (issues.length > 0) {
     return { ok: false, issues };

@@ -68,6 +68,17 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+function tooSmall(issue: z.core.$ZodIssueTooSmall): string {
+  const minimum = Number(issue.minimum);
+  if (issue.origin === 'array') {
+    return `needs at least ${minimum} entr${minimum === 1 ? 'y' : 'ies'}`;
+  }
+  if (issue.origin === 'string' && minimum === 1) {
+    return 'must not be empty';
+  }
+  return issue.message;
+}
+
 function expectedName(expected: string): string {
   const names: Record<string, string> = { record: 'a mapping', object: 'a mapping', array: 'a list' };
   return names[expected] ?? expected;
@@ -129,9 +140,11 @@ export function mapSchemaIssues(
       case 'invalid_key':
         result.push(merged.issue(path, `invalid key: ${issue.issues[0]?.message ?? issue.message}`, true));
         break;
+      case 'too_small':
+        result.push(merged.issue(path, tooSmall(issue)));
+        break;
       case 'invalid_element':
       case 'too_big':
-      case 'too_small':
       case 'invalid_format':
       case 'not_multiple_of':
       case 'custom':

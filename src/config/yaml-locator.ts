@@ -15,6 +15,8 @@ export function locateInSource(
   source: YamlSource,
   path: ReadonlyArray<string | number>,
   atKey = false,
+  /** A character offset inside the scalar found (e.g. where a CEL condition goes wrong). */
+  innerOffset?: number,
 ): YamlPosition {
   let node: unknown = source.doc.contents;
   let position = offsetOf(node) ?? 0;
@@ -34,6 +36,9 @@ export function locateInSource(
     const isLast = i === path.length - 1;
     const target = isLast && atKey && pair ? pair.key : (next ?? pair?.key);
     position = offsetOf(target) ?? offsetOf(pair?.key) ?? position;
+    if (isLast && innerOffset !== undefined) {
+      position = withinSingleLineScalar(source, target, innerOffset) ?? position;
+    }
     node = next;
   }
   const at = source.lines.linePos(position);
@@ -46,4 +51,23 @@ function keyText(key: unknown): string | undefined {
 
 function offsetOf(node: unknown): number | undefined {
   return (node as Node | undefined)?.range?.[0];
+}
+
+/**
+ * The offset of a character inside a one-line plain or quoted scalar. Block scalars and multi-line
+ * flows fold their text, so there the scalar's start is the best position to give.
+ */
+function withinSingleLineScalar(source: YamlSource, node: unknown, innerOffset: number): number | undefined {
+  if (!isScalar(node) || !node.range) {
+    return undefined;
+  }
+  const [start, end] = node.range;
+  if (source.text.slice(start, end).includes('\n')) {
+    return undefined;
+  }
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  if (!quoted && node.type !== 'PLAIN') {
+    return undefined;
+  }
+  return Math.min(start + (quoted ? 1 : 0) + innerOffset, end);
 }

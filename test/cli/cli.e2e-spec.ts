@@ -28,7 +28,7 @@ describe('metronome CLI', () => {
     const result = metronome(['validate', '--config', 'test/fixtures/broken-configs/cel-type']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'test/fixtures/broken-configs/cel-type/metronome.yaml:15:11  rules[0].when  condition does not compile: No such key: campain',
+      'test/fixtures/broken-configs/cel-type/metronome.yaml:15:16  rules[0].when  condition does not compile: No such key: campain',
     );
     expect(result.stderr).toContain('2 problems in test/fixtures/broken-configs/cel-type');
   });
