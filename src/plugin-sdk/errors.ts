@@ -1,6 +1,6 @@
 /**
- * Errors a connector throws so the core can decide what to do next.
- * Anything else thrown by a connector is treated as a transient failure.
+ * Errors a connector or notifier throws so the core can decide what to do next.
+ * Anything else thrown by a plugin is treated as a transient failure and retried with backoff.
  */
 export class RateLimitedError extends Error {
   constructor(
@@ -18,9 +18,9 @@ export class AuthenticationError extends Error {
   override name = 'AuthenticationError';
 }
 
-/** The platform rejected the content itself (too long, bad media): retrying cannot help. */
-export class PermanentPublishError extends Error {
-  override name = 'PermanentPublishError';
+/** The remote side rejected the request itself (too long, bad media, invalid payload): retrying cannot help. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
 }
 
 /** The request may or may not have reached the platform: the core must reconcile before retrying. */
