@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigModule } from '../config/config.module';
 import { ConfigSyncService } from '../config/config-sync.service';
+import { ContentApiModule, ContentModule } from '../content/content.module';
+import { PlanSyncScheduler } from '../content/plan-sync.scheduler';
 import { HttpModule, RestApiModule } from '../http/http.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
@@ -32,10 +34,11 @@ export class AppModule {
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,
         HttpModule,
-        ...(roleRuns(runtime.role, 'api') ? [RestApiModule] : []),
+        ContentModule,
+        ...(roleRuns(runtime.role, 'api') ? [RestApiModule, ContentApiModule] : []),
         ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot()] : []),
       ],
-      providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService] : [],
+      providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService, PlanSyncScheduler] : [],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -14,6 +14,8 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
   app.useLogger(app.get(Logger));
   // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Request bodies and queries are validated by the zod schemas given to @Body/@Query.
+  app.useGlobalPipes(new StandardSchemaValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -3,8 +3,11 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { METRONOME_VERSION } from '../app/version';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { approvalsCommand } from './approvals.command';
 import { migrateCommand } from './migrate.command';
+import { planCommand } from './plan.command';
 import { pluginsCommand } from './plugins.command';
+import { postsCommand } from './posts.command';
 import { schemaCommand } from './schema.command';
 import { startCommand } from './start.command';
 import { tokenCommand } from './token.command';
@@ -21,11 +24,21 @@ export function buildProgram(): Command {
   [
     startCommand(),
     validateCommand(),
+    planCommand(),
+    postsCommand(),
+    approvalsCommand(),
     migrateCommand(),
     pluginsCommand(),
     tokenCommand(),
     schemaCommand(),
-  ].forEach((c) => program.addCommand(c.exitOverride()));
+  ].forEach((c) => program.addCommand(c));
+  // Commands built with `new Command()` do not inherit settings: every level must throw, not exit, so
+  // that usage errors leave with code 2.
+  const throwInsteadOfExit = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(throwInsteadOfExit);
+  };
+  throwInsteadOfExit(program);
   return program;
 }
 

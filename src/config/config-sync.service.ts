@@ -16,27 +16,50 @@ export class ConfigSyncService implements OnApplicationBootstrap {
     private readonly revisions: ConfigRevisionRepository,
   ) {}
 
+  private markFirstSync!: () => void;
+  private latest = new Promise<void>((resolve) => (this.markFirstSync = resolve));
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.sync(this.config.loaded);
     this.config.onReload((loaded) => this.sync(loaded));
+    await this.sync(this.config.loaded);
   }
 
-  async sync(loaded: LoadedConfig): Promise<void> {
-    const revision = await this.revisions.record(loaded.revisionHash, loaded.files, {
-      summary: summarizeConfig(loaded),
-    });
-    await this.revisions.syncBrandsAndChannels(
-      revision.id,
-      Object.entries(loaded.config.brands).map(([id, brand]) => ({
-        id,
-        name: brand.name,
-        timezone: brand.timezone,
-        owner: brand.owner,
-        channels: Object.entries(brand.channels)
-          .filter(([, channel]) => channel.enabled)
-          .map(([key, channel]) => ({ key, connector: channel.connector })),
-      })),
-    );
+  /** Resolves once the configuration in force is mirrored in the database (work that joins on brands waits). */
+  whenSynced(): Promise<void> {
+    return this.latest;
+  }
+
+  sync(loaded: LoadedConfig): Promise<void> {
+    const run = this.record(loaded);
+    this.latest = run;
+    void run.then(this.markFirstSync, () => undefined);
+    return run;
+  }
+
+  private async record(loaded: LoadedConfig): Promise<void> {
+    await recordConfigRevision(this.revisions, loaded);
     this.logger.log(`configuration revision ${loaded.revisionHash.slice(0, 12)} recorded`);
   }
+}
+
+/** Records the revision and mirrors brands and enabled channels into the database (used by the CLI too). */
+export async function recordConfigRevision(
+  revisions: ConfigRevisionRepository,
+  loaded: LoadedConfig,
+): Promise<void> {
+  const revision = await revisions.record(loaded.revisionHash, loaded.files, {
+    summary: summarizeConfig(loaded),
+  });
+  await revisions.syncBrandsAndChannels(
+    revision.id,
+    Object.entries(loaded.config.brands).map(([id, brand]) => ({
+      id,
+      name: brand.name,
+      timezone: brand.timezone,
+      owner: brand.owner,
+      channels: Object.entries(brand.channels)
+        .filter(([, channel]) => channel.enabled)
+        .map(([key, channel]) => ({ key, connector: channel.connector })),
+    })),
+  );
 }

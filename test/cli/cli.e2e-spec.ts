@@ -58,6 +58,29 @@ describe('metronome CLI', () => {
     expect(metronome(['token', 'revoke', 'ci'], env).code).toBe(2);
   });
 
+  it('plan sync imports the demo content; approvals are listed and decided from the CLI', () => {
+    const dbEnv = { DATABASE_URL: `sqlite:${join(dataDir, 'plan.db')}` };
+    const sync = metronome(['plan', 'sync'], dbEnv);
+    expect(sync).toMatchObject({ code: 0, stdout: 'demo: 2 new, 0 updated, 0 unchanged, 0 cancelled\n' });
+    expect(metronome(['plan', 'sync'], dbEnv).stdout).toContain('demo: 0 new, 0 updated, 2 unchanged');
+    const list = metronome(['posts', 'list', '--json'], dbEnv);
+    const posts = JSON.parse(list.stdout) as Array<{ id: string; title: string; state: string }>;
+    expect(posts.map((p) => p.state)).toEqual(['in_review', 'in_review']);
+    const pending = metronome(['approvals', 'list', '--for', 'theo'], dbEnv);
+    expect(pending.stdout).toContain('step "copy review" (any) waiting on theo');
+    const approve = metronome(['approvals', 'approve', posts[0].id, '--as', 'theo'], dbEnv);
+    expect(approve).toMatchObject({
+      code: 0,
+      stdout: `${posts[0].title}: approve at "copy review" → post is in_review\n`,
+    });
+    expect(metronome(['approvals', 'reject', posts[1].id, '--as', 'theo'], dbEnv)).toMatchObject({ code: 2 });
+    expect(metronome(['approvals', 'approve', posts[1].id, '--as', 'maya'], dbEnv)).toMatchObject({
+      code: 2,
+      stderr: 'maya is not an approver of step "copy review" (approvers: theo)\n',
+    });
+    expect(metronome(['approvals', 'approve', posts[1].id], dbEnv).code).toBe(2);
+  });
+
   it('plugins list shows the sandbox connector', () => {
     const result = metronome(['plugins', 'list']);
     expect(result.code).toBe(0);

@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { runMigrations } from '../../src/persistence/data-source.factory';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../../src/persistence/migration-lists';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 describe('migrations', () => {
   let db: TestDatabase;
+  const all = () =>
+    (db.dialect === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS).map((m) => new m().name);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -17,7 +20,7 @@ describe('migrations', () => {
     const dataSource = await db.open();
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1795871600000']);
+    expect(applied).toEqual(all());
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
@@ -45,18 +48,20 @@ describe('migrations', () => {
     const again = await db.open();
     expect(await runMigrations(again)).toEqual([]);
     expect(await runMigrations(again)).toEqual([]);
-    expect(await again.query('SELECT name FROM migrations')).toEqual([
-      { name: 'InitialSchema1795871600000' },
-    ]);
+    expect(await again.query('SELECT name FROM migrations ORDER BY id')).toEqual(
+      all().map((name) => ({ name })),
+    );
   });
 
   it('can be reverted and re-applied', async () => {
     const dataSource: DataSource = await db.open();
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    for (let i = 0; i < all().length; i++) {
+      await dataSource.undoLastMigration({ transaction: 'all' });
+    }
     const tables = await dataSource.createQueryRunner().getTables(['posts', 'audit_events']);
     expect(tables).toEqual([]);
 
-    expect(await runMigrations(dataSource)).toEqual(['InitialSchema1795871600000']);
+    expect(await runMigrations(dataSource)).toEqual(all());
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries).toEqual([]);
   });

@@ -31,6 +31,10 @@ export class PostVariantEntity {
   @Column({ type: 'simple-json' })
   media!: JsonColumnValue[];
 
+  /** Connector-specific settings from the post's overrides (visibility, spoiler text, thread…). */
+  @Column({ type: 'simple-json', default: '{}' })
+  extra!: Record<string, JsonColumnValue>;
+
   /** Stable across retries so the platform can recognise a repeated send (DESIGN section 3). */
   @Column({ type: 'varchar' })
   idempotencyKey!: string;

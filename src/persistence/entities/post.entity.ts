@@ -61,6 +61,17 @@ export class PostEntity {
   @Column({ type: 'varchar' })
   state!: PublishState;
 
+  /** 'slot': the publish time was chosen from the channel's windows and may be re-slotted; 'fixed': written in the file. */
+  @Column({ type: 'varchar', default: 'fixed' })
+  scheduleMode!: 'fixed' | 'slot';
+
+  /** Why the post is in its state, in words a person can act on (rejection reason, hold, failure). */
+  @Column({ type: 'text', nullable: true })
+  stateReason!: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  assignee!: string | null;
+
   @Column({ type: 'simple-json' })
   tags!: string[];
 

@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { ApprovalError } from '../approvals/approval.service';
+import { createContentServices } from '../content/content-services';
+import { PostQueryService } from '../content/post-query.service';
+import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
+import { configOption, resolveConfigPath } from './config-path.option';
+import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
+import { formatLocal } from './local-time.format';
+import { loadConfigOrExit } from './load-config-or-exit';
+import { withDatabase } from './with-database';
+
+function decisionCommand(name: string, decision: ApprovalDecisionKind, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .argument('<post-id>')
+    .requiredOption('--as <person>', 'who decides (a person id from the config)')
+    .option(
+      '-m, --comment <text>',
+      decision === 'approve' ? 'optional note' : 'the reason, shown to the author',
+    )
+    .addOption(configOption())
+    .action(async (postId: string, options: { as: string; comment?: string; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      if (!loaded.config.people[options.as]) {
+        throw new CliError(
+          `unknown person "${options.as}" (people: ${Object.keys(loaded.config.people).join(', ')})`,
+          EXIT_INVALID_INPUT,
+        );
+      }
+      if (decision !== 'approve' && !options.comment) {
+        throw new CliError(`say why with --comment: the author sees it`, EXIT_INVALID_INPUT);
+      }
+      await withDatabase(async (dataSource) => {
+        try {
+          const outcome = await createContentServices(dataSource).approvals.decide({
+            postId,
+            person: options.as,
+            decision,
+            comment: options.comment,
+          });
+          process.stdout.write(
+            `${outcome.post.title}: ${decision} at "${outcome.step.stepName}" → post is ${outcome.postState}\n`,
+          );
+        } catch (error) {
+          if (error instanceof ApprovalError) {
+            throw new CliError(error.message, EXIT_INVALID_INPUT);
+          }
+          throw error;
+        }
+      });
+    });
+}
+
+export function approvalsCommand(): Command {
+  const approvals = new Command('approvals').description('approval steps waiting on people');
+  approvals
+    .command('list')
+    .description('open approval steps, oldest deadline first')
+    .option('-b, --brand <id>', 'one brand only')
+    .option('--for <person>', 'only steps this person can decide')
+    .option('--overdue', 'only steps past their deadline')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; for?: string; overdue?: boolean; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      await withDatabase(async (dataSource) => {
+        const rows = await new PostQueryService(dataSource).pendingApprovals({
+          brand: options.brand,
+          person: options.for,
+          overdueOnly: options.overdue,
+        });
+        for (const row of rows) {
+          const zone = loaded.config.brands[row.brand]?.timezone ?? 'UTC';
+          const waiting = row.approvers.filter((p) => !row.approvedBy.includes(p));
+          process.stdout.write(
+            `${row.overdue ? 'OVERDUE ' : ''}due ${formatLocal(row.dueAt, zone)}  ${row.brand}  "${row.title}" (publishes ${formatLocal(row.publishAt, zone)})\n` +
+              `    step "${row.step}" (${row.mode}) waiting on ${waiting.join(', ')}  ${row.postId}\n`,
+          );
+        }
+        if (rows.length === 0) {
+          process.stdout.write('nothing waits for approval\n');
+        }
+      });
+    });
+  approvals.addCommand(decisionCommand('approve', 'approve', 'approve the open step of a post'));
+  approvals.addCommand(decisionCommand('reject', 'reject', 'reject a post: back to draft with your reason'));
+  approvals.addCommand(
+    decisionCommand('request-changes', 'request_changes', 'ask for changes: back to draft with your note'),
+  );
+  return approvals;
+}

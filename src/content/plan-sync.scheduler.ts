@@ -1,0 +1,55 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { formatConfigIssue } from '../config/config-issue';
+import { ConfigSyncService } from '../config/config-sync.service';
+import { ConfigService } from '../config/config.service';
+import { PlanSyncService } from './plan-sync.service';
+
+/**
+ * The scheduler role re-reads the content folders every minute and right after a config reload, so a
+ * `git pull` on the server is all it takes to plan. Runs are serialized; a slow run is not overlapped.
+ */
+@Injectable()
+export class PlanSyncScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('PlanSync');
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly config: ConfigService,
+    private readonly planSync: PlanSyncService,
+    private readonly configSync: ConfigSyncService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.config.onReload(() => this.tick());
+    void this.tick();
+  }
+
+  @Interval('plan-sync', 60_000)
+  async tick(): Promise<void> {
+    if (this.running) {
+      return this.running;
+    }
+    this.running = this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.configSync.whenSynced();
+      for (const report of await this.planSync.syncAll(this.config.loaded)) {
+        const changed = report.created.length + report.updated.length + report.cancelled.length;
+        if (changed > 0) {
+          this.logger.log(
+            `${report.brand}: ${report.created.length} new, ${report.updated.length} updated, ${report.cancelled.length} cancelled`,
+          );
+        }
+        for (const issue of report.issues) {
+          this.logger.warn(formatConfigIssue(issue));
+        }
+      }
+    } catch (error) {
+      this.logger.error(`plan sync failed: ${(error as Error).message}`);
+    }
+  }
+}

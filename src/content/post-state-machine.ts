@@ -1,0 +1,34 @@
+import type { PublishState } from '../persistence/entities/post.entity';
+
+/**
+ * Which state a post may move to from which (DESIGN section 3). Anything not listed is refused, so a
+ * bug or a race can never, say, move a published post back to draft.
+ */
+export const POST_TRANSITIONS: Record<PublishState, readonly PublishState[]> = {
+  draft: ['in_review', 'approved', 'cancelled'],
+  in_review: ['approved', 'draft', 'held', 'cancelled'],
+  approved: ['scheduled', 'draft', 'held', 'cancelled'],
+  scheduled: ['publishing', 'draft', 'held', 'missed', 'cancelled'],
+  publishing: ['published', 'failed', 'scheduled'],
+  published: [],
+  failed: ['scheduled', 'draft', 'cancelled'],
+  missed: ['scheduled', 'draft', 'cancelled'],
+  held: ['draft', 'in_review', 'approved', 'scheduled', 'cancelled'],
+  cancelled: ['draft'],
+};
+
+/** States in which the file is the truth and may still rewrite the post. */
+export const EDITABLE_STATES: readonly PublishState[] = [
+  'draft',
+  'in_review',
+  'approved',
+  'scheduled',
+  'held',
+  'cancelled',
+  'failed',
+  'missed',
+];
+
+export function canTransition(from: PublishState, to: PublishState): boolean {
+  return POST_TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditRepository } from '../persistence/audit.repository';
+import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import { PostEntity, PublishState } from '../persistence/entities/post.entity';
+
+/** Before publishing, a post's channel variants follow the post; from then on each variant has its own fate. */
+const MIRRORED_STATES: readonly PublishState[] = [
+  'draft',
+  'in_review',
+  'approved',
+  'scheduled',
+  'held',
+  'cancelled',
+];
+const VARIANTS_STILL_FOLLOWING: readonly PublishState[] = [
+  'draft',
+  'in_review',
+  'approved',
+  'scheduled',
+  'held',
+  'cancelled',
+];
+import { canTransition } from './post-state-machine';
+
+export interface TransitionOptions {
+  actor: string;
+  reason?: string;
+  at?: Date;
+}
+
+/**
+ * Moves posts through the publish state machine. Each move is a conditional UPDATE on the state the
+ * caller saw, inside the caller's transaction, with an audit event: a caller that lost a race changes
+ * nothing and learns it from the `false` it gets back.
+ */
+@Injectable()
+export class PostStateService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  async transition(
+    manager: EntityManager,
+    post: PostEntity,
+    to: PublishState,
+    options: TransitionOptions,
+  ): Promise<boolean> {
+    const from = post.state;
+    if (!canTransition(from, to)) {
+      throw new Error(`post ${post.id} cannot go from ${from} to ${to}`);
+    }
+    const at = options.at ?? new Date();
+    const result = await manager
+      .createQueryBuilder()
+      .update(PostEntity)
+      .set({ state: to, stateReason: options.reason ?? null, updatedAt: at, version: () => 'version + 1' })
+      .where('id = :id AND state = :from', { id: post.id, from })
+      .execute();
+    if ((result.affected ?? 0) !== 1) {
+      return false;
+    }
+    await this.audit.append(
+      {
+        actor: options.actor,
+        action: 'post.state_changed',
+        subjectType: 'post',
+        subjectId: post.id,
+        data: { from, to, ...(options.reason ? { reason: options.reason } : {}) },
+        at,
+      },
+      manager,
+    );
+    if (MIRRORED_STATES.includes(to)) {
+      await manager
+        .createQueryBuilder()
+        .update(PostVariantEntity)
+        .set({ state: to, scheduledAt: to === 'scheduled' ? post.publishAt : null, updatedAt: at })
+        .where('post_id = :id AND state IN (:...following)', {
+          id: post.id,
+          following: VARIANTS_STILL_FOLLOWING,
+        })
+        .execute();
+    }
+    post.state = to;
+    post.stateReason = options.reason ?? null;
+    return true;
+  }
+}
