@@ -1,8 +1,18 @@
 import { defineConnector, z } from '../../src/plugin-sdk';
+import { FaultInjector } from './fault-injector';
 import { SandboxNetwork } from './sandbox-network';
 
 const options = z.strictObject({
   handle: z.string().min(1).describe('The simulated account name, e.g. "acme".'),
+  faults: z
+    .strictObject({
+      mode: z.enum(['rate-limit', 'server-error', 'auth', 'permanent', 'timeout-after-send']),
+      times: z.number().int().min(0).default(1),
+      latencyMs: z.number().int().min(0).default(0),
+      retryAfterSeconds: z.number().int().min(0).default(60),
+    })
+    .optional()
+    .describe('Failure injection for tests and benchmarks; leave out for a healthy network.'),
 });
 
 /** A simulated network: runs the demo config, the tests and the benchmarks without any credentials. */
@@ -22,10 +32,16 @@ export default defineConnector<z.output<typeof options>>({
     textLimit: 500,
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
-  create(context, { handle }) {
+  create(context, { handle, faults }) {
     const network = new SandboxNetwork(context, handle);
+    const injector = new FaultInjector(context, faults);
     return {
-      publish: (request) => network.publish(request),
+      publish: async (request) => {
+        await injector.delay();
+        const plan = await injector.before(request.idempotencyKey);
+        const result = await network.publish(request);
+        return plan === 'send-then-timeout' ? injector.timeout() : result;
+      },
       lookup: (key) => network.lookup(key),
       delete: (remoteId) => network.delete(remoteId),
       fetchInbox: (since) => network.inbox(since),

@@ -5,6 +5,10 @@ import { LoadedConfig } from '../config/config.loader';
 import { ConfigModule } from '../config/config.module';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { ContentApiModule, ContentModule } from '../content/content.module';
+import { EscalationsApiModule } from '../escalations/escalations.module';
+import { EventsModule } from '../events/events.module';
+import { PublishWorkerModule } from '../publishing/publishing.module';
+import { RulesModule, RulesSchedulerModule } from '../rules/rules.module';
 import { PlanSyncScheduler } from '../content/plan-sync.scheduler';
 import { HttpModule, RestApiModule } from '../http/http.module';
 import { PersistenceModule } from '../persistence/persistence.module';
@@ -34,9 +38,13 @@ export class AppModule {
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,
         HttpModule,
+        EventsModule,
         ContentModule,
-        ...(roleRuns(runtime.role, 'api') ? [RestApiModule, ContentApiModule] : []),
-        ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot()] : []),
+        // Every role reacts to the events it causes (an approval through the API, a publish in a worker).
+        RulesModule,
+        ...(roleRuns(runtime.role, 'api') ? [RestApiModule, ContentApiModule, EscalationsApiModule] : []),
+        ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot(), RulesSchedulerModule] : []),
+        ...(roleRuns(runtime.role, 'worker') ? [PublishWorkerModule] : []),
       ],
       providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService, PlanSyncScheduler] : [],
     };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { PostStateService } from '../content/post-state.service';
+import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import {
   ApprovalDecisionEntity,
@@ -34,9 +35,9 @@ export interface DecisionOutcome {
 @Injectable()
 export class ApprovalService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly states: PostStateService,
     private readonly audit: AuditRepository,
+    private readonly events: TransactionalEvents,
   ) {}
 
   /** Opens the steps for a post that was just submitted. With no steps the post is approved at once. */
@@ -77,7 +78,7 @@ export class ApprovalService {
 
   async decide(input: DecisionInput): Promise<DecisionOutcome> {
     const at = input.at ?? new Date();
-    return this.dataSource.transaction(async (manager) => {
+    return this.events.run(async (manager) => {
       const post = await manager.getRepository(PostEntity).findOneBy({ id: input.postId });
       if (!post) {
         throw new ApprovalError(`no post with id ${input.postId}: see \`metronome approvals list\``);
@@ -123,6 +124,13 @@ export class ApprovalService {
         },
         manager,
       );
+      this.events.record(manager, {
+        type: 'approval.decided',
+        brandId: post.brandId,
+        subject: { type: 'approval', id: step.id },
+        at,
+        data: { decision: input.decision, by: input.person, comment: input.comment ?? null },
+      });
       if (input.decision === 'approve') {
         const approvedBy = new Set(
           (await decisions.findBy({ approvalId: step.id, decision: 'approve' })).map(

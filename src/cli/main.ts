@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { METRONOME_VERSION } from '../app/version';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { approvalsCommand } from './approvals.command';
+import { cycleCommand } from './cycle.command';
+import { incidentsCommand } from './incidents.command';
 import { migrateCommand } from './migrate.command';
 import { planCommand } from './plan.command';
 import { pluginsCommand } from './plugins.command';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
     planCommand(),
     postsCommand(),
     approvalsCommand(),
+    incidentsCommand(),
+    cycleCommand(),
     migrateCommand(),
     pluginsCommand(),
     tokenCommand(),

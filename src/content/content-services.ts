@@ -1,22 +1,32 @@
 import { DataSource } from 'typeorm';
 import { ApprovalService } from '../approvals/approval.service';
+import { DomainEventBus } from '../events/domain-event.bus';
+import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { PlanSyncService } from './plan-sync.service';
 import { PostSlotter } from './post-slotter';
 import { PostStateService } from './post-state.service';
 
-/** The content services wired by hand, for CLI commands that run without the Nest application. */
-export function createContentServices(dataSource: DataSource): {
+export interface ContentServices {
   states: PostStateService;
   approvals: ApprovalService;
   planSync: PlanSyncService;
-} {
+  events: TransactionalEvents;
+}
+
+/**
+ * The content services wired by hand, for CLI commands and tests that run without the Nest application.
+ * Pass the bus whose subscribers (the rule engine) should hear the events.
+ */
+export function createContentServices(dataSource: DataSource, bus = new DomainEventBus()): ContentServices {
   const audit = new AuditRepository(dataSource);
-  const states = new PostStateService(audit);
-  const approvals = new ApprovalService(dataSource, states, audit);
+  const events = new TransactionalEvents(dataSource, bus);
+  const states = new PostStateService(audit, events);
+  const approvals = new ApprovalService(states, audit, events);
   return {
     states,
     approvals,
-    planSync: new PlanSyncService(dataSource, states, approvals, audit, new PostSlotter()),
+    events,
+    planSync: new PlanSyncService(dataSource, states, approvals, audit, new PostSlotter(), events),
   };
 }

@@ -6,6 +6,7 @@ import { ApprovalService } from '../approvals/approval.service';
 import { ConfigIssue } from '../config/config-issue';
 import { LoadedConfig } from '../config/config.loader';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
+import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { isUniqueViolation } from '../persistence/unique-violation';
 import type { JsonColumnValue } from '../persistence/json-value';
@@ -47,6 +48,7 @@ export class PlanSyncService {
     private readonly approvals: ApprovalService,
     private readonly audit: AuditRepository,
     private readonly slotter: PostSlotter,
+    private readonly events: TransactionalEvents,
   ) {}
 
   async syncAll(loaded: LoadedConfig, now = new Date()): Promise<SyncReport[]> {
@@ -96,7 +98,7 @@ export class PlanSyncService {
         continue;
       }
       try {
-        await this.dataSource.transaction((manager) =>
+        await this.events.run((manager) =>
           this.importFile(manager, {
             brandId,
             brand,
@@ -227,6 +229,14 @@ export class PlanSyncService {
       manager,
     );
     (isNew ? report.created : report.updated).push(content.sourcePath);
+    if (isNew) {
+      this.events.record(manager, {
+        type: 'post.imported',
+        brandId,
+        subject: { type: 'post', id: post.id },
+        at: now,
+      });
+    }
     if (!fm.draft && post.publishAt) {
       await this.states.transition(manager, post, 'in_review', { actor: ACTOR, at: now });
       await this.approvals.open(

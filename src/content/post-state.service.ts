@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { RuleEvent } from '../config/schema/rules.schema';
+import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity, PublishState } from '../persistence/entities/post.entity';
@@ -13,6 +15,13 @@ const MIRRORED_STATES: readonly PublishState[] = [
   'held',
   'cancelled',
 ];
+/** The rule events a post emits when it enters a state. */
+const EVENT_ON_ENTRY: Partial<Record<PublishState, RuleEvent>> = {
+  in_review: 'post.submitted',
+  scheduled: 'post.scheduled',
+  published: 'post.published',
+  failed: 'post.failed',
+};
 const VARIANTS_STILL_FOLLOWING: readonly PublishState[] = [
   'draft',
   'in_review',
@@ -36,7 +45,10 @@ export interface TransitionOptions {
  */
 @Injectable()
 export class PostStateService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly events: TransactionalEvents,
+  ) {}
 
   async transition(
     manager: EntityManager,
@@ -82,6 +94,15 @@ export class PostStateService {
     }
     post.state = to;
     post.stateReason = options.reason ?? null;
+    const event = EVENT_ON_ENTRY[to];
+    if (event) {
+      this.events.record(manager, {
+        type: event,
+        brandId: post.brandId,
+        subject: { type: 'post', id: post.id },
+        at,
+      });
+    }
     return true;
   }
 }

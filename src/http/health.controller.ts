@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import { NotifierHealthService } from '../notifications/notifier-health.service';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
 import { Public } from './public.decorator';
 
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly config: ConfigService,
+    private readonly notifiers: NotifierHealthService,
   ) {}
 
   @Public()
@@ -38,6 +40,8 @@ export class HealthController {
       database: { dialect: this.dataSource.options.type, ...database },
       queue,
       config: { revision: this.config.loaded.revisionHash.slice(0, 12), files: this.config.loaded.files },
+      // A failing notifier is reported (and raises an incident) but does not make the instance unhealthy.
+      notifiers: this.notifiers.snapshot(),
       uptimeSeconds: Math.round(process.uptime()),
     };
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiTokenGuard } from './api-token.guard';
 import { HealthController } from './health.controller';
@@ -9,6 +10,7 @@ import { METRONOME_VERSION } from '../app/version';
 
 /** Health and metrics: served by every role, so each process can be probed. */
 @Module({
+  imports: [NotificationsModule],
   controllers: [HealthController, MetricsController],
   providers: [
     { provide: APP_GUARD, useClass: ApiTokenGuard },

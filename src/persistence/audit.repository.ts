@@ -23,15 +23,16 @@ export class AuditRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<AuditEventEntity> {
     const repository = manager.getRepository(AuditEventEntity);
-    return repository.save(
-      repository.create({
-        at: event.at ?? new Date(),
-        actor: event.actor,
-        action: event.action,
-        subjectType: event.subjectType,
-        subjectId: event.subjectId,
-        data: event.data ?? {},
-      }),
-    );
+    const row = repository.create({
+      at: event.at ?? new Date(),
+      actor: event.actor,
+      action: event.action,
+      subjectType: event.subjectType,
+      subjectId: event.subjectId,
+      data: event.data ?? {},
+    });
+    // insert, not save: save() selects the row back, and the audit log is on every state change's hot path.
+    await repository.insert(row);
+    return row;
   }
 }

@@ -15,6 +15,7 @@ import { PluginStateEntity } from './entities/plugin-state.entity';
 import { PostVariantEntity } from './entities/post-variant.entity';
 import { PostEntity } from './entities/post.entity';
 import { ReportEntity } from './entities/report.entity';
+import { RuleFiringEntity } from './entities/rule-firing.entity';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const ENTITIES = [
@@ -35,4 +36,5 @@ export const ENTITIES = [
   AuditEventEntity,
   ApiTokenEntity,
   PluginStateEntity,
+  RuleFiringEntity,
 ];

@@ -29,6 +29,12 @@ export interface ConnectorPlugin<Options = Record<string, unknown>> extends Plug
 
 export interface NotifierPlugin<Options = Record<string, unknown>> extends PluginManifest<Options> {
   kind: 'notifier';
+  /**
+   * How the notifier reaches a person: by their `email`, by `handles.<notifier id>` (a Slack member id,
+   * a phone number…), or not at all (`none`: it posts to one place, like a team channel webhook).
+   * Default `handle`.
+   */
+  addressing?: 'email' | 'handle' | 'none';
   create(context: PluginContext, options: Options): Notifier | Promise<Notifier>;
 }
 

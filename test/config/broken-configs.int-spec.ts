@@ -21,7 +21,10 @@ describe('broken configurations', () => {
     const expected = readFileSync(join(FIXTURES, name, 'expected.txt'), 'utf8')
       .trim()
       .split('\n');
-    const result = await loadConfiguration(folder, { env: {} });
+    const result = await loadConfiguration(folder, {
+      env: {},
+      builtinPluginsDir: join(__dirname, '..', 'fixtures', 'builtin-plugins'),
+    });
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : sortConfigIssues(result.issues).map(formatConfigIssue);
     expect(lines).toEqual(expected);

@@ -13,26 +13,23 @@ describe('shipped configurations', () => {
     expect(result.loaded.config.brands.demo.channels.sandbox.connector).toBe('sandbox');
   });
 
-  it('the agency example is valid apart from the plugins that later issues add', async () => {
+  it('the agency example is valid apart from the connectors that are not built yet', async () => {
     const env = {
       SMTP_HOST: 'smtp.example',
       SMTP_USER: 'u',
       SMTP_PASSWORD: 'p',
-      SLACK_WEBHOOK_URL: 'https://hooks.example/x',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX',
       NORTHWIND_BSKY_APP_PASSWORD: 'a',
       NORTHWIND_MASTODON_TOKEN: 'b',
       HARBOR_BSKY_APP_PASSWORD: 'c',
     };
     const result = await loadConfiguration('config/examples/agency.yaml', { env });
     const messages = result.ok ? [] : result.issues.map((issue) => issue.message);
-    // Bluesky and Mastodon connectors (publishing issue) and e-mail/Slack notifiers (rule engine issue) and the "standard" report template (review issue) are not
-    // built yet; everything else in the example — people, brands, approvals, CEL rules, escalations — must pass.
-    const unexpected = messages.filter(
-      (m) =>
-        !/^unknown (connector|notifier|report-template) "(bluesky|mastodon|email|slack|standard)"/.test(m),
-    );
-    expect(unexpected).toEqual([]);
-    expect(messages.length).toBe(7);
+    // Everything else in the example — people, notifiers and their options, brands, approvals, CEL rules,
+    // escalations, reports — must pass; only connectors that later work adds may be missing.
+    expect(
+      messages.filter((m) => !/^unknown (connector "(bluesky|mastodon)"|report-template "standard")/.test(m)),
+    ).toEqual([]);
   });
 
   it('config/metronome.schema.json is the schema the code generates (run `npm run schema` after changing it)', () => {

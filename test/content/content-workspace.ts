@@ -49,9 +49,11 @@ export interface ContentWorkspace {
 export async function createContentWorkspace(
   dataSource: DataSource,
   yaml = BRAND_YAML,
+  prepare?: (dir: string) => void,
 ): Promise<ContentWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'metronome-content-'));
   mkdirSync(join(dir, 'content'));
+  prepare?.(dir);
   writeFileSync(join(dir, 'metronome.yaml'), yaml);
   const result = await loadConfiguration(join(dir, 'metronome.yaml'), { env: {} });
   if (!result.ok) {

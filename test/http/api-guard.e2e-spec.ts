@@ -62,7 +62,14 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
         open.push(`${route.method.toUpperCase()} ${route.path}`);
       }
     }
-    expect(open).toEqual(['GET /health']);
+    // Signed notification links need no API token but a valid signature: without one they refuse too.
+    const signedLinks = ['GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'];
+    expect(open.sort()).toEqual(['GET /health', ...signedLinks].sort());
+    for (const link of signedLinks) {
+      const path = link.split(' ')[1];
+      await request(app.getHttpServer()).get(path).expect(400);
+      await request(app.getHttpServer()).get(`${path}?token=1.forged`).expect(403);
+    }
   });
 
   it('serves the API and Prometheus metrics to a valid token, and refuses it once revoked', async () => {

@@ -40,7 +40,11 @@ describe('migrations', () => {
       .filter((index) => / WHERE /i.test(index.sql))
       .map((index) => index.name);
 
-    expect(partial.sort()).toEqual(['uq_api_tokens_name_active', 'uq_incidents_dedup_key_unresolved']);
+    expect(partial.sort()).toEqual([
+      'uq_api_tokens_name_active',
+      'uq_incidents_dedup_key_unresolved',
+      'uq_rule_firings_rule_subject_active',
+    ]);
     expect(partialInDatabase.sort()).toEqual(partial);
   });
 

@@ -1,0 +1,58 @@
+import { DateTime } from 'luxon';
+import type { BrandConfig } from '../config/schema/metronome-config.schema';
+import { parseDurationMs } from '../config/schema/primitives.schema';
+import type { CycleStage } from '../persistence/entities/cycle.entity';
+
+/** One month of a brand's cycle, its boundaries in UTC computed in the brand's time zone. */
+export interface CycleCalendar {
+  month: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** The plan for this month is due (the start of "prepare"). */
+  planDueAt: Date;
+  /** The end of the review stage. */
+  reviewEndsAt: Date;
+}
+
+export function cycleCalendar(brand: BrandConfig, month: string): CycleCalendar {
+  const start = DateTime.fromISO(`${month}-01T00:00`, { zone: brand.timezone });
+  if (!start.isValid) {
+    throw new Error(`"${month}" is not a month (YYYY-MM)`);
+  }
+  const end = start.plus({ months: 1 });
+  return {
+    month,
+    periodStart: start.toJSDate(),
+    periodEnd: end.toJSDate(),
+    planDueAt: new Date(start.toMillis() - (parseDurationMs(brand.cycle.planDue) ?? 0)),
+    reviewEndsAt: end.plus({ days: brand.cycle.reviewDays }).toJSDate(),
+  };
+}
+
+/** plan → prepare (from the plan deadline) → publish (the month itself) → review → closed. */
+export function stageAt(calendar: CycleCalendar, now: Date): CycleStage {
+  if (now < calendar.planDueAt) {
+    return 'plan';
+  }
+  if (now < calendar.periodStart) {
+    return 'prepare';
+  }
+  if (now < calendar.periodEnd) {
+    return 'publish';
+  }
+  return now < calendar.reviewEndsAt ? 'review' : 'closed';
+}
+
+/** The month that contains `now` in the brand's zone, and the one after it. */
+export function currentAndNextMonth(brand: BrandConfig, now: Date): [string, string] {
+  const local = DateTime.fromJSDate(now, { zone: brand.timezone }).startOf('month');
+  return [local.toFormat('yyyy-LL'), local.plus({ months: 1 }).toFormat('yyyy-LL')];
+}
+
+/** Posts a month needs to meet every channel's weekly cadence (weeks counted as days / 7). */
+export function cadenceTarget(brand: BrandConfig, calendar: CycleCalendar): number {
+  const weeks = (calendar.periodEnd.getTime() - calendar.periodStart.getTime()) / (7 * 86_400_000);
+  return Object.values(brand.channels)
+    .filter((channel) => channel.enabled)
+    .reduce((sum, channel) => sum + Math.round((channel.cadence?.postsPerWeek ?? 0) * weeks), 0);
+}

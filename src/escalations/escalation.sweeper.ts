@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
+import { IncidentEntity } from '../persistence/entities/incident.entity';
+import { deliveriesFor } from './escalation-targets';
+import { levelOfStep, PolicySnapshot, stepAfter } from './escalation-policy.snapshot';
+import { IncidentLinkSigner } from './incident-link.signer';
+import { NOTIFICATION_SENDER, type NotificationSender } from './notification-sender';
+
+export const INCIDENT_LINK_SIGNER = Symbol('INCIDENT_LINK_SIGNER');
+
+/**
+ * Walks open incidents through their escalation levels. Each due step is claimed with a conditional
+ * update before anything is sent, so with several schedulers a step is sent once; an acknowledged or
+ * resolved incident is never claimed, which is what stops the escalation.
+ */
+@Injectable()
+export class EscalationSweeper {
+  private readonly logger = new Logger('Escalations');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService,
+    @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+    @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
+  ) {}
+
+  async sweep(now: Date): Promise<number> {
+    const due = await this.dataSource.getRepository(IncidentEntity).find({
+      where: { state: 'open', nextEscalationAt: LessThanOrEqual(now) },
+      order: { nextEscalationAt: 'ASC' },
+      take: 100,
+    });
+    let sent = 0;
+    for (const incident of due) {
+      if (await this.claim(incident, now)) {
+        sent += await this.notify(incident, now);
+      }
+    }
+    return sent;
+  }
+
+  private async claim(incident: IncidentEntity, now: Date): Promise<boolean> {
+    const snapshot = incident.policySnapshot as unknown as PolicySnapshot;
+    const next = stepAfter(snapshot, incident.level);
+    const result = await this.dataSource.getRepository(IncidentEntity).update(
+      { id: incident.id, state: 'open', level: incident.level },
+      {
+        level: incident.level + 1,
+        nextEscalationAt:
+          next === undefined ? null : new Date(now.getTime() + levelOfStep(snapshot, next).afterMs),
+      },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  private async notify(incident: IncidentEntity, now: Date): Promise<number> {
+    const snapshot = incident.policySnapshot as unknown as PolicySnapshot;
+    const level = levelOfStep(snapshot, incident.level);
+    const { deliveries, unreachable } = deliveriesFor(
+      this.config.loaded.config,
+      this.config.loaded.plugins,
+      level.targets,
+    );
+    const records = this.dataSource.getRepository(IncidentNotificationEntity);
+    const record = (target: string, channel: string, status: 'sent' | 'failed', error: string | null) =>
+      records.insert(
+        records.create({
+          incidentId: incident.id,
+          level: incident.level,
+          target,
+          channel,
+          status,
+          error,
+          sentAt: now,
+        }),
+      );
+    for (const person of unreachable) {
+      await record(
+        person,
+        '-',
+        'failed',
+        `no way to reach ${person}: give them an e-mail (with an e-mail notifier) or a handle`,
+      );
+      this.logger.warn(`incident "${incident.title}": no way to reach ${person}`);
+    }
+    let sent = 0;
+    for (const delivery of deliveries) {
+      const result = await this.sender.send(delivery.notifier, {
+        to: delivery.to,
+        subject: `${incident.level === 0 ? '' : `[escalated, level ${incident.level + 1}] `}${incident.title}`,
+        text: this.text(incident),
+        severity: incident.severity as 'info' | 'warning' | 'critical',
+        links: [
+          { label: 'Acknowledge', url: this.links.link(incident.id, 'ack', now) },
+          { label: 'Resolve', url: this.links.link(incident.id, 'resolve', now) },
+        ],
+      });
+      await record(delivery.target, delivery.notifier, result.status, result.error ?? null);
+      sent += result.status === 'sent' ? 1 : 0;
+    }
+    return sent;
+  }
+
+  private text(incident: IncidentEntity): string {
+    const details = Object.entries(incident.details)
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join('\n');
+    return `${incident.title}\n\n${details}\n\nOpened ${incident.openedAt.toISOString()} by rule "${incident.rule}".`;
+  }
+}

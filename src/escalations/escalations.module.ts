@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '../config/config.service';
+import { NotificationDispatcherService } from '../notifications/notification-dispatcher.service';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PluginStateRepository } from '../persistence/plugin-state.repository';
+import { EscalationSweeper, INCIDENT_LINK_SIGNER } from './escalation.sweeper';
+import { incidentLinkSecret } from './incident-link-secret';
+import { IncidentLinkSigner } from './incident-link.signer';
+import { IncidentService } from './incident.service';
+import { IncidentsController } from './incidents.controller';
+import { NOTIFICATION_SENDER } from './notification-sender';
+import { NotifierFailureIncidents } from './notifier-failure.incidents';
+
+/** Incidents and their escalation through the notifiers. */
+@Module({
+  imports: [NotificationsModule],
+  providers: [
+    IncidentService,
+    EscalationSweeper,
+    NotifierFailureIncidents,
+    { provide: NOTIFICATION_SENDER, useExisting: NotificationDispatcherService },
+    {
+      provide: INCIDENT_LINK_SIGNER,
+      inject: [PluginStateRepository, ConfigService],
+      useFactory: async (state: PluginStateRepository, config: ConfigService) =>
+        new IncidentLinkSigner(
+          await incidentLinkSecret(state),
+          config.loaded.config.organisation.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        ),
+    },
+  ],
+  exports: [
+    IncidentService,
+    EscalationSweeper,
+    NOTIFICATION_SENDER,
+    INCIDENT_LINK_SIGNER,
+    NotificationsModule,
+  ],
+})
+export class EscalationsModule {}
+
+/** Incident endpoints, served by the api role. */
+@Module({ imports: [EscalationsModule], controllers: [IncidentsController] })
+export class EscalationsApiModule {}

@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainEvent } from './domain-event';
+
+export type DomainEventHandler = (event: DomainEvent) => Promise<void>;
+
+/**
+ * In-process publish/subscribe. Publishers call `publish` after their transaction commits, so a handler
+ * never sees a change that is later rolled back. A failing handler is logged and does not stop the others.
+ * Not durable: an event is lost if the process dies between commit and handling; the scheduled guard
+ * rules look at state, not events, and catch what matters on their next run.
+ */
+@Injectable()
+export class DomainEventBus {
+  private readonly logger = new Logger('Events');
+  private readonly handlers: DomainEventHandler[] = [];
+
+  subscribe(handler: DomainEventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      for (const handler of this.handlers) {
+        try {
+          await handler(event);
+        } catch (error) {
+          this.logger.error(
+            `${event.type} ${event.subject.type}:${event.subject.id}: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+  }
+}

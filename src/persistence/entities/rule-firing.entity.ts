@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+
+/** A rule that fired for a subject; cleared when the condition stops holding, so it may fire again later. */
+@Entity('rule_firings')
+@Index('uq_rule_firings_rule_subject_active', ['rule', 'subjectKey'], {
+  unique: true,
+  where: `"cleared_at" IS NULL`,
+})
+export class RuleFiringEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  id: string = randomUUID();
+
+  @Column({ type: 'varchar' })
+  rule!: string;
+
+  @Column({ type: 'varchar' })
+  subjectKey!: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  brandId!: string | null;
+
+  @InstantColumn()
+  firedAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  clearedAt!: Date | null;
+}

@@ -1,0 +1,26 @@
+import type { DataSource } from 'typeorm';
+import type { MetronomeConfig } from '../../config/schema/metronome-config.schema';
+import type { JsonObject } from '../../persistence/json-value';
+
+/** Something a guard found wrong: one incident per finding, resolved when the finding disappears. */
+export interface Finding {
+  brandId: string;
+  subjectKey: string;
+  title: string;
+  severity: 'info' | 'warning' | 'critical';
+  details: JsonObject;
+}
+
+export interface GuardContext {
+  config: MetronomeConfig;
+  dataSource: DataSource;
+  now: Date;
+  /** The guard's `after` from config, or undefined for its default. */
+  thresholdMs?: number;
+}
+
+/** A built-in rule, on by default; `guards.<name>: false` turns it off, an object tunes it. */
+export interface GuardRule {
+  readonly name: string;
+  findings(context: GuardContext): Promise<Finding[]>;
+}

@@ -1,0 +1,47 @@
+import { PostEntity } from '../../persistence/entities/post.entity';
+import { toDbInstant } from '../../persistence/instant-column.decorator';
+import { cadenceTarget, currentAndNextMonth, cycleCalendar } from '../../cycles/cycle-calendar';
+import { Finding, GuardContext, GuardRule } from './guard-rule';
+
+/** Next month's plan is due and it has fewer posts than the cadence needs: the seed's "skipping planning". */
+export class PlanNotReadyGuard implements GuardRule {
+  readonly name = 'plan-not-ready';
+
+  async findings({ config, dataSource, now }: GuardContext): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const [brandId, brand] of Object.entries(config.brands)) {
+      const [, nextMonth] = currentAndNextMonth(brand, now);
+      const calendar = cycleCalendar(brand, nextMonth);
+      if (now < calendar.planDueAt) {
+        continue;
+      }
+      const target = cadenceTarget(brand, calendar);
+      const planned = await dataSource
+        .getRepository(PostEntity)
+        .createQueryBuilder('post')
+        .where('post.brand_id = :brandId', { brandId })
+        .andWhere("post.state <> 'cancelled'")
+        .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
+          start: toDbInstant(calendar.periodStart),
+          end: toDbInstant(calendar.periodEnd),
+        })
+        .getCount();
+      if (planned < target) {
+        findings.push({
+          brandId,
+          subjectKey: `cycle:${brandId}:${nextMonth}`,
+          title: `Plan for ${nextMonth} not ready: ${planned} of ${target} posts planned for ${brand.name}`,
+          severity: 'warning',
+          details: {
+            month: nextMonth,
+            planned,
+            target,
+            planDueAt: calendar.planDueAt.toISOString(),
+            owner: brand.owner,
+          },
+        });
+      }
+    }
+    return findings;
+  }
+}

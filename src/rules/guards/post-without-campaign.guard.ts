@@ -1,0 +1,21 @@
+import { In, IsNull } from 'typeorm';
+import { PostEntity } from '../../persistence/entities/post.entity';
+import { Finding, GuardContext, GuardRule } from './guard-rule';
+
+/** A post on its way out with no campaign: the seed's "ad hoc content", flagged, not blocked. */
+export class PostWithoutCampaignGuard implements GuardRule {
+  readonly name = 'post-without-campaign';
+
+  async findings({ dataSource }: GuardContext): Promise<Finding[]> {
+    const posts = await dataSource
+      .getRepository(PostEntity)
+      .findBy({ campaign: IsNull(), state: In(['in_review', 'approved', 'scheduled']) });
+    return posts.map((post) => ({
+      brandId: post.brandId,
+      subjectKey: `post:${post.id}`,
+      title: `Ad hoc content: "${post.title}" belongs to no campaign`,
+      severity: 'info' as const,
+      details: { post: post.title, file: post.sourcePath, publishAt: post.publishAt?.toISOString() ?? null },
+    }));
+  }
+}

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import type { RuleConfig } from '../config/schema/metronome-config.schema';
+import { PostStateService } from '../content/post-state.service';
+import { snapshotPolicy } from '../escalations/escalation-policy.snapshot';
+import { IncidentService } from '../escalations/incident.service';
+import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
+import { TransactionalEvents } from '../events/transactional-events';
+import { PostEntity } from '../persistence/entities/post.entity';
+
+export interface RuleMatch {
+  rule: RuleConfig;
+  brandId: string;
+  subjectKey: string;
+  /** The post the rule is about, when it is about one (hold, tag and assign need it). */
+  postId?: string;
+  title: string;
+  at: Date;
+}
+
+/** Carries out a matched rule's `then` list. One failing action is logged and does not stop the others. */
+@Injectable()
+export class RuleActionExecutor {
+  private readonly logger = new Logger('Rules');
+
+  constructor(
+    private readonly config: ConfigService,
+    private readonly incidents: IncidentService,
+    private readonly states: PostStateService,
+    private readonly events: TransactionalEvents,
+    @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+  ) {}
+
+  async execute(match: RuleMatch): Promise<void> {
+    for (const action of match.rule.then) {
+      try {
+        if ('escalate' in action) {
+          await this.incidents.open({
+            brandId: match.brandId,
+            rule: `rule:${match.rule.name}`,
+            subjectKey: match.subjectKey,
+            title: match.title,
+            severity: 'warning',
+            details: { rule: match.rule.name, subject: match.subjectKey },
+            policy: snapshotPolicy(this.config.loaded.config, action.escalate),
+            at: match.at,
+          });
+        } else if ('notify' in action) {
+          const owner = this.config.loaded.config.brands[match.brandId]?.owner;
+          const result = await this.sender.send(action.notify.notifier, {
+            to: action.notify.to.length > 0 ? action.notify.to : owner ? [owner] : [],
+            subject: match.title,
+            text: `${match.title}\n\nRule "${match.rule.name}"${match.rule.description ? `: ${match.rule.description}` : ''}`,
+            severity: 'info',
+            links: [],
+          });
+          if (result.status === 'failed') {
+            this.logger.warn(
+              `rule ${match.rule.name}: notify ${action.notify.notifier} failed: ${result.error ?? 'unknown error'}`,
+            );
+          }
+        } else if ('hold' in action) {
+          await this.onPost(match, async (post, manager) => {
+            if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
+              await this.states.transition(manager, post, 'held', {
+                actor: `rule:${match.rule.name}`,
+                reason: action.hold.reason,
+                at: match.at,
+              });
+            }
+          });
+        } else if ('tag' in action) {
+          await this.onPost(match, async (post, manager) => {
+            if (!post.tags.includes(action.tag)) {
+              await manager
+                .getRepository(PostEntity)
+                .update({ id: post.id }, { tags: [...post.tags, action.tag] });
+            }
+          });
+        } else if ('assign' in action) {
+          await this.onPost(match, (post, manager) =>
+            manager
+              .getRepository(PostEntity)
+              .update({ id: post.id }, { assignee: action.assign })
+              .then(() => undefined),
+          );
+        } else {
+          await this.webhook(action.webhook.url, action.webhook.secret, match);
+        }
+      } catch (error) {
+        this.logger.error(
+          `rule ${match.rule.name}: action ${Object.keys(action)[0]} failed: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async onPost(
+    match: RuleMatch,
+    work: (post: PostEntity, manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    if (!match.postId) {
+      this.logger.warn(
+        `rule ${match.rule.name}: hold/tag/assign need a post, and ${match.subjectKey} is not one`,
+      );
+      return;
+    }
+    await this.events.run(async (manager) => {
+      const post = await manager.getRepository(PostEntity).findOneBy({ id: match.postId });
+      if (post) {
+        await work(post, manager);
+      }
+    });
+  }
+
+  /** Signed like the webhook notifier: `X-Metronome-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. */
+  private async webhook(url: string, secret: string | undefined, match: RuleMatch): Promise<void> {
+    const body = JSON.stringify({
+      rule: match.rule.name,
+      brand: match.brandId,
+      subject: match.subjectKey,
+      title: match.title,
+      at: match.at.toISOString(),
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (secret) {
+      const t = Math.floor(Date.now() / 1000);
+      headers['x-metronome-signature'] =
+        `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+    }
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) {
+      throw new Error(`webhook ${new URL(url).host} answered ${response.status}`);
+    }
+  }
+}

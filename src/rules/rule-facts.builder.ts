@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { BrandConfig } from '../config/schema/metronome-config.schema';
+import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from '../cycles/cycle-calendar';
+import { DomainEvent } from '../events/domain-event';
+import { ApprovalEntity } from '../persistence/entities/approval.entity';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import { PostEntity } from '../persistence/entities/post.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { graphemeCount } from '../content/grapheme-count';
+import { toFact } from './fact-values';
+
+export type Facts = Record<string, unknown>;
+
+/** Loads the documented facts (README "Rule facts") for an event or a scheduled evaluation. */
+@Injectable()
+export class RuleFactsBuilder {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async common(brandId: string, brand: BrandConfig, now: Date): Promise<Facts> {
+    const [month] = currentAndNextMonth(brand, now);
+    const calendar = cycleCalendar(brand, month);
+    const target = cadenceTarget(brand, calendar);
+    const planned = await this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('post')
+      .where('post.brand_id = :brandId', { brandId })
+      .andWhere("post.state <> 'cancelled'")
+      .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
+        start: toDbInstant(calendar.periodStart),
+        end: toDbInstant(calendar.periodEnd),
+      })
+      .getCount();
+    return {
+      now,
+      brand: toFact('Brand', { id: brandId, name: brand.name, timezone: brand.timezone, owner: brand.owner }),
+      cycle: toFact('Cycle', {
+        id: `${brandId}:${month}`,
+        stage: stageAt(calendar, now),
+        periodStart: calendar.periodStart,
+        periodEnd: calendar.periodEnd,
+        planDueAt: calendar.planDueAt,
+        planReady: planned >= target,
+        postsPlanned: planned,
+        cadenceTarget: target,
+      }),
+    };
+  }
+
+  /** The facts an event adds, keyed as its trigger declares them in rule-facts.ts. */
+  async forEvent(event: DomainEvent, brand: BrandConfig): Promise<Facts | undefined> {
+    switch (event.subject.type) {
+      case 'post':
+        return this.postFacts(event.subject.id, brand);
+      case 'approval': {
+        const approval = await this.dataSource
+          .getRepository(ApprovalEntity)
+          .findOneBy({ id: event.subject.id });
+        if (!approval) {
+          return undefined;
+        }
+        const post = await this.postFacts(approval.postId, brand);
+        return {
+          ...post,
+          approval: toFact('Approval', {
+            step: approval.stepName,
+            decision: event.data?.decision,
+            by: event.data?.by,
+            comment: event.data?.comment,
+            dueAt: approval.dueAt,
+            overdue: event.at > approval.dueAt,
+          }),
+        };
+      }
+      case 'channel':
+      case 'inbox':
+      case 'cycle':
+        return { previousStage: event.data?.previousStage ?? '' };
+    }
+  }
+
+  private async postFacts(postId: string, brand: BrandConfig): Promise<Facts | undefined> {
+    const post = await this.dataSource.getRepository(PostEntity).findOneBy({ id: postId });
+    if (!post) {
+      return undefined;
+    }
+    const variants = await this.dataSource.getRepository(PostVariantEntity).findBy({ postId });
+    const channels = variants.length
+      ? await this.dataSource
+          .getRepository(ChannelEntity)
+          .findBy({ id: In(variants.map((v) => v.channelId)) })
+      : [];
+    const first = channels[0];
+    const failed = variants.find((variant) => variant.lastError);
+    return {
+      post: toFact('Post', {
+        id: post.id,
+        title: post.title,
+        state: post.state,
+        campaign: post.campaign,
+        theme: post.theme,
+        funnelStage: post.funnelStage,
+        tags: post.tags,
+        channels: channels.map((channel) => channel.key),
+        publishAt: post.publishAt,
+        hasCampaign: !!post.campaign,
+        graphemes: graphemeCount(post.body),
+        error: failed?.lastError ?? post.stateReason,
+      }),
+      channel: toFact('Channel', {
+        id: first?.key,
+        connector: first?.connector,
+        status: first?.status,
+        postsPerWeek: first ? (brand.channels[first.key]?.cadence?.postsPerWeek ?? 0) : 0,
+      }),
+    };
+  }
+}

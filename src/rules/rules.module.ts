@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ContentModule } from '../content/content.module';
+import { CycleService } from '../cycles/cycle.service';
+import { EscalationsModule } from '../escalations/escalations.module';
+import { GuardRuleRunner } from './guard-rule.runner';
+import { RuleActionExecutor } from './rule-action.executor';
+import { RuleEngine } from './rule.engine';
+import { RuleFactsBuilder } from './rule-facts.builder';
+import { RulesScheduler } from './rules.scheduler';
+
+/** The rule engine: YAML rules on events, guard rules and `every:` rules on the tick, escalations. */
+@Module({
+  imports: [ContentModule, EscalationsModule],
+  providers: [RuleFactsBuilder, RuleActionExecutor, RuleEngine, GuardRuleRunner, CycleService],
+  exports: [RuleEngine, GuardRuleRunner, CycleService],
+})
+export class RulesModule {}
+
+/** The scheduler role's clock for rules, guards, cycles and escalations. */
+@Module({ imports: [RulesModule, EscalationsModule], providers: [RulesScheduler] })
+export class RulesSchedulerModule {}

