@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
 import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
 import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { deliveriesFor } from './escalation-targets';
@@ -24,6 +25,7 @@ export class EscalationSweeper {
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
+    private readonly templates: NotificationTemplateRenderer,
   ) {}
 
   async sweep(now: Date): Promise<number> {
@@ -85,12 +87,35 @@ export class EscalationSweeper {
       );
       this.logger.warn(`incident "${incident.title}": no way to reach ${person}`);
     }
+    const { config } = this.config.loaded;
+    const brand = incident.brandId ? config.brands[incident.brandId] : undefined;
+    const rendered = this.templates.render(incident.level === 0 ? 'incident-opened' : 'incident-escalated', {
+      incident: {
+        id: incident.id,
+        title: incident.title,
+        summary: this.summary(incident),
+        severity: incident.severity,
+        brand: brand?.name,
+        openedAt: incident.openedAt,
+      },
+      level: { number: incident.level + 1, of: snapshot.levels.length },
+      reason: incident.level === 0 ? undefined : 'Nobody has acknowledged it yet.',
+      organisation: { name: config.organisation.name },
+      timezone: brand?.timezone ?? config.organisation.timezone,
+      links: [
+        { label: 'Acknowledge', url: this.links.link(incident.id, 'ack', now) },
+        { label: 'Resolve', url: this.links.link(incident.id, 'resolve', now) },
+      ],
+    });
     let sent = 0;
     for (const delivery of deliveries) {
       const result = await this.sender.send(delivery.notifier, {
+        // Stable per incident step and delivery: a receiver can drop a re-send after a crash.
+        id: `${incident.id}:${incident.level}:${delivery.notifier}:${delivery.to.join(',')}`,
         to: delivery.to,
-        subject: `${incident.level === 0 ? '' : `[escalated, level ${incident.level + 1}] `}${incident.title}`,
-        text: this.text(incident),
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
         severity: incident.severity as 'info' | 'warning' | 'critical',
         links: [
           { label: 'Acknowledge', url: this.links.link(incident.id, 'ack', now) },
@@ -103,10 +128,11 @@ export class EscalationSweeper {
     return sent;
   }
 
-  private text(incident: IncidentEntity): string {
+  private summary(incident: IncidentEntity): string {
     const details = Object.entries(incident.details)
+      .filter(([, value]) => value !== null && value !== '')
       .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join('\n');
-    return `${incident.title}\n\n${details}\n\nOpened ${incident.openedAt.toISOString()} by rule "${incident.rule}".`;
+    return `${details}\nRaised by rule "${incident.rule}".`;
   }
 }

@@ -115,12 +115,10 @@ export class IncidentService {
 
   /** Resolves the unresolved incident of a rule and subject whose condition no longer holds. */
   async resolveCleared(rule: string, subjectKey: string, at: Date): Promise<boolean> {
-    const incident = await this.dataSource
-      .getRepository(IncidentEntity)
-      .findOneBy({
-        dedupKey: IncidentService.dedupKey(rule, subjectKey),
-        state: In(['open', 'acknowledged']),
-      });
+    const incident = await this.dataSource.getRepository(IncidentEntity).findOneBy({
+      dedupKey: IncidentService.dedupKey(rule, subjectKey),
+      state: In(['open', 'acknowledged']),
+    });
     if (!incident) {
       return false;
     }

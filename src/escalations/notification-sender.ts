@@ -1,9 +1,12 @@
 /** What escalations need from the notifications feature: send one message through one notifier. */
 export interface OutgoingNotification {
+  /** Stable across re-sends of the same notification, so receivers can drop duplicates. */
+  id?: string;
   /** Person ids or raw addresses; resolved by the sender for its notifier. */
   to: string[];
   subject: string;
   text: string;
+  html?: string;
   severity: 'info' | 'warning' | 'critical';
   links: Array<{ label: string; url: string }>;
 }

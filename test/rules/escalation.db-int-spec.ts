@@ -5,6 +5,7 @@ import { ConfigService } from '../../src/config/config.service';
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
 import type { NotificationSender, OutgoingNotification } from '../../src/escalations/notification-sender';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { IncidentNotificationEntity } from '../../src/persistence/entities/incident-notification.entity';
@@ -72,6 +73,7 @@ describe('guard rules and escalations over a simulated month', () => {
       config,
       sender,
       new IncidentLinkSigner('test-secret', 'https://metronome.example'),
+      new NotificationTemplateRenderer(),
     );
     ws.write('late.md', post('title: Late one\ncampaign: winter\npublish: 2026-12-04 09:15'));
     ws.write('on-time.md', post('title: On time\ncampaign: winter\npublish: 2026-12-11 09:15'));
@@ -91,7 +93,7 @@ describe('guard rules and escalations over a simulated month', () => {
     expect(await guards.run(at('2026-12-02T10:05:00Z'))).toEqual({ opened: 0, resolved: 0 }); // once per subject
     expect(await sweeper.sweep(at('2026-12-02T10:05:00Z'))).toBe(1);
     expect(sender.sent.map((m) => [m.notifier, m.to, m.subject])).toEqual([
-      ['team-mail', ['theo'], 'Approval overdue: "Late one" waits on theo at "copy review"'],
+      ['team-mail', ['theo'], '[WARNING] Approval overdue: "Late one" waits on theo at "copy review"'],
     ]);
     expect(sender.sent[0].links.map((l) => l.label)).toEqual(['Acknowledge', 'Resolve']);
     expect(sender.sent[0].text).toContain(`postId: ${late.id}`);
@@ -102,7 +104,10 @@ describe('guard rules and escalations over a simulated month', () => {
       ['team-mail', ['maya']],
       ['team-mail', []],
     ]);
-    expect(sender.sent[1].subject).toMatch(/^\[escalated, level 2\]/);
+    expect(sender.sent[1].subject).toBe(
+      '[ESCALATED L2] Approval overdue: "Late one" waits on theo at "copy review"',
+    );
+    expect(sender.sent[1].text).toContain('Escalated to level 2 of 2');
 
     const [incident] = await incidents.list({});
     await incidents.acknowledge(incident.id, 'maya', at('2026-12-02T11:10:00Z'));
