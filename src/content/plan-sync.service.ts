@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { approvalLeadTimeMs, planApprovalSteps } from '../approvals/approval-chain';
 import { ApprovalService } from '../approvals/approval.service';
@@ -287,10 +287,11 @@ export class PlanSyncService {
     }));
     await repository.delete({ postId: post.id, channelId: Not(In(wanted.map((w) => w.channelId))) });
     for (const { variant, channelId } of wanted) {
+      // Connectors read the files: store where they are, not where they are relative to the post file.
       const media = variant.media.map((item) => ({
-        path: item.path,
+        path: resolve(dirname(input.content.absolutePath), item.path),
         mimeType: mimeTypeOf(item.path) ?? 'application/octet-stream',
-        altText: item.alt ?? null,
+        ...(item.alt ? { altText: item.alt } : {}),
       }));
       const extra = input.content.frontMatter.overrides[variant.channel]?.extra ?? {};
       const existing = await repository.findOneBy({ postId: post.id, channelId });

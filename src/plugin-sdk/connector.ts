@@ -11,6 +11,7 @@ export interface ConnectorCapabilities {
 }
 
 export interface MediaAttachment {
+  /** Absolute path of the file. */
   path: string;
   mimeType: string;
   altText?: string;
