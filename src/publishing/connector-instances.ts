@@ -66,6 +66,9 @@ export class ConnectorInstances {
     }
     const context = this.contexts.create(channel.connector, `${brandId}/${channelKey}`, this.clock);
     const definition = plugin as ConnectorPlugin<unknown>;
-    return { connector: await definition.create(context, options.value), plugin: definition as ConnectorPlugin };
+    return {
+      connector: await definition.create(context, options.value),
+      plugin: definition as ConnectorPlugin,
+    };
   }
 }

@@ -248,12 +248,10 @@ export class VariantPublisher {
       if (!(await this.variants.move(manager, variant, to, changes, { actor: ACTOR, at: now, reason }))) {
         return;
       }
-      const siblings = await manager
-        .getRepository(PostVariantEntity)
-        .findBy({
-          postId: variant.postId,
-          state: In(['draft', 'in_review', 'approved', 'scheduled', 'publishing', 'held']),
-        });
+      const siblings = await manager.getRepository(PostVariantEntity).findBy({
+        postId: variant.postId,
+        state: In(['draft', 'in_review', 'approved', 'scheduled', 'publishing', 'held']),
+      });
       if (siblings.length > 0) {
         return;
       }
