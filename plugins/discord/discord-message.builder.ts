@@ -1,5 +1,5 @@
 import type { NotificationMessage } from '../../src/plugin-sdk';
-import { truncate } from './http-delivery.helpers';
+import { truncate } from '../../src/plugin-sdk';
 
 /** Limits from Discord's "Execute Webhook" and embed documentation; over them Discord answers 400. */
 export const DISCORD_LIMITS = {

@@ -1,5 +1,5 @@
 import { z } from '../../src/plugin-sdk';
-import { isHttpsOrLoopback } from './http-delivery.helpers';
+import { isHttpsOrLoopback } from '../../src/plugin-sdk';
 
 /** Options of the discord notifier. Messages never echo the URL: its last segment is the webhook token. */
 export const discordOptionsSchema = z.strictObject(

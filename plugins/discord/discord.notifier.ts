@@ -2,7 +2,7 @@ import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from 
 import type { DiscordOptions } from './discord-options.schema';
 import { buildDiscordPayload } from './discord-message.builder';
 import { checkDiscordResponse } from './discord-response.mapper';
-import { hostOf, notifierIdOf } from './http-delivery.helpers';
+import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
 
 /** Posts to a Discord webhook. Logs name the webhook's host only: the URL path holds the token. */
 export class DiscordNotifier implements Notifier {

@@ -1,5 +1,5 @@
 import type { NotificationMessage } from '../../src/plugin-sdk';
-import { truncate } from './http-delivery.helpers';
+import { truncate } from '../../src/plugin-sdk';
 
 /** Limits from Slack's Block Kit reference; a block over them makes Slack answer 400 invalid_blocks. */
 export const SLACK_LIMITS = {

@@ -1,5 +1,5 @@
 import { z } from '../../src/plugin-sdk';
-import { isHttpsOrLoopback } from './http-delivery.helpers';
+import { isHttpsOrLoopback } from '../../src/plugin-sdk';
 
 /** Options of the slack notifier. Messages never echo the URL: it is a secret. */
 export const slackOptionsSchema = z.strictObject(

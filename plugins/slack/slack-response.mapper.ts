@@ -1,5 +1,5 @@
 import { PermanentError, RateLimitedError, type PluginHttpResponse } from '../../src/plugin-sdk';
-import { retryAtFromHeaders } from './http-delivery.helpers';
+import { retryAtFromHeaders } from '../../src/plugin-sdk';
 
 /** What a person should do about each error Slack documents for incoming webhooks. */
 const FIXES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
-import { hostOf, notifierIdOf } from './http-delivery.helpers';
+import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
 import type { SlackOptions } from './slack-options.schema';
 import { buildSlackPayload } from './slack-message.builder';
 import { checkSlackResponse } from './slack-response.mapper';

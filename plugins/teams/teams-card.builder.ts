@@ -1,5 +1,5 @@
 import type { NotificationMessage } from '../../src/plugin-sdk';
-import { truncate } from './http-delivery.helpers';
+import { truncate } from '../../src/plugin-sdk';
 
 export const TEAMS_LIMITS = {
   /** Teams refuses messages over about 28 KB; this keeps even non-Latin text well inside it. */

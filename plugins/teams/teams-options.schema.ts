@@ -1,5 +1,5 @@
 import { z } from '../../src/plugin-sdk';
-import { isHttpsOrLoopback } from './http-delivery.helpers';
+import { isHttpsOrLoopback } from '../../src/plugin-sdk';
 
 /** Options of the teams notifier. Messages never echo the URL: its `sig` parameter is the secret. */
 export const teamsOptionsSchema = z.strictObject(

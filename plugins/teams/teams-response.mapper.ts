@@ -4,7 +4,7 @@ import {
   RateLimitedError,
   type PluginHttpResponse,
 } from '../../src/plugin-sdk';
-import { retryAtFromHeaders } from './http-delivery.helpers';
+import { retryAtFromHeaders } from '../../src/plugin-sdk';
 
 export interface TeamsDelivery {
   notifier: string;

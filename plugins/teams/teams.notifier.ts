@@ -1,5 +1,5 @@
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
-import { hostOf, notifierIdOf } from './http-delivery.helpers';
+import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
 import { buildTeamsMessage } from './teams-card.builder';
 import type { TeamsOptions } from './teams-options.schema';
 import { checkTeamsResponse } from './teams-response.mapper';

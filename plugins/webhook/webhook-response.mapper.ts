@@ -1,5 +1,5 @@
 import { PermanentError, RateLimitedError, type PluginHttpResponse } from '../../src/plugin-sdk';
-import { retryAtFromHeaders } from './http-delivery.helpers';
+import { retryAtFromHeaders } from '../../src/plugin-sdk';
 
 export interface WebhookDelivery {
   notifier: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
 import { buildWebhookEnvelope, signWebhookBody } from './webhook-envelope';
-import { hostOf, notifierIdOf } from './http-delivery.helpers';
+import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
 import type { WebhookOptions } from './webhook-options.schema';
 import { checkWebhookResponse } from './webhook-response.mapper';
 

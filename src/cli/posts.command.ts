@@ -1,23 +1,11 @@
 import { Command, Option } from 'commander';
+import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
 import type { PublishState } from '../persistence/entities/post.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { formatLocal } from './local-time.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { withDatabase } from './with-database';
-
-const STATES = [
-  'draft',
-  'in_review',
-  'approved',
-  'scheduled',
-  'publishing',
-  'published',
-  'failed',
-  'missed',
-  'held',
-  'cancelled',
-];
 
 export function postsCommand(): Command {
   const posts = new Command('posts').description('posts and where they stand');
@@ -27,7 +15,7 @@ export function postsCommand(): Command {
       'list posts with their state, time (brand time zone), channels and, for problems, the reason',
     )
     .option('-b, --brand <id>', 'one brand only')
-    .addOption(new Option('-s, --state <state>', 'only posts in this state').choices(STATES))
+    .addOption(new Option('-s, --state <state>', 'only posts in this state').choices([...POST_STATES]))
     .option('--json', 'print JSON')
     .addOption(configOption())
     .action(async (options: { brand?: string; state?: PublishState; json?: boolean; config?: string }) => {

@@ -4,6 +4,20 @@ import type { PublishState } from '../persistence/entities/post.entity';
  * Which state a post may move to from which (DESIGN section 3). Anything not listed is refused, so a
  * bug or a race can never, say, move a published post back to draft.
  */
+/** Every state a post (or a channel variant) can be in, for validation of filters. */
+export const POST_STATES = [
+  'draft',
+  'in_review',
+  'approved',
+  'scheduled',
+  'publishing',
+  'published',
+  'failed',
+  'missed',
+  'held',
+  'cancelled',
+] as const satisfies readonly PublishState[];
+
 export const POST_TRANSITIONS: Record<PublishState, readonly PublishState[]> = {
   draft: ['in_review', 'approved', 'cancelled'],
   in_review: ['approved', 'draft', 'held', 'cancelled'],

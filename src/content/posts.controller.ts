@@ -13,22 +13,10 @@ import { z } from 'zod';
 import { ApprovalError, ApprovalService } from '../approvals/approval.service';
 import { ConfigService } from '../config/config.service';
 import { PlanSyncService } from './plan-sync.service';
+import { POST_STATES } from './post-state-machine';
 import { PostQueryService } from './post-query.service';
 
-const STATES = [
-  'draft',
-  'in_review',
-  'approved',
-  'scheduled',
-  'publishing',
-  'published',
-  'failed',
-  'missed',
-  'held',
-  'cancelled',
-] as const;
-
-const listQuery = z.strictObject({ brand: z.string().optional(), state: z.enum(STATES).optional() });
+const listQuery = z.strictObject({ brand: z.string().optional(), state: z.enum(POST_STATES).optional() });
 const approvalsQuery = z.strictObject({
   brand: z.string().optional(),
   person: z.string().optional(),

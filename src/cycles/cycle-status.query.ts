@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { PostQueryService } from '../content/post-query.service';
-import { PostEntity } from '../persistence/entities/post.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from './cycle-calendar';
+import { countPostsInPeriod } from './posts-in-period.count';
 
 export interface CycleStatus {
   brand: string;
@@ -36,21 +35,7 @@ export class CycleStatusQuery {
       const months = [];
       for (const month of currentAndNextMonth(brand, now)) {
         const calendar = cycleCalendar(brand, month);
-        const count = async (states?: string[]) => {
-          const query = this.dataSource
-            .getRepository(PostEntity)
-            .createQueryBuilder('post')
-            .where('post.brand_id = :brandId', { brandId })
-            .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
-              start: toDbInstant(calendar.periodStart),
-              end: toDbInstant(calendar.periodEnd),
-            });
-          return (
-            states
-              ? query.andWhere('post.state IN (:...states)', { states })
-              : query.andWhere("post.state <> 'cancelled'")
-          ).getCount();
-        };
+        const count = (states?: string[]) => countPostsInPeriod(this.dataSource, brandId, calendar, states);
         months.push({
           month,
           stage: stageAt(calendar, now),

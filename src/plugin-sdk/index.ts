@@ -12,3 +12,4 @@ export * from './connector';
 export * from './notifier';
 export * from './report-template';
 export * from './errors';
+export * from './http-helpers';

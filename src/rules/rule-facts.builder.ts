@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from '../cycles/cycle-calendar';
+import { countPostsInPeriod } from '../cycles/posts-in-period.count';
 import { DomainEvent } from '../events/domain-event';
 import { ApprovalEntity } from '../persistence/entities/approval.entity';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
 import { graphemeCount } from '../content/grapheme-count';
 import { toFact } from './fact-values';
 
@@ -22,16 +22,7 @@ export class RuleFactsBuilder {
     const [month] = currentAndNextMonth(brand, now);
     const calendar = cycleCalendar(brand, month);
     const target = cadenceTarget(brand, calendar);
-    const planned = await this.dataSource
-      .getRepository(PostEntity)
-      .createQueryBuilder('post')
-      .where('post.brand_id = :brandId', { brandId })
-      .andWhere("post.state <> 'cancelled'")
-      .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
-        start: toDbInstant(calendar.periodStart),
-        end: toDbInstant(calendar.periodEnd),
-      })
-      .getCount();
+    const planned = await countPostsInPeriod(this.dataSource, brandId, calendar);
     return {
       now,
       brand: toFact('Brand', { id: brandId, name: brand.name, timezone: brand.timezone, owner: brand.owner }),

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
@@ -6,7 +5,6 @@ import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
-import type { NotificationSender, OutgoingNotification } from '../../src/escalations/notification-sender';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { IncidentNotificationEntity } from '../../src/persistence/entities/incident-notification.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
@@ -18,15 +16,7 @@ import {
   type ContentWorkspace,
 } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
-
-/** A recording stand-in for the notifications feature (the real notifiers have their own suites). */
-class RecordingSender implements NotificationSender {
-  readonly sent: Array<{ notifier: string } & OutgoingNotification> = [];
-  async send(notifier: string, message: OutgoingNotification) {
-    this.sent.push({ notifier, ...message });
-    return { status: 'sent' as const };
-  }
-}
+import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -58,13 +48,7 @@ describe('guard rules and escalations over a simulated month', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await database.openMigrated();
-    ws = await createContentWorkspace(dataSource, CONFIG, (dir) => {
-      mkdirSync(join(dir, 'recorder'));
-      writeFileSync(
-        join(dir, 'recorder', 'index.js'),
-        "module.exports = (sdk) => sdk.defineNotifier({ kind: 'notifier', name: 'recorder', version: '1.0.0', sdk: '^1.0.0', addressing: 'email', create: () => ({ send: async () => ({}) }) });",
-      );
-    });
+    ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     guards = new GuardRuleRunner(dataSource, config, incidents);

@@ -1,10 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices, type ContentServices } from '../../src/content/content-services';
 import { IncidentService } from '../../src/escalations/incident.service';
-import type { NotificationSender, OutgoingNotification } from '../../src/escalations/notification-sender';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
@@ -19,15 +17,7 @@ import {
   type ContentWorkspace,
 } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
-
-/** Records what the notifications feature was asked to send (the notifiers have their own suites). */
-class RecordingSender implements NotificationSender {
-  readonly sent: Array<{ notifier: string } & OutgoingNotification> = [];
-  async send(notifier: string, message: OutgoingNotification) {
-    this.sent.push({ notifier, ...message });
-    return { status: 'sent' as const };
-  }
-}
+import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -65,13 +55,7 @@ describe('rule engine', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await database.openMigrated();
-    ws = await createContentWorkspace(dataSource, CONFIG, (dir) => {
-      mkdirSync(join(dir, 'recorder'));
-      writeFileSync(
-        join(dir, 'recorder', 'index.js'),
-        "module.exports = (sdk) => sdk.defineNotifier({ kind: 'notifier', name: 'recorder', version: '1.0.0', sdk: '^1.0.0', addressing: 'email', create: () => ({ send: async () => ({}) }) });",
-      );
-    });
+    ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const bus = new DomainEventBus();
     services = createContentServices(dataSource, bus);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));

@@ -1,6 +1,5 @@
-import { PostEntity } from '../../persistence/entities/post.entity';
-import { toDbInstant } from '../../persistence/instant-column.decorator';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar } from '../../cycles/cycle-calendar';
+import { countPostsInPeriod } from '../../cycles/posts-in-period.count';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** Next month's plan is due and it has fewer posts than the cadence needs: the seed's "skipping planning". */
@@ -16,16 +15,7 @@ export class PlanNotReadyGuard implements GuardRule {
         continue;
       }
       const target = cadenceTarget(brand, calendar);
-      const planned = await dataSource
-        .getRepository(PostEntity)
-        .createQueryBuilder('post')
-        .where('post.brand_id = :brandId', { brandId })
-        .andWhere("post.state <> 'cancelled'")
-        .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
-          start: toDbInstant(calendar.periodStart),
-          end: toDbInstant(calendar.periodEnd),
-        })
-        .getCount();
+      const planned = await countPostsInPeriod(dataSource, brandId, calendar);
       if (planned < target) {
         findings.push({
           brandId,

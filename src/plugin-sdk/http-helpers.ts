@@ -1,7 +1,4 @@
-/*
- * Small helpers every webhook notifier needs. Plugins may import only the SDK, so each webhook plugin keeps
- * an identical copy of this file until the SDK offers these helpers; change all copies together.
- */
+/** Small helpers for plugins that talk HTTP: webhook URL checks, safe logging, Retry-After, truncation. */
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -1,6 +1,6 @@
-import { hostOf, isHttpsOrLoopback, retryAtFromHeaders, truncate } from './http-delivery.helpers';
+import { hostOf, isHttpsOrLoopback, retryAtFromHeaders, truncate } from './http-helpers';
 
-/** The helpers every webhook plugin copies; this spec covers the shared behaviour once. */
+/** The SDK's HTTP helpers, shared by the webhook notifiers. */
 describe('http delivery helpers', () => {
   const now = new Date('2026-11-02T09:00:00Z');
 
