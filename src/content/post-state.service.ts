@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import type { RuleEvent } from '../config/schema/rules.schema';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity, PublishState } from '../persistence/entities/post.entity';
 
@@ -61,13 +63,13 @@ export class PostStateService {
       throw new Error(`post ${post.id} cannot go from ${from} to ${to}`);
     }
     const at = options.at ?? new Date();
-    const result = await manager
-      .createQueryBuilder()
-      .update(PostEntity)
-      .set({ state: to, stateReason: options.reason ?? null, updatedAt: at, version: () => 'version + 1' })
-      .where('id = :id AND state = :from', { id: post.id, from })
-      .execute();
-    if ((result.affected ?? 0) !== 1) {
+    const p = placeholders(manager);
+    const affected = await executeCounting(
+      manager,
+      `UPDATE "posts" SET "state" = ${p(1)}, "state_reason" = ${p(2)}, "updated_at" = ${p(3)}, "version" = "version" + 1 WHERE "id" = ${p(4)} AND "state" = ${p(5)}`,
+      [to, options.reason ?? null, toDbInstant(at), post.id, from],
+    );
+    if (affected !== 1) {
       return false;
     }
     await this.audit.append(

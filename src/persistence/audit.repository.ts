@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditEventEntity } from './entities/audit-event.entity';
+import { toDbInstant } from './instant-column.decorator';
 import type { JsonObject } from './json-value';
+import { placeholders } from './sql-placeholders';
 
 export interface AuditEventInput {
   actor: string;
@@ -22,8 +24,7 @@ export class AuditRepository {
     event: AuditEventInput,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<AuditEventEntity> {
-    const repository = manager.getRepository(AuditEventEntity);
-    const row = repository.create({
+    const row = manager.getRepository(AuditEventEntity).create({
       at: event.at ?? new Date(),
       actor: event.actor,
       action: event.action,
@@ -31,8 +32,13 @@ export class AuditRepository {
       subjectId: event.subjectId,
       data: event.data ?? {},
     });
-    // insert, not save: save() selects the row back, and the audit log is on every state change's hot path.
-    await repository.insert(row);
+    // Plain SQL: the audit log is written on every state change, the publishing hot path included.
+    const p = placeholders(manager);
+    const [inserted] = await manager.query<Array<{ id: number | string }>>(
+      `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}) RETURNING "id"`,
+      [toDbInstant(row.at), row.actor, row.action, row.subjectType, row.subjectId, JSON.stringify(row.data)],
+    );
+    row.id = Number(inserted.id);
     return row;
   }
 }

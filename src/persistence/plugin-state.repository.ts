@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { PluginStateEntity } from './entities/plugin-state.entity';
+import { toDbInstant } from './instant-column.decorator';
 import type { JsonValue } from './json-value';
+import { placeholders } from './sql-placeholders';
 
 export interface PluginStateItem {
   key: string;
@@ -18,9 +20,18 @@ export class PluginStateRepository {
 
   /** undefined when the key was never set (a stored JSON null comes back as null). */
   async get(plugin: string, scope: string, key: string): Promise<JsonValue | undefined> {
-    const row = await this.state.findOneBy({ plugin, scope, key });
-    // Only set() writes this column, and it takes JsonValue.
-    return row === null ? undefined : row.value;
+    // Plain SQL: connectors read their state on every publish.
+    const p = placeholders(this.state.manager);
+    const rows = await this.state.manager.query<Array<{ value: string | null }>>(
+      `SELECT "value" FROM "plugin_state" WHERE "plugin" = ${p(1)} AND "scope" = ${p(2)} AND "key" = ${p(3)}`,
+      [plugin, scope, key],
+    );
+    // Only set() writes this column, and it takes JsonValue (stored as JSON text).
+    return rows.length === 0
+      ? undefined
+      : rows[0].value === null
+        ? null
+        : (JSON.parse(rows[0].value) as JsonValue);
   }
 
   async set(
@@ -31,7 +42,12 @@ export class PluginStateRepository {
     now: Date = new Date(),
   ): Promise<void> {
     // INSERT ... ON CONFLICT DO UPDATE: one statement on both dialects, so concurrent writers cannot collide.
-    await this.state.upsert({ plugin, scope, key, value, updatedAt: now }, ['plugin', 'scope', 'key']);
+    const p = placeholders(this.state.manager);
+    await this.state.manager.query(
+      `INSERT INTO "plugin_state" ("plugin", "scope", "key", "value", "updated_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}) ` +
+        `ON CONFLICT ("plugin", "scope", "key") DO UPDATE SET "value" = excluded."value", "updated_at" = excluded."updated_at"`,
+      [plugin, scope, key, JSON.stringify(value), toDbInstant(now)],
+    );
   }
 
   /** true when a value was removed. */

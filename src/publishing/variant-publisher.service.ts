@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { parseDurationMs } from '../config/schema/primitives.schema';
 import { PostStateService } from '../content/post-state.service';
@@ -248,15 +248,11 @@ export class VariantPublisher {
       if (!(await this.variants.move(manager, variant, to, changes, { actor: ACTOR, at: now, reason }))) {
         return;
       }
-      const siblings = await manager.getRepository(PostVariantEntity).findBy({
-        postId: variant.postId,
-        state: In(['draft', 'in_review', 'approved', 'scheduled', 'publishing', 'held']),
-      });
-      if (siblings.length > 0) {
-        return;
+      const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
+      if (all.some((v) => !TERMINAL.includes(v.state))) {
+        return; // another channel of the post is still on its way
       }
       const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
-      const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
       const failed = all.filter((v) => v.state !== 'published' && TERMINAL.includes(v.state));
       if (
         post.state === 'scheduled' &&

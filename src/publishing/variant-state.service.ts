@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../persistence/audit.repository';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { PublishState } from '../persistence/entities/post.entity';
 
@@ -25,12 +27,28 @@ export class VariantStateService {
     options: { actor: string; at: Date; reason?: string },
   ): Promise<boolean> {
     const from = variant.state;
-    const result = await manager
-      .createQueryBuilder()
-      .update(PostVariantEntity)
-      .set({ ...changes, state: to, updatedAt: options.at })
-      .where('id = :id AND state = :from', { id: variant.id, from })
-      .execute();
+    // Plain SQL: this runs twice per published post.
+    const columns: Record<string, unknown> = { state: to, updated_at: toDbInstant(options.at) };
+    const names: Record<string, string> = {
+      attempts: 'attempts',
+      lastError: 'last_error',
+      remoteId: 'remote_id',
+      remoteUrl: 'remote_url',
+      publishedAt: 'published_at',
+      scheduledAt: 'scheduled_at',
+    };
+    for (const [key, value] of Object.entries(changes)) {
+      columns[names[key]] = value instanceof Date ? toDbInstant(value) : value;
+    }
+    const p = placeholders(manager);
+    const entries = Object.entries(columns);
+    const sets = entries.map(([column], i) => `"${column}" = ${p(i + 1)}`).join(', ');
+    const affected = await executeCounting(
+      manager,
+      `UPDATE "post_variants" SET ${sets} WHERE "id" = ${p(entries.length + 1)} AND "state" = ${p(entries.length + 2)}`,
+      [...entries.map(([, value]) => value), variant.id, from],
+    );
+    const result = { affected };
     if ((result.affected ?? 0) !== 1) {
       return false;
     }
