@@ -8,6 +8,7 @@ import { ContentApiModule, ContentModule } from '../content/content.module';
 import { EscalationsApiModule } from '../escalations/escalations.module';
 import { EventsModule } from '../events/events.module';
 import { PublishWorkerModule } from '../publishing/publishing.module';
+import { ReportingModule } from '../reporting/reporting.module';
 import { RulesModule, RulesSchedulerModule } from '../rules/rules.module';
 import { PlanSyncScheduler } from '../content/plan-sync.scheduler';
 import { HttpModule, RestApiModule } from '../http/http.module';
@@ -44,7 +45,8 @@ export class AppModule {
         RulesModule,
         ...(roleRuns(runtime.role, 'api') ? [RestApiModule, ContentApiModule, EscalationsApiModule] : []),
         ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot(), RulesSchedulerModule] : []),
-        ...(roleRuns(runtime.role, 'worker') ? [PublishWorkerModule] : []),
+        // Chromium starts on the first render, not at boot.
+        ...(roleRuns(runtime.role, 'worker') ? [PublishWorkerModule, ReportingModule.forRoot()] : []),
       ],
       providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService, PlanSyncScheduler] : [],
     };

@@ -9,6 +9,7 @@ import { incidentsCommand } from './incidents.command';
 import { migrateCommand } from './migrate.command';
 import { planCommand } from './plan.command';
 import { pluginsCommand } from './plugins.command';
+import { reportCommand } from './report.command';
 import { postsCommand } from './posts.command';
 import { schemaCommand } from './schema.command';
 import { startCommand } from './start.command';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     approvalsCommand(),
     incidentsCommand(),
     cycleCommand(),
+    reportCommand(),
     migrateCommand(),
     pluginsCommand(),
     tokenCommand(),

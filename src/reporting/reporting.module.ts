@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BROWSER_POOL_OPTIONS, BrowserPool, type BrowserPoolOptions } from './browser.pool';
+import { ChartRenderer } from './chart.renderer';
+import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf.renderer';
+import { ReportDataRepository } from './report-data.repository';
+import { ReportHtmlRenderer } from './report-html.renderer';
+import { ReportModelBuilder } from './report-model.builder';
+import { ReportPipeline } from './report-pipeline';
+import { DEFAULT_REPORTS_DIR, REPORTS_DIR, ReportRenderService } from './report-render.service';
+import { ReportRepository } from './report.repository';
+
+export interface ReportingModuleOptions {
+  /** Where PDFs are stored; default `data/reports` (relative to the working directory, like the SQLite file). */
+  reportsDir?: string;
+  browser?: BrowserPoolOptions;
+  pdf?: PdfRendererOptions;
+}
+
+/**
+ * Monthly reports: model, charts, HTML, PDF. Needs the global DataSource, ConfigService and
+ * PluginContextFactory. Chromium starts on the first render, not at boot, so roles that never render
+ * reports never pay for a browser; it stops when the application shuts down.
+ */
+@Module({})
+export class ReportingModule {
+  static forRoot(options: ReportingModuleOptions = {}): DynamicModule {
+    return {
+      module: ReportingModule,
+      providers: [
+        { provide: REPORTS_DIR, useValue: options.reportsDir ?? DEFAULT_REPORTS_DIR },
+        { provide: BROWSER_POOL_OPTIONS, useValue: options.browser ?? {} },
+        { provide: PDF_RENDERER_OPTIONS, useValue: options.pdf ?? {} },
+        ReportDataRepository,
+        ReportRepository,
+        ReportModelBuilder,
+        ChartRenderer,
+        ReportHtmlRenderer,
+        BrowserPool,
+        PdfRenderer,
+        ReportPipeline,
+        ReportRenderService,
+      ],
+      exports: [ReportRenderService, ReportModelBuilder],
+    };
+  }
+}
