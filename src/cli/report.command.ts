@@ -5,10 +5,12 @@ import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { ConfigModule } from '../config/config.module';
+import { EventsModule } from '../events/events.module';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { ReportingModule } from '../reporting/reporting.module';
+import { ReportDeliveryService } from '../reporting/report-delivery.service';
 import { ReportRenderService } from '../reporting/report-render.service';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
 import { configOption, resolveConfigPath } from './config-path.option';
@@ -24,9 +26,17 @@ export function reportCommand(): Command {
     .option('-m, --month <YYYY-MM>', 'the month (default: the previous month in the brand’s time zone)')
     .option('-o, --out <file>', 'also write the PDF here (one brand only)')
     .option('--all', 'every brand')
+    .option('--deliver', 'also send it as the brand’s reports.delivery says (once per report)')
     .addOption(configOption())
     .action(
-      async (options: { brand?: string; month?: string; out?: string; all?: boolean; config?: string }) => {
+      async (options: {
+        brand?: string;
+        month?: string;
+        out?: string;
+        all?: boolean;
+        deliver?: boolean;
+        config?: string;
+      }) => {
         const configPath = resolveConfigPath(options.config);
         const loaded = await loadConfigOrExit(configPath);
         const brands = options.all ? Object.keys(loaded.config.brands) : options.brand ? [options.brand] : [];
@@ -56,7 +66,8 @@ export function reportCommand(): Command {
             }),
             ConfigModule.forRoot(loaded, configPath),
             PluginHostModule,
-            ReportingModule.forRoot(),
+            EventsModule,
+            ReportingModule.forRoot({ schedule: false }),
           ],
         })
         class ReportCliModule {}
@@ -77,10 +88,18 @@ export function reportCommand(): Command {
             if (options.out) {
               writeFileSync(options.out, report.pdf);
             }
+            const delivered = options.deliver
+              ? await app.get(ReportDeliveryService).deliver(brand, month, report)
+              : undefined;
+            const deliveredText = Array.isArray(delivered)
+              ? `; delivered: ${delivered.map((d) => `${d.target} ${d.status}${d.error ? ` (${d.error})` : ''}`).join(', ') || 'no delivery configured'}`
+              : delivered
+                ? '; already delivered before'
+                : '';
             const bar = `${'█'.repeat(index + 1)}${'░'.repeat(brands.length - index - 1)}`;
             process.stdout.write(
               `${brands.length > 1 ? `${bar} ${index + 1}/${brands.length}  ` : ''}${brand} ${month}: ${report.filePath}` +
-                `${options.out ? ` and ${options.out}` : ''} (${Math.round(report.pdf.byteLength / 1024)} KB, ${Math.round(performance.now() - started)} ms)\n`,
+                `${options.out ? ` and ${options.out}` : ''} (${Math.round(report.pdf.byteLength / 1024)} KB, ${Math.round(performance.now() - started)} ms)${deliveredText}\n`,
             );
           }
         } finally {

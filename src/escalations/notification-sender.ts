@@ -7,6 +7,7 @@ export interface OutgoingNotification {
   subject: string;
   text: string;
   html?: string;
+  attachments?: Array<{ filename: string; contentType: string; content: Uint8Array }>;
   severity: 'info' | 'warning' | 'critical';
   links: Array<{ label: string; url: string }>;
 }

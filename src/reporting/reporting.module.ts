@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EscalationsModule } from '../escalations/escalations.module';
 import { BROWSER_POOL_OPTIONS, BrowserPool, type BrowserPoolOptions } from './browser.pool';
 import { ChartRenderer } from './chart.renderer';
 import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf.renderer';
@@ -8,12 +9,16 @@ import { ReportModelBuilder } from './report-model.builder';
 import { ReportPipeline } from './report-pipeline';
 import { DEFAULT_REPORTS_DIR, REPORTS_DIR, ReportRenderService } from './report-render.service';
 import { ReportRepository } from './report.repository';
+import { ReportDeliveryService } from './report-delivery.service';
+import { ReportScheduler } from './report.scheduler';
 
 export interface ReportingModuleOptions {
   /** Where PDFs are stored; default `data/reports` (relative to the working directory, like the SQLite file). */
   reportsDir?: string;
   browser?: BrowserPoolOptions;
   pdf?: PdfRendererOptions;
+  /** false: render on demand only (the CLI); default: workers also render and deliver on each brand's schedule. */
+  schedule?: boolean;
 }
 
 /**
@@ -26,7 +31,10 @@ export class ReportingModule {
   static forRoot(options: ReportingModuleOptions = {}): DynamicModule {
     return {
       module: ReportingModule,
+      imports: [EscalationsModule],
       providers: [
+        ReportDeliveryService,
+        ...(options.schedule === false ? [] : [ReportScheduler]),
         { provide: REPORTS_DIR, useValue: options.reportsDir ?? DEFAULT_REPORTS_DIR },
         { provide: BROWSER_POOL_OPTIONS, useValue: options.browser ?? {} },
         { provide: PDF_RENDERER_OPTIONS, useValue: options.pdf ?? {} },
@@ -40,7 +48,7 @@ export class ReportingModule {
         ReportPipeline,
         ReportRenderService,
       ],
-      exports: [ReportRenderService, ReportModelBuilder],
+      exports: [ReportRenderService, ReportModelBuilder, ReportDeliveryService],
     };
   }
 }
