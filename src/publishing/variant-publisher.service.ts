@@ -113,17 +113,22 @@ export class VariantPublisher {
     } catch (error) {
       return this.handleFailure(variant, channel, error, now);
     }
-    await this.finish(
-      variant,
-      'published',
-      {
-        remoteId: result.remoteId,
-        remoteUrl: result.url ?? null,
-        publishedAt: result.publishedAt ?? now,
-        lastError: null,
-      },
-      now,
-    );
+    return this.recordPublished(variant, result, now);
+  }
+
+  private async recordPublished(
+    variant: PostVariantEntity,
+    result: PublishResult,
+    now: Date,
+    reason?: string,
+  ): Promise<'published'> {
+    const changes = {
+      remoteId: result.remoteId,
+      remoteUrl: result.url ?? null,
+      publishedAt: result.publishedAt ?? now,
+      lastError: null,
+    };
+    await this.finish(variant, 'published', changes, now, reason);
     return 'published';
   }
 
@@ -152,19 +157,7 @@ export class VariantPublisher {
     const { connector } = await this.connectors.get(channel.brandId, channel.key);
     const found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
     if (found) {
-      await this.finish(
-        variant,
-        'published',
-        {
-          remoteId: found.remoteId,
-          remoteUrl: found.url ?? null,
-          publishedAt: found.publishedAt ?? now,
-          lastError: null,
-        },
-        now,
-        'found on the platform after an unknown outcome',
-      );
-      return 'published';
+      return this.recordPublished(variant, found, now, 'found on the platform after an unknown outcome');
     }
     if (!connector.lookup) {
       // Without a lookup a retry could duplicate: stop and ask a person.
