@@ -12,7 +12,7 @@ export interface PublishLoopOptions {
 
 /**
  * The worker role's publishing loop: fetch due variants, publish them with bounded concurrency, repeat;
- * every 30 s reconcile variants a dead worker left in `publishing`. Any number of workers may run it:
+ * every 30 s (or half of `publishing.reclaimAfter`) reconcile variants a dead worker left in `publishing`. Any number of workers may run it:
  * each variant is claimed in the database before it is sent.
  */
 @Injectable()
@@ -42,7 +42,7 @@ export class PublishWorker implements OnApplicationBootstrap, OnApplicationShutd
     while (!stop()) {
       try {
         const now = clock();
-        if (now.getTime() - this.lastReconcile > 30_000) {
+        if (now.getTime() - this.lastReconcile > Math.min(30_000, this.publisher.reclaimAfterMs() / 2)) {
           this.lastReconcile = now.getTime();
           await this.publisher.reconcileStale(now);
         }

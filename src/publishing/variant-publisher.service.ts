@@ -136,7 +136,12 @@ export class VariantPublisher {
    * Variants left in `publishing` by a worker that died: the platform may or may not have the post, so
    * look it up; found → published, not found → due again (the idempotency key guards the retry).
    */
-  async reconcileStale(now: Date, staleAfterMs = 120_000): Promise<number> {
+  /** How long a variant may stay `publishing` before it is taken for dead (config `publishing.reclaimAfter`). */
+  reclaimAfterMs(): number {
+    return parseDurationMs(this.config.loaded.config.publishing.reclaimAfter) ?? 120_000;
+  }
+
+  async reconcileStale(now: Date, staleAfterMs = this.reclaimAfterMs()): Promise<number> {
     const stale = await this.dataSource
       .getRepository(PostVariantEntity)
       .createQueryBuilder('variant')

@@ -47,8 +47,12 @@ export const metronomeConfigSchema = z
         missedGrace: durationSchema
           .default('15m')
           .meta({ description: 'Publish late within this window after downtime.' }),
+        reclaimAfter: durationSchema.default('2m').meta({
+          description:
+            'A variant left `publishing` this long by a worker that died is looked up on the platform, then published or retried.',
+        }),
       })
-      .default({ missedGrace: '15m' }),
+      .default({ missedGrace: '15m', reclaimAfter: '2m' }),
   })
   .meta({
     title: 'Metronome configuration',
