@@ -9,10 +9,11 @@ import {
 export type FaultMode = 'rate-limit' | 'server-error' | 'auth' | 'permanent' | 'timeout-after-send';
 
 export interface FaultOptions {
-  mode: FaultMode;
+  /** Leave out for a healthy but slow platform (latency only). */
+  mode?: FaultMode;
   /** How many publish attempts per post fail before one succeeds (0 = every attempt fails). */
   times: number;
-  /** Added delay per call, to simulate a slow platform. */
+  /** Added delay per call, to simulate a slow platform: half before the post exists, half after. */
   latencyMs: number;
   /** Seconds a rate limit asks to wait. */
   retryAfterSeconds: number;
@@ -29,9 +30,14 @@ export class FaultInjector {
     private readonly options: Partial<FaultOptions> | undefined,
   ) {}
 
-  async delay(): Promise<void> {
-    if (this.options?.latencyMs) {
-      await new Promise((resolve) => setTimeout(resolve, this.options?.latencyMs));
+  /**
+   * One leg of the round trip (half of `latencyMs`). The post is created between the request's leg and the
+   * response's, so a worker that dies mid-flight may or may not have published, as on a real network.
+   */
+  async travel(): Promise<void> {
+    const leg = (this.options?.latencyMs ?? 0) / 2;
+    if (leg > 0) {
+      await new Promise((resolve) => setTimeout(resolve, leg));
     }
   }
 

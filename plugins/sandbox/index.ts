@@ -4,15 +4,27 @@ import { SandboxNetwork } from './sandbox-network';
 
 const options = z.strictObject({
   handle: z.string().min(1).describe('The simulated account name, e.g. "acme".'),
+  idempotency: z
+    .enum(['honour', 'ignore'])
+    .default('honour')
+    .describe(
+      'honour: a repeated idempotency key returns the first post; ignore: every publish creates a new post, ' +
+        'like a platform without keys, so a duplicate send shows up on the network (crash tests).',
+    ),
   faults: z
     .strictObject({
-      mode: z.enum(['rate-limit', 'server-error', 'auth', 'permanent', 'timeout-after-send']),
+      mode: z
+        .enum(['rate-limit', 'server-error', 'auth', 'permanent', 'timeout-after-send'])
+        .optional()
+        .describe('Leave out for a healthy network that is only slow (latencyMs).'),
       times: z.number().int().min(0).default(1),
       latencyMs: z.number().int().min(0).default(0),
       retryAfterSeconds: z.number().int().min(0).default(60),
     })
     .optional()
-    .describe('Failure injection for tests and benchmarks; leave out for a healthy network.'),
+    .describe(
+      'Latency and failure injection for tests and benchmarks; leave out for a healthy, instant network.',
+    ),
 });
 
 /** A simulated network: runs the demo config, the tests and the benchmarks without any credentials. */
@@ -32,14 +44,15 @@ export default defineConnector<z.output<typeof options>>({
     textLimit: 500,
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
-  create(context, { handle, faults }) {
-    const network = new SandboxNetwork(context, handle);
+  create(context, { handle, idempotency, faults }) {
+    const network = new SandboxNetwork(context, handle, idempotency);
     const injector = new FaultInjector(context, faults);
     return {
       publish: async (request) => {
-        await injector.delay();
+        await injector.travel();
         const plan = await injector.before(request.idempotencyKey);
         const result = await network.publish(request);
+        await injector.travel();
         return plan === 'send-then-timeout' ? injector.timeout() : result;
       },
       lookup: (key) => network.lookup(key),

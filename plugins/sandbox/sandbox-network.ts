@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type {
   ChannelMetrics,
   InboxItemInput,
@@ -12,7 +12,15 @@ interface StoredPost {
   remoteId: string;
   text: string;
   publishedAt: string;
+  /** The key the post was sent with (absent on posts stored before keys were recorded). */
+  idempotencyKey?: string;
 }
+
+/**
+ * `honour`: a repeated idempotency key returns the first post, as Mastodon's `Idempotency-Key` does.
+ * `ignore`: every call creates a new post, as on a platform without keys, so a duplicate send shows.
+ */
+export type IdempotencyMode = 'honour' | 'ignore';
 
 const AUTHORS = ['ana.fernandes', 'li.wei', 'sam.okafor', 'marta.k', 'jonas.berg', 'priya.n'];
 const COMMENTS = [
@@ -31,32 +39,57 @@ function unit(text: string): number {
 
 /**
  * A simulated social network kept in the plugin's durable state (the database), one per channel.
- * Publishing is idempotent by key; comments and metrics are generated from what was published.
+ * Publishing is idempotent by key unless told to ignore keys; comments and metrics are generated from
+ * what was published.
  */
 export class SandboxNetwork {
   constructor(
     private readonly context: PluginContext,
     private readonly handle: string,
+    private readonly idempotency: IdempotencyMode = 'honour',
   ) {}
 
   async publish(request: PublishRequest): Promise<PublishResult> {
-    const existing = await this.lookup(request.idempotencyKey);
-    if (existing) {
-      return existing;
+    const key = request.idempotencyKey;
+    const publishedAt = this.context.clock.now().toISOString();
+    if (this.idempotency === 'ignore') {
+      // A fresh id and a state key of its own per call: two concurrent sends make two posts, never one
+      // overwriting the other. The key is kept with the post, the way a platform search would find it.
+      const remoteId = this.remoteIdFor(`${key}/${randomUUID()}`);
+      const post: StoredPost = { remoteId, text: request.text, publishedAt, idempotencyKey: key };
+      await this.context.state.set(`post:${key}#${remoteId}`, post);
+      return this.toResult(post);
     }
-    const remoteId = createHash('sha256')
-      .update(`${this.handle}/${request.idempotencyKey}`)
-      .digest('hex')
-      .slice(0, 16);
-    const publishedAt = this.context.clock.now();
-    const post: StoredPost = { remoteId, text: request.text, publishedAt: publishedAt.toISOString() };
-    await this.context.state.set(`post:${request.idempotencyKey}`, post);
-    return this.toResult(post);
+    const post: StoredPost = {
+      remoteId: this.remoteIdFor(key),
+      text: request.text,
+      publishedAt,
+      idempotencyKey: key,
+    };
+    // Honouring the key: a second send with it returns the first post, as Mastodon's Idempotency-Key does.
+    const existing = await this.context.state.setIfAbsent<StoredPost>(`post:${key}`, post);
+    return this.toResult(existing ?? post);
   }
 
+  /** The post sent with this key (the earliest one if keys are ignored and it was sent more than once). */
   async lookup(idempotencyKey: string): Promise<PublishResult | undefined> {
-    const post = await this.context.state.get<StoredPost>(`post:${idempotencyKey}`);
+    const post =
+      this.idempotency === 'honour'
+        ? await this.context.state.get<StoredPost>(`post:${idempotencyKey}`)
+        : (await this.context.state.list<StoredPost>(`post:${idempotencyKey}#`))
+            .map(({ value }) => value)
+            .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt))[0];
     return post ? this.toResult(post) : undefined;
+  }
+
+  /** How many posts the network holds per idempotency key: more than one means a duplicate was sent. */
+  async postsPerKey(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const { key, value } of await this.context.state.list<StoredPost>('post:')) {
+      const idempotencyKey = value.idempotencyKey ?? key.slice('post:'.length);
+      counts.set(idempotencyKey, (counts.get(idempotencyKey) ?? 0) + 1);
+    }
+    return counts;
   }
 
   async delete(remoteId: string): Promise<void> {
@@ -136,6 +169,10 @@ export class SandboxNetwork {
         links: [],
       }
     );
+  }
+
+  private remoteIdFor(seed: string): string {
+    return createHash('sha256').update(`${this.handle}/${seed}`).digest('hex').slice(0, 16);
   }
 
   private toResult(post: StoredPost): PublishResult {

@@ -1,14 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { ClusterModule } from '../cluster/cluster.module';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigModule } from '../config/config.module';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { ContentApiModule, ContentModule } from '../content/content.module';
 import { EscalationsApiModule } from '../escalations/escalations.module';
 import { EventsModule } from '../events/events.module';
+import { InboxApiModule, InboxSchedulerModule } from '../inbox/inbox.module';
 import { PublishWorkerModule } from '../publishing/publishing.module';
-import { ReportingModule } from '../reporting/reporting.module';
+import { MetricsSchedulerModule } from '../metrics/metrics.module';
+import { ProfilesSchedulerModule } from '../profiles/profiles.module';
+import { ReportingModule, ReportsApiModule } from '../reporting/reporting.module';
 import { RulesModule, RulesSchedulerModule } from '../rules/rules.module';
 import { PlanSyncScheduler } from '../content/plan-sync.scheduler';
 import { HttpModule, RestApiModule } from '../http/http.module';
@@ -36,6 +40,7 @@ export class AppModule {
         }),
         PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
         QueueModule.forRoot(runtime.redisUrl),
+        ClusterModule,
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,
         HttpModule,
@@ -43,8 +48,18 @@ export class AppModule {
         ContentModule,
         // Every role reacts to the events it causes (an approval through the API, a publish in a worker).
         RulesModule,
-        ...(roleRuns(runtime.role, 'api') ? [RestApiModule, ContentApiModule, EscalationsApiModule] : []),
-        ...(roleRuns(runtime.role, 'scheduler') ? [ScheduleModule.forRoot(), RulesSchedulerModule] : []),
+        ...(roleRuns(runtime.role, 'api')
+          ? [RestApiModule, ContentApiModule, EscalationsApiModule, InboxApiModule, ReportsApiModule]
+          : []),
+        ...(roleRuns(runtime.role, 'scheduler')
+          ? [
+              ScheduleModule.forRoot(),
+              RulesSchedulerModule,
+              InboxSchedulerModule,
+              MetricsSchedulerModule,
+              ProfilesSchedulerModule,
+            ]
+          : []),
         // Chromium starts on the first render, not at boot.
         ...(roleRuns(runtime.role, 'worker') ? [PublishWorkerModule, ReportingModule.forRoot()] : []),
       ],

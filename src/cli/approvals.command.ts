@@ -7,6 +7,7 @@ import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { formatLocal } from './local-time.format';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
 
 function decisionCommand(name: string, decision: ApprovalDecisionKind, description: string): Command {
@@ -21,12 +22,7 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
     .addOption(configOption())
     .action(async (postId: string, options: { as: string; comment?: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      if (!loaded.config.people[options.as]) {
-        throw new CliError(
-          `unknown person "${options.as}" (people: ${Object.keys(loaded.config.people).join(', ')})`,
-          EXIT_INVALID_INPUT,
-        );
-      }
+      requirePerson(loaded, options.as);
       if (decision !== 'approve' && !options.comment) {
         throw new CliError(`say why with --comment: the author sees it`, EXIT_INVALID_INPUT);
       }

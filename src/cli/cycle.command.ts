@@ -12,7 +12,7 @@ export function cycleCommand(): Command {
   cycle
     .command('status')
     .description(
-      'each brand: owner, this and next month against cadence, approvals pending/overdue, next deadlines',
+      'each brand: owner, this and next month against cadence, approvals pending/overdue, incidents, inbox, next deadlines',
     )
     .option('--json', 'print JSON')
     .addOption(configOption())
@@ -33,8 +33,10 @@ export function cycleCommand(): Command {
             );
           }
           process.stdout.write(
-            `  approvals: ${row.approvalsPending} pending, ${row.approvalsOverdue} overdue\n`,
+            `  approvals: ${row.approvalsPending} pending, ${row.approvalsOverdue} overdue; inbox: ${row.inboxWaiting} waiting\n` +
+              `  incidents: ${row.incidents.open} open, ${row.incidents.acknowledged} acknowledged\n`,
           );
+          row.incidents.top.forEach((title) => process.stdout.write(`    ${title}\n`));
           for (const deadline of row.nextDeadlines) {
             process.stdout.write(`  next: ${formatLocal(deadline.at, row.timezone)}  ${deadline.what}\n`);
           }

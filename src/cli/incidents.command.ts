@@ -6,6 +6,7 @@ import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { formatLocal } from './local-time.format';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
 
 function changeCommand(name: 'ack' | 'resolve', description: string): Command {
@@ -16,12 +17,7 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
     .addOption(configOption())
     .action(async (id: string, options: { as: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      if (!loaded.config.people[options.as]) {
-        throw new CliError(
-          `unknown person "${options.as}" (people: ${Object.keys(loaded.config.people).join(', ')})`,
-          EXIT_INVALID_INPUT,
-        );
-      }
+      requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
         const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
         try {

@@ -5,11 +5,14 @@ import { METRONOME_VERSION } from '../app/version';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { approvalsCommand } from './approvals.command';
 import { cycleCommand } from './cycle.command';
+import { inboxCommand } from './inbox.command';
 import { incidentsCommand } from './incidents.command';
 import { migrateCommand } from './migrate.command';
 import { planCommand } from './plan.command';
 import { pluginsCommand } from './plugins.command';
+import { metricsCommand } from './metrics.command';
 import { reportCommand } from './report.command';
+import { reportsCommand } from './reports.command';
 import { postsCommand } from './posts.command';
 import { schemaCommand } from './schema.command';
 import { startCommand } from './start.command';
@@ -31,8 +34,11 @@ export function buildProgram(): Command {
     postsCommand(),
     approvalsCommand(),
     incidentsCommand(),
+    inboxCommand(),
     cycleCommand(),
     reportCommand(),
+    reportsCommand(),
+    metricsCommand(),
     migrateCommand(),
     pluginsCommand(),
     tokenCommand(),

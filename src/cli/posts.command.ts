@@ -1,10 +1,14 @@
 import { Command, Option } from 'commander';
+import { createContentServices } from '../content/content-services';
+import { PostReleaseError } from '../content/post-release.service';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
 import type { PublishState } from '../persistence/entities/post.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
+import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { formatLocal } from './local-time.format';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
 
 export function postsCommand(): Command {
@@ -45,6 +49,27 @@ export function postsCommand(): Command {
         }
         if (rows.length === 0) {
           process.stdout.write('no posts match\n');
+        }
+      });
+    });
+  posts
+    .command('release')
+    .description('release a post a rule held: it returns to review, approved or scheduled, where it was')
+    .argument('<post-id>')
+    .requiredOption('--as <person>', 'who releases it (a person id from the config)')
+    .addOption(configOption())
+    .action(async (id: string, options: { as: string; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      requirePerson(loaded, options.as);
+      await withDatabase(async (dataSource) => {
+        try {
+          const { post, to } = await createContentServices(dataSource).release.release(id, options.as);
+          process.stdout.write(`${post.title}: held → ${to}\n`);
+        } catch (error) {
+          if (error instanceof PostReleaseError) {
+            throw new CliError(error.message, EXIT_INVALID_INPUT);
+          }
+          throw error;
         }
       });
     });

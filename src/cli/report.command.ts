@@ -20,7 +20,7 @@ import { loadConfigOrExit } from './load-config-or-exit';
 export function reportCommand(): Command {
   return new Command('report')
     .description(
-      'render a monthly report as PDF now (the schedule does it on its own once delivery is built)',
+      'render a monthly report as PDF now; with --deliver, (re-)deliver it (a failed target is retried by the workers)',
     )
     .option('-b, --brand <id>', 'the brand')
     .option('-m, --month <YYYY-MM>', 'the month (default: the previous month in the brand’s time zone)')

@@ -4,6 +4,7 @@ import { DomainEventBus } from '../events/domain-event.bus';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { PlanSyncService } from './plan-sync.service';
+import { PostReleaseService } from './post-release.service';
 import { PostSlotter } from './post-slotter';
 import { PostStateService } from './post-state.service';
 
@@ -11,6 +12,7 @@ export interface ContentServices {
   states: PostStateService;
   approvals: ApprovalService;
   planSync: PlanSyncService;
+  release: PostReleaseService;
   events: TransactionalEvents;
 }
 
@@ -27,6 +29,7 @@ export function createContentServices(dataSource: DataSource, bus = new DomainEv
     states,
     approvals,
     events,
+    release: new PostReleaseService(events, states),
     planSync: new PlanSyncService(dataSource, states, approvals, audit, new PostSlotter(), events),
   };
 }

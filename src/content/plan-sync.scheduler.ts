@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { ClusterLease } from '../cluster/cluster-lease.service';
 import { formatConfigIssue } from '../config/config-issue';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { ConfigService } from '../config/config.service';
@@ -18,6 +19,7 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
     private readonly config: ConfigService,
     private readonly planSync: PlanSyncService,
     private readonly configSync: ConfigSyncService,
+    private readonly lease: ClusterLease,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,7 +32,14 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
     if (this.running) {
       return this.running;
     }
-    this.running = this.run().finally(() => (this.running = undefined));
+    // Once per cluster: the replica holding the lease syncs, the others skip (TTL spans two missed ticks).
+    this.running = this.lease
+      .runExclusive('plan-sync', () => this.run(), { ttlMs: 150_000 })
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error(`plan sync lease: ${(error as Error).message}`),
+      )
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 

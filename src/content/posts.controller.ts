@@ -15,6 +15,7 @@ import { ConfigService } from '../config/config.service';
 import { PlanSyncService } from './plan-sync.service';
 import { POST_STATES } from './post-state-machine';
 import { PostQueryService } from './post-query.service';
+import { PostReleaseError, PostReleaseService } from './post-release.service';
 
 const listQuery = z.strictObject({ brand: z.string().optional(), state: z.enum(POST_STATES).optional() });
 const approvalsQuery = z.strictObject({
@@ -23,6 +24,7 @@ const approvalsQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
 });
 const syncBody = z.strictObject({ brand: z.string().optional() });
+const releaseBody = z.strictObject({ person: z.string().min(1) });
 const decisionBody = z
   .strictObject({
     person: z.string().min(1),
@@ -43,6 +45,7 @@ export class PostsController {
     private readonly planSync: PlanSyncService,
     private readonly approvals: ApprovalService,
     private readonly queries: PostQueryService,
+    private readonly releases: PostReleaseService,
   ) {}
 
   @Get('posts')
@@ -92,6 +95,28 @@ export class PostsController {
       };
     } catch (error) {
       if (error instanceof ApprovalError) {
+        throw error.message.startsWith('no post')
+          ? new NotFoundException(error.message)
+          : new BadRequestException(error.message);
+      }
+      throw error;
+    }
+  }
+
+  @Post('posts/:id/release')
+  @ApiOperation({
+    summary:
+      'Release a post a rule held: it returns to the state it was held from (review, approved or scheduled).',
+  })
+  async release(@Param('id') id: string, @Body({ schema: releaseBody }) body: z.output<typeof releaseBody>) {
+    if (!this.config.loaded.config.people[body.person]) {
+      throw new BadRequestException(`unknown person "${body.person}"`);
+    }
+    try {
+      const { post, to } = await this.releases.release(id, body.person);
+      return { postId: post.id, postState: to };
+    } catch (error) {
+      if (error instanceof PostReleaseError) {
         throw error.message.startsWith('no post')
           ? new NotFoundException(error.message)
           : new BadRequestException(error.message);

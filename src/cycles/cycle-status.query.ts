@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { PostQueryService } from '../content/post-query.service';
+import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from './cycle-calendar';
 import { countPostsInPeriod } from './posts-in-period.count';
 
@@ -20,6 +21,10 @@ export interface CycleStatus {
   }>;
   approvalsPending: number;
   approvalsOverdue: number;
+  /** Unresolved incidents of the brand (open or acknowledged), most severe first, at most five titles. */
+  incidents: { open: number; acknowledged: number; top: string[] };
+  /** Inbox items waiting for an answer. */
+  inboxWaiting: number;
   nextDeadlines: Array<{ what: string; at: string }>;
 }
 
@@ -30,6 +35,13 @@ export class CycleStatusQuery {
 
   async status(config: MetronomeConfig, now: Date): Promise<CycleStatus[]> {
     const pending = await new PostQueryService(this.dataSource).pendingApprovals({ now });
+    const incidents = await this.dataSource.getRepository(IncidentEntity).find({
+      where: { state: In(['open', 'acknowledged']) },
+      order: { openedAt: 'ASC' },
+    });
+    const waiting = await this.dataSource.query<Array<{ brand_id: string; count: number | string }>>(
+      `SELECT c."brand_id", COUNT(*) AS "count" FROM "inbox_items" i JOIN "channels" c ON c."id" = i."channel_id" WHERE i."state" IN ('new', 'escalated') GROUP BY c."brand_id"`,
+    );
     const result: CycleStatus[] = [];
     for (const [brandId, brand] of Object.entries(config.brands)) {
       const months = [];
@@ -63,9 +75,23 @@ export class CycleStatusQuery {
         months,
         approvalsPending: mine.length,
         approvalsOverdue: mine.filter((p) => p.overdue).length,
+        incidents: this.incidentSummary(incidents.filter((incident) => incident.brandId === brandId)),
+        inboxWaiting: Number(waiting.find((row) => row.brand_id === brandId)?.count ?? 0),
         nextDeadlines: deadlines,
       });
     }
     return result;
+  }
+
+  private incidentSummary(incidents: IncidentEntity[]): CycleStatus['incidents'] {
+    const rank: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+    return {
+      open: incidents.filter((incident) => incident.state === 'open').length,
+      acknowledged: incidents.filter((incident) => incident.state === 'acknowledged').length,
+      top: [...incidents]
+        .sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3))
+        .slice(0, 5)
+        .map((incident) => `${incident.severity}: ${incident.title}`),
+    };
   }
 }

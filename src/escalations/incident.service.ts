@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AuditRepository } from '../persistence/audit.repository';
 import { IncidentEntity } from '../persistence/entities/incident.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
 import type { JsonObject } from '../persistence/json-value';
+import { placeholders } from '../persistence/sql-placeholders';
+import { timeOrderedId } from '../persistence/time-ordered-id';
 import { isUniqueViolation } from '../persistence/unique-violation';
 import { PolicySnapshot } from './escalation-policy.snapshot';
 
@@ -89,6 +92,69 @@ export class IncidentService {
       throw error;
     }
     return { incident, opened: true };
+  }
+
+  /**
+   * Opens many incidents at once (the inbox path): one multi-row insert per chunk that skips any whose
+   * (rule, subject) already has an unresolved incident, with their audit events, in one transaction.
+   * Returns how many were opened.
+   */
+  async openMany(inputs: readonly OpenIncidentInput[]): Promise<number> {
+    const unique = new Map(
+      inputs.map((input) => [IncidentService.dedupKey(input.rule, input.subjectKey), input]),
+    );
+    if (unique.size === 0) {
+      return 0;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const p = placeholders(manager);
+      let opened = 0;
+      const entries = [...unique];
+      for (let i = 0; i < entries.length; i += 200) {
+        const values: unknown[] = [];
+        const byId = new Map<string, OpenIncidentInput>();
+        const rows = entries.slice(i, i + 200).map(([dedupKey, input]) => {
+          const id = timeOrderedId();
+          byId.set(id, input);
+          const base = values.length;
+          values.push(
+            id,
+            input.brandId,
+            input.rule,
+            input.subjectKey,
+            dedupKey,
+            input.severity,
+            input.title,
+            JSON.stringify(input.details),
+            JSON.stringify(input.policy),
+            toDbInstant(new Date(input.at.getTime() + (input.policy.levels[0]?.afterMs ?? 0))),
+            toDbInstant(input.at),
+          );
+          const slots = Array.from({ length: 11 }, (_, k) => p(base + k + 1));
+          return `(${slots.slice(0, 5).join(', ')}, 'open', ${slots.slice(5, 9).join(', ')}, 0, ${slots.slice(9).join(', ')})`;
+        });
+        const inserted = await manager.query<Array<{ id: string }>>(
+          `INSERT INTO "incidents" ("id", "brand_id", "rule", "subject_key", "dedup_key", "state", "severity", "title", "details", "policy_snapshot", "level", "next_escalation_at", "opened_at") VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "id"`,
+          values,
+        );
+        opened += inserted.length;
+        await this.audit.appendMany(
+          inserted.map(({ id }) => {
+            const input = byId.get(id)!;
+            return {
+              actor: `rule:${input.rule}`,
+              action: 'incident.opened',
+              subjectType: 'incident',
+              subjectId: id,
+              data: { title: input.title, subject: input.subjectKey, policy: input.policy.policy },
+              at: input.at,
+            };
+          }),
+          manager,
+        );
+      }
+      return opened;
+    });
   }
 
   async acknowledge(id: string, by: string, at = new Date()): Promise<IncidentEntity> {

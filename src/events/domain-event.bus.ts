@@ -6,8 +6,8 @@ export type DomainEventHandler = (event: DomainEvent) => Promise<void>;
 /**
  * In-process publish/subscribe. Publishers call `publish` after their transaction commits, so a handler
  * never sees a change that is later rolled back. A failing handler is logged and does not stop the others.
- * Not durable: an event is lost if the process dies between commit and handling; the scheduled guard
- * rules look at state, not events, and catch what matters on their next run.
+ * Durability comes from TransactionalEvents' outbox: an event whose process died before handling it is
+ * published again by the scheduler, so handlers must be idempotent (the rule engine is, per subject).
  */
 @Injectable()
 export class DomainEventBus {

@@ -41,4 +41,31 @@ export class AuditRepository {
     row.id = Number(inserted.id);
     return row;
   }
+
+  /** Many events in one statement per 200, in the caller's transaction: for batch paths (the inbox). */
+  async appendMany(
+    events: readonly AuditEventInput[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const p = placeholders(manager);
+    for (let i = 0; i < events.length; i += 200) {
+      const values: unknown[] = [];
+      const rows = events.slice(i, i + 200).map((event) => {
+        const base = values.length;
+        values.push(
+          toDbInstant(event.at ?? new Date()),
+          event.actor,
+          event.action,
+          event.subjectType,
+          event.subjectId,
+          JSON.stringify(event.data ?? {}),
+        );
+        return `(${Array.from({ length: 6 }, (_, k) => p(base + k + 1)).join(', ')})`;
+      });
+      await manager.query(
+        `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data") VALUES ${rows.join(', ')}`,
+        values,
+      );
+    }
+  }
 }

@@ -4,13 +4,17 @@ import { ApprovalEntity } from './entities/approval.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { BrandEntity } from './entities/brand.entity';
 import { ChannelEntity } from './entities/channel.entity';
+import { ClusterLeaseEntity } from './entities/cluster-lease.entity';
 import { ConfigRevisionEntity } from './entities/config-revision.entity';
 import { CycleEntity } from './entities/cycle.entity';
+import { DomainEventEntity } from './entities/domain-event.entity';
 import { InboxItemEntity } from './entities/inbox-item.entity';
 import { IncidentNotificationEntity } from './entities/incident-notification.entity';
 import { IncidentEntity } from './entities/incident.entity';
 import { JobEntity } from './entities/job.entity';
+import { MetricCollectionEntity } from './entities/metric-collection.entity';
 import { MetricSnapshotEntity } from './entities/metric-snapshot.entity';
+import { ProfileCheckEntity } from './entities/profile-check.entity';
 import { PluginStateEntity } from './entities/plugin-state.entity';
 import { PostVariantEntity } from './entities/post-variant.entity';
 import { PostEntity } from './entities/post.entity';
@@ -37,4 +41,8 @@ export const ENTITIES = [
   ApiTokenEntity,
   PluginStateEntity,
   RuleFiringEntity,
+  DomainEventEntity,
+  ClusterLeaseEntity,
+  MetricCollectionEntity,
+  ProfileCheckEntity,
 ];

@@ -4,8 +4,28 @@ import { ContentImport1795900000000 as PostgresContentImport } from './migration
 import { ContentImport1795900000000 as SqliteContentImport } from './migrations/sqlite/1795900000000-content-import';
 import { RuleFirings1795910000000 as PostgresRuleFirings } from './migrations/postgres/1795910000000-rule-firings';
 import { RuleFirings1795910000000 as SqliteRuleFirings } from './migrations/sqlite/1795910000000-rule-firings';
+import { InboxPipeline1795920000000 as PostgresInboxPipeline } from './migrations/postgres/1795920000000-inbox-pipeline';
+import { InboxPipeline1795920000000 as SqliteInboxPipeline } from './migrations/sqlite/1795920000000-inbox-pipeline';
+import { MetricsAndReports1795930000000 as PostgresMetricsAndReports } from './migrations/postgres/1795930000000-metrics-and-reports';
+import { MetricsAndReports1795930000000 as SqliteMetricsAndReports } from './migrations/sqlite/1795930000000-metrics-and-reports';
+import { ClusterLeases1795940000000 as PostgresClusterLeases } from './migrations/postgres/1795940000000-cluster-leases';
+import { ClusterLeases1795940000000 as SqliteClusterLeases } from './migrations/sqlite/1795940000000-cluster-leases';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
-export const SQLITE_MIGRATIONS = [SqliteInitialSchema, SqliteContentImport, SqliteRuleFirings];
+export const SQLITE_MIGRATIONS = [
+  SqliteInitialSchema,
+  SqliteContentImport,
+  SqliteRuleFirings,
+  SqliteInboxPipeline,
+  SqliteMetricsAndReports,
+  SqliteClusterLeases,
+];
 
-export const POSTGRES_MIGRATIONS = [PostgresInitialSchema, PostgresContentImport, PostgresRuleFirings];
+export const POSTGRES_MIGRATIONS = [
+  PostgresInitialSchema,
+  PostgresContentImport,
+  PostgresRuleFirings,
+  PostgresInboxPipeline,
+  PostgresMetricsAndReports,
+  PostgresClusterLeases,
+];

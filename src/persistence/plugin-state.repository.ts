@@ -50,6 +50,24 @@ export class PluginStateRepository {
     );
   }
 
+  /** Stores the value unless the key has one; returns the existing value, or undefined when stored. */
+  async setIfAbsent(
+    plugin: string,
+    scope: string,
+    key: string,
+    value: JsonValue,
+    now: Date = new Date(),
+  ): Promise<JsonValue | undefined> {
+    // One statement in the common case (nothing there yet): connectors that dedupe by key call it per publish.
+    const p = placeholders(this.state.manager);
+    const inserted = await this.state.manager.query<Array<{ key: string }>>(
+      `INSERT INTO "plugin_state" ("plugin", "scope", "key", "value", "updated_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}) ` +
+        `ON CONFLICT ("plugin", "scope", "key") DO NOTHING RETURNING "key"`,
+      [plugin, scope, key, JSON.stringify(value), toDbInstant(now)],
+    );
+    return inserted.length > 0 ? undefined : this.get(plugin, scope, key);
+  }
+
   /** true when a value was removed. */
   async delete(plugin: string, scope: string, key: string): Promise<boolean> {
     const result = await this.state.delete({ plugin, scope, key });

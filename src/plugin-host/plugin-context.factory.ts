@@ -43,6 +43,8 @@ export class PluginContextFactory {
     return {
       get: async <T>(key: string) => (await state.get(plugin, scope, key)) as T | undefined,
       set: (key, value) => state.set(plugin, scope, key, toJson(value)),
+      setIfAbsent: async <T>(key: string, value: T) =>
+        (await state.setIfAbsent(plugin, scope, key, toJson(value))) as T | undefined,
       delete: async (key) => {
         await state.delete(plugin, scope, key);
       },

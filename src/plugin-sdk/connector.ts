@@ -41,6 +41,11 @@ export interface InboxItemInput {
   url?: string;
   receivedAt: Date;
   inReplyToRemoteId?: string;
+  /**
+   * True when the channel's own account wrote it (the team answering): it is not stored as incoming, and it
+   * marks the item it replies to as answered at `receivedAt` (first-response time).
+   */
+  byOwner?: boolean;
 }
 
 export interface ProfileSnapshot {

@@ -40,6 +40,11 @@ export interface PluginHttpClient {
 export interface PluginStateStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  /**
+   * Stores `value` unless the key already holds one, in one step that concurrent writers cannot interleave.
+   * Returns the value already there (and leaves it), or undefined when `value` was stored. (SDK 1.1)
+   */
+  setIfAbsent<T = unknown>(key: string, value: T): Promise<T | undefined>;
   delete(key: string): Promise<void>;
   /** Keys (with values) that start with a prefix, in key order. */
   list<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>;

@@ -1,18 +1,58 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ContentModule } from '../content/content.module';
+import { BullQueueDriver } from '../queue/bull-queue.driver';
+import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
+import { BullPublishDispatch } from './bull-publish.dispatch';
 import { ConnectorInstances } from './connector-instances';
+import { InlinePublishDispatch } from './inline-publish.dispatch';
+import { PUBLISH_DISPATCH } from './publish-dispatch';
 import { PublishWorker } from './publish.worker';
+import { InProcessRateBudget, RATE_BUDGET } from './rate-budget';
+import { RedisRateBudget } from './redis-rate-budget';
 import { VariantPublisher } from './variant-publisher.service';
 import { VariantStateService } from './variant-state.service';
 
 /** Exactly-once publishing of due channel variants through the connectors. */
 @Module({
   imports: [ContentModule],
-  providers: [ConnectorInstances, VariantStateService, VariantPublisher],
+  providers: [
+    ConnectorInstances,
+    VariantStateService,
+    VariantPublisher,
+    {
+      // On Bull the budget lives in Redis so every worker draws on the same one.
+      provide: RATE_BUDGET,
+      inject: [QUEUE_DRIVER],
+      useFactory: (driver: QueueDriver) =>
+        driver instanceof BullQueueDriver
+          ? new RedisRateBudget(driver.queue('publish').client)
+          : new InProcessRateBudget(),
+    },
+  ],
   exports: [ConnectorInstances, VariantPublisher],
 })
 export class PublishingModule {}
 
-/** The worker role's publishing loop. */
-@Module({ imports: [PublishingModule], providers: [PublishWorker] })
+/** The worker role's publishing: the inline claim loop, or Bull processors plus the cluster-wide dispatcher. */
+@Module({
+  imports: [PublishingModule],
+  providers: [
+    {
+      provide: PUBLISH_DISPATCH,
+      inject: [QUEUE_DRIVER, VariantPublisher, DataSource, ClusterLease],
+      useFactory: (
+        driver: QueueDriver,
+        publisher: VariantPublisher,
+        dataSource: DataSource,
+        lease: ClusterLease,
+      ) =>
+        driver instanceof BullQueueDriver
+          ? new BullPublishDispatch(driver.queue('publish'), publisher, dataSource, lease)
+          : new InlinePublishDispatch(publisher),
+    },
+    PublishWorker,
+  ],
+})
 export class PublishWorkerModule {}

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { parseDurationMs } from '../config/schema/primitives.schema';
 import { PostStateService } from '../content/post-state.service';
@@ -7,7 +7,6 @@ import { TransactionalEvents } from '../events/transactional-events';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
 import {
   AuthenticationError,
   OutcomeUnknownError,
@@ -16,17 +15,16 @@ import {
   type MediaAttachment,
   type PublishResult,
 } from '../plugin-sdk';
+import { ChannelLimits } from './channel-limits';
 import { ConnectorInstances } from './connector-instances';
+import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
+import { claimVariants } from './variant-batch-claim';
+import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
 import { backoffMs, MAX_PUBLISH_ATTEMPTS } from './retry-schedule';
 import { VariantStateService } from './variant-state.service';
 
 const ACTOR = 'publisher';
 const TERMINAL = ['published', 'failed', 'missed', 'cancelled'];
-
-interface DueVariant {
-  variant: PostVariantEntity;
-  channel: ChannelEntity;
-}
 
 /**
  * Publishes due channel variants exactly once. The database is the truth: a variant is claimed
@@ -44,37 +42,31 @@ export class VariantPublisher {
     private readonly variants: VariantStateService,
     private readonly posts: PostStateService,
     private readonly events: TransactionalEvents,
-  ) {}
+    @Optional() @Inject(RATE_BUDGET) budget: RateBudget = new InProcessRateBudget(),
+  ) {
+    this.limits = new ChannelLimits(config, budget);
+  }
 
-  /** Variants whose time has come, oldest first. */
-  async due(now: Date, limit: number): Promise<DueVariant[]> {
-    const rows = await this.dataSource
-      .getRepository(PostVariantEntity)
-      .createQueryBuilder('variant')
-      .innerJoinAndMapOne('variant.channel', ChannelEntity, 'channel', 'channel.id = variant.channel_id')
-      .where("variant.state = 'scheduled'")
-      .andWhere('variant.scheduled_at <= :now', { now: toDbInstant(now) })
-      .orderBy('variant.scheduled_at', 'ASC')
-      .limit(limit)
-      .getMany();
-    return (rows as Array<PostVariantEntity & { channel: ChannelEntity }>).map((variant) => ({
-      variant,
-      channel: variant.channel,
-    }));
+  private readonly limits: ChannelLimits;
+
+  /** Variants whose time has come (due by `now`), oldest first. */
+  due(now: Date, limit: number): Promise<DueVariant[]> {
+    return dueVariants(this.dataSource, now, limit);
+  }
+
+  byIds(variantIds: string[]): Promise<DueVariant[]> {
+    return variantsByIds(this.dataSource, variantIds);
   }
 
   /** Publishes one due variant; safe to call from several workers at once. Returns its final state. */
-  async publish({ variant, channel }: DueVariant, now: Date): Promise<string> {
-    const grace = parseDurationMs(this.config.loaded.config.publishing.missedGrace) ?? 0;
-    // Only a first attempt can be missed: a retry continues a publication that started on time.
-    if (
-      variant.attempts === 0 &&
-      variant.scheduledAt &&
-      now.getTime() - variant.scheduledAt.getTime() > grace
-    ) {
-      const reason = `was due ${variant.scheduledAt.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running): publish it again by editing its time`;
-      await this.finish(variant, 'missed', { lastError: reason }, now, reason);
-      return 'missed';
+  async publish(item: DueVariant, now: Date): Promise<string> {
+    const { variant } = item;
+    if (this.isMissed(variant, now)) {
+      return this.markMissed(variant, now);
+    }
+    const wait = await this.limits.budgetWait(item.channel, now);
+    if (wait > 0) {
+      return this.waitForBudget(item, now, wait);
     }
     const claimed = await this.events.run(async (manager) => {
       if (
@@ -97,23 +89,158 @@ export class VariantPublisher {
     if (!claimed) {
       return 'lost-race';
     }
-    let result: PublishResult;
+    const sent = await this.send(item, now);
+    return 'result' in sent ? this.recordPublished(variant, sent.result, now) : sent.state;
+  }
+
+  /**
+   * Claims, ahead of time, variants due within a short lookahead, in one transaction (see claimVariants);
+   * first-attempt variants already past the missed-grace window are marked missed instead. The caller holds
+   * the claimed ones until due and hands each to `sendClaimed`; a crash meanwhile leaves them `publishing`,
+   * which `reconcileStale` looks up and retries after `publishing.reclaimAfter`.
+   */
+  async claimAhead(items: DueVariant[], now: Date): Promise<DueVariant[]> {
+    const fresh: DueVariant[] = [];
+    for (const item of items) {
+      if (this.isMissed(item.variant, now)) {
+        await this.markMissed(item.variant, now);
+      } else {
+        fresh.push(item);
+      }
+    }
+    if (fresh.length === 0) {
+      return [];
+    }
+    const won = new Set(
+      await this.events.run((manager) =>
+        claimVariants(
+          manager,
+          fresh.map((item) => item.variant),
+          { actor: ACTOR, at: now },
+        ),
+      ),
+    );
+    return fresh.filter((item) => won.has(item.variant));
+  }
+
+  /**
+   * Sends a variant this worker claimed (`claimAhead`), once it is due. A publish is returned for the caller
+   * to record (in a batch, `recordPublishedMany`); every other outcome is settled here.
+   */
+  async sendClaimed(
+    item: DueVariant,
+    now: Date,
+  ): Promise<{ state: 'sent'; result: PublishResult } | { state: string }> {
+    // Held long enough that a reconcile elsewhere could take it for abandoned: renew the claim first.
+    if (
+      now.getTime() - item.variant.updatedAt.getTime() > this.reclaimAfterMs() / 3 &&
+      !(await this.variants.refreshClaim(this.dataSource.manager, item.variant, now))
+    ) {
+      return { state: 'lost-race' };
+    }
+    const wait = await this.limits.budgetWait(item.channel, now);
+    if (wait > 0) {
+      return { state: await this.waitForBudget(item, now, wait) };
+    }
+    return this.send(item, now);
+  }
+
+  /** Records many publishes in one transaction: the same conditional moves, audit rows and events as one by one. */
+  async recordPublishedMany(
+    sent: Array<{ variant: PostVariantEntity; result: PublishResult }>,
+    now: Date,
+  ): Promise<void> {
+    if (sent.length === 0) {
+      return;
+    }
+    await this.events.run(async (manager) => {
+      for (const { variant, result } of sent) {
+        await this.settle(manager, variant, 'published', this.publishedChanges(result, now), now);
+      }
+    });
+  }
+
+  private async send(
+    { variant, channel }: DueVariant,
+    now: Date,
+  ): Promise<{ state: 'sent'; result: PublishResult } | { state: string }> {
     try {
       const { connector } = await this.connectors.get(channel.brandId, channel.key);
-      if (!connector.publish) {
+      const publish = connector.publish?.bind(connector);
+      if (!publish) {
         throw new PermanentError(`connector ${channel.connector} cannot publish`);
       }
-      result = await connector.publish({
-        idempotencyKey: variant.idempotencyKey,
-        text: variant.text,
-        media: variant.media as unknown as MediaAttachment[],
-        scheduledAt: variant.scheduledAt ?? now,
-        extra: variant.extra,
+      const waitingSince = Date.now();
+      const result = await this.limits.inSlot(channel, async () => {
+        // Waiting for a channel slot may have outlasted the claim: renew it right before the call, or
+        // leave the variant to whoever reconciled it (sending then could duplicate the post).
+        if (!(await this.keepClaim(variant, new Date(now.getTime() + Date.now() - waitingSince)))) {
+          throw new ClaimLostError();
+        }
+        return publish({
+          idempotencyKey: variant.idempotencyKey,
+          text: variant.text,
+          media: variant.media as unknown as MediaAttachment[],
+          scheduledAt: variant.scheduledAt ?? now,
+          extra: variant.extra,
+        });
       });
+      return { state: 'sent', result };
     } catch (error) {
-      return this.handleFailure(variant, channel, error, now);
+      if (error instanceof ClaimLostError) {
+        return { state: 'lost-race' };
+      }
+      return { state: await this.handleFailure(variant, channel, error, now) };
     }
-    return this.recordPublished(variant, result, now);
+  }
+
+  /** Renews a claim older than a third of `reclaimAfter`; false when the claim is no longer this worker's. */
+  private async keepClaim(variant: PostVariantEntity, at: Date): Promise<boolean> {
+    if (at.getTime() - variant.updatedAt.getTime() <= this.reclaimAfterMs() / 3) {
+      return true;
+    }
+    return this.variants.refreshClaim(this.dataSource.manager, variant, at);
+  }
+
+  /** Only a first attempt can be missed: a retry or a wait for the rate budget continues a publication that started on time. */
+  private isMissed(variant: PostVariantEntity, now: Date): boolean {
+    const grace = parseDurationMs(this.config.loaded.config.publishing.missedGrace) ?? 0;
+    return (
+      variant.attempts === 0 &&
+      variant.scheduledAt !== null &&
+      now.getTime() - variant.scheduledAt.getTime() > grace
+    );
+  }
+
+  private async markMissed(variant: PostVariantEntity, now: Date): Promise<'missed'> {
+    const reason = `was due ${variant.scheduledAt?.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running): publish it again by editing its time`;
+    await this.finish(variant, 'missed', { lastError: reason }, now, reason);
+    return 'missed';
+  }
+
+  /**
+   * Over the channel's rate budget: the variant waits, scheduled again at the next free slot. Its attempt
+   * count is what it was before this try (a wait is not an attempt), and since its time moved to that slot
+   * the missed-grace window counts from there: a wait never makes a post missed.
+   */
+  private async waitForBudget({ variant, channel }: DueVariant, now: Date, waitMs: number): Promise<string> {
+    const retryAt = new Date(now.getTime() + waitMs);
+    const perMinute = this.limits.of(channel).perMinute ?? 0;
+    const reason = `over the rate budget of ${perMinute}/min on ${channel.brandId}/${channel.key}: waits until ${retryAt.toISOString()}`;
+    const moved = await this.events.run((manager) =>
+      this.variants.move(
+        manager,
+        variant,
+        'scheduled',
+        {
+          scheduledAt: retryAt,
+          // A wait is not an attempt: a variant claimed ahead gives back the attempt its claim counted.
+          attempts: variant.state === 'publishing' ? variant.attempts - 1 : variant.attempts,
+        },
+        { actor: ACTOR, at: now, reason },
+      ),
+    );
+    return moved ? 'waiting' : 'lost-race';
   }
 
   private async recordPublished(
@@ -122,38 +249,32 @@ export class VariantPublisher {
     now: Date,
     reason?: string,
   ): Promise<'published'> {
-    const changes = {
+    await this.finish(variant, 'published', this.publishedChanges(result, now), now, reason);
+    return 'published';
+  }
+
+  private publishedChanges(result: PublishResult, now: Date): Parameters<VariantStateService['move']>[3] {
+    return {
       remoteId: result.remoteId,
       remoteUrl: result.url ?? null,
       publishedAt: result.publishedAt ?? now,
       lastError: null,
     };
-    await this.finish(variant, 'published', changes, now, reason);
-    return 'published';
+  }
+
+  /** How long a variant may stay `publishing` before it is taken for dead (config `publishing.reclaimAfter`). */
+  reclaimAfterMs(): number {
+    return parseDurationMs(this.config.loaded.config.publishing.reclaimAfter) ?? 120_000;
   }
 
   /**
    * Variants left in `publishing` by a worker that died: the platform may or may not have the post, so
    * look it up; found → published, not found → due again (the idempotency key guards the retry).
    */
-  /** How long a variant may stay `publishing` before it is taken for dead (config `publishing.reclaimAfter`). */
-  reclaimAfterMs(): number {
-    return parseDurationMs(this.config.loaded.config.publishing.reclaimAfter) ?? 120_000;
-  }
-
   async reconcileStale(now: Date, staleAfterMs = this.reclaimAfterMs()): Promise<number> {
-    const stale = await this.dataSource
-      .getRepository(PostVariantEntity)
-      .createQueryBuilder('variant')
-      .innerJoinAndMapOne('variant.channel', ChannelEntity, 'channel', 'channel.id = variant.channel_id')
-      .where("variant.state = 'publishing'")
-      .andWhere('variant.updated_at < :before', {
-        before: toDbInstant(new Date(now.getTime() - staleAfterMs)),
-      })
-      .limit(500)
-      .getMany();
-    for (const variant of stale as Array<PostVariantEntity & { channel: ChannelEntity }>) {
-      await this.reconcile(variant, variant.channel, now);
+    const stale = await staleClaims(this.dataSource, new Date(now.getTime() - staleAfterMs), 500);
+    for (const { variant, channel } of stale) {
+      await this.reconcile(variant, channel, now);
     }
     return stale.length;
   }
@@ -175,6 +296,8 @@ export class VariantPublisher {
       now,
       'outcome unknown, not found on the platform: retrying',
       backoffMs(variant.attempts),
+      // Only if the claim is still as stale as it looked: a live worker that renewed it meanwhile sends it.
+      variant.updatedAt,
     );
   }
 
@@ -217,6 +340,7 @@ export class VariantPublisher {
     now: Date,
     message: string,
     waitMs: number,
+    unchangedSince?: Date,
   ): Promise<string> {
     const retryAt = new Date(now.getTime() + waitMs);
     await this.events.run((manager) =>
@@ -228,7 +352,7 @@ export class VariantPublisher {
           scheduledAt: retryAt,
           lastError: `${message} (attempt ${variant.attempts}; next ${retryAt.toISOString()})`,
         },
-        { actor: ACTOR, at: now, reason: message },
+        { actor: ACTOR, at: now, reason: message, unchangedSince },
       ),
     );
     return 'retry';
@@ -242,42 +366,54 @@ export class VariantPublisher {
     now: Date,
     reason?: string,
   ): Promise<void> {
-    await this.events.run(async (manager) => {
-      if (!(await this.variants.move(manager, variant, to, changes, { actor: ACTOR, at: now, reason }))) {
-        return;
-      }
-      const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
-      if (all.some((v) => !TERMINAL.includes(v.state))) {
-        return; // another channel of the post is still on its way
-      }
-      const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
-      const failed = all.filter((v) => v.state !== 'published' && TERMINAL.includes(v.state));
-      if (
-        post.state === 'scheduled' &&
-        failed.length === all.length &&
-        all.every((v) => v.state === 'missed')
-      ) {
-        await this.posts.transition(manager, post, 'missed', { actor: ACTOR, at: now, reason });
-        return;
-      }
-      if (post.state === 'scheduled') {
-        await this.posts.transition(manager, post, 'publishing', { actor: ACTOR, at: now });
-      }
-      if (post.state !== 'publishing') {
-        return;
-      }
-      if (failed.length === 0) {
-        await this.posts.transition(manager, post, 'published', { actor: ACTOR, at: now });
-      } else {
-        await this.posts.transition(manager, post, 'failed', {
-          actor: ACTOR,
-          at: now,
-          reason: failed.map((v) => `${v.state}: ${v.lastError ?? ''}`).join('; '),
-        });
-      }
-    });
+    await this.events.run((manager) => this.settle(manager, variant, to, changes, now, reason));
     if (to !== 'published') {
       this.logger.warn(`variant ${variant.id} ${to}: ${reason ?? ''}`);
     }
   }
+
+  private async settle(
+    manager: EntityManager,
+    variant: PostVariantEntity,
+    to: 'published' | 'failed' | 'missed',
+    changes: Parameters<VariantStateService['move']>[3],
+    now: Date,
+    reason?: string,
+  ): Promise<void> {
+    if (!(await this.variants.move(manager, variant, to, changes, { actor: ACTOR, at: now, reason }))) {
+      return;
+    }
+    const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
+    if (all.some((v) => !TERMINAL.includes(v.state))) {
+      return; // another channel of the post is still on its way
+    }
+    const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
+    const failed = all.filter((v) => v.state !== 'published' && TERMINAL.includes(v.state));
+    if (
+      post.state === 'scheduled' &&
+      failed.length === all.length &&
+      all.every((v) => v.state === 'missed')
+    ) {
+      await this.posts.transition(manager, post, 'missed', { actor: ACTOR, at: now, reason });
+      return;
+    }
+    if (post.state === 'scheduled') {
+      await this.posts.transition(manager, post, 'publishing', { actor: ACTOR, at: now });
+    }
+    if (post.state !== 'publishing') {
+      return;
+    }
+    if (failed.length === 0) {
+      await this.posts.transition(manager, post, 'published', { actor: ACTOR, at: now });
+    } else {
+      await this.posts.transition(manager, post, 'failed', {
+        actor: ACTOR,
+        at: now,
+        reason: failed.map((v) => `${v.state}: ${v.lastError ?? ''}`).join('; '),
+      });
+    }
+  }
 }
+
+/** The claim on a variant passed to another worker while this one waited: it must not send. */
+class ClaimLostError extends Error {}

@@ -14,6 +14,24 @@ import type { PublishState } from '../persistence/entities/post.entity';
 export class VariantStateService {
   constructor(private readonly audit: AuditRepository) {}
 
+  /**
+   * Renews this worker's claim on a variant it holds (a heartbeat, not a transition: no audit row), so a
+   * reconcile elsewhere does not take it for a dead worker's. False when it was reconciled meanwhile: the
+   * claim is lost and the variant must not be sent.
+   */
+  async refreshClaim(manager: EntityManager, variant: PostVariantEntity, at: Date): Promise<boolean> {
+    const p = placeholders(manager);
+    const affected = await executeCounting(
+      manager,
+      `UPDATE "post_variants" SET "updated_at" = ${p(1)} WHERE "id" = ${p(2)} AND "state" = 'publishing' AND "updated_at" = ${p(3)}`,
+      [toDbInstant(at), variant.id, toDbInstant(variant.updatedAt)],
+    );
+    if (affected === 1) {
+      variant.updatedAt = at;
+    }
+    return affected === 1;
+  }
+
   async move(
     manager: EntityManager,
     variant: PostVariantEntity,
@@ -24,7 +42,13 @@ export class VariantStateService {
         'attempts' | 'lastError' | 'remoteId' | 'remoteUrl' | 'publishedAt' | 'scheduledAt'
       >
     >,
-    options: { actor: string; at: Date; reason?: string },
+    options: {
+      actor: string;
+      at: Date;
+      reason?: string;
+      /** Move only if nobody touched the row since this `updated_at` (a live worker renewing its claim, say). */
+      unchangedSince?: Date;
+    },
   ): Promise<boolean> {
     const from = variant.state;
     // Plain SQL: this runs twice per published post.
@@ -45,8 +69,15 @@ export class VariantStateService {
     const sets = entries.map(([column], i) => `"${column}" = ${p(i + 1)}`).join(', ');
     const affected = await executeCounting(
       manager,
-      `UPDATE "post_variants" SET ${sets} WHERE "id" = ${p(entries.length + 1)} AND "state" = ${p(entries.length + 2)}`,
-      [...entries.map(([, value]) => value), variant.id, from],
+      `UPDATE "post_variants" SET ${sets} WHERE "id" = ${p(entries.length + 1)} AND "state" = ${p(entries.length + 2)}${
+        options.unchangedSince ? ` AND "updated_at" = ${p(entries.length + 3)}` : ''
+      }`,
+      [
+        ...entries.map(([, value]) => value),
+        variant.id,
+        from,
+        ...(options.unchangedSince ? [toDbInstant(options.unchangedSince)] : []),
+      ],
     );
     const result = { affected };
     if ((result.affected ?? 0) !== 1) {
@@ -63,7 +94,7 @@ export class VariantStateService {
       },
       manager,
     );
-    Object.assign(variant, changes, { state: to });
+    Object.assign(variant, changes, { state: to, updatedAt: options.at });
     return true;
   }
 }

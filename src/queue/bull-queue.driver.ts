@@ -7,6 +7,15 @@ export class BullQueueDriver implements QueueDriver {
 
   constructor(private readonly queues: Map<string, Queue>) {}
 
+  /** The Bull queue behind a name, for features that run their own processors on it (publishing). */
+  queue(name: string): Queue {
+    const target = this.queues.get(name);
+    if (!target) {
+      throw new Error(`unknown queue "${name}": known queues are ${[...this.queues.keys()].join(', ')}`);
+    }
+    return target;
+  }
+
   async enqueue(
     queue: string,
     job: string,

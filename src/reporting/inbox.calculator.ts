@@ -1,3 +1,4 @@
+import { addBusinessMinutes, BusinessHours, businessMinutesBetween } from '../inbox/business-hours';
 import type { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
 import type { ChannelFacts, ReportChannel } from './report-facts';
 import type { InboxSection } from './report-model';
@@ -9,19 +10,24 @@ type InboxFacts = Pick<
   'inboxReceived' | 'firstResponseMinutes' | 'answeredWithinSla' | 'slaEligible'
 >;
 
-/** Community activity: how much came in and how fast someone answered, against the brand's SLA. */
+/**
+ * Community activity: how much came in and how fast someone answered, against the brand's SLA. Response
+ * times count only the brand's business hours when it has them (a Friday-evening comment answered on
+ * Monday morning took the hours in between that the team was open, not the weekend).
+ */
 export class InboxCalculator {
   constructor(
     private readonly items: readonly InboxItemEntity[],
     private readonly slaMinutes: number,
     /** Unanswered items count against the SLA only once it has run out by this time. */
     private readonly now: Date,
+    private readonly hours?: BusinessHours,
   ) {}
 
   facts(channel: ReportChannel, window: PeriodWindow): InboxFacts {
     const mine = this.received(window).filter((i) => i.channelId === channel.dbId);
     const answered = mine.filter((i) => i.answeredAt !== null);
-    const minutes = answered.map((i) => (i.answeredAt!.getTime() - i.receivedAt.getTime()) / 60_000);
+    const minutes = answered.map((i) => businessMinutesBetween(i.receivedAt, i.answeredAt!, this.hours));
     return {
       inboxReceived: mine.length,
       firstResponseMinutes: minutes,
@@ -69,9 +75,11 @@ export class InboxCalculator {
   }
 
   private pastSlaUnanswered(items: readonly InboxItemEntity[]): InboxItemEntity[] {
-    const deadline = this.now.getTime() - this.slaMinutes * 60_000;
     return items.filter(
-      (i) => i.answeredAt === null && i.state !== 'ignored' && i.receivedAt.getTime() < deadline,
+      (i) =>
+        i.answeredAt === null &&
+        i.state !== 'ignored' &&
+        addBusinessMinutes(i.receivedAt, this.slaMinutes, this.hours) < this.now,
     );
   }
 }

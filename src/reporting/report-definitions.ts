@@ -20,7 +20,13 @@ function timeZoneNote(timeZone: string, period: ReportPeriod, format: ReportForm
 export function reportDefinitions(
   timeZone: string,
   period: ReportPeriod,
-  context: { slaMinutes: number; onTimeToleranceMinutes: number; format: ReportFormat },
+  context: {
+    slaMinutes: number;
+    /** The brand's `inbox.businessHours`; response times count only those hours. */
+    businessHours?: string | string[];
+    onTimeToleranceMinutes: number;
+    format: ReportFormat;
+  },
 ): ReportDefinitions {
   const { format } = context;
   const terms: Definition[] = [
@@ -31,7 +37,11 @@ export function reportDefinitions(
     },
     {
       term: 'Response SLA',
-      meaning: `The brand’s target time to a first answer: ${format.minutes(context.slaMinutes)}. Items still unanswered count against it once it has run out.`,
+      meaning: `The brand’s target time to a first answer: ${format.minutes(context.slaMinutes)}${
+        context.businessHours
+          ? ` of business hours (${[context.businessHours].flat().join(', ')}, ${timeZone}); response times count only those hours`
+          : ', around the clock'
+      }. Items still unanswered count against it once it has run out.`,
     },
     {
       term: 'Sign-off lead',

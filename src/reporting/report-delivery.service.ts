@@ -4,21 +4,36 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import type { BrandConfig } from '../config/schema/metronome-config.schema';
+import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
+import { IncidentService } from '../escalations/incident.service';
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
+import { ReportEntity } from '../persistence/entities/report.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { DELIVERY_CLAIM_MS, DELIVERY_MAX_ATTEMPTS, nextDeliveryAt } from './delivery-retry.policy';
 import type { RenderedReport } from './report-render.service';
 
 export interface DeliveryOutcome {
   target: string;
-  status: 'sent' | 'failed';
+  status: 'sent' | 'failed' | 'sent before';
   error?: string;
 }
+
+export type DeliverableReport = Pick<RenderedReport, 'reportId' | 'filePath' | 'pdf'>;
+
+/** Incidents about a report that could not be delivered; resolved when a later delivery succeeds. */
+export const REPORT_DELIVERY_RULE = 'guard:report-delivery';
+
+type Delivery = NonNullable<BrandConfig['reports']>['delivery'][number];
 
 /**
  * Sends a rendered report where the brand's `reports.delivery` says: e-mail with the PDF attached (through
  * an e-mail notifier), a signed webhook POST of the PDF, or a copy into a folder. Delivery is claimed on the
- * report row first (rendered → delivered), so two workers never send the same report twice.
+ * report row first (rendered → delivering), so two workers never send the same report at once. A target
+ * that fails is retried with backoff (see delivery-retry.policy.ts) by the report scheduler, without
+ * re-sending the targets that succeeded; after the last attempt the report is `failed` with the reason and
+ * an incident goes to the brand owner.
  */
 @Injectable()
 export class ReportDeliveryService {
@@ -28,78 +43,172 @@ export class ReportDeliveryService {
     private readonly dataSource: DataSource,
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+    private readonly incidents: IncidentService,
   ) {}
 
   async deliver(
     brandId: string,
     month: string,
-    report: RenderedReport,
+    report: DeliverableReport,
     now = new Date(),
   ): Promise<DeliveryOutcome[] | 'already-delivered'> {
-    const { config, baseDir } = this.config.loaded;
+    const { config } = this.config.loaded;
     const brand = config.brands[brandId];
-    const p = placeholders(this.dataSource.manager);
-    const claimed = await executeCounting(
-      this.dataSource.manager,
-      `UPDATE "reports" SET "status" = 'delivered', "delivered_at" = ${p(1)} WHERE "id" = ${p(2)} AND "status" = 'rendered'`,
-      [toDbInstant(now), report.reportId],
-    );
-    if (claimed !== 1) {
+    const row = await this.claim(report.reportId, now);
+    if (!row) {
       return 'already-delivered';
     }
     const filename = `${brandId}-${month}.pdf`;
     const outcomes: DeliveryOutcome[] = [];
-    for (const delivery of brand?.reports?.delivery ?? []) {
+    const sent = new Set(row.deliveredTargets);
+    for (const [index, delivery] of (brand?.reports?.delivery ?? []).entries()) {
+      const target = this.targetOf(delivery);
+      const key = `${index}:${target}`;
+      if (sent.has(key)) {
+        outcomes.push({ target, status: 'sent before' });
+        continue;
+      }
       try {
-        if ('email' in delivery) {
-          const result = await this.sender.send(delivery.email.notifier, {
-            id: `report:${report.reportId}:${delivery.email.notifier}`,
-            to: delivery.email.to,
-            subject: `${brand.name}: social media report for ${month}`,
-            text: `Attached: the ${month} report for ${brand.name} — what worked, what stalled and what to change next month.`,
-            severity: 'info',
-            links: [],
-            attachments: [{ filename, contentType: 'application/pdf', content: report.pdf }],
-          });
-          outcomes.push({
-            target: `email:${delivery.email.notifier}`,
-            status: result.status,
-            error: result.error,
-          });
-        } else if ('folder' in delivery) {
-          const folder = resolve(baseDir, delivery.folder.path);
-          mkdirSync(folder, { recursive: true });
-          copyFileSync(report.filePath, join(folder, filename));
-          outcomes.push({ target: `folder:${delivery.folder.path}`, status: 'sent' });
-        } else {
-          await this.post(delivery.webhook.url, delivery.webhook.secret, report, filename);
-          outcomes.push({ target: `webhook:${new URL(delivery.webhook.url).host}`, status: 'sent' });
-        }
+        const error = await this.send(delivery, brand, month, report, filename);
+        outcomes.push(error === undefined ? { target, status: 'sent' } : { target, status: 'failed', error });
       } catch (error) {
-        outcomes.push({
-          target: Object.keys(delivery)[0],
-          status: 'failed',
-          error: (error as Error).message,
-        });
+        outcomes.push({ target, status: 'failed', error: (error as Error).message });
+      }
+      if (outcomes.at(-1)?.status === 'sent') {
+        sent.add(key);
       }
     }
-    const failed = outcomes.filter((outcome) => outcome.status === 'failed');
-    if (failed.length > 0) {
-      const error = failed.map((f) => `${f.target}: ${f.error ?? 'failed'}`).join('; ');
-      await this.dataSource.manager.query(`UPDATE "reports" SET "error" = ${p(1)} WHERE "id" = ${p(2)}`, [
-        error.slice(0, 2000),
-        report.reportId,
-      ]);
-      this.logger.warn(`report ${brandId} ${month}: ${error}`);
-    }
+    await this.settle(row, brandId, month, brand, outcomes, [...sent], now);
     return outcomes;
+  }
+
+  /** Reports whose retry is due (or whose delivering worker died), oldest first. */
+  async dueRetries(now: Date): Promise<ReportEntity[]> {
+    return this.dataSource
+      .getRepository(ReportEntity)
+      .createQueryBuilder('r')
+      .where(`r.status IN ('rendered', 'delivering')`)
+      .andWhere('r.nextDeliveryAt <= :now', { now: toDbInstant(now) })
+      .orderBy('r.nextDeliveryAt', 'ASC')
+      .getMany();
+  }
+
+  /** rendered (first delivery or a due retry) or a delivering claim that expired → delivering. */
+  private async claim(reportId: string, now: Date): Promise<ReportEntity | null> {
+    const p = placeholders(this.dataSource.manager);
+    const at = toDbInstant(now);
+    const claimed = await executeCounting(
+      this.dataSource.manager,
+      `UPDATE "reports" SET "status" = 'delivering', "delivery_attempts" = "delivery_attempts" + 1, "next_delivery_at" = ${p(1)} ` +
+        `WHERE "id" = ${p(2)} AND ((("status" = 'rendered') AND ("next_delivery_at" IS NULL OR "next_delivery_at" <= ${p(3)})) ` +
+        `OR ("status" = 'delivering' AND "next_delivery_at" <= ${p(4)}))`,
+      [toDbInstant(new Date(now.getTime() + DELIVERY_CLAIM_MS)), reportId, at, at],
+    );
+    return claimed === 1 ? this.dataSource.getRepository(ReportEntity).findOneBy({ id: reportId }) : null;
+  }
+
+  private async settle(
+    row: ReportEntity,
+    brandId: string,
+    month: string,
+    brand: BrandConfig | undefined,
+    outcomes: DeliveryOutcome[],
+    deliveredTargets: string[],
+    now: Date,
+  ): Promise<void> {
+    const reports = this.dataSource.getRepository(ReportEntity);
+    const failed = outcomes.filter((outcome) => outcome.status === 'failed');
+    if (failed.length === 0) {
+      await reports.update(
+        { id: row.id },
+        { status: 'delivered', deliveredAt: now, error: null, nextDeliveryAt: null, deliveredTargets },
+      );
+      await this.incidents.resolveCleared(REPORT_DELIVERY_RULE, `report:${row.id}`, now);
+      return;
+    }
+    const reason = failed.map((f) => `${f.target}: ${f.error ?? 'failed'}`).join('; ');
+    const next = nextDeliveryAt(row.deliveryAttempts, now);
+    if (next) {
+      await reports.update(
+        { id: row.id },
+        { status: 'rendered', nextDeliveryAt: next, error: reason.slice(0, 2000), deliveredTargets },
+      );
+      this.logger.warn(
+        `report ${brandId} ${month}: delivery attempt ${row.deliveryAttempts}/${DELIVERY_MAX_ATTEMPTS} failed (${reason}); next at ${next.toISOString()}`,
+      );
+      return;
+    }
+    const error = `not delivered after ${row.deliveryAttempts} attempts: ${reason}`;
+    await reports.update(
+      { id: row.id },
+      { status: 'failed', nextDeliveryAt: null, error: error.slice(0, 2000), deliveredTargets },
+    );
+    this.logger.error(`report ${brandId} ${month}: ${error}`);
+    if (brand) {
+      await this.incidents.open({
+        brandId,
+        rule: REPORT_DELIVERY_RULE,
+        subjectKey: `report:${row.id}`,
+        title: `The ${month} report of ${brand.name} could not be delivered`,
+        severity: 'warning',
+        details: {
+          report: row.id,
+          month,
+          attempts: row.deliveryAttempts,
+          error: reason,
+          fix: 'fix the delivery target, then run `metronome report --brand <id> --month <month> --deliver`',
+        },
+        policy: ownerOnlyPolicy(brand.owner),
+        at: now,
+      });
+    }
+  }
+
+  private targetOf(delivery: Delivery): string {
+    if ('email' in delivery) {
+      return `email:${delivery.email.notifier}`;
+    }
+    if ('folder' in delivery) {
+      return `folder:${delivery.folder.path}`;
+    }
+    return `webhook:${new URL(delivery.webhook.url).host}`;
+  }
+
+  /** Sends to one target; returns the notifier's error for a failed e-mail, throws for the others. */
+  private async send(
+    delivery: Delivery,
+    brand: BrandConfig,
+    month: string,
+    report: DeliverableReport,
+    filename: string,
+  ): Promise<string | undefined> {
+    if ('email' in delivery) {
+      const result = await this.sender.send(delivery.email.notifier, {
+        id: `report:${report.reportId}:${delivery.email.notifier}`,
+        to: delivery.email.to,
+        subject: `${brand.name}: social media report for ${month}`,
+        text: `Attached: the ${month} report for ${brand.name} — what worked, what stalled and what to change next month.`,
+        severity: 'info',
+        links: [],
+        attachments: [{ filename, contentType: 'application/pdf', content: report.pdf }],
+      });
+      return result.status === 'sent' ? undefined : (result.error ?? 'not sent');
+    }
+    if ('folder' in delivery) {
+      const folder = resolve(this.config.loaded.baseDir, delivery.folder.path);
+      mkdirSync(folder, { recursive: true });
+      copyFileSync(report.filePath, join(folder, filename));
+      return undefined;
+    }
+    await this.post(delivery.webhook.url, delivery.webhook.secret, report, filename);
+    return undefined;
   }
 
   /** The PDF as the body; `X-Metronome-Signature: t=<unix>,v1=<HMAC-SHA256 of "t." + body>` when a secret is set. */
   private async post(
     url: string,
     secret: string | undefined,
-    report: RenderedReport,
+    report: DeliverableReport,
     filename: string,
   ): Promise<void> {
     const headers: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { businessHoursOf } from '../inbox/business-hours';
 import { Injectable } from '@nestjs/common';
 import type { BrandConfig, MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { parseDurationMs } from '../config/schema/primitives.schema';
@@ -111,6 +112,7 @@ export class ReportModelBuilder {
       rows.inbox.filter((i) => channelIds.has(i.channelId)),
       slaMinutes,
       windows.now,
+      businessHoursOf(brand.timezone, brand.inbox?.businessHours),
     );
     const approvals = new ApprovalsCalculator(
       rows.approvals,
@@ -204,6 +206,7 @@ export class ReportModelBuilder {
       }),
       definitions: reportDefinitions(brand.timezone, period, {
         slaMinutes,
+        businessHours: brand.inbox?.businessHours,
         onTimeToleranceMinutes: tolerance,
         format,
       }),

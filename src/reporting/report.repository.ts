@@ -32,6 +32,9 @@ export class ReportRepository {
           createdAt: now,
           renderedAt: null,
           deliveredAt: null,
+          deliveryAttempts: 0,
+          nextDeliveryAt: null,
+          deliveredTargets: [],
         }),
       );
     } catch (error) {
@@ -43,8 +46,21 @@ export class ReportRepository {
     }
   }
 
+  /** A fresh render starts a fresh delivery: attempts and already-sent targets are forgotten. */
   async markRendered(id: string, filePath: string, bytes: number, at: Date): Promise<void> {
-    await this.reports.update({ id }, { status: 'rendered', filePath, bytes, renderedAt: at, error: null });
+    await this.reports.update(
+      { id },
+      {
+        status: 'rendered',
+        filePath,
+        bytes,
+        renderedAt: at,
+        error: null,
+        deliveryAttempts: 0,
+        nextDeliveryAt: null,
+        deliveredTargets: [],
+      },
+    );
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -53,5 +69,69 @@ export class ReportRepository {
 
   async find(brandId: string, month: string, template: string): Promise<ReportEntity | null> {
     return this.reports.findOneBy({ brandId, month, template });
+  }
+
+  async byId(id: string): Promise<ReportEntity | null> {
+    return this.reports.findOneBy({ id });
+  }
+
+  /** Newest month first. */
+  async list(filter: { brand?: string; month?: string }): Promise<ReportEntity[]> {
+    return this.reports.find({
+      where: {
+        ...(filter.brand ? { brandId: filter.brand } : {}),
+        ...(filter.month ? { month: filter.month } : {}),
+      },
+      order: { month: 'DESC', brandId: 'ASC' },
+      take: 500,
+    });
+  }
+
+  /**
+   * Asks a worker to render (brand, month): the row is created or set to `pending`, and the report
+   * scheduler renders pending rows on its next tick. A row already rendering is left alone.
+   */
+  async requestRender(brandId: string, month: string, template: string, now: Date): Promise<ReportEntity> {
+    const existing = await this.reports.findOneBy({ brandId, month, template });
+    if (existing) {
+      if (existing.status !== 'rendering' && existing.status !== 'pending') {
+        await this.reports.update({ id: existing.id, status: existing.status }, { status: 'pending' });
+      }
+      return (await this.reports.findOneBy({ id: existing.id })) ?? existing;
+    }
+    try {
+      return await this.reports.save(
+        this.reports.create({
+          brandId,
+          month,
+          template,
+          status: 'pending',
+          filePath: null,
+          bytes: null,
+          error: null,
+          createdAt: now,
+          renderedAt: null,
+          deliveredAt: null,
+          deliveryAttempts: 0,
+          nextDeliveryAt: null,
+          deliveredTargets: [],
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        return this.requestRender(brandId, month, template, now);
+      }
+      throw error;
+    }
+  }
+
+  async pending(): Promise<ReportEntity[]> {
+    return this.reports.find({ where: { status: 'pending' }, order: { createdAt: 'ASC' } });
+  }
+
+  /** pending → rendering for exactly one worker. */
+  async claimPending(id: string): Promise<boolean> {
+    const result = await this.reports.update({ id, status: 'pending' }, { status: 'rendering' });
+    return (result.affected ?? 0) === 1;
   }
 }

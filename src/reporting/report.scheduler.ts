@@ -1,19 +1,24 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
+import { readFile } from 'node:fs/promises';
 import { ConfigService } from '../config/config.service';
+import type { ReportEntity } from '../persistence/entities/report.entity';
 import { ReportDeliveryService } from './report-delivery.service';
 import { ReportRenderService } from './report-render.service';
 import { ReportRepository } from './report.repository';
 
-const CHECK_EVERY_MS = 5 * 60_000;
+/** Delivery retries are minutes apart and API render requests wait for this tick: look every minute. */
+const CHECK_EVERY_MS = 60_000;
 /** A render that started this long ago and never finished is taken to have died with its worker. */
 const STALE_RENDER_MS = 30 * 60_000;
 
 /**
  * Renders and delivers each brand's monthly report when its `reports.schedule` (cron, brand time zone;
- * default 07:00 on the 2nd) has passed: the report of the month before that moment. Runs in workers, where
- * Chromium lives; the report row keeps several workers from rendering or delivering the same month twice.
+ * default 07:00 on the 2nd) has passed: the report of the month before that moment. Each tick also renders
+ * reports requested through the API (`pending` rows) and retries deliveries that failed once their backoff
+ * has passed. Runs in workers, where Chromium lives; the report row keeps several workers from rendering or
+ * delivering the same month twice.
  */
 @Injectable()
 export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,7 +64,16 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
         const existing = await this.reports.find(brandId, month, brand.reports.template);
         const busy =
           existing?.status === 'rendering' && now.getTime() - existing.createdAt.getTime() < STALE_RENDER_MS;
-        if (existing && (existing.status === 'rendered' || existing.status === 'delivered' || busy)) {
+        // A report whose delivery gave up stays failed until someone re-delivers it (it raised an incident).
+        const deliveryGaveUp = existing?.status === 'failed' && existing.renderedAt !== null;
+        // Rendered ahead of the schedule (a preview from the CLI or the API) but never sent: render and send now.
+        const neverSent =
+          existing?.status === 'rendered' &&
+          existing.deliveredAt === null &&
+          existing.deliveryAttempts === 0 &&
+          existing.nextDeliveryAt === null;
+        const done = ['rendered', 'delivering', 'delivered'].includes(existing?.status ?? '') && !neverSent;
+        if (existing && (done || busy || deliveryGaveUp)) {
           continue;
         }
         const report = await this.renderer.render(brandId, month);
@@ -70,8 +84,56 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       }
     } catch (error) {
       this.logger.error(`report run failed: ${(error as Error).message}`);
+    }
+    try {
+      await this.renderRequested();
+      await this.retryDeliveries(now);
+    } catch (error) {
+      this.logger.error(`report run failed: ${(error as Error).message}`);
     } finally {
       this.running = false;
     }
+  }
+
+  /** Reports requested through POST /api/v1/reports: rendered, not delivered. */
+  async renderRequested(): Promise<void> {
+    for (const row of await this.reports.pending()) {
+      if (!(await this.reports.claimPending(row.id))) {
+        continue;
+      }
+      try {
+        await this.renderer.render(row.brandId, row.month);
+      } catch (error) {
+        // The render service has marked the row failed with the reason.
+        this.logger.error(`requested report ${row.brandId} ${row.month}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Deliveries whose backoff has passed, sent again from the stored PDF. */
+  async retryDeliveries(now: Date): Promise<void> {
+    for (const row of await this.delivery.dueRetries(now)) {
+      try {
+        await this.retry(row, now);
+      } catch (error) {
+        this.logger.error(`report ${row.brandId} ${row.month} delivery retry: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async retry(row: ReportEntity, now: Date): Promise<void> {
+    if (!row.filePath) {
+      return;
+    }
+    const pdf = await readFile(row.filePath);
+    const outcome = await this.delivery.deliver(
+      row.brandId,
+      row.month,
+      { reportId: row.id, filePath: row.filePath, pdf },
+      now,
+    );
+    this.logger.log(
+      `report ${row.brandId} ${row.month} delivery attempt ${row.deliveryAttempts + 1}: ${Array.isArray(outcome) ? outcome.map((o) => `${o.target} ${o.status}`).join(', ') : outcome}`,
+    );
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_REPORTS_DIR, REPORTS_DIR, ReportRenderService } from './report-
 import { ReportRepository } from './report.repository';
 import { ReportDeliveryService } from './report-delivery.service';
 import { ReportScheduler } from './report.scheduler';
+import { ReportsController } from './reports.controller';
 
 export interface ReportingModuleOptions {
   /** Where PDFs are stored; default `data/reports` (relative to the working directory, like the SQLite file). */
@@ -52,3 +53,7 @@ export class ReportingModule {
     };
   }
 }
+
+/** The reports API (list, download, request a render), served by the api role: no Chromium needed. */
+@Module({ providers: [ReportRepository], controllers: [ReportsController] })
+export class ReportsApiModule {}

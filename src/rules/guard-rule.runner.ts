@@ -9,9 +9,11 @@ import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { ApprovalOverdueGuard } from './guards/approval-overdue.guard';
 import { ChannelQuietGuard } from './guards/channel-quiet.guard';
 import { GuardRule } from './guards/guard-rule';
+import { InboxUnansweredGuard } from './guards/inbox-unanswered.guard';
 import { PlanNotReadyGuard } from './guards/plan-not-ready.guard';
 import { PostFailedGuard } from './guards/post-failed.guard';
 import { PostWithoutCampaignGuard } from './guards/post-without-campaign.guard';
+import { ProfileDriftGuard } from './guards/profile-drift.guard';
 
 export const GUARDS: Record<(typeof GUARD_RULES)[number], GuardRule> = {
   'approval-overdue': new ApprovalOverdueGuard(),
@@ -19,6 +21,8 @@ export const GUARDS: Record<(typeof GUARD_RULES)[number], GuardRule> = {
   'post-without-campaign': new PostWithoutCampaignGuard(),
   'plan-not-ready': new PlanNotReadyGuard(),
   'post-failed': new PostFailedGuard(),
+  'inbox-unanswered': new InboxUnansweredGuard(),
+  'profile-drift': new ProfileDriftGuard(),
 };
 
 /**

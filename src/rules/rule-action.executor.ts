@@ -3,9 +3,11 @@ import { createHmac } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
+
+type RuleAction = Exclude<RuleConfig['then'][number], { escalate: string }>;
 import { PostStateService } from '../content/post-state.service';
 import { snapshotPolicy } from '../escalations/escalation-policy.snapshot';
-import { IncidentService } from '../escalations/incident.service';
+import { IncidentService, type OpenIncidentInput } from '../escalations/incident.service';
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
 import { TransactionalEvents } from '../events/transactional-events';
 import { PostEntity } from '../persistence/entities/post.entity';
@@ -37,63 +39,94 @@ export class RuleActionExecutor {
     for (const action of match.rule.then) {
       try {
         if ('escalate' in action) {
-          await this.incidents.open({
-            brandId: match.brandId,
-            rule: `rule:${match.rule.name}`,
-            subjectKey: match.subjectKey,
-            title: match.title,
-            severity: 'warning',
-            details: { rule: match.rule.name, subject: match.subjectKey },
-            policy: snapshotPolicy(this.config.loaded.config, action.escalate),
-            at: match.at,
-          });
-        } else if ('notify' in action) {
-          const owner = this.config.loaded.config.brands[match.brandId]?.owner;
-          const result = await this.sender.send(action.notify.notifier, {
-            to: action.notify.to.length > 0 ? action.notify.to : owner ? [owner] : [],
-            subject: match.title,
-            text: `${match.title}\n\nRule "${match.rule.name}"${match.rule.description ? `: ${match.rule.description}` : ''}`,
-            severity: 'info',
-            links: [],
-          });
-          if (result.status === 'failed') {
-            this.logger.warn(
-              `rule ${match.rule.name}: notify ${action.notify.notifier} failed: ${result.error ?? 'unknown error'}`,
-            );
-          }
-        } else if ('hold' in action) {
-          await this.onPost(match, async (post, manager) => {
-            if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
-              await this.states.transition(manager, post, 'held', {
-                actor: `rule:${match.rule.name}`,
-                reason: action.hold.reason,
-                at: match.at,
-              });
-            }
-          });
-        } else if ('tag' in action) {
-          await this.onPost(match, async (post, manager) => {
-            if (!post.tags.includes(action.tag)) {
-              await manager
-                .getRepository(PostEntity)
-                .update({ id: post.id }, { tags: [...post.tags, action.tag] });
-            }
-          });
-        } else if ('assign' in action) {
-          await this.onPost(match, (post, manager) =>
-            manager
-              .getRepository(PostEntity)
-              .update({ id: post.id }, { assignee: action.assign })
-              .then(() => undefined),
-          );
+          await this.incidents.open(this.incidentFor(match, action.escalate));
         } else {
-          await this.webhook(action.webhook.url, action.webhook.secret, match);
+          await this.run(action, match);
         }
       } catch (error) {
         this.logger.error(
           `rule ${match.rule.name}: action ${Object.keys(action)[0]} failed: ${(error as Error).message}`,
         );
       }
+    }
+  }
+
+  /** Many matches at once: their escalations open in one batch; the other actions run match by match. */
+  async executeMany(matches: readonly RuleMatch[]): Promise<void> {
+    const escalations: OpenIncidentInput[] = [];
+    for (const match of matches) {
+      for (const action of match.rule.then) {
+        try {
+          if ('escalate' in action) {
+            escalations.push(this.incidentFor(match, action.escalate));
+          } else {
+            await this.run(action, match);
+          }
+        } catch (error) {
+          this.logger.error(
+            `rule ${match.rule.name}: action ${Object.keys(action)[0]} failed: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+    await this.incidents.openMany(escalations);
+  }
+
+  private incidentFor(match: RuleMatch, policy: string): OpenIncidentInput {
+    return {
+      brandId: match.brandId,
+      rule: `rule:${match.rule.name}`,
+      subjectKey: match.subjectKey,
+      title: match.title,
+      severity: 'warning',
+      details: { rule: match.rule.name, subject: match.subjectKey },
+      policy: snapshotPolicy(this.config.loaded.config, policy),
+      at: match.at,
+    };
+  }
+
+  private async run(action: RuleAction, match: RuleMatch): Promise<void> {
+    if ('notify' in action) {
+      const owner = this.config.loaded.config.brands[match.brandId]?.owner;
+      const result = await this.sender.send(action.notify.notifier, {
+        to: action.notify.to.length > 0 ? action.notify.to : owner ? [owner] : [],
+        subject: match.title,
+        text: `${match.title}\n\nRule "${match.rule.name}"${match.rule.description ? `: ${match.rule.description}` : ''}`,
+        severity: 'info',
+        links: [],
+      });
+      if (result.status === 'failed') {
+        this.logger.warn(
+          `rule ${match.rule.name}: notify ${action.notify.notifier} failed: ${result.error ?? 'unknown error'}`,
+        );
+      }
+    } else if ('hold' in action) {
+      await this.onPost(match, async (post, manager) => {
+        if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
+          await this.states.transition(manager, post, 'held', {
+            actor: `rule:${match.rule.name}`,
+            reason: action.hold.reason,
+            at: match.at,
+          });
+        }
+      });
+    } else if ('tag' in action) {
+      await this.onPost(match, async (post, manager) => {
+        if (!post.tags.includes(action.tag)) {
+          await manager
+            .getRepository(PostEntity)
+            .update({ id: post.id }, { tags: [...post.tags, action.tag] });
+        }
+      });
+    } else if ('assign' in action) {
+      await this.onPost(match, (post, manager) =>
+        manager
+          .getRepository(PostEntity)
+          .update({ id: post.id }, { assignee: action.assign })
+          .then(() => undefined),
+      );
+    } else {
+      await this.webhook(action.webhook.url, action.webhook.secret, match);
     }
   }
 

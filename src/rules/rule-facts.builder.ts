@@ -8,6 +8,7 @@ import { ApprovalEntity } from '../persistence/entities/approval.entity';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
 import { graphemeCount } from '../content/grapheme-count';
 import { toFact } from './fact-values';
 
@@ -65,10 +66,52 @@ export class RuleFactsBuilder {
         };
       }
       case 'channel':
+        if (event.type === 'profile.drifted' || event.type === 'metrics.collected') {
+          return this.channelEventFacts(event, brand);
+        }
+        return { previousStage: event.data?.previousStage ?? '' };
       case 'inbox':
       case 'cycle':
         return { previousStage: event.data?.previousStage ?? '' };
     }
+  }
+
+  /** `profile.drifted` → channel + drift; `metrics.collected` → channel + metrics (every numeric datum). */
+  private async channelEventFacts(event: DomainEvent, brand: BrandConfig): Promise<Facts | undefined> {
+    const channel = await this.dataSource.getRepository(ChannelEntity).findOneBy({ id: event.subject.id });
+    if (!channel) {
+      return undefined;
+    }
+    const scheduledNext7Days = await this.dataSource
+      .getRepository(PostVariantEntity)
+      .createQueryBuilder('v')
+      .where('v.channelId = :id AND v.state = :state', { id: channel.id, state: 'scheduled' })
+      .andWhere('v.scheduledAt >= :from AND v.scheduledAt < :to', {
+        from: toDbInstant(event.at),
+        to: toDbInstant(new Date(event.at.getTime() + 7 * 86_400_000)),
+      })
+      .getCount();
+    const channelFact = toFact('Channel', {
+      id: channel.key,
+      connector: channel.connector,
+      status: channel.status,
+      postsPerWeek: brand.channels[channel.key]?.cadence?.postsPerWeek ?? 0,
+      scheduledNext7Days,
+    });
+    if (event.type === 'profile.drifted') {
+      const fields = String(event.data?.fields ?? '');
+      return {
+        channel: channelFact,
+        drift: toFact('ProfileDrift', { fields: fields ? fields.split(',') : [] }),
+      };
+    }
+    const metrics: Record<string, number> = {};
+    for (const [name, value] of Object.entries(event.data ?? {})) {
+      if (typeof value === 'number') {
+        metrics[name] = value;
+      }
+    }
+    return { channel: channelFact, metrics };
   }
 
   private async postFacts(postId: string, brand: BrandConfig): Promise<Facts | undefined> {

@@ -8,8 +8,8 @@ import { DomainEvent } from '../events/domain-event';
 import { DomainEventBus } from '../events/domain-event.bus';
 import { RuleFiringEntity } from '../persistence/entities/rule-firing.entity';
 import { isUniqueViolation } from '../persistence/unique-violation';
-import { compileCondition, CompiledCondition } from './rule-condition.compiler';
-import { RuleActionExecutor } from './rule-action.executor';
+import { CompiledRules } from './compiled-rules';
+import { RuleActions } from './rule-actions';
 import { Facts, RuleFactsBuilder } from './rule-facts.builder';
 
 /**
@@ -20,7 +20,6 @@ import { Facts, RuleFactsBuilder } from './rule-facts.builder';
 @Injectable()
 export class RuleEngine implements OnModuleInit {
   private readonly logger = new Logger('Rules');
-  private readonly compiled = new Map<string, CompiledCondition>();
   private readonly lastScheduledRun = new Map<string, number>();
 
   constructor(
@@ -28,21 +27,19 @@ export class RuleEngine implements OnModuleInit {
     private readonly config: ConfigService,
     private readonly bus: DomainEventBus,
     private readonly facts: RuleFactsBuilder,
-    private readonly actions: RuleActionExecutor,
+    private readonly actions: RuleActions,
     private readonly incidents: IncidentService,
+    private readonly rules: CompiledRules,
   ) {}
 
   onModuleInit(): void {
     this.bus.subscribe((event) => this.onEvent(event));
-    this.config.onReload(() => this.compiled.clear());
   }
 
   async onEvent(event: DomainEvent): Promise<void> {
     const { config } = this.config.loaded;
     const brand = config.brands[event.brandId];
-    const rules = config.rules.filter(
-      (rule) => rule.enabled && rule.on === event.type && this.appliesTo(rule, event.brandId),
-    );
+    const rules = this.rules.forEvent(event.type, event.brandId);
     if (!brand || rules.length === 0) {
       return;
     }
@@ -98,7 +95,7 @@ export class RuleEngine implements OnModuleInit {
   ): Promise<void> {
     let holds: boolean;
     try {
-      holds = this.condition(rule)(facts);
+      holds = this.rules.condition(rule)(facts);
     } catch (error) {
       this.logger.error(`rule ${rule.name}: condition failed on ${subjectKey}: ${(error as Error).message}`);
       return;
@@ -114,10 +111,17 @@ export class RuleEngine implements OnModuleInit {
       }
       return;
     }
+    const firing = firings.create({
+      rule: rule.name,
+      subjectKey,
+      brandId,
+      firedAt: match.at,
+      clearedAt: null,
+      title: match.title,
+      actedAt: null,
+    });
     try {
-      await firings.insert(
-        firings.create({ rule: rule.name, subjectKey, brandId, firedAt: match.at, clearedAt: null }),
-      );
+      await firings.insert(firing);
     } catch (error) {
       if (isUniqueViolation(error)) {
         return; // fired already for this subject and the condition has not cleared since
@@ -126,17 +130,7 @@ export class RuleEngine implements OnModuleInit {
     }
     this.logger.log(`rule ${rule.name} fired for ${subjectKey}`);
     await this.actions.execute({ rule, brandId, subjectKey, ...match });
-  }
-
-  private condition(rule: RuleConfig): CompiledCondition {
-    let evaluate = this.compiled.get(rule.name);
-    if (!evaluate) {
-      const result = compileCondition(rule.when, rule.on ?? 'schedule');
-      // The config was validated at load, so this only fails if the fact model changed underneath it.
-      evaluate = result.ok ? result.evaluate : () => false;
-      this.compiled.set(rule.name, evaluate);
-    }
-    return evaluate;
+    await this.actions.markActed([firing.id], new Date());
   }
 
   private appliesTo(rule: RuleConfig, brandId: string): boolean {

@@ -3,7 +3,10 @@ import { ContentModule } from '../content/content.module';
 import { CycleService } from '../cycles/cycle.service';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { GuardRuleRunner } from './guard-rule.runner';
+import { CompiledRules } from './compiled-rules';
 import { RuleActionExecutor } from './rule-action.executor';
+import { RuleActions } from './rule-actions';
+import { RuleBatchEvaluator } from './rule-batch.evaluator';
 import { RuleEngine } from './rule.engine';
 import { RuleFactsBuilder } from './rule-facts.builder';
 import { RulesScheduler } from './rules.scheduler';
@@ -11,8 +14,17 @@ import { RulesScheduler } from './rules.scheduler';
 /** The rule engine: YAML rules on events, guard rules and `every:` rules on the tick, escalations. */
 @Module({
   imports: [ContentModule, EscalationsModule],
-  providers: [RuleFactsBuilder, RuleActionExecutor, RuleEngine, GuardRuleRunner, CycleService],
-  exports: [RuleEngine, GuardRuleRunner, CycleService],
+  providers: [
+    RuleFactsBuilder,
+    RuleActionExecutor,
+    RuleActions,
+    CompiledRules,
+    RuleEngine,
+    RuleBatchEvaluator,
+    GuardRuleRunner,
+    CycleService,
+  ],
+  exports: [RuleEngine, RuleActions, RuleBatchEvaluator, RuleFactsBuilder, GuardRuleRunner, CycleService],
 })
 export class RulesModule {}
 

@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ConfigService } from '../config/config.service';
 import { CycleService } from '../cycles/cycle.service';
 import { EscalationSweeper } from '../escalations/escalation.sweeper';
 import { GuardRuleRunner } from './guard-rule.runner';
+import { TransactionalEvents } from '../events/transactional-events';
+import { RuleActions } from './rule-actions';
 import { RuleEngine } from './rule.engine';
 
 /**
- * The scheduler role's tick: cycle stages, guard rules, `every:` rules, then escalation steps that have come due.
+ * The scheduler role's tick: cycle stages, guard rules, `every:` rules, events and actions a stopped process left
+ * unfinished,
+ * then escalation steps that have come due.
  * One tick at a time; the incident and firing tables keep several schedulers from doubling anything.
  */
 @Injectable()
@@ -21,6 +26,9 @@ export class RulesScheduler {
     private readonly guards: GuardRuleRunner,
     private readonly engine: RuleEngine,
     private readonly sweeper: EscalationSweeper,
+    private readonly actions: RuleActions,
+    private readonly events: TransactionalEvents,
+    private readonly lease: ClusterLease,
   ) {}
 
   @Interval('rules-tick', 30_000)
@@ -30,10 +38,19 @@ export class RulesScheduler {
     }
     this.running = true;
     try {
-      await this.cycles.tick(this.config.loaded.config, now);
-      await this.guards.run(now);
-      await this.engine.runScheduled(now);
-      await this.sweeper.sweep(now);
+      // Once per cluster: the replica holding the lease ticks, the others skip (TTL spans two missed ticks).
+      await this.lease.runExclusive(
+        'rules-tick',
+        async () => {
+          await this.cycles.tick(this.config.loaded.config, now);
+          await this.guards.run(now);
+          await this.engine.runScheduled(now);
+          await this.events.redeliverStale(now);
+          await this.actions.recover(now);
+          await this.sweeper.sweep(now);
+        },
+        { ttlMs: 75_000 },
+      );
     } catch (error) {
       this.logger.error(`rule tick failed: ${(error as Error).message}`);
     } finally {

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -6,16 +7,17 @@ import { createApp } from '../../src/app/bootstrap';
 import { runtimeOptions } from '../../src/app/runtime-options';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ApiTokenRepository } from '../../src/persistence/api-token.repository';
-import { createContentWorkspace, post } from './content-workspace';
+import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
 import { createTestDatabase } from '../persistence/test-database';
 
 describe('plan & prepare over HTTP', () => {
   let app: INestApplication;
   let auth: { Authorization: string };
+  let ws: ContentWorkspace;
 
   beforeAll(async () => {
     const scratch = await createTestDatabase();
-    const ws = await createContentWorkspace(await scratch.openMigrated());
+    ws = await createContentWorkspace(await scratch.openMigrated());
     ws.write('launch.md', post('title: Launch\npublish: 2030-01-09 09:15'));
     const loaded = await loadConfiguration(join(ws.dir, 'metronome.yaml'), { env: {} });
     if (!loaded.ok) {
@@ -85,5 +87,51 @@ describe('plan & prepare over HTTP', () => {
       postState: 'in_review',
     });
     await request(server).get('/api/v1/posts?state=bogus').set(auth).expect(400);
+  });
+
+  it('takes content files through the API: written into the content folder and synced at once', async () => {
+    const server = app.getHttpServer();
+    const written = await request(server)
+      .put('/api/v1/brands/acme/content/2030-01/winter-launch.md')
+      .set(auth)
+      .send({ text: post('title: Winter launch\ncampaign: winter\npublish: 2030-01-13 09:15') })
+      .expect(200);
+    expect(written.body).toMatchObject({ brand: 'acme', created: ['2030-01/winter-launch.md'], issues: [] });
+    expect(readFileSync(join(ws.dir, 'content', '2030-01', 'winter-launch.md'), 'utf8')).toContain(
+      'title: Winter launch',
+    );
+    const listed = await request(server).get('/api/v1/brands/acme/content').set(auth).expect(200);
+    expect([...(listed.body as { files: string[] }).files].sort()).toEqual([
+      '2030-01/winter-launch.md',
+      'launch.md',
+    ]);
+
+    // A file with a problem is still written (as on disk) and the answer says what is wrong and where.
+    const broken = await request(server)
+      .put('/api/v1/brands/acme/content/broken.md')
+      .set(auth)
+      .send({ text: post('title: Broken\nchannels: [tiktok]') })
+      .expect(200);
+    expect(JSON.stringify(broken.body.issues)).toContain('tiktok');
+
+    for (const path of ['../escape.md', '.hidden/x.md', 'notes.txt']) {
+      const refused = await request(server)
+        .put(`/api/v1/brands/acme/content/${path}`)
+        .set(auth)
+        .send({ text: post('title: Nope') });
+      expect([400, 404]).toContain(refused.status);
+    }
+    expect(existsSync(join(ws.dir, 'escape.md'))).toBe(false);
+    await request(server).put('/api/v1/brands/nobody/content/a.md').set(auth).send({ text: 'x' }).expect(404);
+
+    const removed = await request(server)
+      .delete('/api/v1/brands/acme/content/2030-01/winter-launch.md')
+      .set(auth)
+      .expect(200);
+    expect(removed.body.cancelled).toEqual(['2030-01/winter-launch.md']);
+    await request(server)
+      .delete('/api/v1/brands/acme/content/2030-01/winter-launch.md')
+      .set(auth)
+      .expect(404);
   });
 });

@@ -8,6 +8,7 @@ import { AuditRepository } from '../../src/persistence/audit.repository';
 import { CycleEntity } from '../../src/persistence/entities/cycle.entity';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { IncidentService } from '../../src/escalations/incident.service';
 
 describe('cycle engine', () => {
   let database: TestDatabase;
@@ -54,9 +55,25 @@ describe('cycle engine', () => {
     ]);
   });
 
-  it('reports plan against cadence, approvals and next deadlines', async () => {
+  it('reports plan against cadence, approvals, incidents and next deadlines', async () => {
     ws.write('one.md', post('title: One\ncampaign: winter\npublish: 2026-12-09 09:15'));
     await ws.sync.syncBrand(ws.loaded, 'acme', new Date('2026-11-25T12:00:00Z'));
+    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    for (const [subjectKey, severity] of [
+      ['channel:a', 'warning'],
+      ['channel:b', 'critical'],
+    ] as const) {
+      await incidents.open({
+        brandId: 'acme',
+        rule: 'guard:channel-quiet',
+        subjectKey,
+        title: `Quiet ${subjectKey}`,
+        severity,
+        details: {},
+        policy: { policy: 'owner', levels: [{ targets: ['maya'], afterMs: 0 }], repeat: 0 },
+        at: new Date('2026-11-25T11:00:00Z'),
+      });
+    }
     const [status] = await new CycleStatusQuery(dataSource).status(
       ws.loaded.config,
       new Date('2026-11-25T12:00:00Z'),
@@ -65,7 +82,13 @@ describe('cycle engine', () => {
       expect.objectContaining({ month: '2026-11', stage: 'publish', postsPlanned: 0 }),
       expect.objectContaining({ month: '2026-12', stage: 'prepare', postsPlanned: 1, cadenceTarget: 13 }),
     ]);
-    expect(status).toMatchObject({ owner: 'maya', approvalsPending: 1, approvalsOverdue: 0 });
+    expect(status).toMatchObject({
+      owner: 'maya',
+      approvalsPending: 1,
+      approvalsOverdue: 0,
+      inboxWaiting: 0,
+      incidents: { open: 2, acknowledged: 0, top: ['critical: Quiet channel:b', 'warning: Quiet channel:a'] },
+    });
     expect(status.nextDeadlines[0]).toEqual({
       what: '"copy review" for "One"',
       at: '2026-12-07T09:15:00.000Z',

@@ -41,6 +41,7 @@ describe('migrations', () => {
       .map((index) => index.name);
 
     expect(partial.sort()).toEqual([
+      'idx_rule_firings_fired_at_pending',
       'uq_api_tokens_name_active',
       'uq_incidents_dedup_key_unresolved',
       'uq_rule_firings_rule_subject_active',

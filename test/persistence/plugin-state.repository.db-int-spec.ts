@@ -28,6 +28,16 @@ describe('PluginStateRepository', () => {
     expect(await state.get('mastodon', 'channel-1', 'session')).toBe(42);
   });
 
+  it('sets a value only when the key has none, and hands back the one already there', async () => {
+    expect(await state.setIfAbsent('sandbox', 'ch', 'post:k1', { remoteId: 'a' })).toBeUndefined();
+    expect(await state.setIfAbsent('sandbox', 'ch', 'post:k1', { remoteId: 'b' })).toEqual({ remoteId: 'a' });
+    expect(await state.get('sandbox', 'ch', 'post:k1')).toEqual({ remoteId: 'a' });
+    const racing = await Promise.all(
+      ['x', 'y', 'z'].map((remoteId) => state.setIfAbsent('sandbox', 'ch', 'post:k2', { remoteId })),
+    );
+    expect(racing.filter((existing) => existing === undefined)).toHaveLength(1);
+  });
+
   it('tells a stored null from a missing key and deletes', async () => {
     await state.set('bluesky', 'channel-1', 'cursor', null);
 

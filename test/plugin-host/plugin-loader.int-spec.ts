@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBuiltinPlugins, loadConfiguredPlugin } from '../../src/plugin-host/plugin.loader';
 import { PluginRegistry } from '../../src/plugin-host/plugin-registry';
+import { SDK_VERSION } from '../../src/plugin-sdk';
 
 function pluginSource(name: string, sdkRange = '^1.0.0'): string {
   return `module.exports = (sdk) => sdk.defineNotifier({
@@ -72,7 +73,7 @@ describe('plugin loading', () => {
     expect(loadConfiguredPlugin({ path: 'future' }, base)).toMatchObject({
       status: 'failed',
       name: 'future',
-      error: expect.stringContaining('needs SDK ^2.0.0, but this Metronome provides SDK 1.0.0'),
+      error: expect.stringContaining(`needs SDK ^2.0.0, but this Metronome provides SDK ${SDK_VERSION}`),
     });
   });
 

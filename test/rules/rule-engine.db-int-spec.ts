@@ -18,6 +18,8 @@ import {
 } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
+import { CompiledRules } from '../../src/rules/compiled-rules';
+import { RuleActions } from '../../src/rules/rule-actions';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -65,8 +67,13 @@ describe('rule engine', () => {
       config,
       bus,
       new RuleFactsBuilder(dataSource),
-      new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+      new RuleActions(
+        dataSource,
+        config,
+        new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+      ),
       incidents,
+      new CompiledRules(config),
     );
     engine.onModuleInit();
   });
@@ -84,6 +91,17 @@ describe('rule engine', () => {
     expect(
       await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'planned.md' }),
     ).toMatchObject({ state: 'in_review', tags: [] });
+  });
+
+  it('releases a held post to the state it was held from, and the hold rule does not fire again', async () => {
+    const adHoc = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'ad-hoc.md' });
+    const { to } = await services.release.release(adHoc.id, 'maya', now);
+    expect(to).toBe('in_review');
+    expect(await dataSource.getRepository(PostEntity).findOneByOrFail({ id: adHoc.id })).toMatchObject({
+      state: 'in_review',
+      stateReason: 'released by maya',
+    });
+    await expect(services.release.release(adHoc.id, 'maya', now)).rejects.toThrow(/is in_review, not held/);
   });
 
   it('fires once per subject: a rejection opens an incident and notifies, a second rejection does not fire again', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { approvalChainSchema } from './approvals.schema';
-import { cadenceSchema } from './cadence.schema';
+import { cadenceSchema, publishingWindowSchema } from './cadence.schema';
 import {
   durationSchema,
   idSchema,
@@ -28,6 +28,18 @@ export const profileSchema = z
   })
   .meta({ description: 'The desired public profile; drift from it raises profile.drifted.' });
 
+export const channelPublishingSchema = z
+  .strictObject({
+    concurrency: z.int().min(1).max(1000).default(16).meta({
+      description: 'Publishes in flight at once on this channel, in each worker process.',
+    }),
+    perMinute: z.int().min(1).optional().meta({
+      description:
+        'Rate budget: at most this many publishes per minute on this channel, across all workers. A post over budget waits for the next slot (it is not failed or missed). Unset: no budget beyond what the platform answers with 429.',
+    }),
+  })
+  .meta({ description: 'Limits for publishing on this channel.' });
+
 export const channelSchema = z
   .strictObject({
     connector: z
@@ -39,6 +51,7 @@ export const channelSchema = z
     approval: idSchema.optional().meta({ description: 'Approval chain id (under the brand’s `approvals`).' }),
     profile: profileSchema.optional(),
     enabled: z.boolean().default(true),
+    publishing: channelPublishingSchema.default({ concurrency: 16 }),
   })
   .meta({ description: 'One account on one platform.' });
 
@@ -110,7 +123,18 @@ export const brandSchema = z
     kpis: z.record(idSchema, kpiSchema).default({}),
     reports: reportSchema.optional(),
     inbox: z
-      .strictObject({ responseSla: durationSchema.default('4h'), businessHours: z.string().optional() })
+      .strictObject({
+        responseSla: durationSchema
+          .default('4h')
+          .meta({ description: 'Answer comments, mentions and messages within this much opening time.' }),
+        businessHours: z
+          .union([publishingWindowSchema, z.array(publishingWindowSchema).min(1)])
+          .optional()
+          .meta({
+            description:
+              'When the SLA clock runs, in the brand’s time zone, e.g. "weekdays 09:00-17:30" or a list; around the clock when left out.',
+          }),
+      })
       .optional(),
   })
   .meta({ description: 'A brand (or client) with its channels, cadence, approvals and reports.' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { brandSchema } from './brands.schema';
 import { notifiersSchema, peopleSchema } from './people.schema';
-import { durationSchema, idSchema, timeZoneSchema } from './primitives.schema';
+import { durationSchema, parseDurationMs, idSchema, timeZoneSchema } from './primitives.schema';
 import { escalationPolicySchema, guardRuleOverrideSchema, ruleSchema } from './rules.schema';
 
 export const GUARD_RULES = [
@@ -10,6 +10,8 @@ export const GUARD_RULES = [
   'post-without-campaign',
   'plan-not-ready',
   'post-failed',
+  'inbox-unanswered',
+  'profile-drift',
 ] as const;
 
 export const pluginSourceSchema = z.union([
@@ -47,10 +49,16 @@ export const metronomeConfigSchema = z
         missedGrace: durationSchema
           .default('15m')
           .meta({ description: 'Publish late within this window after downtime.' }),
-        reclaimAfter: durationSchema.default('2m').meta({
-          description:
-            'A variant left `publishing` this long by a worker that died is looked up on the platform, then published or retried.',
-        }),
+        reclaimAfter: durationSchema
+          .refine((text) => (parseDurationMs(text) ?? 0) >= 10_000, {
+            error: (issue) =>
+              `"${String(issue.input)}" is too short: a live worker holds claims for up to a third of it, and a platform needs time to show a post it took; use 10s or more (default 2m)`,
+          })
+          .default('2m')
+          .meta({
+            description:
+              'A variant left `publishing` this long by a worker that died is looked up on the platform, then published or retried (10s or more).',
+          }),
       })
       .default({ missedGrace: '15m', reclaimAfter: '2m' }),
   })

@@ -10,6 +10,7 @@ export type InboxItemState = 'new' | 'answered' | 'escalated' | 'ignored';
 @Entity('inbox_items')
 @Index('uq_inbox_items_channel_id_remote_id', ['channelId', 'remoteId'], { unique: true })
 @Index('idx_inbox_items_state_received_at', ['state', 'receivedAt'])
+@Index('idx_inbox_items_channel_id_received_at', ['channelId', 'receivedAt'])
 export class InboxItemEntity {
   @PrimaryColumn({ type: 'varchar' })
   id: string = randomUUID();
@@ -41,4 +42,8 @@ export class InboxItemEntity {
 
   @Column({ type: 'varchar' })
   state!: InboxItemState;
+
+  /** The platform id of the item this one answers, when it is a reply in a thread. */
+  @Column({ type: 'varchar', nullable: true })
+  inReplyToRemoteId!: string | null;
 }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
 import type { JsonColumnValue } from '../json-value';
 import { ChannelEntity } from './channel.entity';
 import { PostEntity, type PublishState } from './post.entity';
+import { timeOrderedId } from '../time-ordered-id';
 
 /** What one post becomes on one channel; the unit the publisher works on. */
 @Entity('post_variants')
@@ -12,7 +12,7 @@ import { PostEntity, type PublishState } from './post.entity';
 @Index('uq_post_variants_idempotency_key', ['idempotencyKey'], { unique: true })
 export class PostVariantEntity {
   @PrimaryColumn({ type: 'varchar' })
-  id: string = randomUUID();
+  id: string = timeOrderedId();
 
   @Column({ type: 'varchar' })
   @ForeignKey(() => PostEntity, { onDelete: 'CASCADE' })

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn, VersionColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
 import { BrandEntity } from './brand.entity';
 import { CycleEntity } from './cycle.entity';
+import { timeOrderedId } from '../time-ordered-id';
 
 /** The publish state machine of DESIGN section 3, shared by posts and their per-channel variants. */
 export type PublishState =
@@ -23,7 +23,7 @@ export type PublishState =
 @Index('idx_posts_cycle_id', ['cycleId'])
 export class PostEntity {
   @PrimaryColumn({ type: 'varchar' })
-  id: string = randomUUID();
+  id: string = timeOrderedId();
 
   @Column({ type: 'varchar' })
   @ForeignKey(() => BrandEntity)

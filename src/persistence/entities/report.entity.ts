@@ -3,7 +3,11 @@ import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../instant-column.decorator';
 import { BrandEntity } from './brand.entity';
 
-export type ReportStatus = 'pending' | 'rendering' | 'rendered' | 'delivered' | 'failed';
+/**
+ * rendered → delivering → delivered; a failed delivery goes back to rendered with `nextDeliveryAt` set until
+ * its attempts are spent, then failed. A render that fails is failed too (no file, no renderedAt).
+ */
+export type ReportStatus = 'pending' | 'rendering' | 'rendered' | 'delivering' | 'delivered' | 'failed';
 
 @Entity('reports')
 // The monthly schedule may fire on several replicas; only one of them may create the report.
@@ -44,4 +48,16 @@ export class ReportEntity {
 
   @InstantColumn({ nullable: true })
   deliveredAt!: Date | null;
+
+  /** Delivery attempts since the last render or manual re-delivery. */
+  @Column({ type: 'integer', default: 0 })
+  deliveryAttempts!: number;
+
+  /** When a retry is due (status rendered), or when a claim expires (status delivering); null otherwise. */
+  @InstantColumn({ nullable: true })
+  nextDeliveryAt!: Date | null;
+
+  /** Targets (`email:<notifier>`, `webhook:<host>`, `folder:<path>`) already sent: a retry skips them. */
+  @Column({ type: 'simple-json', default: '[]' })
+  deliveredTargets!: string[];
 }

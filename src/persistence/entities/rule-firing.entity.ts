@@ -8,6 +8,7 @@ import { InstantColumn } from '../instant-column.decorator';
   unique: true,
   where: `"cleared_at" IS NULL`,
 })
+@Index('idx_rule_firings_fired_at_pending', ['firedAt'], { where: `"acted_at" IS NULL` })
 export class RuleFiringEntity {
   @PrimaryColumn({ type: 'varchar' })
   id: string = randomUUID();
@@ -26,4 +27,15 @@ export class RuleFiringEntity {
 
   @InstantColumn({ nullable: true })
   clearedAt!: Date | null;
+
+  /** What the actions say about the match (the incident or notification title). */
+  @Column({ type: 'text', nullable: true })
+  title!: string | null;
+
+  /**
+   * When the rule's actions ran. The firing commits first; a firing whose actions a dead process never
+   * ran (NULL here a minute on) is acted on by the next scheduler tick.
+   */
+  @InstantColumn({ nullable: true })
+  actedAt!: Date | null;
 }

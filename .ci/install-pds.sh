@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the real Bluesky PDS used by the connector's service tests (test/peers/pds):
+# Node 22 from the npm registry into .tools/node22 (the PDS needs Node >= 22; the project runs on 20),
+# then `npm ci` in test/peers/pds under Node 22, compiling better-sqlite3 against Node 22's headers.
+# Idempotent: each step is skipped when its result is already there and up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+start=$(date +%s)
+say() { echo "install-pds: $* (t+$(( $(date +%s) - start ))s)"; }
+
+NODE_SPEC=${PDS_NODE_SPEC:-node@22}
+tools="$root/.tools/node22"
+node22="$tools/node_modules/node/bin/node"
+if [ -x "$node22" ] && "$node22" --version | grep -q '^v22\.'; then
+  say "Node $("$node22" --version) already in .tools/node22"
+else
+  say "installing $NODE_SPEC from the npm registry into .tools/node22"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --no-save "$NODE_SPEC" >/dev/null
+  say "installed Node $("$node22" --version)"
+fi
+
+# The npm "node" package puts the real distribution (bin/, include/node/ headers) in an arch-specific package
+# beside its launcher; node-gyp wants that folder as nodedir.
+node_home=$(ls -d "$tools"/node_modules/node/node_modules/node-linux-*/ 2>/dev/null | head -1)
+if [ -z "$node_home" ] || [ ! -f "$node_home/include/node/node_api.h" ]; then
+  echo "install-pds: Node 22's headers are missing under $tools (delete .tools/node22 and run again)" >&2
+  exit 1
+fi
+
+pds="$root/test/peers/pds"
+stamp="$pds/node_modules/.metronome-installed"
+lock_sum=$(cat "$pds/package.json" "$pds/package-lock.json" | sha256sum | cut -d' ' -f1)-$("$node22" --version)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ]; then
+  say "test/peers/pds/node_modules is up to date with package-lock.json"
+else
+  say "npm ci in test/peers/pds with Node $("$node22" --version) (better-sqlite3 may compile from source: ~3 min)"
+  (
+    cd "$pds"
+    export PATH="$(dirname "$node22"):$PATH"
+    export npm_config_nodedir="$node_home"
+    npm ci --no-audit --no-fund
+  )
+  echo "$lock_sum" > "$stamp"
+fi
+"$node22" -e "require('$pds/node_modules/better-sqlite3')" \
+  || { echo "install-pds: better-sqlite3 does not load under Node 22; delete test/peers/pds/node_modules and run again" >&2; exit 1; }
+say "done: PDS ready (Node 22 at .tools/node22/node_modules/node/bin/node)"

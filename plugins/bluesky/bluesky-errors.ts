@@ -1,0 +1,144 @@
+import {
+  AuthenticationError,
+  PermanentError,
+  RateLimitedError,
+  retryAtFromHeaders,
+  type PluginHttpResponse,
+} from '../../src/plugin-sdk';
+
+/** The body of an XRPC error: `{"error": "InvalidRequest", "message": "…"}`. */
+export interface XrpcErrorBody {
+  error?: string;
+  message?: string;
+}
+
+/**
+ * The request got no answer. A plain Error, so the core treats it as transient; `mayHaveArrived` tells a caller
+ * whose request changes something (creating a record) that it must reconcile instead of simply retrying: false
+ * only when the connection was never made.
+ */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+  constructor(
+    message: string,
+    readonly mayHaveArrived: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An XRPC answer that is not 2xx, kept with its parsed body so callers can look at the error name. */
+export class XrpcError extends Error {
+  override name = 'XrpcError';
+  constructor(
+    readonly status: number,
+    readonly error: string | undefined,
+    readonly detail: string,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`${status} ${error ?? ''}${detail ? `: ${detail}` : ''}`.replace(/ +:/, ':'));
+  }
+}
+
+/** Failures that prove the request never left this machine: nothing can have happened on the server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function neverSent(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export async function readXrpcError(response: PluginHttpResponse): Promise<XrpcError> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // The body never came; the status says enough.
+  }
+  let body: XrpcErrorBody = {};
+  try {
+    body = JSON.parse(text) as XrpcErrorBody;
+  } catch {
+    // Not JSON: an HTML page from a proxy in front of the PDS.
+  }
+  const detail =
+    typeof body.message === 'string'
+      ? body.message
+      : text
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 200);
+  return new XrpcError(
+    response.status,
+    typeof body.error === 'string' ? body.error : undefined,
+    detail,
+    response.headers,
+  );
+}
+
+/** When a rate limit resets: `ratelimit-reset` (epoch seconds, what a PDS sends), else Retry-After. */
+export function rateLimitReset(headers: Record<string, string>, now: Date): Date | undefined {
+  const reset = headers['ratelimit-reset']?.trim();
+  if (reset && /^\d+$/.test(reset)) {
+    return new Date(Number(reset) * 1000);
+  }
+  return retryAtFromHeaders(headers, now);
+}
+
+const ACCOUNT_BLOCKED = new Set(['AccountTakedown', 'AccountDeactivated', 'AccountSuspended']);
+const TOKEN_REFUSED = new Set(['AuthenticationRequired', 'InvalidToken', 'ExpiredToken', 'AuthMissing']);
+
+/**
+ * The SDK error for an XRPC failure. `what` names the action for people ("publishing a post"), `account` the
+ * handle or DID and PDS host. 429 → RateLimitedError; refused credentials and blocked accounts →
+ * AuthenticationError; 5xx and 408 → plain Error (transient); other 4xx → PermanentError.
+ */
+export function toSdkError(error: XrpcError, what: string, account: string, now: Date): Error {
+  const { status } = error;
+  if (status === 429) {
+    const retryAt = rateLimitReset(error.headers, now);
+    return new RateLimitedError(
+      `Bluesky (${account}) rate limit reached while ${what}${retryAt ? `; it resets at ${retryAt.toISOString()}` : ''}`,
+      retryAt,
+    );
+  }
+  if (error.error && ACCOUNT_BLOCKED.has(error.error)) {
+    return new AuthenticationError(
+      `Bluesky (${account}) refused ${what}: the account is ${error.error.replace('Account', '').toLowerCase()} (${error.message}). Sign in at bsky.app to see why; the channel stays off until the account is back`,
+    );
+  }
+  if (status === 401 || (error.error && TOKEN_REFUSED.has(error.error))) {
+    return new AuthenticationError(
+      `Bluesky (${account}) refused the app password while ${what} (${error.message}): check the identifier, and create a new app password at bsky.app → Settings → Privacy and security → App passwords`,
+    );
+  }
+  if (status === 403) {
+    return new AuthenticationError(
+      `Bluesky (${account}) does not allow ${what} with this app password (${error.message}): it may lack a permission; create a new app password`,
+    );
+  }
+  if (status === 408 || status >= 500) {
+    return new Error(`Bluesky (${account}) answered ${error.message} while ${what}`);
+  }
+  return new PermanentError(`Bluesky (${account}) rejected ${what}: ${error.message}`);
+}

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { PermanentError, type MediaAttachment } from '../../src/plugin-sdk';
+import { graphemeLength } from './bluesky-text';
+
+/** app.bsky.embed.images: up to 4 images of at most 2,000,000 bytes each (the lexicon's `maxSize`). */
+export const IMAGE_LIMITS = {
+  maxCount: 4,
+  types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+  maxBytes: 2_000_000,
+  // The lexicon sets no limit on alt text; bsky.app stops at 2,000 characters, so longer text would be cut there.
+  altTextLimit: 2000,
+};
+
+/** A blob reference as uploadBlob returns it and a record embeds it. */
+export interface BlobRef {
+  $type: 'blob';
+  ref: { $link: string };
+  mimeType: string;
+  size: number;
+}
+
+export interface LoadedImage {
+  bytes: Uint8Array;
+  mimeType: string;
+  alt: string;
+}
+
+/** Reads and checks the images before anything is sent: a bad file fails the post with a message naming it. */
+export async function loadImages(items: MediaAttachment[]): Promise<LoadedImage[]> {
+  if (items.length > IMAGE_LIMITS.maxCount) {
+    throw new PermanentError(
+      `${items.length} media files, but a Bluesky post takes at most ${IMAGE_LIMITS.maxCount} images`,
+    );
+  }
+  const images: LoadedImage[] = [];
+  for (const item of items) {
+    if (!IMAGE_LIMITS.types.includes(item.mimeType)) {
+      throw new PermanentError(
+        `media file "${item.path}" is ${item.mimeType}; a Bluesky post takes images only (${IMAGE_LIMITS.types.join(', ')})`,
+      );
+    }
+    const alt = item.altText ?? '';
+    if (graphemeLength(alt) > IMAGE_LIMITS.altTextLimit) {
+      throw new PermanentError(
+        `the alt text of "${item.path}" is ${graphemeLength(alt)} characters; Bluesky shows at most ${IMAGE_LIMITS.altTextLimit}`,
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(item.path);
+    } catch (error) {
+      throw new PermanentError(`media file "${item.path}" cannot be read: ${(error as Error).message}`);
+    }
+    if (bytes.byteLength > IMAGE_LIMITS.maxBytes) {
+      throw new PermanentError(
+        `media file "${item.path}" is ${bytes.byteLength} bytes; Bluesky takes images up to ${IMAGE_LIMITS.maxBytes} bytes (resize or recompress it)`,
+      );
+    }
+    images.push({ bytes, mimeType: item.mimeType, alt });
+  }
+  return images;
+}

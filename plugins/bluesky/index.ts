@@ -1,0 +1,28 @@
+import { defineConnector } from '../../src/plugin-sdk';
+import { IMAGE_LIMITS } from './bluesky-media';
+import { blueskyOptionsSchema, type BlueskyOptions } from './bluesky-options.schema';
+import { TEXT_LIMIT_GRAPHEMES } from './bluesky-text';
+import { BlueskyConnector } from './bluesky.connector';
+
+/**
+ * A Bluesky account on its PDS (bsky.social or any other), signed in with an app password: posts with links,
+ * mentions, hashtags and images with alt text, threads, deletes, and the profile record. Inbox and metrics are
+ * not offered: they need Bluesky's AppView, which a PDS alone does not have.
+ */
+export default defineConnector<BlueskyOptions>({
+  kind: 'connector',
+  name: 'bluesky',
+  version: '1.0.0',
+  sdk: '^1.0.0',
+  description:
+    'Bluesky (AT Protocol): idempotent posts with rich text, images and threads; deletes; profile.',
+  options: blueskyOptionsSchema,
+  capabilities: {
+    publish: true,
+    delete: true,
+    profile: true,
+    textLimit: TEXT_LIMIT_GRAPHEMES,
+    media: IMAGE_LIMITS,
+  },
+  create: (context, options) => new BlueskyConnector(context, options),
+});

@@ -1,0 +1,141 @@
+import type { Connector, PluginContext, PluginStateStore } from '../../src/plugin-sdk';
+import sandbox from './index';
+import { SandboxNetwork } from './sandbox-network';
+
+/** The SDK's state contract kept in a Map (the database-backed store has its own suite): literal prefixes, key order. */
+function memoryState(): PluginStateStore {
+  const entries = new Map<string, string>();
+  return {
+    get: async <T>(key: string) => {
+      const value = entries.get(key);
+      return value === undefined ? undefined : (JSON.parse(value) as T);
+    },
+    set: async (key, value) => {
+      entries.set(key, JSON.stringify(value));
+    },
+    setIfAbsent: async <T>(key: string, value: T) => {
+      const existing = entries.get(key);
+      if (existing !== undefined) {
+        return JSON.parse(existing) as T;
+      }
+      entries.set(key, JSON.stringify(value));
+      return undefined;
+    },
+    delete: async (key) => {
+      entries.delete(key);
+    },
+    list: async <T>(prefix: string) =>
+      [...entries.keys()]
+        .filter((key) => key.startsWith(prefix))
+        .sort()
+        .map((key) => ({ key, value: JSON.parse(entries.get(key) as string) as T })),
+  };
+}
+
+function contextWith(state: PluginStateStore, clock: () => Date): PluginContext {
+  const silent = () => undefined;
+  return {
+    plugin: 'sandbox',
+    scope: 'acme/main',
+    logger: { debug: silent, info: silent, warn: silent, error: silent },
+    http: {
+      request: () => Promise.reject(new Error('the sandbox makes no HTTP requests')),
+    },
+    state,
+    clock: { now: clock },
+  };
+}
+
+function parseOptions(options: unknown) {
+  const result = sandbox.options!['~standard'].validate(options);
+  if (result instanceof Promise) {
+    throw new Error('the sandbox options schema is synchronous');
+  }
+  return result;
+}
+
+const request = (key: string) => ({
+  idempotencyKey: key,
+  text: `Post ${key}`,
+  media: [],
+  scheduledAt: new Date(),
+  extra: {},
+});
+
+describe('sandbox connector: idempotency and latency', () => {
+  let state: PluginStateStore;
+  let now: Date;
+  const connect = async (options: Record<string, unknown>): Promise<Connector> => {
+    const parsed = parseOptions({ handle: 'acme', ...options });
+    if (parsed.issues) {
+      throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
+    }
+    return sandbox.create(
+      contextWith(state, () => now),
+      parsed.value,
+    );
+  };
+  const network = () =>
+    new SandboxNetwork(
+      contextWith(state, () => now),
+      'acme',
+    );
+
+  beforeEach(() => {
+    state = memoryState();
+    now = new Date('2026-12-01T09:00:00Z');
+  });
+
+  it('honours idempotency keys by default: a repeated send returns the first post', async () => {
+    const connector = await connect({});
+    const first = await connector.publish!(request('post-1'));
+    now = new Date('2026-12-01T09:01:00Z');
+    expect(await connector.publish!(request('post-1'))).toEqual(first);
+    expect(await network().postsPerKey()).toEqual(new Map([['post-1', 1]]));
+  });
+
+  it('with idempotency: ignore, makes a new post per send and counts them per key', async () => {
+    const connector = await connect({ idempotency: 'ignore' });
+    const first = await connector.publish!(request('post-1'));
+    now = new Date('2026-12-01T09:01:00Z');
+    const second = await connector.publish!(request('post-1'));
+    await connector.publish!(request('post-2'));
+    expect(second.remoteId).not.toBe(first.remoteId);
+    expect(await network().postsPerKey()).toEqual(
+      new Map([
+        ['post-1', 2],
+        ['post-2', 1],
+      ]),
+    );
+    // A lookup finds the earliest post with the key, as a platform search would.
+    expect(await connector.lookup!('post-1')).toEqual(first);
+    expect(await connector.lookup!('post-3')).toBeUndefined();
+  });
+
+  it('keeps both posts of two concurrent sends with the same key when keys are ignored', async () => {
+    const connector = await connect({ idempotency: 'ignore' });
+    await Promise.all([connector.publish!(request('post-1')), connector.publish!(request('post-1'))]);
+    expect((await network().postsPerKey()).get('post-1')).toBe(2);
+  });
+
+  it('accepts latency without a fault mode, and the post exists before the response arrives', async () => {
+    const connector = await connect({ faults: { latencyMs: 400 } });
+    let answered = false;
+    const publishing = connector.publish!(request('post-1')).then((result) => {
+      answered = true;
+      return result;
+    });
+    while (!(await connector.lookup!('post-1'))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // On the network, yet the caller has no answer: a worker killed now leaves an unknown outcome.
+    expect(answered).toBe(false);
+    expect(await publishing).toEqual(await connector.lookup!('post-1'));
+  });
+
+  it('rejects an unknown idempotency mode and names the choices', () => {
+    const result = parseOptions({ handle: 'acme', idempotency: 'sometimes' });
+    expect(result.issues?.[0].path).toEqual(['idempotency']);
+    expect(result.issues?.[0].message).toMatch(/honour.*ignore/);
+  });
+});

@@ -1,0 +1,136 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command, Option } from 'commander';
+import { recordConfigRevision } from '../config/config-sync.service';
+import { ConfigModule } from '../config/config.module';
+import { EventsModule } from '../events/events.module';
+import { InboxModule } from '../inbox/inbox.module';
+import { InboxPoller } from '../inbox/inbox.poller';
+import { InboxError, InboxService } from '../inbox/inbox.service';
+import { AuditRepository } from '../persistence/audit.repository';
+import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
+import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
+import type { InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { PluginHostModule } from '../plugin-host/plugin-host.module';
+import { QueueModule } from '../queue/queue.module';
+import { configOption, resolveConfigPath } from './config-path.option';
+import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
+import { formatLocal } from './local-time.format';
+import { loadConfigOrExit } from './load-config-or-exit';
+import { requirePerson } from './require-person';
+import { withDatabase } from './with-database';
+
+function changeCommand(name: 'answer' | 'ignore', description: string): Command {
+  return new Command(name)
+    .description(description)
+    .argument('<item-id>')
+    .requiredOption('--as <person>', 'who is acting (a person id from the config)')
+    .addOption(configOption())
+    .action(async (id: string, options: { as: string; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      requirePerson(loaded, options.as);
+      await withDatabase(async (dataSource) => {
+        const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
+        try {
+          const item =
+            name === 'answer' ? await inbox.answer(id, options.as) : await inbox.ignore(id, options.as);
+          process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
+        } catch (error) {
+          if (error instanceof InboxError) {
+            throw new CliError(error.message, EXIT_INVALID_INPUT);
+          }
+          throw error;
+        }
+      });
+    });
+}
+
+export function inboxCommand(): Command {
+  const inbox = new Command('inbox').description('comments, mentions and messages, and who answered them');
+  inbox
+    .command('list')
+    .description(
+      'items waiting for an answer (or in --state), newest first, with their age in business hours',
+    )
+    .option('-b, --brand <id>', 'one brand only')
+    .addOption(
+      new Option('-s, --state <state>', 'show items in this state').choices([
+        'new',
+        'answered',
+        'escalated',
+        'ignored',
+      ]),
+    )
+    .option('--json', 'print JSON')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; state?: InboxItemState; json?: boolean; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      await withDatabase(async (dataSource) => {
+        const rows = await new InboxService(dataSource, new AuditRepository(dataSource)).list(options);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        for (const row of rows) {
+          const zone = loaded.config.brands[row.brand]?.timezone ?? 'UTC';
+          process.stdout.write(
+            `${formatLocal(row.receivedAt.toISOString(), zone).padEnd(24)} ${row.state.padEnd(10)} ${row.brand}/${row.channel} ${row.kind} from ${row.author}  ${row.id}\n` +
+              `${' '.repeat(25)}“${row.text.replace(/\s+/g, ' ').slice(0, 120)}”\n`,
+          );
+        }
+        if (rows.length === 0) {
+          process.stdout.write('inbox zero\n');
+        }
+      });
+    });
+  inbox.addCommand(changeCommand('answer', 'record that an item was answered on the platform'));
+  inbox.addCommand(changeCommand('ignore', 'set an item aside (spam, nothing to answer): it leaves the SLA'));
+  inbox
+    .command('poll')
+    .description(
+      'read every channel’s inbox now and run the inbox rules (the scheduler does this every 2 minutes)',
+    )
+    .option('-b, --brand <id>', 'one brand only')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; config?: string }) => {
+      const configPath = resolveConfigPath(options.config);
+      const loaded = await loadConfigOrExit(configPath);
+      if (options.brand && !loaded.config.brands[options.brand]) {
+        throw new CliError(
+          `unknown brand "${options.brand}" (brands: ${Object.keys(loaded.config.brands).join(', ')})`,
+          EXIT_INVALID_INPUT,
+        );
+      }
+
+      @Module({
+        imports: [
+          PersistenceModule.forRoot({
+            databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+            runMigrations: true,
+          }),
+          ConfigModule.forRoot(loaded, configPath),
+          QueueModule.forRoot(process.env.REDIS_URL),
+          PluginHostModule,
+          EventsModule,
+          InboxModule,
+        ],
+      })
+      class InboxCliModule {}
+
+      const app = await NestFactory.createApplicationContext(InboxCliModule, { logger: ['error', 'warn'] });
+      try {
+        await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+        const report = await app.get(InboxPoller).poll(new Date(), options.brand);
+        process.stdout.write(
+          `${report.channels} channel(s) read: ${report.stored} new item(s), ${report.answered} answered, ${report.fired} rule firing(s)\n`,
+        );
+        for (const failure of report.failures) {
+          process.stdout.write(`  ${failure.channel}: ${failure.error}\n`);
+        }
+      } finally {
+        await app.close();
+      }
+    });
+  return inbox;
+}

@@ -1,0 +1,126 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { recordConfigRevision } from '../config/config-sync.service';
+import { ConfigModule } from '../config/config.module';
+import { EventsModule } from '../events/events.module';
+import { MetricCollectionRepository } from '../metrics/metric-collection.repository';
+import { MetricsCollector, MetricsInputError } from '../metrics/metrics-collector.service';
+import { MetricsModule } from '../metrics/metrics.module';
+import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
+import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { PluginHostModule } from '../plugin-host/plugin-host.module';
+import { QueueModule } from '../queue/queue.module';
+import { RulesModule } from '../rules/rules.module';
+import { configOption, resolveConfigPath } from './config-path.option';
+import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { loadConfigOrExit } from './load-config-or-exit';
+import { withDatabase } from './with-database';
+
+function collectCommand(): Command {
+  return new Command('collect')
+    .description('fetch daily metrics now: yesterday and missed days of the last week, or one --day again')
+    .option('-b, --brand <id>', 'one brand only')
+    .option('-d, --day <YYYY-MM-DD>', 'collect this day (brand time zone) again, replacing its figures')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; day?: string; config?: string }) => {
+      const configPath = resolveConfigPath(options.config);
+      const loaded = await loadConfigOrExit(configPath);
+
+      @Module({
+        imports: [
+          PersistenceModule.forRoot({
+            databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+            runMigrations: true,
+          }),
+          // Connectors live in the publishing module, which needs a queue driver; the inline one starts nothing.
+          QueueModule.forRoot(undefined),
+          ConfigModule.forRoot(loaded, configPath),
+          PluginHostModule,
+          EventsModule,
+          // metrics.collected rules run as they would in the scheduler.
+          RulesModule,
+          MetricsModule,
+        ],
+      })
+      class MetricsCliModule {}
+
+      const app = await NestFactory.createApplicationContext(MetricsCliModule, { logger: ['error'] });
+      try {
+        await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+        let summary;
+        try {
+          summary = await app.get(MetricsCollector).collect(new Date(), options);
+        } catch (error) {
+          if (error instanceof MetricsInputError) {
+            throw new CliError(error.message, EXIT_INVALID_INPUT);
+          }
+          throw error;
+        }
+        for (const day of summary.collected) {
+          process.stdout.write(`collected ${day.brand}/${day.channel} ${day.day} (${day.posts} post(s))\n`);
+        }
+        for (const failure of summary.failed) {
+          process.stdout.write(
+            `FAILED    ${failure.brand}/${failure.channel} ${failure.day}: ${failure.error}\n`,
+          );
+        }
+        for (const channel of summary.waiting) {
+          process.stdout.write(
+            `waiting   ${channel.brand}/${channel.channel}: failed less than an hour ago; tried again after that\n`,
+          );
+        }
+        if (summary.collected.length + summary.failed.length + summary.waiting.length === 0) {
+          process.stdout.write('nothing to collect: every day of the last week is collected already\n');
+        }
+        if (summary.failed.length > 0) {
+          process.exitCode = EXIT_FAILURE;
+        }
+      } finally {
+        await app.close();
+      }
+    });
+}
+
+function statusCommand(): Command {
+  return new Command('status')
+    .description('per channel: the last day collected and the last collection error')
+    .option('-b, --brand <id>', 'one brand only')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      if (options.brand && !loaded.config.brands[options.brand]) {
+        throw new CliError(
+          `unknown brand "${options.brand}" (brands: ${Object.keys(loaded.config.brands).join(', ')})`,
+          EXIT_INVALID_INPUT,
+        );
+      }
+      await withDatabase(async (dataSource) => {
+        const channels = (await dataSource.getRepository(ChannelEntity).find()).filter(
+          (channel) =>
+            (!options.brand || channel.brandId === options.brand) &&
+            loaded.plugins.find('connector', channel.connector)?.capabilities.metrics,
+        );
+        const status = await new MetricCollectionRepository(dataSource).status(channels.map((c) => c.id));
+        for (const [index, channel] of channels.entries()) {
+          const row = status[index];
+          process.stdout.write(
+            `${`${channel.brandId}/${channel.key}`.padEnd(28)} last collected ${row.lastCollectedDay ?? 'never'}` +
+              `${row.lastError ? `; last error (${row.lastErrorDay}): ${row.lastError}` : ''}\n`,
+          );
+        }
+        if (channels.length === 0) {
+          process.stdout.write('no channel with a metrics-capable connector\n');
+        }
+      });
+    });
+}
+
+export function metricsCommand(): Command {
+  return new Command('metrics')
+    .description('daily metric snapshots from the connectors')
+    .addCommand(collectCommand())
+    .addCommand(statusCommand());
+}

@@ -1,0 +1,119 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+
+export interface LeaseOptions {
+  /**
+   * How long the lease outlives its last renewal. A holder renews on every run (and every third of this
+   * while a run is in progress), so it must exceed the interval between runs or the lease changes hands.
+   */
+  ttlMs: number;
+  /** The instant to judge expiry by; the real clock unless a test drives time. */
+  now?: Date;
+}
+
+export type ExclusiveRun<T> = { ran: true; value: T } | { ran: false; holder: string | undefined };
+
+/**
+ * Cluster-wide periodic work fires once per cluster: whoever holds the named lease row runs it, the other
+ * replicas skip. A holder keeps its lease by running (each run renews it); a holder that dies stops
+ * renewing and, once the lease has expired, the next replica to try takes it over. Leases are released on
+ * shutdown so a rolling restart hands over at once. Works on SQLite and Postgres (one conditional UPDATE).
+ */
+@Injectable()
+export class ClusterLease implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('ClusterLease');
+  /** This process, as recorded in the lease rows: readable in the database, unique per instance. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly held = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Takes or renews the lease `name` for `ttlMs`. True when this process holds it afterwards: it was free,
+   * expired, or already ours. Safe to race: the UPDATE's condition lets exactly one contender win.
+   */
+  async acquire(name: string, options: LeaseOptions): Promise<boolean> {
+    const now = options.now ?? new Date();
+    const expiresAt = toDbInstant(new Date(now.getTime() + options.ttlMs));
+    const manager = this.dataSource.manager;
+    const p = placeholders(manager);
+    // A row that is already there makes this a no-op; the conditional UPDATE below then decides.
+    await manager.query(
+      `INSERT INTO "cluster_leases" ("name", "holder", "expires_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT ("name") DO NOTHING`,
+      [name, '', toDbInstant(new Date(0))],
+    );
+    const won =
+      (await executeCounting(
+        manager,
+        `UPDATE "cluster_leases" SET "holder" = ${p(1)}, "expires_at" = ${p(2)} WHERE "name" = ${p(3)} AND ("holder" = ${p(4)} OR "expires_at" < ${p(5)})`,
+        [this.holder, expiresAt, name, this.holder, toDbInstant(now)],
+      )) === 1;
+    if (won) {
+      this.held.add(name);
+    } else {
+      this.held.delete(name);
+    }
+    return won;
+  }
+
+  /** Gives the lease up so another replica can take it at once. Only the holder can release. */
+  async release(name: string): Promise<void> {
+    const p = placeholders(this.dataSource.manager);
+    await this.dataSource.manager.query(
+      `UPDATE "cluster_leases" SET "holder" = '', "expires_at" = ${p(1)} WHERE "name" = ${p(2)} AND "holder" = ${p(3)}`,
+      [toDbInstant(new Date(0)), name, this.holder],
+    );
+    this.held.delete(name);
+  }
+
+  /** Who holds `name` now (undefined when nobody does), for logs and `/health`-style questions. */
+  async holderOf(name: string, now: Date = new Date()): Promise<string | undefined> {
+    const p = placeholders(this.dataSource.manager);
+    const rows = await this.dataSource.manager.query<Array<{ holder: string }>>(
+      `SELECT "holder" FROM "cluster_leases" WHERE "name" = ${p(1)} AND "expires_at" >= ${p(2)} AND "holder" <> ''`,
+      [name, toDbInstant(now)],
+    );
+    return rows[0]?.holder;
+  }
+
+  /**
+   * Runs `work` only if this process holds (or can take) the lease `name`; otherwise does nothing and says
+   * who holds it. While `work` runs the lease is renewed every third of its TTL, so a long run keeps it.
+   */
+  async runExclusive<T>(
+    name: string,
+    work: () => Promise<T>,
+    options: LeaseOptions,
+  ): Promise<ExclusiveRun<T>> {
+    if (!(await this.acquire(name, options))) {
+      return { ran: false, holder: await this.holderOf(name, options.now) };
+    }
+    const renewal = setInterval(
+      () => {
+        this.acquire(name, { ttlMs: options.ttlMs }).catch((error: unknown) =>
+          this.logger.warn(`could not renew lease ${name}: ${(error as Error).message}`),
+        );
+      },
+      Math.max(1000, options.ttlMs / 3),
+    );
+    renewal.unref();
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Before the database closes: hand every lease over so the next replica need not wait for expiry. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const name of [...this.held]) {
+      await this.release(name).catch((error: unknown) =>
+        this.logger.warn(`could not release lease ${name}: ${(error as Error).message}`),
+      );
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  NotFoundException,
+  Param,
+  Put,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ConfigService } from '../config/config.service';
+import { ContentFileError, ContentFilesService } from './content-files.service';
+
+const fileBody = z.strictObject({
+  text: z
+    .string()
+    .min(1)
+    .meta({ description: 'The whole file: YAML front matter between --- lines, then the caption.' }),
+});
+
+/** Express 5 hands a `*path` wildcard over as its segments. */
+function joinPath(path: string | string[]): string {
+  return Array.isArray(path) ? path.join('/') : path;
+}
+
+@ApiTags('plan & prepare')
+@ApiBearerAuth()
+@Controller('api/v1/brands/:brand/content')
+export class ContentFilesController {
+  constructor(
+    private readonly config: ConfigService,
+    private readonly files: ContentFilesService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The post files in the brand’s content folder (paths relative to it).' })
+  list(@Param('brand') brand: string) {
+    return this.act(() => ({ files: this.files.list(this.config.loaded, brand) }));
+  }
+
+  @Put('*path')
+  @ApiOperation({
+    summary:
+      'Create or replace a post file in the brand’s content folder and sync the brand at once; returns what changed and any problem with the file (file:line).',
+  })
+  write(
+    @Param('brand') brand: string,
+    @Param('path') path: string | string[],
+    @Body({ schema: fileBody }) body: z.output<typeof fileBody>,
+  ) {
+    return this.act(() => this.files.write(this.config.loaded, brand, joinPath(path), body.text));
+  }
+
+  @Delete('*path')
+  @ApiOperation({
+    summary: 'Remove a post file and sync: its unpublished post is cancelled; a published post is kept.',
+  })
+  remove(@Param('brand') brand: string, @Param('path') path: string | string[]) {
+    return this.act(() => this.files.remove(this.config.loaded, brand, joinPath(path)));
+  }
+
+  private async act<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ContentFileError) {
+        throw error.reason === 'missing'
+          ? new NotFoundException(error.message)
+          : new BadRequestException(error.message);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { PublishingModule } from '../publishing/publishing.module';
+import { RulesModule } from '../rules/rules.module';
+import { InboxController } from './inbox.controller';
+import { InboxIngestor } from './inbox-ingestor.service';
+import { InboxPoller } from './inbox.poller';
+import { InboxScheduler } from './inbox.scheduler';
+import { InboxService } from './inbox.service';
+
+/** Comments, mentions and messages: ingestion in batches, the inbox rules, answers and the SLA. */
+@Module({
+  imports: [RulesModule, PublishingModule],
+  providers: [InboxIngestor, InboxPoller, InboxService],
+  exports: [InboxIngestor, InboxPoller, InboxService],
+})
+export class InboxModule {}
+
+/** The inbox endpoints, served by the api role. */
+@Module({ imports: [InboxModule], controllers: [InboxController] })
+export class InboxApiModule {}
+
+/** The scheduler role's inbox poll. */
+@Module({ imports: [InboxModule], providers: [InboxScheduler] })
+export class InboxSchedulerModule {}

@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ConnectorInstances } from '../publishing/connector-instances';
+import { InboxChannel, InboxIngestor } from './inbox-ingestor.service';
+
+/** Items are asked for again from this long before the newest one seen: platforms index late. */
+const OVERLAP_MS = 60 * 60_000;
+
+export interface InboxPollReport {
+  channels: number;
+  stored: number;
+  answered: number;
+  fired: number;
+  failures: Array<{ channel: string; error: string }>;
+}
+
+/**
+ * Asks every channel whose connector has the `inbox` capability for what came in since the newest item
+ * it has, and hands each channel's batch to the ingestor. A failing channel is reported, never fatal.
+ */
+@Injectable()
+export class InboxPoller {
+  private readonly logger = new Logger('Inbox');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService,
+    private readonly connectors: ConnectorInstances,
+    private readonly ingestor: InboxIngestor,
+  ) {}
+
+  async poll(now: Date, onlyBrand?: string): Promise<InboxPollReport> {
+    const report: InboxPollReport = { channels: 0, stored: 0, answered: 0, fired: 0, failures: [] };
+    const { config, plugins } = this.config.loaded;
+    for (const [brandId, brand] of Object.entries(config.brands)) {
+      if (onlyBrand && brandId !== onlyBrand) {
+        continue;
+      }
+      for (const [key, channelConfig] of Object.entries(brand.channels)) {
+        if (
+          !channelConfig.enabled ||
+          !plugins.find('connector', channelConfig.connector)?.capabilities.inbox
+        ) {
+          continue;
+        }
+        const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ brandId, key });
+        if (!row || row.status !== 'active') {
+          continue;
+        }
+        report.channels++;
+        const channel: InboxChannel = {
+          id: row.id,
+          brandId,
+          key,
+          connector: row.connector,
+          status: row.status,
+        };
+        try {
+          const { connector } = await this.connectors.get(brandId, key);
+          const items = (await connector.fetchInbox?.(await this.since(row.id))) ?? [];
+          const result = await this.ingestor.ingest(channel, items, now);
+          report.stored += result.stored;
+          report.answered += result.answered;
+          report.fired += result.fired;
+        } catch (error) {
+          const message = (error as Error).message;
+          report.failures.push({ channel: `${brandId}/${key}`, error: message });
+          this.logger.warn(`inbox of ${brandId}/${key} could not be read: ${message}`);
+        }
+      }
+    }
+    if (report.stored + report.answered > 0) {
+      this.logger.log(
+        `inbox: ${report.stored} new item(s), ${report.answered} answered, ${report.fired} rule firing(s) on ${report.channels} channel(s)`,
+      );
+    }
+    return report;
+  }
+
+  private async since(channelId: string): Promise<Date | undefined> {
+    const [row] = await this.dataSource.query<Array<{ newest: string | null }>>(
+      `SELECT MAX("received_at") AS "newest" FROM "inbox_items" WHERE "channel_id" = ${
+        this.dataSource.options.type === 'postgres' ? '$1' : '?'
+      }`,
+      [channelId],
+    );
+    return row?.newest ? new Date(new Date(row.newest).getTime() - OVERLAP_MS) : undefined;
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { ClusterLease } from '../cluster/cluster-lease.service';
+import { InboxPoller } from './inbox.poller';
+
+/** The scheduler role reads every channel's inbox every two minutes. */
+@Injectable()
+export class InboxScheduler {
+  private readonly logger = new Logger('Inbox');
+  private running = false;
+
+  constructor(
+    private readonly poller: InboxPoller,
+    private readonly lease: ClusterLease,
+  ) {}
+
+  @Interval('inbox-poll', 120_000)
+  async tick(now = new Date()): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    try {
+      // Once per cluster: the replica holding the lease polls, the others skip (TTL spans two missed ticks).
+      await this.lease.runExclusive('inbox-poll', () => this.poller.poll(now), { ttlMs: 300_000 });
+    } catch (error) {
+      this.logger.error(`inbox poll failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { MetricCollectionEntity } from '../persistence/entities/metric-collection.entity';
+import { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { isUniqueViolation } from '../persistence/unique-violation';
+
+/** A `collecting` claim older than this belongs to a scheduler that died: another may take it over. */
+export const COLLECTING_LEASE_MS = 10 * 60_000;
+/** A failed day is tried again after this long (each scheduler tick looks, but fetches no sooner). */
+export const RETRY_FAILED_AFTER_MS = 60 * 60_000;
+
+export interface SnapshotRow {
+  postVariantId: string | null;
+  metrics: Record<string, number>;
+}
+
+export interface ChannelCollectionStatus {
+  channelId: string;
+  lastCollectedDay: string | null;
+  lastError: string | null;
+  lastErrorDay: string | null;
+  lastErrorAt: Date | null;
+}
+
+/**
+ * The `metric_collections` claims and the `metric_snapshots` they produce. A day is claimed before the
+ * connector is asked, so several schedulers fetch it once; snapshots are upserted on their unique key, so
+ * re-collecting a day replaces its figures instead of adding to them.
+ */
+@Injectable()
+export class MetricCollectionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** True when this caller may fetch (channel, day) now. `force` re-collects a collected or failed day. */
+  async claim(channelId: string, day: string, now: Date, force = false): Promise<boolean> {
+    const collections = this.dataSource.getRepository(MetricCollectionEntity);
+    const existing = await collections.findOneBy({ channelId, day });
+    if (!existing) {
+      try {
+        await collections.insert({
+          channelId,
+          day,
+          status: 'collecting',
+          attempts: 1,
+          claimedAt: now,
+          finishedAt: null,
+          error: null,
+        });
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          return false; // another scheduler claimed it between our read and our insert
+        }
+        throw error;
+      }
+    }
+    const age = now.getTime() - existing.claimedAt.getTime();
+    const takeable =
+      existing.status === 'collecting'
+        ? age >= COLLECTING_LEASE_MS
+        : force || (existing.status === 'failed' && age >= RETRY_FAILED_AFTER_MS);
+    if (!takeable) {
+      return false;
+    }
+    const p = placeholders(this.dataSource.manager);
+    const claimed = await executeCounting(
+      this.dataSource.manager,
+      `UPDATE "metric_collections" SET "status" = 'collecting', "attempts" = "attempts" + 1, "claimed_at" = ${p(1)} ` +
+        `WHERE "channel_id" = ${p(2)} AND "day" = ${p(3)} AND "status" = ${p(4)} AND "claimed_at" = ${p(5)}`,
+      [toDbInstant(now), channelId, day, existing.status, toDbInstant(existing.claimedAt)],
+    );
+    return claimed === 1;
+  }
+
+  /** True while a failure of this channel is younger than the retry delay: its platform is not asked again yet. */
+  async failedRecently(channelId: string, now: Date): Promise<boolean> {
+    const since = new Date(now.getTime() - RETRY_FAILED_AFTER_MS);
+    const recent = await this.dataSource
+      .getRepository(MetricCollectionEntity)
+      .createQueryBuilder('c')
+      .where('c.channelId = :channelId AND c.status = :failed', { channelId, failed: 'failed' })
+      .andWhere('c.claimedAt > :since', { since: toDbInstant(since) })
+      .getCount();
+    return recent > 0;
+  }
+
+  /** Writes the day's snapshots (replacing any from an earlier collection) and marks the day collected. */
+  async store(
+    manager: EntityManager,
+    channelId: string,
+    day: string,
+    rows: SnapshotRow[],
+    now: Date,
+  ): Promise<void> {
+    const snapshots = manager.getRepository(MetricSnapshotEntity);
+    const scopes = rows.map((row) => MetricSnapshotEntity.scopeKeyFor(row.postVariantId));
+    const stale = await snapshots.findBy({ channelId, day });
+    const gone = stale.filter((snapshot) => !scopes.includes(snapshot.scopeKey)).map((s) => s.id);
+    if (gone.length > 0) {
+      await snapshots.delete({ id: In(gone) });
+    }
+    if (rows.length > 0) {
+      await snapshots
+        .createQueryBuilder()
+        .insert()
+        .values(
+          rows.map((row) =>
+            snapshots.create({
+              channelId,
+              postVariantId: row.postVariantId,
+              scopeKey: MetricSnapshotEntity.scopeKeyFor(row.postVariantId),
+              day,
+              metrics: row.metrics,
+              collectedAt: now,
+            }),
+          ),
+        )
+        .orUpdate(['metrics', 'collected_at'], ['channel_id', 'scope_key', 'day'])
+        .execute();
+    }
+    await manager
+      .getRepository(MetricCollectionEntity)
+      .update({ channelId, day }, { status: 'collected', finishedAt: now, error: null });
+  }
+
+  async fail(channelId: string, day: string, error: string, now: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(MetricCollectionEntity)
+      .update({ channelId, day }, { status: 'failed', finishedAt: now, error: error.slice(0, 2000) });
+  }
+
+  /** Per channel: the newest collected day and the newest failure (shown by `metronome metrics status`). */
+  async status(channelIds: string[]): Promise<ChannelCollectionStatus[]> {
+    if (channelIds.length === 0) {
+      return [];
+    }
+    const rows = await this.dataSource
+      .getRepository(MetricCollectionEntity)
+      .findBy({ channelId: In(channelIds) });
+    return channelIds.map((channelId) => {
+      const mine = rows.filter((row) => row.channelId === channelId);
+      const collected = mine.filter((row) => row.status === 'collected').map((row) => row.day);
+      const failed = mine
+        .filter((row) => row.status === 'failed')
+        .sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0))
+        .at(-1);
+      return {
+        channelId,
+        lastCollectedDay: collected.sort().at(-1) ?? null,
+        lastError: failed?.error ?? null,
+        lastErrorDay: failed?.day ?? null,
+        lastErrorAt: failed?.finishedAt ?? null,
+      };
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../instant-column.decorator';
+import type { JsonColumnValue } from '../json-value';
+import { ChannelEntity } from './channel.entity';
+
+/** One field of a live profile that differs from the channel's `profile` in config. */
+export interface ProfileDifference {
+  field: 'displayName' | 'bio' | 'links' | 'pinned';
+  expected: JsonColumnValue;
+  actual: JsonColumnValue;
+}
+
+/** The latest comparison of a channel's live profile with its declared one; the profile-drift guard reads it. */
+@Entity('profile_checks')
+export class ProfileCheckEntity {
+  @PrimaryColumn({ type: 'varchar' })
+  @ForeignKey(() => ChannelEntity)
+  channelId!: string;
+
+  @InstantColumn()
+  checkedAt!: Date;
+
+  /** Empty when the live profile matches. Kept from the last successful check when a check fails. */
+  @Column({ type: 'simple-json' })
+  differences!: ProfileDifference[];
+
+  /** Why the last check could not read the profile; null when it could. */
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+}

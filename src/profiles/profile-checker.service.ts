@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import { TransactionalEvents } from '../events/transactional-events';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entities/profile-check.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { isUniqueViolation } from '../persistence/unique-violation';
+import { ConnectorInstances } from '../publishing/connector-instances';
+import { profileDifferences } from './profile-differences';
+
+/** How often a channel's live profile is compared with its declared one. */
+export const PROFILE_CHECK_EVERY_MS = 6 * 60 * 60_000;
+
+export interface ProfileCheckResult {
+  brand: string;
+  channel: string;
+  differences: ProfileDifference[];
+  error?: string;
+}
+
+/**
+ * Compares each channel's live profile (connectors with the `profile` capability) with the `profile` its
+ * config declares, keeps the result in `profile_checks` (the profile-drift guard reads it) and emits
+ * `profile.drifted` with the fields that differ — after every check that finds drift, and once with no
+ * fields when it clears, so `when:` conditions can clear too. A channel is checked at most once per
+ * interval across all schedulers: its row is claimed before the platform is asked.
+ */
+@Injectable()
+export class ProfileChecker {
+  private readonly logger = new Logger('Profiles');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService,
+    private readonly connectors: ConnectorInstances,
+    private readonly events: TransactionalEvents,
+  ) {}
+
+  async check(now: Date, options: { brand?: string; force?: boolean } = {}): Promise<ProfileCheckResult[]> {
+    const { config, plugins } = this.config.loaded;
+    const results: ProfileCheckResult[] = [];
+    for (const [brandId, brand] of Object.entries(config.brands)) {
+      if (options.brand && options.brand !== brandId) {
+        continue;
+      }
+      for (const [channelKey, channel] of Object.entries(brand.channels)) {
+        if (
+          !channel.enabled ||
+          !channel.profile ||
+          !plugins.find('connector', channel.connector)?.capabilities.profile
+        ) {
+          continue;
+        }
+        const row = await this.dataSource
+          .getRepository(ChannelEntity)
+          .findOneBy({ brandId, key: channelKey });
+        const previous = row ? await this.claim(row.id, now, options.force ?? false) : false;
+        if (!row || previous === false) {
+          continue;
+        }
+        try {
+          const { connector } = await this.connectors.get(brandId, channelKey);
+          if (!connector.getProfile) {
+            throw new Error(`connector "${channel.connector}" declares profile but has no getProfile()`);
+          }
+          const differences = profileDifferences(channel.profile, await connector.getProfile());
+          await this.events.run(async (manager) => {
+            await manager
+              .getRepository(ProfileCheckEntity)
+              .update({ channelId: row.id }, { checkedAt: now, differences, error: null });
+            if (differences.length > 0 || previous.length > 0) {
+              this.events.record(manager, {
+                type: 'profile.drifted',
+                brandId,
+                subject: { type: 'channel', id: row.id },
+                at: now,
+                data: { fields: differences.map((d) => d.field).join(',') },
+              });
+            }
+          });
+          results.push({ brand: brandId, channel: channelKey, differences });
+        } catch (error) {
+          const message = (error as Error).message;
+          await this.dataSource
+            .getRepository(ProfileCheckEntity)
+            .update({ channelId: row.id }, { error: message.slice(0, 2000) });
+          results.push({ brand: brandId, channel: channelKey, differences: previous, error: message });
+          this.logger.warn(`profile check ${brandId}/${channelKey}: ${message}`);
+        }
+      }
+    }
+    return results;
+  }
+
+  /** The differences found last time when this caller may check now, false when the channel is not due. */
+  private async claim(channelId: string, now: Date, force: boolean): Promise<ProfileDifference[] | false> {
+    const checks = this.dataSource.getRepository(ProfileCheckEntity);
+    const existing = await checks.findOneBy({ channelId });
+    if (!existing) {
+      try {
+        await checks.insert({ channelId, checkedAt: now, differences: [], error: null });
+        return [];
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          return false;
+        }
+        throw error;
+      }
+    }
+    if (!force && now.getTime() - existing.checkedAt.getTime() < PROFILE_CHECK_EVERY_MS) {
+      return false;
+    }
+    const p = placeholders(this.dataSource.manager);
+    const claimed = await executeCounting(
+      this.dataSource.manager,
+      `UPDATE "profile_checks" SET "checked_at" = ${p(1)} WHERE "channel_id" = ${p(2)} AND "checked_at" = ${p(3)}`,
+      [toDbInstant(now), channelId, toDbInstant(existing.checkedAt)],
+    );
+    return claimed === 1 ? existing.differences : false;
+  }
+}

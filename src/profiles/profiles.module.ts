@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PublishingModule } from '../publishing/publishing.module';
+import { ProfileCheckScheduler } from './profile-check.scheduler';
+import { ProfileChecker } from './profile-checker.service';
+
+/** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
+@Module({ imports: [PublishingModule], providers: [ProfileChecker], exports: [ProfileChecker] })
+export class ProfilesModule {}
+
+/** The scheduler role's profile check tick. */
+@Module({ imports: [ProfilesModule], providers: [ProfileCheckScheduler] })
+export class ProfilesSchedulerModule {}

@@ -1,0 +1,34 @@
+import type { ConfigService } from '../config/config.service';
+import type { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ChannelSlots } from './channel-slots';
+import type { RateBudget } from './rate-budget';
+
+/** Used when a channel is not (or no longer) in the configuration: the schema's default. */
+const DEFAULT_LIMITS = { concurrency: 16 };
+
+/** A channel's publishing limits from the config in force: its concurrency slots and its rate budget. */
+export class ChannelLimits {
+  private readonly slots = new ChannelSlots();
+
+  constructor(
+    private readonly config: ConfigService,
+    private readonly budget: RateBudget,
+  ) {}
+
+  of(channel: ChannelEntity): { concurrency: number; perMinute?: number } {
+    return (
+      this.config.loaded.config.brands[channel.brandId]?.channels[channel.key]?.publishing ?? DEFAULT_LIMITS
+    );
+  }
+
+  /** 0 when a send may start now (its slot in the budget is booked), else how many ms to wait. */
+  async budgetWait(channel: ChannelEntity, now: Date): Promise<number> {
+    const perMinute = this.of(channel).perMinute;
+    return perMinute ? this.budget.take(channel.id, perMinute, now) : 0;
+  }
+
+  /** Runs a send once the channel has a free slot in this process. */
+  inSlot<T>(channel: ChannelEntity, send: () => Promise<T>): Promise<T> {
+    return this.slots.run(channel.id, this.of(channel).concurrency, send);
+  }
+}

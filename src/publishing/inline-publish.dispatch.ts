@@ -1,0 +1,201 @@
+import { Logger } from '@nestjs/common';
+import type { PublishResult } from '../plugin-sdk';
+import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PublishDispatch } from './publish-dispatch';
+import type { VariantPublisher } from './variant-publisher.service';
+import type { DueVariant } from './variant-queries';
+
+export interface PublishLoopOptions {
+  /** Variants claimed per round (one transaction). */
+  batch: number;
+  /** Sends in flight at once in this process (each channel also has its own limit). */
+  concurrency: number;
+  /** Pause when nothing was due. */
+  idleMs: number;
+  /** Variants due within this many ms are claimed ahead and held until due, so a burst starts on time. */
+  lookaheadMs: number;
+  /**
+   * Publishes are recorded (in one transaction) when nothing else is due; during a burst only once this many
+   * have piled up, so recording does not hold up sends that are due.
+   */
+  recordBatch: number;
+  /** Claimed variants held in memory at most. */
+  holdMax: number;
+}
+
+export const DEFAULT_PUBLISH_LOOP: PublishLoopOptions = {
+  batch: 1000,
+  concurrency: 16,
+  idleMs: 250,
+  lookaheadMs: 5000,
+  recordBatch: 20_000,
+  holdMax: 10_000,
+};
+
+/**
+ * The inline driver's dispatch: this worker claims from the database variants due within the lookahead,
+ * in batches, holds them until their time, sends them, and records the results in batched transactions.
+ * Every `min(30 s, reclaimAfter / 2)` it reconciles variants a dead worker left `publishing` (claimed ahead
+ * but never sent included: they are looked up, then published). Any number of workers may run it.
+ */
+export class InlinePublishDispatch implements PublishDispatch {
+  readonly driver = 'inline' as const;
+  private readonly logger = new Logger('PublishWorker');
+  private stopping = false;
+  private loop?: Promise<void>;
+  private lastReconcile = 0;
+  /** The last round left due variants in the database for want of free lanes. */
+  private backlogged = false;
+  /** Claimed, waiting for their time, soonest first. */
+  private held: DueVariant[] = [];
+  private sent: Array<{ variant: PostVariantEntity; result: PublishResult }> = [];
+
+  constructor(
+    private readonly publisher: VariantPublisher,
+    private readonly options: PublishLoopOptions = DEFAULT_PUBLISH_LOOP,
+  ) {}
+
+  start(): void {
+    this.loop = this.run(this.options);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+  }
+
+  /** Publishes everything due until `stop()` answers true, then sends what it holds. Exposed for benchmarks. */
+  async run(
+    options: PublishLoopOptions,
+    clock: () => Date = () => new Date(),
+    stop: () => boolean = () => this.stopping,
+  ): Promise<void> {
+    const lanes = Array.from({ length: options.concurrency }, () => this.lane(clock, options, stop));
+    const claiming = this.claimLoop(options, clock, stop);
+    await claiming;
+    await Promise.all(lanes);
+    await this.record(clock(), 1);
+  }
+
+  private async claimLoop(
+    options: PublishLoopOptions,
+    clock: () => Date,
+    stop: () => boolean,
+  ): Promise<void> {
+    while (!stop()) {
+      try {
+        const now = clock();
+        if (now.getTime() - this.lastReconcile > Math.min(30_000, this.publisher.reclaimAfterMs() / 2)) {
+          this.lastReconcile = now.getTime();
+          await this.publisher.reconcileStale(now);
+        }
+        // Claim ahead what is not due yet (up to `holdMax`), but of what is already due only what the lanes
+        // will send at once: the rest stays in the database for other workers. The lookahead stays well
+        // inside `publishing.reclaimAfter`, so no claim held here looks abandoned to a reconcile.
+        const isDue = (item: DueVariant) => (item.variant.scheduledAt?.getTime() ?? 0) <= now.getTime();
+        let dueRoom = options.concurrency * 2 - this.held.filter(isDue).length;
+        const room = Math.min(options.holdMax - this.held.length, options.batch);
+        if (this.backlogged && dueRoom <= 0) {
+          await sleep(5); // the lanes are busy with due variants; more wait in the database
+          continue;
+        }
+        const lookaheadMs = Math.min(options.lookaheadMs, this.publisher.reclaimAfterMs() / 3);
+        const fetched =
+          room > 0
+            ? await this.publisher.due(
+                new Date(now.getTime() + lookaheadMs),
+                this.backlogged ? Math.min(room, dueRoom) : room,
+              )
+            : [];
+        const candidates = fetched.filter((item) => !isDue(item) || dueRoom-- > 0);
+        // Due variants were left in the database, or everything fetched was due: more are likely waiting.
+        this.backlogged = candidates.length < fetched.length || (fetched.length > 0 && fetched.every(isDue));
+        this.hold(candidates.length > 0 ? await this.publisher.claimAhead(candidates, now) : []);
+        if (this.backlogged) {
+          await sleep(5);
+        } else if (room <= 0 || fetched.length < room) {
+          await sleep(options.idleMs);
+        }
+      } catch (error) {
+        this.logger.error(`publish round failed: ${(error as Error).message}`);
+        await sleep(options.idleMs);
+      }
+    }
+  }
+
+  /**
+   * One round at `now` without waiting: claims everything due, sends it, records the results. The loop's
+   * steps, driven by a caller's clock (tests, `metronome` tools).
+   */
+  async drain(now: Date): Promise<void> {
+    for (;;) {
+      const claimed = await this.publisher.claimAhead(await this.publisher.due(now, this.options.batch), now);
+      if (claimed.length === 0) {
+        return;
+      }
+      for (const item of claimed) {
+        const outcome = await this.publisher.sendClaimed(item, now);
+        if ('result' in outcome) {
+          this.sent.push({ variant: item.variant, result: outcome.result });
+        }
+      }
+      await this.record(now, 1);
+    }
+  }
+
+  /** One send lane: takes the soonest held variant once due, sends it, queues its result for recording. */
+  private async lane(clock: () => Date, options: PublishLoopOptions, stop: () => boolean): Promise<void> {
+    while (!stop() || this.held.length > 0) {
+      const next = this.held[0];
+      const now = clock();
+      if (!next) {
+        await this.record(now, 1);
+        await sleep(Math.min(options.idleMs, 20));
+        continue;
+      }
+      const wait = (next.variant.scheduledAt?.getTime() ?? 0) - now.getTime();
+      if (wait > 0) {
+        await this.record(now, 1);
+        await sleep(Math.min(wait, options.idleMs));
+        continue;
+      }
+      this.held.shift();
+      try {
+        const outcome = await this.publisher.sendClaimed(next, clock());
+        if ('result' in outcome) {
+          this.sent.push({ variant: next.variant, result: outcome.result });
+          await this.record(clock(), options.recordBatch);
+        }
+      } catch (error) {
+        this.logger.error(`publish failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Records queued publishes once `atLeast` are waiting. */
+  private async record(now: Date, atLeast: number): Promise<void> {
+    if (this.sent.length === 0 || this.sent.length < Math.max(1, atLeast)) {
+      return;
+    }
+    const batch = this.sent;
+    this.sent = [];
+    try {
+      await this.publisher.recordPublishedMany(batch, now);
+    } catch (error) {
+      // Left `publishing`: the reconcile finds them on the platform and records them then.
+      this.logger.error(`recording ${batch.length} publishes failed: ${(error as Error).message}`);
+    }
+  }
+
+  private hold(claimed: DueVariant[]): void {
+    if (claimed.length === 0) {
+      return;
+    }
+    const time = (item: DueVariant) => item.variant.scheduledAt?.getTime() ?? 0;
+    this.held = [...this.held, ...claimed].sort((a, b) => time(a) - time(b));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

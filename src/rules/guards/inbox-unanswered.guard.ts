@@ -1,0 +1,67 @@
+import { parseDurationMs } from '../../config/schema/primitives.schema';
+import { addBusinessMinutes, businessHoursOf } from '../../inbox/business-hours';
+import { toDbInstant } from '../../persistence/instant-column.decorator';
+import { placeholders } from '../../persistence/sql-placeholders';
+import { Finding, GuardContext, GuardRule } from './guard-rule';
+
+/** Unanswered items older than this are history, not an SLA to chase. */
+const LOOK_BACK_MS = 14 * 24 * 3600_000;
+const DEFAULT_SLA = '4h';
+
+/**
+ * Comments, mentions and messages still unanswered after the brand's response SLA, counted in its
+ * business hours: one incident per channel, naming how many and the oldest, resolved when they are all
+ * answered or set aside. `guards.inbox-unanswered.after` overrides the SLA for every brand.
+ */
+export class InboxUnansweredGuard implements GuardRule {
+  readonly name = 'inbox-unanswered';
+
+  async findings({ config, dataSource, now, thresholdMs }: GuardContext): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    const p = placeholders(dataSource.manager);
+    for (const [brandId, brand] of Object.entries(config.brands)) {
+      if (Object.keys(brand.channels).length === 0) {
+        continue;
+      }
+      const slaMs = thresholdMs ?? parseDurationMs(brand.inbox?.responseSla ?? DEFAULT_SLA) ?? 0;
+      const hours = businessHoursOf(brand.timezone, brand.inbox?.businessHours);
+      // Business hours only ever push a deadline later, so received + SLA is a safe first cut.
+      const rows = await dataSource.query<
+        Array<{ id: string; author: string; kind: string; received_at: string; channel: string }>
+      >(
+        `SELECT i."id", i."author", i."kind", i."received_at", c."key" AS "channel" FROM "inbox_items" i JOIN "channels" c ON c."id" = i."channel_id" WHERE c."brand_id" = ${p(1)} AND i."answered_at" IS NULL AND i."state" IN ('new', 'escalated') AND i."received_at" < ${p(2)} AND i."received_at" >= ${p(3)} ORDER BY i."received_at"`,
+        [
+          brandId,
+          toDbInstant(new Date(now.getTime() - slaMs)),
+          toDbInstant(new Date(now.getTime() - LOOK_BACK_MS)),
+        ],
+      );
+      const overdue = new Map<string, typeof rows>();
+      for (const row of rows) {
+        const deadline = addBusinessMinutes(new Date(row.received_at), slaMs / 60_000, hours);
+        if (deadline <= now) {
+          overdue.set(row.channel, [...(overdue.get(row.channel) ?? []), row]);
+        }
+      }
+      for (const [channel, items] of overdue) {
+        const oldest = items[0];
+        findings.push({
+          brandId,
+          subjectKey: `inbox-sla:${brandId}/${channel}`,
+          title: `${items.length} unanswered on ${brand.name} ${channel} past the ${
+            thresholdMs ? `${thresholdMs / 60_000} min` : (brand.inbox?.responseSla ?? DEFAULT_SLA)
+          } response time (oldest: ${oldest.kind} from ${oldest.author})`,
+          severity: 'warning',
+          details: {
+            channel,
+            unanswered: items.length,
+            oldestReceivedAt: oldest.received_at,
+            oldestItem: oldest.id,
+            businessHours: hours ? 'yes' : 'around the clock',
+          },
+        });
+      }
+    }
+    return findings;
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ConfigService } from '../../src/config/config.service';
+import { DomainEvent } from '../../src/events/domain-event';
+import { DomainEventBus } from '../../src/events/domain-event.bus';
+import { TransactionalEvents } from '../../src/events/transactional-events';
+import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
+import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
+import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import type { ContentWorkspace } from '../content/content-workspace';
+
+/**
+ * A folder connector plugin `down` for configs under test: declares metrics and profile, and every call
+ * fails the way a platform outage does. The sandbox only injects faults into publishing.
+ */
+export function writeDownConnectorPlugin(dir: string): void {
+  mkdirSync(join(dir, 'down'));
+  writeFileSync(
+    join(dir, 'down', 'index.js'),
+    `module.exports = (sdk) => sdk.defineConnector({
+  kind: 'connector', name: 'down', version: '1.0.0', sdk: '^1.0.0',
+  capabilities: { publish: false, metrics: true, profile: true },
+  create: () => ({
+    fetchMetrics: async () => { throw new Error('down: 503 Service Unavailable'); },
+    getProfile: async () => { throw new Error('down: 503 Service Unavailable'); },
+  }),
+});`,
+  );
+}
+
+export interface ChannelServices {
+  config: ConfigService;
+  connectors: ConnectorInstances;
+  events: TransactionalEvents;
+  /** Every event published after commit, in order. */
+  published: DomainEvent[];
+  bus: DomainEventBus;
+}
+
+export function channelServices(dataSource: DataSource, ws: ContentWorkspace): ChannelServices {
+  const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
+  const connectors = new ConnectorInstances(
+    config,
+    new PluginContextFactory(new PluginStateRepository(dataSource)),
+  );
+  const bus = new DomainEventBus();
+  const published: DomainEvent[] = [];
+  bus.subscribe(async (event) => {
+    published.push(event);
+  });
+  return { config, connectors, events: new TransactionalEvents(dataSource, bus), published, bus };
+}
+
+/**
+ * Sends a scheduled variant through its channel's real connector and records the result the way the
+ * publisher does (published, remote id, time), without the publisher's queueing and retry machinery.
+ */
+export async function publishVariant(
+  dataSource: DataSource,
+  connectors: ConnectorInstances,
+  brandId: string,
+  channelKey: string,
+  variant: PostVariantEntity,
+  at: Date,
+): Promise<void> {
+  const { connector } = await connectors.get(brandId, channelKey);
+  const result = await connector.publish!({
+    idempotencyKey: variant.idempotencyKey,
+    text: variant.text,
+    media: [],
+    scheduledAt: at,
+    extra: {},
+  });
+  await dataSource
+    .getRepository(PostVariantEntity)
+    .update(
+      { id: variant.id },
+      { state: 'published', remoteId: result.remoteId, remoteUrl: result.url ?? null, publishedAt: at },
+    );
+}

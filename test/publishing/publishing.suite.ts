@@ -1,0 +1,298 @@
+import { join } from 'node:path';
+import { ClusterLease } from '../../src/cluster/cluster-lease.service';
+import type { DataSource } from 'typeorm';
+import { ConfigService } from '../../src/config/config.service';
+import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { AuditRepository } from '../../src/persistence/audit.repository';
+import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
+import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
+import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
+import type { RateBudget } from '../../src/publishing/rate-budget';
+import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
+import { VariantStateService } from '../../src/publishing/variant-state.service';
+import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
+import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+
+const CONFIG = `
+organisation: { name: Test }
+people: { maya: { name: Maya } }
+brands:
+  acme:
+    name: Acme
+    timezone: UTC
+    owner: maya
+    content: { folder: content }
+    campaigns: { launch: { name: Launch } }
+    channels:
+      healthy: { connector: sandbox, options: { handle: healthy } }
+      limited: { connector: sandbox, options: { handle: limited, faults: { mode: rate-limit, times: 1, retryAfterSeconds: 60 } } }
+      broken: { connector: sandbox, options: { handle: broken, faults: { mode: server-error, times: 0 } } }
+      locked: { connector: sandbox, options: { handle: locked, faults: { mode: auth, times: 0 } } }
+      lossy: { connector: sandbox, options: { handle: lossy, faults: { mode: timeout-after-send, times: 1 } } }
+      budgeted: { connector: sandbox, options: { handle: budgeted }, publishing: { concurrency: 1, perMinute: 1 } }
+`;
+
+/**
+ * How a driver gets due variants published at a given instant: the inline dispatch's claim-ahead round, or
+ * Bull's dispatcher round plus the processors on the real Redis, waited for until the queue is empty.
+ */
+export interface PublishingDriver {
+  readonly name: string;
+  /** A rate budget shared by the driver's workers (the inline one keeps it in memory). */
+  budget?: RateBudget;
+  start(env: {
+    publisher: VariantPublisher;
+    dataSource: DataSource;
+    lease: ClusterLease;
+    clock: () => Date;
+  }): void;
+  runAt(at: Date): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function inlineDriver(): PublishingDriver {
+  let dispatch: InlinePublishDispatch;
+  return {
+    name: 'inline',
+    start({ publisher }) {
+      dispatch = new InlinePublishDispatch(publisher);
+    },
+    runAt: (at) => dispatch.drain(at),
+    stop: async () => undefined,
+  };
+}
+
+export function publishingSuite(driverFactory: () => PublishingDriver): void {
+  describe(`publishing (sandbox connector with injected faults, real database, ${driverFactory().name} driver)`, () => {
+    const driver = driverFactory();
+    let database: TestDatabase;
+    let dataSource: DataSource;
+    let ws: ContentWorkspace;
+    let services: ContentServices;
+    let publisher: VariantPublisher;
+    let clock = new Date('2026-12-01T08:00:00Z');
+    const T = new Date('2026-12-01T09:00:00Z');
+
+    const variantOn = async (channel: string, postId: string) => {
+      const row = await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: channel });
+      return dataSource.getRepository(PostVariantEntity).findOneByOrFail({ channelId: row.id, postId });
+    };
+    const postsOnNetwork = async (handle: string) =>
+      (await new PluginStateRepository(dataSource).list('sandbox', `acme/${handle}`, 'post:')).length;
+    const runAt = async (at: Date) => {
+      clock = at;
+      await driver.runAt(at);
+    };
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      dataSource = await database.openMigrated();
+      ws = await createContentWorkspace(dataSource, CONFIG);
+      services = createContentServices(dataSource);
+      const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
+      const connectors = new ConnectorInstances(
+        config,
+        new PluginContextFactory(new PluginStateRepository(dataSource)),
+      );
+      connectors.useClock({ now: () => clock });
+      publisher = new VariantPublisher(
+        dataSource,
+        config,
+        connectors,
+        new VariantStateService(new AuditRepository(dataSource)),
+        services.states,
+        services.events,
+        driver.budget,
+      );
+      driver.start({ publisher, dataSource, lease: new ClusterLease(dataSource), clock: () => clock });
+      ws.write('launch.md', post('title: Launch\ncampaign: launch\npublish: 2026-12-01 09:00'));
+      ws.write(
+        'late.md',
+        post(
+          'title: Was due during an outage\ncampaign: launch\nchannels: [healthy]\npublish: 2026-12-01 07:00',
+        ),
+      );
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+    });
+
+    afterAll(async () => {
+      await driver.stop();
+      await database.dispose();
+    });
+
+    it('publishes nothing before it is due', async () => {
+      expect((await publisher.due(new Date('2026-12-01T06:59:00Z'), 100)).length).toBe(0);
+    });
+
+    it('publishes each channel independently and handles each platform fault as it should', async () => {
+      const launch = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'launch.md' });
+      expect(launch.state).toBe('scheduled'); // no approval chain: approved and scheduled at import
+      await runAt(new Date(T.getTime() + 2_000));
+
+      const healthy = await variantOn('healthy', launch.id);
+      expect(healthy).toMatchObject({ state: 'published', attempts: 1, lastError: null });
+      expect(healthy.remoteUrl).toMatch(/^https:\/\/sandbox\.invalid\/healthy\//);
+
+      // Timed out after sending: reconciled by lookup, not sent twice.
+      expect(await variantOn('lossy', launch.id)).toMatchObject({ state: 'published', attempts: 1 });
+      expect(await postsOnNetwork('lossy')).toBe(1);
+
+      // 401: the channel needs a person, the variant is failed with words to act on.
+      expect(await variantOn('locked', launch.id)).toMatchObject({ state: 'failed' });
+      expect((await variantOn('locked', launch.id)).lastError).toMatch(
+        /refused the credentials of acme\/locked .* reconnect the channel/,
+      );
+      expect(await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: 'locked' })).toMatchObject({
+        status: 'needs_reconnect',
+      });
+
+      // 429: back to scheduled at the platform's retry time.
+      const limited = await variantOn('limited', launch.id);
+      expect(limited).toMatchObject({ state: 'scheduled', attempts: 1 });
+      expect(limited.scheduledAt?.toISOString()).toBe('2026-12-01T09:01:02.000Z');
+      expect(await postsOnNetwork('limited')).toBe(0);
+
+      await runAt(new Date('2026-12-01T09:01:03Z'));
+      expect(await variantOn('limited', launch.id)).toMatchObject({ state: 'published', attempts: 2 });
+
+      // 503 every time: retried with backoff, then failed after the last attempt.
+      for (let i = 0; i < 6; i++) {
+        await runAt(new Date(clock.getTime() + 60 * 60_000));
+      }
+      const broken = await variantOn('broken', launch.id);
+      expect(broken).toMatchObject({ state: 'failed', attempts: 5 });
+      expect(broken.lastError).toBe('gave up after 5 attempts: sandbox: 503 Service Unavailable');
+
+      const settled = await dataSource.getRepository(PostEntity).findOneByOrFail({ id: launch.id });
+      expect(settled.state).toBe('failed');
+      expect(settled.stateReason).toContain('failed: gave up after 5 attempts');
+      expect(await postsOnNetwork('healthy')).toBe(1);
+    });
+
+    it('marks a post due during downtime, beyond the grace window, as missed', async () => {
+      const late = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'late.md' });
+      expect(late.state).toBe('missed');
+      expect(late.stateReason).toMatch(/was due 2026-12-01T07:00:00.000Z, more than 15m ago/);
+    });
+
+    it('lets exactly one of two racing workers publish a variant', async () => {
+      ws.write(
+        'race.md',
+        post('title: Race\ncampaign: launch\nchannels: [healthy]\npublish: 2026-12-02 09:00'),
+      );
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+      const at = new Date('2026-12-02T09:00:01Z');
+      clock = at;
+      const [first] = await publisher.due(at, 10);
+      const [second] = await publisher.due(at, 10);
+      const outcomes = await Promise.all([publisher.publish(first, at), publisher.publish(second, at)]);
+      expect(outcomes.sort()).toEqual(['lost-race', 'published']);
+      expect(await postsOnNetwork('healthy')).toBe(2);
+    });
+
+    it("makes a variant over its channel's rate budget wait for the next slot, neither failed nor missed", async () => {
+      for (const name of ['first', 'second']) {
+        ws.write(
+          `budget-${name}.md`,
+          post(`title: Budget ${name}\ncampaign: launch\nchannels: [budgeted]\npublish: 2026-12-03 09:00`),
+        );
+      }
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+      const before = await postsOnNetwork('budgeted'); // the launch post went there too
+      const due = new Date('2026-12-03T09:00:00Z');
+      await runAt(new Date(due.getTime() + 1000));
+      const variants = await Promise.all(
+        ['budget-first.md', 'budget-second.md'].map(async (sourcePath) => {
+          const row = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath });
+          return variantOn('budgeted', row.id);
+        }),
+      );
+      expect(variants.map((v) => v.state).sort()).toEqual(['published', 'scheduled']);
+      const waiting = variants.find((v) => v.state === 'scheduled') as PostVariantEntity;
+      expect(waiting).toMatchObject({ attempts: 0, lastError: null });
+      // One per minute: the next slot is about a minute after the first send.
+      expect(waiting.scheduledAt!.getTime() - due.getTime()).toBeGreaterThan(50_000);
+      expect(waiting.scheduledAt!.getTime() - due.getTime()).toBeLessThanOrEqual(61_000);
+      expect(await postsOnNetwork('budgeted')).toBe(before + 1);
+
+      // Its new time is what counts: published then, not missed for having been due at 09:00.
+      await runAt(new Date(waiting.scheduledAt!.getTime() + 100));
+      expect(await variantOn('budgeted', waiting.postId)).toMatchObject({ state: 'published', attempts: 1 });
+      expect(await postsOnNetwork('budgeted')).toBe(before + 2);
+    });
+
+    it('loses nothing when a worker dies holding variants it claimed ahead: reconciled, then published', async () => {
+      ws.write(
+        'held.md',
+        post('title: Held\ncampaign: launch\nchannels: [healthy]\npublish: 2026-12-04 09:00'),
+      );
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+      const held = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'held.md' });
+      const before = await postsOnNetwork('healthy');
+      const at = new Date('2026-12-04T08:59:57Z');
+      clock = at;
+      const ahead = (await publisher.due(new Date(at.getTime() + 5000), 100)).filter(
+        (item) => item.variant.postId === held.id,
+      );
+      expect(await publisher.claimAhead(ahead, at)).toHaveLength(1);
+      // The worker dies here, before the variant's time: nothing was sent.
+      expect(await variantOn('healthy', held.id)).toMatchObject({ state: 'publishing', attempts: 1 });
+
+      const later = new Date(at.getTime() + publisher.reclaimAfterMs() + 1000);
+      clock = later;
+      expect(await publisher.reconcileStale(later)).toBe(1);
+      const retry = await variantOn('healthy', held.id);
+      expect(retry).toMatchObject({ state: 'scheduled', attempts: 1 });
+      expect(await postsOnNetwork('healthy')).toBe(before);
+
+      await runAt(new Date(retry.scheduledAt!.getTime() + 1000));
+      expect(await variantOn('healthy', held.id)).toMatchObject({ state: 'published', attempts: 2 });
+      expect(await postsOnNetwork('healthy')).toBe(before + 1);
+    });
+
+    it('never lets a reconcile reset a claim its worker renewed after the reconcile looked at it', async () => {
+      ws.write(
+        'renewed.md',
+        post('title: Renewed\ncampaign: launch\nchannels: [healthy]\npublish: 2026-12-05 09:00'),
+      );
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+      const renewed = await dataSource
+        .getRepository(PostEntity)
+        .findOneByOrFail({ sourcePath: 'renewed.md' });
+      const at = new Date('2026-12-05T08:59:58Z');
+      clock = at;
+      const [item] = (await publisher.due(new Date(at.getTime() + 5000), 100)).filter(
+        (candidate) => candidate.variant.postId === renewed.id,
+      );
+      expect(await publisher.claimAhead([item], at)).toHaveLength(1);
+      // What a reconcile elsewhere read when the claim looked abandoned...
+      const seenByReconcile = await variantOn('healthy', renewed.id);
+      // ...then the live worker renews its claim before sending.
+      const states = new VariantStateService(new AuditRepository(dataSource));
+      const renewedAt = new Date(at.getTime() + publisher.reclaimAfterMs());
+      expect(await states.refreshClaim(dataSource.manager, item.variant, renewedAt)).toBe(true);
+      // The reconcile's "not found, retry" must not go through: the claim is no longer the one it judged.
+      const reset = await dataSource.transaction((manager) =>
+        states.move(
+          manager,
+          seenByReconcile,
+          'scheduled',
+          {},
+          {
+            actor: 'test',
+            at: renewedAt,
+            unchangedSince: seenByReconcile.updatedAt,
+          },
+        ),
+      );
+      expect(reset).toBe(false);
+      expect(await variantOn('healthy', renewed.id)).toMatchObject({ state: 'publishing' });
+      // And a worker whose claim was taken over does not send.
+      expect(await states.refreshClaim(dataSource.manager, seenByReconcile, renewedAt)).toBe(false);
+    });
+  });
+}
