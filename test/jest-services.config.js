@@ -8,4 +8,7 @@ module.exports = {
   ...integration,
   testRegex: '(db-int|services)-spec\\.ts$',
   maxWorkers: 1,
+  // Bull's Redis clients (and ioredis reconnect timers) can outlive a suite's close(); without this the run
+  // never ends after "Jest did not exit one second after the test run has completed".
+  forceExit: true,
 };
