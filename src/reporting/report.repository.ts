@@ -20,23 +20,7 @@ export class ReportRepository {
       return { ...existing, status: 'rendering', error: null };
     }
     try {
-      return await this.reports.save(
-        this.reports.create({
-          brandId,
-          month,
-          template,
-          status: 'rendering',
-          filePath: null,
-          bytes: null,
-          error: null,
-          createdAt: now,
-          renderedAt: null,
-          deliveredAt: null,
-          deliveryAttempts: 0,
-          nextDeliveryAt: null,
-          deliveredTargets: [],
-        }),
-      );
+      return await this.reports.save(this.newReport(brandId, month, template, 'rendering', now));
     } catch (error) {
       // Another replica created it between the lookup and the insert: use theirs.
       if (isUniqueViolation(error)) {
@@ -100,23 +84,7 @@ export class ReportRepository {
       return (await this.reports.findOneBy({ id: existing.id })) ?? existing;
     }
     try {
-      return await this.reports.save(
-        this.reports.create({
-          brandId,
-          month,
-          template,
-          status: 'pending',
-          filePath: null,
-          bytes: null,
-          error: null,
-          createdAt: now,
-          renderedAt: null,
-          deliveredAt: null,
-          deliveryAttempts: 0,
-          nextDeliveryAt: null,
-          deliveredTargets: [],
-        }),
-      );
+      return await this.reports.save(this.newReport(brandId, month, template, 'pending', now));
     } catch (error) {
       if (isUniqueViolation(error)) {
         return this.requestRender(brandId, month, template, now);
@@ -133,5 +101,30 @@ export class ReportRepository {
   async claimPending(id: string): Promise<boolean> {
     const result = await this.reports.update({ id, status: 'pending' }, { status: 'rendering' });
     return (result.affected ?? 0) === 1;
+  }
+
+  /** A report row before any render or delivery. */
+  private newReport(
+    brandId: string,
+    month: string,
+    template: string,
+    status: 'rendering' | 'pending',
+    now: Date,
+  ): ReportEntity {
+    return this.reports.create({
+      brandId,
+      month,
+      template,
+      status,
+      filePath: null,
+      bytes: null,
+      error: null,
+      createdAt: now,
+      renderedAt: null,
+      deliveredAt: null,
+      deliveryAttempts: 0,
+      nextDeliveryAt: null,
+      deliveredTargets: [],
+    });
   }
 }
