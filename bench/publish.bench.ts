@@ -29,6 +29,7 @@ import { ConnectorInstances } from '../src/publishing/connector-instances';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
 import { DEFAULT_PUBLISH_LOOP, InlinePublishDispatch } from '../src/publishing/inline-publish.dispatch';
+import { RedisChannelSlots } from '../src/publishing/redis-channel-slots';
 import { RedisRateBudget } from '../src/publishing/redis-rate-budget';
 import { VariantPublisher } from '../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../src/publishing/variant-state.service';
@@ -36,6 +37,9 @@ import { timeOrderedId } from '../src/persistence/time-ordered-id';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Which runs to make (comma-separated); all three by default. */
+const RUNS = new Set((process.env.BENCH_RUNS ?? 'inline,bull,ceiling').split(','));
+const SKIPPED: RunResult = { postsPerSecond: 0, p50LatenessMs: 0, p99LatenessMs: 0 };
 
 interface RunResult {
   postsPerSecond: number;
@@ -127,7 +131,7 @@ function publisherFor(
 ) {
   const config = new ConfigService(loaded, join(dir, 'metronome.yaml'));
   const services = createContentServices(dataSource);
-  return (budget?: RedisRateBudget) =>
+  return (budget?: RedisRateBudget, slots?: RedisChannelSlots) =>
     new VariantPublisher(
       dataSource,
       config,
@@ -136,6 +140,7 @@ function publisherFor(
       services.states,
       services.events,
       budget,
+      slots,
     );
 }
 
@@ -205,14 +210,16 @@ async function bullRun(): Promise<RunResult> {
     const prefix = `metronome-bench-${randomUUID().slice(0, 8)}`;
     const workers = [0, 1].map(() => {
       const queue = new Bull('publish', REDIS_URL, { prefix });
+      // Each worker keeps its own lease on the channel's concurrency slots in Redis, as separate processes do.
+      const slots = new RedisChannelSlots(queue.client, { prefix: `${prefix}:slots` });
       const dispatch = new BullPublishDispatch(
         queue,
-        newPublisher(new RedisRateBudget(queue.client)),
+        newPublisher(new RedisRateBudget(queue.client), slots),
         dataSource,
         new ClusterLease(dataSource),
         { ...DEFAULT_BULL_DISPATCH, dispatchEveryMs: 250 },
       );
-      return { queue, dispatch };
+      return { queue, dispatch, slots };
     });
     for (const worker of workers) {
       worker.dispatch.start();
@@ -222,6 +229,7 @@ async function bullRun(): Promise<RunResult> {
     }
     for (const worker of workers) {
       await worker.dispatch.stop();
+      await worker.slots.close();
       await worker.queue.obliterate({ force: true }).catch(() => undefined);
       await worker.queue.close();
     }
@@ -250,9 +258,9 @@ async function ceilingRun(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const inline = await inlineRun();
-  const ceiling = await ceilingRun();
-  const bull = await bullRun();
+  const inline = RUNS.has('inline') ? await inlineRun() : SKIPPED;
+  const ceiling = RUNS.has('ceiling') ? await ceilingRun() : 0;
+  const bull = RUNS.has('bull') ? await bullRun() : SKIPPED;
   console.log(`${POSTS} posts due in the same second, SQLite, sandbox connector (no latency):`);
   for (const [name, run] of [
     ['inline driver', inline],

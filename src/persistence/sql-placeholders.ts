@@ -24,3 +24,20 @@ export async function executeCounting(
     }
   }
 }
+
+/** A hand-written UPDATE … RETURNING "id" on either dialect (their drivers shape the result differently). */
+export async function returningIds(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[],
+): Promise<string[]> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, parameters, true);
+    return ((result.records ?? []) as Array<{ id: string | number }>).map((row) => String(row.id));
+  } finally {
+    if (!manager.queryRunner) {
+      await runner.release();
+    }
+  }
+}

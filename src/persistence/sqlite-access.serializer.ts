@@ -35,8 +35,95 @@ export function serializeSqliteAccess(dataSource: DataSource): void {
   // The driver hands every caller this same query runner.
   const queryRunner: QueryRunner = dataSource.driver.createQueryRunner('master');
   const query = queryRunner.query.bind(queryRunner) as (...args: unknown[]) => Promise<unknown>;
+  const connection = () =>
+    (dataSource.driver as unknown as { databaseConnection: RawSqlite }).databaseConnection;
+
+  /**
+   * Group commit. Statements from outside any transaction that arrive while the connection is busy wait in one
+   * group; the group runs as one transaction (one WAL commit instead of one per statement, which is most of
+   * a small write's cost) and each caller is answered only after that commit, so what a caller is told is
+   * as durable as before. A statement that fails is undone alone (SQLite rolls back the failing statement,
+   * not the transaction) and only its caller gets the error; should SQLite abandon the transaction itself
+   * (disk full, I/O error), every caller of the group gets that error.
+   */
+  let open: Array<Queued> | undefined;
+  const grouped = (args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (!open) {
+        const group: Queued[] = [];
+        open = group;
+        // On the next turn of the event loop: the callers that are busy now join this group meanwhile.
+        setImmediate(() => void exclusively(() => runGroup(group)));
+      }
+      open.push({ args, resolve, reject });
+    });
+  const runGroup = async (group: Queued[]): Promise<void> => {
+    if (open === group) {
+      open = undefined; // later statements start the next group
+    }
+    if (group.length === 1 || !group.some(({ args }) => WRITE.test(String(args[0])))) {
+      for (const item of group) {
+        await query(...item.args).then(item.resolve, item.reject);
+      }
+      return;
+    }
+    const db = connection();
+    db.exec('BEGIN IMMEDIATE');
+    const outcomes: Array<{ value?: unknown; error?: unknown }> = [];
+    let abandoned: unknown;
+    for (const item of group) {
+      try {
+        outcomes.push({ value: await query(...item.args) });
+      } catch (error) {
+        outcomes.push({ error });
+        if (!db.inTransaction) {
+          abandoned = error;
+          break;
+        }
+      }
+    }
+    if (abandoned === undefined) {
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        abandoned = error;
+        if (db.inTransaction) {
+          db.exec('ROLLBACK');
+        }
+      }
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (abandoned !== undefined) {
+        item.reject(outcome?.error ?? abandoned);
+      } else if (outcome.error !== undefined) {
+        item.reject(outcome.error);
+      } else {
+        item.resolve(outcome.value);
+      }
+    });
+  };
+
   queryRunner.query = ((...args: unknown[]) =>
     insideTransaction.getStore()
       ? query(...args)
-      : exclusively(() => query(...args))) as QueryRunner['query'];
+      : !queryRunner.isTransactionActive && GROUPABLE.test(String(args[0]))
+        ? grouped(args)
+        : exclusively(() => query(...args))) as QueryRunner['query'];
 }
+
+interface Queued {
+  args: unknown[];
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The better-sqlite3 database under TypeORM's driver: what the group commit needs of it. */
+interface RawSqlite {
+  exec(sql: string): unknown;
+  readonly inTransaction: boolean;
+}
+
+/** Plain data statements may share a transaction; anything else (PRAGMA, DDL, BEGIN…) runs on its own. */
+const GROUPABLE = /^\s*(select|insert|update|delete|replace)\b/i;
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
+import { HeldSends, type HeldOutcome, type HeldSendOptions } from './held-sends';
 import type { PublishDispatch } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
 
@@ -16,6 +18,12 @@ export interface BullDispatchOptions {
   horizonMs: number;
   /** How often the safety sweep re-enqueues everything due, whether or not a job was seen for it. */
   sweepEveryMs: number;
+  /** Variants per job at most (due within a second of each other). */
+  jobSize: number;
+  /** A job arrives this long before its first variant is due: they are claimed ahead and sent on time. */
+  leadMs: number;
+  /** This process's sends: lanes and batched records, as on the inline driver. */
+  sends: HeldSendOptions;
 }
 
 export const DEFAULT_BULL_DISPATCH: BullDispatchOptions = {
@@ -23,31 +31,44 @@ export const DEFAULT_BULL_DISPATCH: BullDispatchOptions = {
   dispatchEveryMs: 1000,
   horizonMs: 10_000,
   sweepEveryMs: 30_000,
+  jobSize: 50,
+  leadMs: 2000,
+  sends: { concurrency: 16, recordBatch: 20_000, idleMs: 250 },
 };
 
 const JOB = 'variant';
+/** A job's members are due within this much of its first one. */
+const JOB_SPAN_MS = 1000;
+
+/** What a job names: its variants (older jobs named one). */
+type JobData = { variantIds: string[] } | { variantId: string };
 
 /**
- * Publishing through Bull. The dispatcher (cluster-wide: whoever holds the `publish-dispatch` lease) adds a
- * delayed job per variant coming due, delay = due − now, with a job id made of the variant id, its
- * scheduled time and its attempt count, so adding it again is a no-op while a new time or attempt makes a
- * new job. Every worker's processor claims the variant in the database and publishes it; losing the claim
- * race, or a variant that moved on meanwhile, does nothing. Jobs have one attempt: retries and waits are
- * decided by the database row (its next attempt time), never by Bull's retry options. The safety sweep
- * forgets what was enqueued, so anything due without a job (a flushed Redis) gets one again, and reconciles
- * variants a dead worker left `publishing`.
+ * Publishing through Bull. The dispatcher (cluster-wide: whoever holds the `publish-dispatch` lease) adds one
+ * delayed job per group of up to `jobSize` variants due within a second of each other, arriving `leadMs`
+ * before the first is due. A job id is made of its variants' ids, scheduled times and attempt counts, so
+ * adding it again is a no-op while a new time or attempt makes a new job. The worker that takes a job claims
+ * its variants in the database (losing the race, or a variant that moved on meanwhile, does nothing), holds
+ * them until due and sends them through its lanes (HeldSends, as the inline driver does); the job ends when
+ * each is settled. Jobs have one attempt: retries and waits are decided by the database row (its next attempt
+ * time), never by Bull's retry options. The safety sweep forgets what was enqueued, so anything due without a
+ * job (a flushed Redis) gets one again, and reconciles variants a dead worker left `publishing`.
  */
 export class BullPublishDispatch implements PublishDispatch {
   readonly driver = 'bull' as const;
   private readonly logger = new Logger('PublishDispatch');
   private readonly enqueued = new Set<string>();
+  private readonly sends: HeldSends;
   private timer?: NodeJS.Timeout;
   private lastSweep = 0;
   private dispatching?: Promise<unknown>;
-  private readonly pending = new Map<
-    string,
-    { resolve: (outcome: string) => void; reject: (error: Error) => void }
-  >();
+  private sending?: Promise<void>;
+  private stopping = false;
+  private pending: Array<{
+    variantIds: string[];
+    resolve: (outcomes: Record<string, HeldOutcome>) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private flushing?: Promise<void>;
 
   constructor(
@@ -57,17 +78,20 @@ export class BullPublishDispatch implements PublishDispatch {
     private readonly lease: ClusterLease,
     private readonly options: BullDispatchOptions = DEFAULT_BULL_DISPATCH,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sends = new HeldSends(publisher, options.sends, clock);
+  }
 
   start(): void {
     this.startProcessor();
     this.startDispatcher();
   }
 
-  /** This worker's processor: runs "look at variant X" jobs. */
+  /** This worker's processor: runs "publish these variants" jobs through its lanes. */
   startProcessor(): void {
-    void this.queue.process(JOB, this.options.concurrency, (job: Job<{ variantId: string }>) =>
-      this.process(job.data.variantId),
+    this.sending ??= this.sends.run(() => this.stopping);
+    void this.queue.process(JOB, this.options.concurrency, (job: Job<JobData>) =>
+      this.process('variantIds' in job.data ? job.data.variantIds : [job.data.variantId]),
     );
   }
 
@@ -86,70 +110,68 @@ export class BullPublishDispatch implements PublishDispatch {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.dispatching;
-    // Local pause: this process takes no new job and waits for its active ones.
+    // Local pause: this process takes no new job and waits for its active ones (their variants are sent).
     await this.queue.pause(true);
+    this.stopping = true;
+    this.sends.nudge();
+    await this.sending;
   }
 
   /**
-   * The processor: look at variant X now. Jobs that arrive together are claimed together (one transaction,
-   * see VariantPublisher.claimAhead) and their publishes recorded together; each job resolves with what
-   * happened to its variant.
+   * The processor: claim these variants now and send each at its time. Jobs that arrive together are claimed
+   * together (one transaction, see VariantPublisher.claimAhead); the job resolves with what happened to each
+   * variant once all are settled.
    */
-  process(variantId: string): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      this.pending.set(variantId, { resolve, reject });
+  process(variantIds: string[]): Promise<Record<string, HeldOutcome>> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ variantIds, resolve, reject });
       this.flushing ??= new Promise<void>((done) => setTimeout(done, 2)).then(() => this.flush());
     });
   }
 
   private async flush(): Promise<void> {
-    const batch = new Map(this.pending);
-    this.pending.clear();
+    const jobs = this.pending;
+    this.pending = [];
     this.flushing = undefined;
     try {
       const now = this.clock();
-      const outcomes = new Map<string, string>([...batch.keys()].map((id) => [id, 'not scheduled']));
-      const items = (await this.publisher.byIds([...batch.keys()])).filter((item) => {
+      const ids = [...new Set(jobs.flatMap((job) => job.variantIds))];
+      const outcomes = new Map<string, HeldOutcome>(ids.map((id) => [id, 'not scheduled']));
+      const items = (await this.publisher.byIds(ids)).filter((item) => {
         if (item.variant.state !== 'scheduled') {
           return false;
         }
-        if ((item.variant.scheduledAt?.getTime() ?? 0) > now.getTime() + 1000) {
+        const due = item.variant.scheduledAt?.getTime() ?? 0;
+        if (due > now.getTime() + this.options.leadMs + JOB_SPAN_MS) {
           outcomes.set(item.variant.id, 'not due yet'); // moved later since the job was added: it has a new job
           return false;
         }
         return true;
       });
       const claimed = await this.publisher.claimAhead(items, now);
+      const won = new Set(claimed);
       for (const item of items) {
-        if (!claimed.includes(item)) {
+        if (!won.has(item)) {
           outcomes.set(item.variant.id, item.variant.state === 'missed' ? 'missed' : 'lost-race');
         }
       }
-      const sent: Parameters<VariantPublisher['recordPublishedMany']>[0] = [];
-      await Promise.all(
-        claimed.map(async (item) => {
-          const outcome = await this.publisher.sendClaimed(item, this.clock());
-          if ('result' in outcome) {
-            sent.push({ variant: item.variant, result: outcome.result });
-            outcomes.set(item.variant.id, 'published');
-          } else {
-            outcomes.set(item.variant.id, outcome.state);
-          }
-        }),
-      );
-      await this.publisher.recordPublishedMany(sent, this.clock());
-      for (const [id, job] of batch) {
-        job.resolve(outcomes.get(id) ?? 'not scheduled');
+      for (const [id, outcome] of await this.sends.hold(claimed)) {
+        outcomes.set(id, outcome);
+      }
+      for (const job of jobs) {
+        job.resolve(
+          Object.fromEntries(job.variantIds.map((id) => [id, outcomes.get(id) ?? 'not scheduled'])),
+        );
       }
     } catch (error) {
       // The job fails without a retry; whatever was claimed is reconciled from the database.
-      for (const job of batch.values()) {
+      for (const job of jobs) {
         job.reject(error as Error);
       }
     }
   }
 
-  /** One dispatcher round; exposed for tests and benchmarks. Returns how many jobs it added. */
+  /** One dispatcher round; exposed for tests and benchmarks. Returns how many variants it added jobs for. */
   async dispatchRound(now: Date): Promise<number> {
     if (now.getTime() - this.lastSweep >= this.options.sweepEveryMs) {
       this.lastSweep = now.getTime();
@@ -158,36 +180,60 @@ export class BullPublishDispatch implements PublishDispatch {
     }
     const p = placeholders(this.dataSource.manager);
     const rows = await this.dataSource.query<Array<{ id: string; scheduled_at: string; attempts: number }>>(
-      `SELECT "id", "scheduled_at", "attempts" FROM "post_variants" WHERE "state" = 'scheduled' AND "scheduled_at" <= ${p(1)} ORDER BY "scheduled_at" LIMIT 20000`,
+      `SELECT "id", "scheduled_at", "attempts" FROM "post_variants" WHERE "state" = 'scheduled' AND "scheduled_at" <= ${p(1)} ORDER BY "scheduled_at", "id" LIMIT 20000`,
       [toDbInstant(new Date(now.getTime() + this.options.horizonMs))],
     );
-    const jobs = rows
-      .map((row) => ({ ...row, jobId: jobIdOf(row.id, row.scheduled_at, Number(row.attempts)) }))
-      .filter((row) => !this.enqueued.has(row.jobId));
-    for (let start = 0; start < jobs.length; start += 1000) {
-      const chunk = jobs.slice(start, start + 1000);
+    const members = rows
+      .map((row) => ({
+        id: row.id,
+        due: Date.parse(row.scheduled_at),
+        key: jobIdOf(row.id, row.scheduled_at, Number(row.attempts)),
+      }))
+      .filter((row) => !this.enqueued.has(row.key));
+    const jobs = groupIntoJobs(members, this.options.jobSize);
+    for (let start = 0; start < jobs.length; start += 200) {
+      const chunk = jobs.slice(start, start + 200);
       await this.queue.addBulk(
-        chunk.map((row) => ({
+        chunk.map((group) => ({
           name: JOB,
-          data: { variantId: row.id },
+          data: { variantIds: group.map((member) => member.id) },
           opts: {
-            jobId: row.jobId,
-            delay: Math.max(0, Date.parse(row.scheduled_at) - now.getTime()),
+            jobId: group.length === 1 ? group[0].key : batchJobId(group.map((member) => member.key)),
+            delay: Math.max(0, group[0].due - this.options.leadMs - now.getTime()),
             attempts: 1,
             removeOnComplete: true,
             removeOnFail: 1000,
           },
         })),
       );
-      for (const row of chunk) {
-        this.enqueued.add(row.jobId);
+      for (const member of chunk.flat()) {
+        this.enqueued.add(member.key);
       }
     }
-    return jobs.length;
+    return members.length;
   }
+}
+
+/** Consecutive variants (by due time) in groups of at most `size`, each due within JOB_SPAN_MS of its first. */
+function groupIntoJobs<T extends { due: number }>(members: T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (const member of members) {
+    const last = groups.at(-1);
+    if (last && last.length < size && member.due - last[0].due < JOB_SPAN_MS) {
+      last.push(member);
+    } else {
+      groups.push([member]);
+    }
+  }
+  return groups;
 }
 
 /** Same variant, time and attempt → same job; Bull ignores an add whose id it already holds. */
 export function jobIdOf(variantId: string, scheduledAt: string, attempts: number): string {
   return `${variantId}@${Date.parse(scheduledAt)}#${attempts}`;
+}
+
+/** A job of several variants: the same members (ids, times, attempts) → the same id. */
+export function batchJobId(memberKeys: string[]): string {
+  return `batch:${createHash('sha256').update(memberKeys.join(',')).digest('hex').slice(0, 32)}`;
 }

@@ -1,6 +1,6 @@
 import type { ConfigService } from '../config/config.service';
 import type { ChannelEntity } from '../persistence/entities/channel.entity';
-import { ChannelSlots } from './channel-slots';
+import { ChannelSlots, type ChannelSlotPool } from './channel-slots';
 import type { RateBudget } from './rate-budget';
 
 /** Used when a channel is not (or no longer) in the configuration: the schema's default. */
@@ -8,11 +8,10 @@ const DEFAULT_LIMITS = { concurrency: 16 };
 
 /** A channel's publishing limits from the config in force: its concurrency slots and its rate budget. */
 export class ChannelLimits {
-  private readonly slots = new ChannelSlots();
-
   constructor(
     private readonly config: ConfigService,
     private readonly budget: RateBudget,
+    private readonly slots: ChannelSlotPool = new ChannelSlots(),
   ) {}
 
   of(channel: ChannelEntity): { concurrency: number; perMinute?: number } {
@@ -27,7 +26,7 @@ export class ChannelLimits {
     return perMinute ? this.budget.take(channel.id, perMinute, now) : 0;
   }
 
-  /** Runs a send once the channel has a free slot in this process. */
+  /** Runs a send once the channel has a free slot (in this process, or in the cluster on Bull). */
   inSlot<T>(channel: ChannelEntity, send: () => Promise<T>): Promise<T> {
     return this.slots.run(channel.id, this.of(channel).concurrency, send);
   }

@@ -1,8 +1,18 @@
+/** Where a channel's concurrency limit is kept: this process (ChannelSlots) or the cluster (RedisChannelSlots). */
+export interface ChannelSlotPool {
+  /** Runs `work` once the channel has a free slot; at most `limit` run at once. */
+  run<T>(channelId: string, limit: number, work: () => Promise<T>): Promise<T>;
+  /** Gives back what it holds and stops its timers. */
+  close?(): Promise<void>;
+}
+
+export const CHANNEL_SLOTS = Symbol('CHANNEL_SLOTS');
+
 /**
  * A channel's concurrency limit (`channels.<id>.publishing.concurrency`) in this process: a publish waits
  * in memory for a free slot on its channel, so one slow platform cannot take every lane of the worker.
  */
-export class ChannelSlots {
+export class ChannelSlots implements ChannelSlotPool {
   private readonly inUse = new Map<string, number>();
   private readonly waiting = new Map<string, Array<() => void>>();
 

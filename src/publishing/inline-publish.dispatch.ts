@@ -1,24 +1,14 @@
 import { Logger } from '@nestjs/common';
-import type { PublishResult } from '../plugin-sdk';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import { HeldSends, type HeldSendOptions } from './held-sends';
 import type { PublishDispatch } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './variant-queries';
 
-export interface PublishLoopOptions {
+export interface PublishLoopOptions extends HeldSendOptions {
   /** Variants claimed per round (one transaction). */
   batch: number;
-  /** Sends in flight at once in this process (each channel also has its own limit). */
-  concurrency: number;
-  /** Pause when nothing was due. */
-  idleMs: number;
   /** Variants due within this many ms are claimed ahead and held until due, so a burst starts on time. */
   lookaheadMs: number;
-  /**
-   * Publishes are recorded (in one transaction) when nothing else is due; during a burst only once this many
-   * have piled up, so recording does not hold up sends that are due.
-   */
-  recordBatch: number;
   /** Claimed variants held in memory at most. */
   holdMax: number;
 }
@@ -34,9 +24,10 @@ export const DEFAULT_PUBLISH_LOOP: PublishLoopOptions = {
 
 /**
  * The inline driver's dispatch: this worker claims from the database variants due within the lookahead,
- * in batches, holds them until their time, sends them, and records the results in batched transactions.
- * Every `min(30 s, reclaimAfter / 2)` it reconciles variants a dead worker left `publishing` (claimed ahead
- * but never sent included: they are looked up, then published). Any number of workers may run it.
+ * in batches, and hands them to its HeldSends, which sends each at its time and records the results in
+ * batched transactions. Every `min(30 s, reclaimAfter / 2)` it reconciles variants a dead worker left
+ * `publishing` (claimed ahead but never sent included: they are looked up, then published). Any number of
+ * workers may run it.
  */
 export class InlinePublishDispatch implements PublishDispatch {
   readonly driver = 'inline' as const;
@@ -46,9 +37,6 @@ export class InlinePublishDispatch implements PublishDispatch {
   private lastReconcile = 0;
   /** The last round left due variants in the database for want of free lanes. */
   private backlogged = false;
-  /** Claimed, waiting for their time, soonest first. */
-  private held: DueVariant[] = [];
-  private sent: Array<{ variant: PostVariantEntity; result: PublishResult }> = [];
 
   constructor(
     private readonly publisher: VariantPublisher,
@@ -70,14 +58,15 @@ export class InlinePublishDispatch implements PublishDispatch {
     clock: () => Date = () => new Date(),
     stop: () => boolean = () => this.stopping,
   ): Promise<void> {
-    const lanes = Array.from({ length: options.concurrency }, () => this.lane(clock, options, stop));
-    const claiming = this.claimLoop(options, clock, stop);
-    await claiming;
-    await Promise.all(lanes);
-    await this.record(clock(), 1);
+    const sends = new HeldSends(this.publisher, options, clock);
+    const sending = sends.run(stop);
+    await this.claimLoop(sends, options, clock, stop);
+    sends.nudge();
+    await sending;
   }
 
   private async claimLoop(
+    sends: HeldSends,
     options: PublishLoopOptions,
     clock: () => Date,
     stop: () => boolean,
@@ -93,8 +82,8 @@ export class InlinePublishDispatch implements PublishDispatch {
         // will send at once: the rest stays in the database for other workers. The lookahead stays well
         // inside `publishing.reclaimAfter`, so no claim held here looks abandoned to a reconcile.
         const isDue = (item: DueVariant) => (item.variant.scheduledAt?.getTime() ?? 0) <= now.getTime();
-        let dueRoom = options.concurrency * 2 - this.held.filter(isDue).length;
-        const room = Math.min(options.holdMax - this.held.length, options.batch);
+        let dueRoom = options.concurrency * 2 - sends.dueBy(now);
+        const room = Math.min(options.holdMax - sends.size, options.batch);
         if (this.backlogged && dueRoom <= 0) {
           await sleep(5); // the lanes are busy with due variants; more wait in the database
           continue;
@@ -110,7 +99,9 @@ export class InlinePublishDispatch implements PublishDispatch {
         const candidates = fetched.filter((item) => !isDue(item) || dueRoom-- > 0);
         // Due variants were left in the database, or everything fetched was due: more are likely waiting.
         this.backlogged = candidates.length < fetched.length || (fetched.length > 0 && fetched.every(isDue));
-        this.hold(candidates.length > 0 ? await this.publisher.claimAhead(candidates, now) : []);
+        if (candidates.length > 0) {
+          void sends.hold(await this.publisher.claimAhead(candidates, now));
+        }
         if (this.backlogged) {
           await sleep(5);
         } else if (room <= 0 || fetched.length < room) {
@@ -128,71 +119,16 @@ export class InlinePublishDispatch implements PublishDispatch {
    * steps, driven by a caller's clock (tests, `metronome` tools).
    */
   async drain(now: Date): Promise<void> {
+    const sends = new HeldSends(this.publisher, { ...this.options, concurrency: 1 }, () => now);
     for (;;) {
       const claimed = await this.publisher.claimAhead(await this.publisher.due(now, this.options.batch), now);
       if (claimed.length === 0) {
         return;
       }
-      for (const item of claimed) {
-        const outcome = await this.publisher.sendClaimed(item, now);
-        if ('result' in outcome) {
-          this.sent.push({ variant: item.variant, result: outcome.result });
-        }
-      }
-      await this.record(now, 1);
+      const settled = sends.hold(claimed);
+      await sends.run(() => true);
+      await settled;
     }
-  }
-
-  /** One send lane: takes the soonest held variant once due, sends it, queues its result for recording. */
-  private async lane(clock: () => Date, options: PublishLoopOptions, stop: () => boolean): Promise<void> {
-    while (!stop() || this.held.length > 0) {
-      const next = this.held[0];
-      const now = clock();
-      if (!next) {
-        await this.record(now, 1);
-        await sleep(Math.min(options.idleMs, 20));
-        continue;
-      }
-      const wait = (next.variant.scheduledAt?.getTime() ?? 0) - now.getTime();
-      if (wait > 0) {
-        await this.record(now, 1);
-        await sleep(Math.min(wait, options.idleMs));
-        continue;
-      }
-      this.held.shift();
-      try {
-        const outcome = await this.publisher.sendClaimed(next, clock());
-        if ('result' in outcome) {
-          this.sent.push({ variant: next.variant, result: outcome.result });
-          await this.record(clock(), options.recordBatch);
-        }
-      } catch (error) {
-        this.logger.error(`publish failed: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  /** Records queued publishes once `atLeast` are waiting. */
-  private async record(now: Date, atLeast: number): Promise<void> {
-    if (this.sent.length === 0 || this.sent.length < Math.max(1, atLeast)) {
-      return;
-    }
-    const batch = this.sent;
-    this.sent = [];
-    try {
-      await this.publisher.recordPublishedMany(batch, now);
-    } catch (error) {
-      // Left `publishing`: the reconcile finds them on the platform and records them then.
-      this.logger.error(`recording ${batch.length} publishes failed: ${(error as Error).message}`);
-    }
-  }
-
-  private hold(claimed: DueVariant[]): void {
-    if (claimed.length === 0) {
-      return;
-    }
-    const time = (item: DueVariant) => item.variant.scheduledAt?.getTime() ?? 0;
-    this.held = [...this.held, ...claimed].sort((a, b) => time(a) - time(b));
   }
 }
 

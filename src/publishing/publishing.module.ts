@@ -5,11 +5,13 @@ import { ContentModule } from '../content/content.module';
 import { BullQueueDriver } from '../queue/bull-queue.driver';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
 import { BullPublishDispatch } from './bull-publish.dispatch';
+import { CHANNEL_SLOTS, ChannelSlots } from './channel-slots';
 import { ConnectorInstances } from './connector-instances';
 import { InlinePublishDispatch } from './inline-publish.dispatch';
 import { PUBLISH_DISPATCH } from './publish-dispatch';
 import { PublishWorker } from './publish.worker';
 import { InProcessRateBudget, RATE_BUDGET } from './rate-budget';
+import { RedisChannelSlots } from './redis-channel-slots';
 import { RedisRateBudget } from './redis-rate-budget';
 import { VariantPublisher } from './variant-publisher.service';
 import { VariantStateService } from './variant-state.service';
@@ -30,8 +32,17 @@ import { VariantStateService } from './variant-state.service';
           ? new RedisRateBudget(driver.queue('publish').client)
           : new InProcessRateBudget(),
     },
+    {
+      // On Bull a channel's concurrency limit holds across every worker process, also kept in Redis.
+      provide: CHANNEL_SLOTS,
+      inject: [QUEUE_DRIVER],
+      useFactory: (driver: QueueDriver) =>
+        driver instanceof BullQueueDriver
+          ? new RedisChannelSlots(driver.queue('publish').client)
+          : new ChannelSlots(),
+    },
   ],
-  exports: [ConnectorInstances, VariantPublisher],
+  exports: [ConnectorInstances, VariantPublisher, CHANNEL_SLOTS],
 })
 export class PublishingModule {}
 

@@ -16,15 +16,17 @@ import {
   type PublishResult,
 } from '../plugin-sdk';
 import { ChannelLimits } from './channel-limits';
+import { CHANNEL_SLOTS, ChannelSlots, type ChannelSlotPool } from './channel-slots';
 import { ConnectorInstances } from './connector-instances';
 import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
+import { postSettlement } from './post-settlement';
 import { claimVariants } from './variant-batch-claim';
+import { recordPublishedVariants } from './variant-batch-record';
 import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
 import { backoffMs, MAX_PUBLISH_ATTEMPTS } from './retry-schedule';
 import { VariantStateService } from './variant-state.service';
 
 const ACTOR = 'publisher';
-const TERMINAL = ['published', 'failed', 'missed', 'cancelled'];
 
 /**
  * Publishes due channel variants exactly once. The database is the truth: a variant is claimed
@@ -43,11 +45,17 @@ export class VariantPublisher {
     private readonly posts: PostStateService,
     private readonly events: TransactionalEvents,
     @Optional() @Inject(RATE_BUDGET) budget: RateBudget = new InProcessRateBudget(),
+    @Optional() @Inject(CHANNEL_SLOTS) slots: ChannelSlotPool = new ChannelSlots(),
   ) {
-    this.limits = new ChannelLimits(config, budget);
+    this.limits = new ChannelLimits(config, budget, slots);
   }
 
   private readonly limits: ChannelLimits;
+
+  /** What the batched claims and records write through. */
+  private get batchDeps() {
+    return { audit: this.variants.audit, postStates: this.posts };
+  }
 
   /** Variants whose time has come (due by `now`), oldest first. */
   due(now: Date, limit: number): Promise<DueVariant[]> {
@@ -117,6 +125,7 @@ export class VariantPublisher {
           manager,
           fresh.map((item) => item.variant),
           { actor: ACTOR, at: now },
+          this.batchDeps,
         ),
       ),
     );
@@ -153,11 +162,9 @@ export class VariantPublisher {
     if (sent.length === 0) {
       return;
     }
-    await this.events.run(async (manager) => {
-      for (const { variant, result } of sent) {
-        await this.settle(manager, variant, 'published', this.publishedChanges(result, now), now);
-      }
-    });
+    await this.events.run((manager) =>
+      recordPublishedVariants(manager, sent, { actor: ACTOR, at: now }, this.batchDeps),
+    );
   }
 
   private async send(
@@ -204,7 +211,7 @@ export class VariantPublisher {
 
   /** Only a first attempt can be missed: a retry or a wait for the rate budget continues a publication that started on time. */
   private isMissed(variant: PostVariantEntity, now: Date): boolean {
-    const grace = parseDurationMs(this.config.loaded.config.publishing.missedGrace) ?? 0;
+    const grace = this.timings().missedGraceMs;
     return (
       variant.attempts === 0 &&
       variant.scheduledAt !== null &&
@@ -264,7 +271,22 @@ export class VariantPublisher {
 
   /** How long a variant may stay `publishing` before it is taken for dead (config `publishing.reclaimAfter`). */
   reclaimAfterMs(): number {
-    return parseDurationMs(this.config.loaded.config.publishing.reclaimAfter) ?? 120_000;
+    return this.timings().reclaimAfterMs;
+  }
+
+  private timingsOf?: { source: object; missedGraceMs: number; reclaimAfterMs: number };
+
+  /** The config's publishing durations, parsed once per loaded configuration (they are read on every send). */
+  private timings(): { missedGraceMs: number; reclaimAfterMs: number } {
+    const publishing = this.config.loaded.config.publishing;
+    if (this.timingsOf?.source !== publishing) {
+      this.timingsOf = {
+        source: publishing,
+        missedGraceMs: parseDurationMs(publishing.missedGrace) ?? 0,
+        reclaimAfterMs: parseDurationMs(publishing.reclaimAfter) ?? 120_000,
+      };
+    }
+    return this.timingsOf;
   }
 
   /**
@@ -384,33 +406,13 @@ export class VariantPublisher {
       return;
     }
     const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
-    if (all.some((v) => !TERMINAL.includes(v.state))) {
-      return; // another channel of the post is still on its way
-    }
     const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
-    const failed = all.filter((v) => v.state !== 'published' && TERMINAL.includes(v.state));
-    if (
-      post.state === 'scheduled' &&
-      failed.length === all.length &&
-      all.every((v) => v.state === 'missed')
-    ) {
-      await this.posts.transition(manager, post, 'missed', { actor: ACTOR, at: now, reason });
-      return;
-    }
-    if (post.state === 'scheduled') {
-      await this.posts.transition(manager, post, 'publishing', { actor: ACTOR, at: now });
-    }
-    if (post.state !== 'publishing') {
-      return;
-    }
-    if (failed.length === 0) {
-      await this.posts.transition(manager, post, 'published', { actor: ACTOR, at: now });
-    } else {
-      await this.posts.transition(manager, post, 'failed', {
-        actor: ACTOR,
-        at: now,
-        reason: failed.map((v) => `${v.state}: ${v.lastError ?? ''}`).join('; '),
-      });
+    for (const step of postSettlement(post.state, all, reason)) {
+      if (
+        !(await this.posts.transition(manager, post, step.to, { actor: ACTOR, at: now, reason: step.reason }))
+      ) {
+        return;
+      }
     }
   }
 }

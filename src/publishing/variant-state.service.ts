@@ -12,7 +12,7 @@ import type { PublishState } from '../persistence/entities/post.entity';
  */
 @Injectable()
 export class VariantStateService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(readonly audit: AuditRepository) {}
 
   /**
    * Renews this worker's claim on a variant it holds (a heartbeat, not a transition: no audit row), so a

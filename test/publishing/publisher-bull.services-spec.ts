@@ -38,6 +38,7 @@ function bullDriver(): PublishingDriver {
       }
     },
     async stop() {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
       await queues[0].obliterate({ force: true });
       await Promise.all(queues.map((queue) => queue.close()));
     },

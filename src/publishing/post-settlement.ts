@@ -1,0 +1,40 @@
+import type { PublishState } from '../persistence/entities/post.entity';
+
+const TERMINAL: readonly string[] = ['published', 'failed', 'missed', 'cancelled'];
+
+export interface SettlementStep {
+  to: PublishState;
+  reason?: string;
+}
+
+/**
+ * What a post becomes once one of its channel variants ended: nothing while another variant is still on its
+ * way; `missed` if every variant was missed before it started; otherwise (through `publishing` if it had not
+ * started) `published` when every variant was, else `failed` with each unpublished variant's reason.
+ * `reason` is the ending variant's, used for `missed`.
+ */
+export function postSettlement(
+  postState: PublishState,
+  variants: ReadonlyArray<{ state: string; lastError: string | null }>,
+  reason?: string,
+): SettlementStep[] {
+  if (variants.some((variant) => !TERMINAL.includes(variant.state))) {
+    return [];
+  }
+  if (postState === 'scheduled' && variants.every((variant) => variant.state === 'missed')) {
+    return [{ to: 'missed', reason }];
+  }
+  if (postState !== 'scheduled' && postState !== 'publishing') {
+    return [];
+  }
+  const unpublished = variants.filter((variant) => variant.state !== 'published');
+  return [
+    ...(postState === 'scheduled' ? [{ to: 'publishing' as const }] : []),
+    unpublished.length === 0
+      ? { to: 'published' }
+      : {
+          to: 'failed',
+          reason: unpublished.map((variant) => `${variant.state}: ${variant.lastError ?? ''}`).join('; '),
+        },
+  ];
+}
