@@ -296,12 +296,25 @@ export class VariantPublisher {
   async reconcileStale(now: Date, staleAfterMs = this.reclaimAfterMs()): Promise<number> {
     const stale = await staleClaims(this.dataSource, new Date(now.getTime() - staleAfterMs), 500);
     for (const { variant, channel } of stale) {
-      await this.reconcile(variant, channel, now);
+      await this.reconcile(variant, channel, now, 'worker-stopped');
     }
     return stale.length;
   }
 
-  private async reconcile(variant: PostVariantEntity, channel: ChannelEntity, now: Date): Promise<string> {
+  /**
+   * `unknown-outcome`: the connector could not tell whether the platform took the post (a timeout after
+   * sending). `worker-stopped`: a worker died holding the claim — mostly variants it had claimed ahead and never
+   * sent. Either way the platform is asked first; found → published. Not found after a worker stopped is
+   * retried at once the first two times (crashes are not the platform's fault, and the post is already
+   * reclaimAfter late), then with the usual backoff so a variant that keeps taking its worker down does not
+   * loop fast; not found after an unknown outcome backs off as any failed attempt does.
+   */
+  private async reconcile(
+    variant: PostVariantEntity,
+    channel: ChannelEntity,
+    now: Date,
+    cause: 'unknown-outcome' | 'worker-stopped',
+  ): Promise<string> {
     const { connector } = await this.connectors.get(channel.brandId, channel.key);
     const found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
     if (found) {
@@ -313,11 +326,14 @@ export class VariantPublisher {
       await this.finish(variant, 'failed', { lastError: reason }, now, reason);
       return 'failed';
     }
+    const crashes = cause === 'worker-stopped';
     return this.retryLater(
       variant,
       now,
-      'outcome unknown, not found on the platform: retrying',
-      backoffMs(variant.attempts),
+      crashes
+        ? 'the worker stopped before the outcome was known; not found on the platform: publishing again'
+        : 'outcome unknown, not found on the platform: retrying',
+      crashes ? (variant.attempts <= 2 ? 0 : backoffMs(variant.attempts - 2)) : backoffMs(variant.attempts),
       // Only if the claim is still as stale as it looked: a live worker that renewed it meanwhile sends it.
       variant.updatedAt,
     );
@@ -331,7 +347,7 @@ export class VariantPublisher {
   ): Promise<string> {
     const message = (error as Error).message ?? String(error);
     if (error instanceof OutcomeUnknownError) {
-      return this.reconcile(variant, channel, now);
+      return this.reconcile(variant, channel, now, 'unknown-outcome');
     }
     if (error instanceof AuthenticationError) {
       await this.dataSource

@@ -247,6 +247,9 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       expect(await publisher.reconcileStale(later)).toBe(1);
       const retry = await variantOn('healthy', held.id);
       expect(retry).toMatchObject({ state: 'scheduled', attempts: 1 });
+      // Not found, and its worker died: due again at once, not after a backoff (the post is late already).
+      expect(retry.scheduledAt).toEqual(later);
+      expect(retry.lastError).toMatch(/worker stopped before the outcome was known/);
       expect(await postsOnNetwork('healthy')).toBe(before);
 
       await runAt(new Date(retry.scheduledAt!.getTime() + 1000));
