@@ -31,7 +31,8 @@ export const profileSchema = z
 export const channelPublishingSchema = z
   .strictObject({
     concurrency: z.int().min(1).max(1000).default(16).meta({
-      description: 'Publishes in flight at once on this channel, in each worker process.',
+      description:
+        'Publishes in flight at once on this channel: in the process on the inline queue, across all workers on Bull (kept in Redis).',
     }),
     perMinute: z.int().min(1).optional().meta({
       description:
