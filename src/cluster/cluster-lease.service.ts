@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -17,18 +17,26 @@ export interface LeaseOptions {
 
 export type ExclusiveRun<T> = { ran: true; value: T } | { ran: false; holder: string | undefined };
 
+/** In the application, held leases are renewed this often… */
+const HEARTBEAT_EVERY_MS = 5_000;
+/** …for this long: a holder that dies loses its leases within this time, however long their runs' TTL. */
+const HEARTBEAT_TTL_MS = 20_000;
+
 /**
  * Cluster-wide periodic work fires once per cluster: whoever holds the named lease row runs it, the other
- * replicas skip. A holder keeps its lease by running (each run renews it); a holder that dies stops
- * renewing and, once the lease has expired, the next replica to try takes it over. Leases are released on
- * shutdown so a rolling restart hands over at once. Works on SQLite and Postgres (one conditional UPDATE).
+ * replicas skip. A holder keeps its lease by running (each run renews it) and, in the application, by a
+ * heartbeat every 5 s that extends every lease it holds by 20 s; a holder that dies stops renewing and, once
+ * the lease has expired (within 20 s with the heartbeat, else the run's TTL), the next replica to try takes
+ * it over. Leases are released on shutdown so a rolling restart hands over at once. Works on SQLite and
+ * Postgres (one conditional UPDATE).
  */
 @Injectable()
-export class ClusterLease implements BeforeApplicationShutdown {
+export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ClusterLease');
   /** This process, as recorded in the lease rows: readable in the database, unique per instance. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly held = new Set<string>();
+  private heartbeat?: NodeJS.Timeout;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -108,8 +116,31 @@ export class ClusterLease implements BeforeApplicationShutdown {
     }
   }
 
+  /** Keeps the leases this process holds alive between their runs (see HEARTBEAT_TTL_MS). */
+  onApplicationBootstrap(): void {
+    this.startHeartbeat();
+  }
+
+  startHeartbeat(everyMs = HEARTBEAT_EVERY_MS, ttlMs = HEARTBEAT_TTL_MS): void {
+    this.heartbeat ??= setInterval(() => {
+      for (const name of [...this.held]) {
+        // Renews only while still ours; a lease someone else took meanwhile is dropped from `held`.
+        this.acquire(name, { ttlMs }).catch((error: unknown) =>
+          this.logger.warn(`could not renew lease ${name}: ${(error as Error).message}`),
+        );
+      }
+    }, everyMs);
+    this.heartbeat.unref();
+  }
+
+  stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
   /** Before the database closes: hand every lease over so the next replica need not wait for expiry. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopHeartbeat();
     for (const name of [...this.held]) {
       await this.release(name).catch((error: unknown) =>
         this.logger.warn(`could not release lease ${name}: ${(error as Error).message}`),

@@ -71,4 +71,18 @@ describe('cluster lease', () => {
     expect(await first.acquire('report-schedule', { ttlMs, now: at(0) })).toBe(true);
     expect(await second.acquire('publish-dispatch', { ttlMs, now: at(0) })).toBe(true);
   });
+
+  it("keeps a live holder's lease between runs with its heartbeat, and loses a dead one's within the heartbeat TTL", async () => {
+    const live = new ClusterLease(await database.open());
+    const other = new ClusterLease(await database.open());
+    // Beats every 50 ms for 300 ms; the run itself asked for only 100 ms.
+    live.startHeartbeat(50, 300);
+    expect(await live.acquire('inbox-poll', { ttlMs: 100 })).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await other.acquire('inbox-poll', { ttlMs: 100 })).toBe(false);
+    // It dies: no release, no more beats. Within the heartbeat TTL the lease is free.
+    live.stopHeartbeat();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await other.acquire('inbox-poll', { ttlMs: 100 })).toBe(true);
+  });
 });
