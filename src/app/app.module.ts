@@ -39,7 +39,7 @@ export class AppModule {
           },
         }),
         PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
-        QueueModule.forRoot(runtime.redisUrl),
+        QueueModule.forRoot(runtime.redisUrl, runtime.redisPrefix),
         ClusterModule,
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,

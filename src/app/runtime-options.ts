@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   databaseUrl: string;
   /** Unset = the inline queue (jobs are rows in the database). */
   redisUrl?: string;
+  /** Redis keys start with this (Bull queues, rate budgets, channel slots): deployments sharing a Redis differ here. */
+  redisPrefix: string;
   configPath: string;
   logLevel: string;
 }
@@ -36,6 +38,7 @@ export function runtimeOptions(
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.METRONOME_REDIS_PREFIX || 'metronome',
     configPath: flags.config ?? env.METRONOME_CONFIG ?? 'config/metronome.yaml',
     logLevel: env.LOG_LEVEL ?? 'info',
   };

@@ -110,7 +110,7 @@ export function inboxCommand(): Command {
             runMigrations: true,
           }),
           ConfigModule.forRoot(loaded, configPath),
-          QueueModule.forRoot(process.env.REDIS_URL),
+          QueueModule.forRoot(process.env.REDIS_URL, process.env.METRONOME_REDIS_PREFIX || 'metronome'),
           PluginHostModule,
           EventsModule,
           InboxModule,

@@ -29,7 +29,7 @@ import { VariantStateService } from './variant-state.service';
       inject: [QUEUE_DRIVER],
       useFactory: (driver: QueueDriver) =>
         driver instanceof BullQueueDriver
-          ? new RedisRateBudget(driver.queue('publish').client)
+          ? new RedisRateBudget(driver.queue('publish').client, `${driver.prefix}:rate-budget`)
           : new InProcessRateBudget(),
     },
     {
@@ -38,7 +38,9 @@ import { VariantStateService } from './variant-state.service';
       inject: [QUEUE_DRIVER],
       useFactory: (driver: QueueDriver) =>
         driver instanceof BullQueueDriver
-          ? new RedisChannelSlots(driver.queue('publish').client)
+          ? new RedisChannelSlots(driver.queue('publish').client, {
+              prefix: `${driver.prefix}:channel-slots`,
+            })
           : new ChannelSlots(),
     },
   ],

@@ -5,7 +5,11 @@ import { QueueDriver } from './queue-driver';
 export class BullQueueDriver implements QueueDriver {
   readonly name = 'bull' as const;
 
-  constructor(private readonly queues: Map<string, Queue>) {}
+  constructor(
+    private readonly queues: Map<string, Queue>,
+    /** What every Redis key of this deployment starts with (the queues' prefix). */
+    readonly prefix = 'metronome',
+  ) {}
 
   /** The Bull queue behind a name, for features that run their own processors on it (publishing). */
   queue(name: string): Queue {

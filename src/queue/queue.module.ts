@@ -13,8 +13,8 @@ export const QUEUE_NAMES = ['publish', 'rules', 'monitor', 'reports', 'notify'] 
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
 
-  /** Inline (jobs as database rows) unless a Redis URL is given, then Bull. */
-  static forRoot(redisUrl: string | undefined): DynamicModule {
+  /** Inline (jobs as database rows) unless a Redis URL is given, then Bull with keys under `prefix`. */
+  static forRoot(redisUrl: string | undefined, prefix = 'metronome'): DynamicModule {
     if (!redisUrl) {
       return {
         module: QueueModule,
@@ -33,7 +33,7 @@ export class QueueModule implements OnApplicationShutdown {
       module: QueueModule,
       global: true,
       imports: [
-        BullModule.forRoot({ redis: redisUrl, prefix: 'metronome' }),
+        BullModule.forRoot({ redis: redisUrl, prefix }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
       providers: [
@@ -41,7 +41,7 @@ export class QueueModule implements OnApplicationShutdown {
           provide: QUEUE_DRIVER,
           inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) =>
-            new BullQueueDriver(new Map(queues.map((q, i) => [QUEUE_NAMES[i], q]))),
+            new BullQueueDriver(new Map(queues.map((q, i) => [QUEUE_NAMES[i], q])), prefix),
         },
       ],
       exports: [QUEUE_DRIVER],

@@ -17,6 +17,8 @@ const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:637
 describe('roles on Bull + Redis', () => {
   const apps: INestApplication[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'metronome-bull-'));
+  // A deployment of its own on the shared Redis: every key under this prefix.
+  const prefix = `metronome-test-${randomUUID().slice(0, 8)}`;
 
   async function boot(role: string): Promise<INestApplication> {
     const loaded = await loadConfiguration('config/metronome.yaml', { env: {} });
@@ -24,7 +26,12 @@ describe('roles on Bull + Redis', () => {
       throw new Error('demo config must be valid');
     }
     const runtime = runtimeOptions(
-      { DATABASE_URL: `sqlite:${join(dir, 'shared.db')}`, REDIS_URL, LOG_LEVEL: 'silent' },
+      {
+        DATABASE_URL: `sqlite:${join(dir, 'shared.db')}`,
+        REDIS_URL,
+        METRONOME_REDIS_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+      },
       { role, port: '0' },
     );
     const app = await createApp(runtime, loaded.loaded);
@@ -61,6 +68,7 @@ describe('roles on Bull + Redis', () => {
     await driver.enqueue('rules', 'sweep', { brand: 'demo' }, { runAt, uniqueKey: key });
     const delayed = (await queue.getDelayed()).filter((job) => job.id === key);
     expect(delayed).toHaveLength(1);
+    expect(await queue.client.exists(`${prefix}:rules:${key}`)).toBe(1);
     await delayed[0].remove();
   });
 });
