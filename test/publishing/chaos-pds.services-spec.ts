@@ -3,7 +3,13 @@ import type { DataSource } from 'typeorm';
 import { startTestPds, type TestPds } from '../peers/pds/pds.harness';
 import { createChaosDatabase, type ChaosDatabase } from './chaos-database';
 import { collectFindings, type ChaosFindings } from './chaos-findings';
-import { runChaos, seedWithCli, type ChaosRunSummary } from './chaos-harness';
+import {
+  CHAOS_STEP_LIMITS,
+  chaosRunLimitMs,
+  runChaos,
+  seedWithCli,
+  type ChaosRunSummary,
+} from './chaos-harness';
 import { pdsPeer } from './chaos-pds.peer';
 import { killRunningWorkers } from './chaos-worker.process';
 import { writeChaosWorkspace, type ChaosWorkspace } from './chaos-workspace';
@@ -18,6 +24,12 @@ const POSTS = Number(process.env.CHAOS_PDS_POSTS ?? 40);
 const KILLS = Number(process.env.CHAOS_PDS_KILLS ?? 5);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SETTLE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 300_000);
+const MAX_KILL_DELAY_MS = 600;
+/** Above the PDS start and every step limit of the run, so a step that hangs fails with its own name. */
+const SETUP_TIMEOUT_MS =
+  120_000 +
+  CHAOS_STEP_LIMITS.seedMs +
+  chaosRunLimitMs({ kills: KILLS, maxKillDelayMs: MAX_KILL_DELAY_MS, settleTimeoutMs: SETTLE_MS });
 
 describe('publishing to a real PDS survives SIGKILLed workers', () => {
   let pds: TestPds;
@@ -51,7 +63,7 @@ describe('publishing to a real PDS survives SIGKILLed workers', () => {
       dataSource,
       seed: SEED,
       kills: KILLS,
-      maxKillDelayMs: 600,
+      maxKillDelayMs: MAX_KILL_DELAY_MS,
       settleTimeoutMs: SETTLE_MS,
     });
     process.stdout.write(
@@ -59,7 +71,7 @@ describe('publishing to a real PDS survives SIGKILLed workers', () => {
         `${summary.published}/${summary.variants} published in ${(summary.durationMs / 1000).toFixed(1)} s ` +
         `(last ${(summary.settleMs / 1000).toFixed(1)} s settling), seed ${summary.seed}\n`,
     );
-  }, SETTLE_MS + 180_000);
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await killRunningWorkers();

@@ -2,7 +2,13 @@ import { rmSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { createChaosDatabase, type ChaosDatabase } from './chaos-database';
 import { collectFindings, type ChaosFindings } from './chaos-findings';
-import { runChaos, seedWithCli, type ChaosRunSummary } from './chaos-harness';
+import {
+  CHAOS_STEP_LIMITS,
+  chaosRunLimitMs,
+  runChaos,
+  seedWithCli,
+  type ChaosRunSummary,
+} from './chaos-harness';
 import { killRunningWorkers } from './chaos-worker.process';
 import { sandboxPeer } from './chaos-sandbox.peer';
 import { createSandboxChaosWorkspace, SANDBOX_CHANNELS, type ChaosWorkspace } from './chaos-workspace';
@@ -12,13 +18,22 @@ import { createSandboxChaosWorkspace, SANDBOX_CHANNELS, type ChaosWorkspace } fr
  * 1,000 posts due at once on a sandbox network that ignores idempotency keys (so a second send would show
  * as a second post), a worker process killed at least 20 times mid-burst and restarted, then every variant
  * checked on both sides. Needs `npm run build` (the workers are the built CLI).
- * Replay a failure with CHAOS_SEED=<seed printed in the summary>.
+ * Replay a failure with CHAOS_SEED=<seed printed in the summary>; CHAOS_KEEP_LOGS=1 keeps a passing run's logs.
  */
 const POSTS = Number(process.env.CHAOS_POSTS ?? 1000);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 20);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** How long the last worker may take to settle what the kills left (retries wait out their backoff). */
 const SETTLE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 420_000);
+const MAX_KILL_DELAY_MS = 1500;
+/**
+ * Above every step limit of the run together, so a step that hangs fails with its own name and log rather
+ * than as a bare `beforeAll` timeout.
+ */
+const SETUP_TIMEOUT_MS =
+  CHAOS_STEP_LIMITS.seedMs +
+  chaosRunLimitMs({ kills: KILLS, maxKillDelayMs: MAX_KILL_DELAY_MS, settleTimeoutMs: SETTLE_MS }) +
+  60_000;
 
 /** SQLite always; Postgres too when the services suite names one. CHAOS_DIALECTS=sqlite|postgres picks one. */
 const dialects = (
@@ -42,14 +57,16 @@ describe.each(dialects)('publishing survives SIGKILLed workers (%s)', (dialect) 
     const imported = await seedWithCli(workspace, database.url);
     expect(imported).toBe(`chaos: ${POSTS} new, 0 updated, 0 unchanged, 0 cancelled`);
     dataSource = await database.open();
-    process.stdout.write(`chaos (${dialect}): seed ${SEED}, ${POSTS} posts, logs in ${workspace.dir}\n`);
+    process.stdout.write(
+      `chaos (${dialect}): seed ${SEED}, ${POSTS} posts, worker logs and harness.log in ${workspace.dir}\n`,
+    );
     summary = await runChaos({
       workspace,
       databaseUrl: database.url,
       dataSource,
       seed: SEED,
       kills: KILLS,
-      maxKillDelayMs: 1500,
+      maxKillDelayMs: MAX_KILL_DELAY_MS,
       settleTimeoutMs: SETTLE_MS,
     });
     process.stdout.write(
@@ -58,12 +75,12 @@ describe.each(dialects)('publishing survives SIGKILLed workers (%s)', (dialect) 
         `(last ${(summary.settleMs / 1000).toFixed(1)} s settling) ` +
         `(${summary.postsPerSecond} posts/s), seed ${summary.seed}\n`,
     );
-  }, SETTLE_MS + 180_000);
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await killRunningWorkers();
     await database?.dispose();
-    if (passed) {
+    if (passed && !process.env.CHAOS_KEEP_LOGS) {
       rmSync(workspace.dir, { recursive: true, force: true });
     } else if (workspace) {
       process.stdout.write(`chaos (${dialect}): worker logs kept in ${workspace.dir} (seed ${SEED})\n`);
