@@ -35,7 +35,8 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('ClusterLease');
   /** This process, as recorded in the lease rows: readable in the database, unique per instance. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly held = new Set<string>();
+  /** Leases this process holds, with the TTL their runs asked for (the heartbeat never grants more). */
+  private readonly held = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
 
   constructor(private readonly dataSource: DataSource) {}
@@ -61,7 +62,7 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
         [this.holder, expiresAt, name, this.holder, toDbInstant(now)],
       )) === 1;
     if (won) {
-      this.held.add(name);
+      this.held.set(name, Math.min(options.ttlMs, this.held.get(name) ?? Infinity));
     } else {
       this.held.delete(name);
     }
@@ -123,9 +124,9 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
 
   startHeartbeat(everyMs = HEARTBEAT_EVERY_MS, ttlMs = HEARTBEAT_TTL_MS): void {
     this.heartbeat ??= setInterval(() => {
-      for (const name of [...this.held]) {
+      for (const [name, ownTtlMs] of [...this.held]) {
         // Renews only while still ours; a lease someone else took meanwhile is dropped from `held`.
-        this.acquire(name, { ttlMs }).catch((error: unknown) =>
+        this.acquire(name, { ttlMs: Math.min(ttlMs, ownTtlMs) }).catch((error: unknown) =>
           this.logger.warn(`could not renew lease ${name}: ${(error as Error).message}`),
         );
       }
@@ -141,7 +142,7 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
   /** Before the database closes: hand every lease over so the next replica need not wait for expiry. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopHeartbeat();
-    for (const name of [...this.held]) {
+    for (const name of [...this.held.keys()]) {
       await this.release(name).catch((error: unknown) =>
         this.logger.warn(`could not release lease ${name}: ${(error as Error).message}`),
       );

@@ -75,7 +75,7 @@ describe('cluster lease', () => {
   it("keeps a live holder's lease between runs with its heartbeat, and loses a dead one's within the heartbeat TTL", async () => {
     const live = new ClusterLease(await database.open());
     const other = new ClusterLease(await database.open());
-    // Beats every 50 ms for 300 ms; the run itself asked for only 100 ms.
+    // Beats every 50 ms; each beat extends the lease by the 100 ms its run asked for (never more than 300 ms).
     live.startHeartbeat(50, 300);
     expect(await live.acquire('inbox-poll', { ttlMs: 100 })).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 400));
