@@ -52,7 +52,8 @@ type JobData = { variantIds: string[] } | { variantId: string };
  * them until due and sends them through its lanes (HeldSends, as the inline driver does); the job ends when
  * each is settled. Jobs have one attempt: retries and waits are decided by the database row (its next attempt
  * time), never by Bull's retry options. The safety sweep forgets what was enqueued, so anything due without a
- * job (a flushed Redis) gets one again, and reconciles variants a dead worker left `publishing`.
+ * job (a flushed Redis) gets one again; every `min(sweepEveryMs, reclaimAfter / 2)` the dispatcher reconciles
+ * variants a dead worker left `publishing`.
  */
 export class BullPublishDispatch implements PublishDispatch {
   readonly driver = 'bull' as const;
@@ -61,6 +62,7 @@ export class BullPublishDispatch implements PublishDispatch {
   private readonly sends: HeldSends;
   private timer?: NodeJS.Timeout;
   private lastSweep = 0;
+  private lastReconcile = 0;
   private dispatching?: Promise<unknown>;
   private sending?: Promise<void>;
   private stopping = false;
@@ -176,6 +178,13 @@ export class BullPublishDispatch implements PublishDispatch {
     if (now.getTime() - this.lastSweep >= this.options.sweepEveryMs) {
       this.lastSweep = now.getTime();
       this.enqueued.clear();
+    }
+    // A dead worker's claims are looked at as soon as they can be stale (as often as the inline driver does).
+    if (
+      now.getTime() - this.lastReconcile >=
+      Math.min(this.options.sweepEveryMs, this.publisher.reclaimAfterMs() / 2)
+    ) {
+      this.lastReconcile = now.getTime();
       await this.publisher.reconcileStale(now);
     }
     const p = placeholders(this.dataSource.manager);

@@ -73,6 +73,8 @@ export interface ChaosRunOptions {
   maxKillDelayMs: number;
   /** How long the last, unkilled worker may take to settle everything. */
   settleTimeoutMs: number;
+  /** Workers publish through Bull on this Redis (keys under the prefix); absent: the inline queue. */
+  redis?: { url: string; prefix: string };
 }
 
 export interface ChaosRunSummary {
@@ -142,6 +144,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunSummar
       databaseUrl: options.databaseUrl,
       cwd: workspace.dir,
       env: workspace.env,
+      redis: options.redis,
       logPath: join(workspace.dir, `worker-${run}.log`),
     });
     step(`worker ${run}: spawned (pid ${worker.pid}), waiting for "${READY_LINE}"`);

@@ -37,6 +37,8 @@ export interface WorkerProcessOptions {
   env: Record<string, string>;
   /** Everything the process writes goes here, so a failing run can be read afterwards. */
   logPath: string;
+  /** Bull on this Redis, keys under this prefix; absent: the inline queue. */
+  redis?: { url: string; prefix: string };
   /** The script to run as `<cli> start --role worker …`; the built CLI unless a test of this class passes a stand-in. */
   cli?: string;
 }
@@ -80,7 +82,8 @@ export class WorkerProcess {
         ...options.env,
         DATABASE_URL: options.databaseUrl,
         PORT: '0',
-        REDIS_URL: '',
+        REDIS_URL: options.redis?.url ?? '',
+        METRONOME_REDIS_PREFIX: options.redis?.prefix ?? 'metronome',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -10,6 +10,7 @@ import {
   type ChaosRunSummary,
 } from './chaos-harness';
 import { killRunningWorkers } from './chaos-worker.process';
+import { dropRedisKeys } from './chaos-redis';
 import { sandboxPeer } from './chaos-sandbox.peer';
 import { createSandboxChaosWorkspace, SANDBOX_CHANNELS, type ChaosWorkspace } from './chaos-workspace';
 
@@ -25,25 +26,42 @@ const KILLS = Number(process.env.CHAOS_KILLS ?? 20);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** How long the last worker may take to settle what the kills left (retries wait out their backoff). */
 const SETTLE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 420_000);
-const MAX_KILL_DELAY_MS = 1500;
+/**
+ * A kill lands within this long of the worker's ready line. On Bull a restarted worker first waits for the
+ * `publish-dispatch` lease its killed predecessor held (up to 10 s) and for that worker's jobs to stall, so it
+ * lives longer before its kill, or it would never claim anything to be cut off.
+ */
+const maxKillDelayMs = (driver: 'bull' | undefined) => (driver === 'bull' ? 15_000 : 1500);
 /**
  * Above every step limit of the run together, so a step that hangs fails with its own name and log rather
  * than as a bare `beforeAll` timeout.
  */
-const SETUP_TIMEOUT_MS =
+const setupTimeoutMs = (driver: 'bull' | undefined) =>
   CHAOS_STEP_LIMITS.seedMs +
-  chaosRunLimitMs({ kills: KILLS, maxKillDelayMs: MAX_KILL_DELAY_MS, settleTimeoutMs: SETTLE_MS }) +
+  chaosRunLimitMs({ kills: KILLS, maxKillDelayMs: maxKillDelayMs(driver), settleTimeoutMs: SETTLE_MS }) +
   60_000;
 
-/** SQLite always; Postgres too when the services suite names one. CHAOS_DIALECTS=sqlite|postgres picks one. */
-const dialects = (
+const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL;
+
+/**
+ * SQLite on the inline queue always; when the services suite names Postgres (and Redis), Postgres on the
+ * inline queue and on Bull too. CHAOS_DIALECTS picks: sqlite, postgres, postgres+bull, sqlite+bull.
+ */
+const runs = (
   process.env.CHAOS_DIALECTS ??
-  (process.env.METRONOME_TEST_DATABASE_URL?.startsWith('postgres') ? 'sqlite,postgres' : 'sqlite')
+  (process.env.METRONOME_TEST_DATABASE_URL?.startsWith('postgres')
+    ? `sqlite,postgres${REDIS_URL ? ',postgres+bull' : ''}`
+    : 'sqlite')
 )
   .split(',')
-  .map((dialect) => dialect.trim()) as Array<'sqlite' | 'postgres'>;
+  .map((run) => run.trim());
 
-describe.each(dialects)('publishing survives SIGKILLed workers (%s)', (dialect) => {
+describe.each(runs)('publishing survives SIGKILLed workers (%s)', (run) => {
+  const [dialect, driver] = run.split('+') as ['sqlite' | 'postgres', 'bull' | undefined];
+  const redis =
+    driver === 'bull'
+      ? { url: REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `metronome-chaos-${process.pid}-${Date.now()}` }
+      : undefined;
   let workspace: ChaosWorkspace;
   let database: ChaosDatabase;
   let dataSource: DataSource;
@@ -58,7 +76,7 @@ describe.each(dialects)('publishing survives SIGKILLed workers (%s)', (dialect) 
     expect(imported).toBe(`chaos: ${POSTS} new, 0 updated, 0 unchanged, 0 cancelled`);
     dataSource = await database.open();
     process.stdout.write(
-      `chaos (${dialect}): seed ${SEED}, ${POSTS} posts, worker logs and harness.log in ${workspace.dir}\n`,
+      `chaos (${run}): seed ${SEED}, ${POSTS} posts, worker logs and harness.log in ${workspace.dir}\n`,
     );
     summary = await runChaos({
       workspace,
@@ -66,24 +84,28 @@ describe.each(dialects)('publishing survives SIGKILLed workers (%s)', (dialect) 
       dataSource,
       seed: SEED,
       kills: KILLS,
-      maxKillDelayMs: MAX_KILL_DELAY_MS,
+      maxKillDelayMs: maxKillDelayMs(driver),
       settleTimeoutMs: SETTLE_MS,
+      redis,
     });
     process.stdout.write(
-      `chaos (${dialect}): ${summary.kills} kills (${summary.killsMidFlight} mid-flight), ${summary.restarts} restarts, ` +
+      `chaos (${run}): ${summary.kills} kills (${summary.killsMidFlight} mid-flight), ${summary.restarts} restarts, ` +
         `${summary.published}/${summary.variants} variants published in ${(summary.durationMs / 1000).toFixed(1)} s ` +
         `(last ${(summary.settleMs / 1000).toFixed(1)} s settling) ` +
         `(${summary.postsPerSecond} posts/s), seed ${summary.seed}\n`,
     );
-  }, SETUP_TIMEOUT_MS);
+  }, setupTimeoutMs(driver));
 
   afterAll(async () => {
     await killRunningWorkers();
     await database?.dispose();
+    if (redis) {
+      await dropRedisKeys(redis.url, redis.prefix);
+    }
     if (passed && !process.env.CHAOS_KEEP_LOGS) {
       rmSync(workspace.dir, { recursive: true, force: true });
     } else if (workspace) {
-      process.stdout.write(`chaos (${dialect}): worker logs kept in ${workspace.dir} (seed ${SEED})\n`);
+      process.stdout.write(`chaos (${run}): worker logs kept in ${workspace.dir} (seed ${SEED})\n`);
     }
   });
 
