@@ -20,7 +20,10 @@ export interface BullDispatchOptions {
   sweepEveryMs: number;
   /** Variants per job at most (due within a second of each other). */
   jobSize: number;
-  /** A job arrives this long before its first variant is due: they are claimed ahead and sent on time. */
+  /**
+   * A job arrives this long before its first variant is due (at most a quarter of `publishing.reclaimAfter`,
+   * so a claim held until due never looks abandoned): they are claimed ahead and sent on time.
+   */
   leadMs: number;
   /** This process's sends: lanes and batched records, as on the inline driver. */
   sends: HeldSendOptions;
@@ -31,8 +34,8 @@ export const DEFAULT_BULL_DISPATCH: BullDispatchOptions = {
   dispatchEveryMs: 1000,
   horizonMs: 10_000,
   sweepEveryMs: 30_000,
-  jobSize: 50,
-  leadMs: 2000,
+  jobSize: 100,
+  leadMs: 5000,
   sends: { concurrency: 16, recordBatch: 20_000, idleMs: 250 },
 };
 
@@ -144,7 +147,7 @@ export class BullPublishDispatch implements PublishDispatch {
           return false;
         }
         const due = item.variant.scheduledAt?.getTime() ?? 0;
-        if (due > now.getTime() + this.options.leadMs + JOB_SPAN_MS) {
+        if (due > now.getTime() + this.leadMs() + JOB_SPAN_MS) {
           outcomes.set(item.variant.id, 'not due yet'); // moved later since the job was added: it has a new job
           return false;
         }
@@ -171,6 +174,10 @@ export class BullPublishDispatch implements PublishDispatch {
         job.reject(error as Error);
       }
     }
+  }
+
+  private leadMs(): number {
+    return Math.min(this.options.leadMs, this.publisher.reclaimAfterMs() / 4);
   }
 
   /** One dispatcher round; exposed for tests and benchmarks. Returns how many variants it added jobs for. */
@@ -208,7 +215,7 @@ export class BullPublishDispatch implements PublishDispatch {
           data: { variantIds: group.map((member) => member.id) },
           opts: {
             jobId: group.length === 1 ? group[0].key : batchJobId(group.map((member) => member.key)),
-            delay: Math.max(0, group[0].due - this.options.leadMs - now.getTime()),
+            delay: Math.max(0, group[0].due - this.leadMs() - now.getTime()),
             attempts: 1,
             removeOnComplete: true,
             removeOnFail: 1000,
