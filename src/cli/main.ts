@@ -6,6 +6,7 @@ import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { approvalsCommand } from './approvals.command';
 import { cycleCommand } from './cycle.command';
 import { inboxCommand } from './inbox.command';
+import { channelsCommand } from './channels.command';
 import { incidentsCommand } from './incidents.command';
 import { migrateCommand } from './migrate.command';
 import { planCommand } from './plan.command';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     postsCommand(),
     approvalsCommand(),
     incidentsCommand(),
+    channelsCommand(),
     inboxCommand(),
     cycleCommand(),
     reportCommand(),

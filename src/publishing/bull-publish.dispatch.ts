@@ -196,7 +196,7 @@ export class BullPublishDispatch implements PublishDispatch {
     }
     const p = placeholders(this.dataSource.manager);
     const rows = await this.dataSource.query<Array<{ id: string; scheduled_at: string; attempts: number }>>(
-      `SELECT "id", "scheduled_at", "attempts" FROM "post_variants" WHERE "state" = 'scheduled' AND "scheduled_at" <= ${p(1)} ORDER BY "scheduled_at", "id" LIMIT 20000`,
+      `SELECT "id", "scheduled_at", "attempts" FROM "post_variants" WHERE "state" = 'scheduled' AND "scheduled_at" <= ${p(1)} AND "channel_id" NOT IN (SELECT "id" FROM "channels" WHERE "status" = 'needs_reconnect') ORDER BY "scheduled_at", "id" LIMIT 20000`,
       [toDbInstant(new Date(now.getTime() + this.options.horizonMs))],
     );
     const members = rows

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ContentModule } from '../content/content.module';
+import { EscalationsModule } from '../escalations/escalations.module';
 import { BullQueueDriver } from '../queue/bull-queue.driver';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
 import { BullPublishDispatch } from './bull-publish.dispatch';
+import { ChannelCredentials } from './channel-credentials';
 import { CHANNEL_SLOTS, ChannelSlots } from './channel-slots';
 import { ConnectorInstances } from './connector-instances';
 import { InlinePublishDispatch } from './inline-publish.dispatch';
@@ -18,9 +20,10 @@ import { VariantStateService } from './variant-state.service';
 
 /** Exactly-once publishing of due channel variants through the connectors. */
 @Module({
-  imports: [ContentModule],
+  imports: [ContentModule, EscalationsModule],
   providers: [
     ConnectorInstances,
+    ChannelCredentials,
     VariantStateService,
     VariantPublisher,
     {
@@ -44,7 +47,7 @@ import { VariantStateService } from './variant-state.service';
           : new ChannelSlots(),
     },
   ],
-  exports: [ConnectorInstances, VariantPublisher, CHANNEL_SLOTS],
+  exports: [ConnectorInstances, VariantPublisher, CHANNEL_SLOTS, ChannelCredentials],
 })
 export class PublishingModule {}
 

@@ -15,6 +15,7 @@ import {
   type MediaAttachment,
   type PublishResult,
 } from '../plugin-sdk';
+import { ChannelCredentials } from './channel-credentials';
 import { ChannelLimits } from './channel-limits';
 import { CHANNEL_SLOTS, ChannelSlots, type ChannelSlotPool } from './channel-slots';
 import { ConnectorInstances } from './connector-instances';
@@ -46,9 +47,13 @@ export class VariantPublisher {
     private readonly events: TransactionalEvents,
     @Optional() @Inject(RATE_BUDGET) budget: RateBudget = new InProcessRateBudget(),
     @Optional() @Inject(CHANNEL_SLOTS) slots: ChannelSlotPool = new ChannelSlots(),
+    @Optional() credentials?: ChannelCredentials,
   ) {
     this.limits = new ChannelLimits(config, budget, slots);
+    this.credentials = credentials ?? new ChannelCredentials(dataSource, config);
   }
+
+  private readonly credentials: ChannelCredentials;
 
   private readonly limits: ChannelLimits;
 
@@ -172,6 +177,9 @@ export class VariantPublisher {
     now: Date,
   ): Promise<{ state: 'sent'; result: PublishResult } | { state: string }> {
     try {
+      if (!(await this.credentials.usable(channel, now))) {
+        return { state: await this.waitForReconnect({ variant, channel }, now) };
+      }
       const { connector } = await this.connectors.get(channel.brandId, channel.key);
       const publish = connector.publish?.bind(connector);
       if (!publish) {
@@ -220,7 +228,7 @@ export class VariantPublisher {
   }
 
   private async markMissed(variant: PostVariantEntity, now: Date): Promise<'missed'> {
-    const reason = `was due ${variant.scheduledAt?.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running): publish it again by editing its time`;
+    const reason = `was due ${variant.scheduledAt?.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running, or the channel waited to be reconnected): publish it again by editing its time`;
     await this.finish(variant, 'missed', { lastError: reason }, now, reason);
     return 'missed';
   }
@@ -244,6 +252,28 @@ export class VariantPublisher {
           // A wait is not an attempt: a variant claimed ahead gives back the attempt its claim counted.
           attempts: variant.state === 'publishing' ? variant.attempts - 1 : variant.attempts,
         },
+        { actor: ACTOR, at: now, reason },
+      ),
+    );
+    return moved ? 'waiting' : 'lost-race';
+  }
+
+  /**
+   * The channel's credentials were refused: the variant is not the problem, so it waits, scheduled at its
+   * time with its attempt given back, until the channel is reconnected (the due queries skip the channel).
+   */
+  private async waitForReconnect(
+    { variant, channel }: DueVariant,
+    now: Date,
+    refusal?: string,
+  ): Promise<string> {
+    const reason = `waits for ${channel.brandId}/${channel.key} to be reconnected: ${channel.connector} refused its credentials${refusal ? ` (${refusal})` : ''}; renew them, then run \`metronome channels reconnect ${channel.brandId}/${channel.key}\``;
+    const moved = await this.events.run((manager) =>
+      this.variants.move(
+        manager,
+        variant,
+        'scheduled',
+        { attempts: Math.max(0, variant.attempts - 1), lastError: reason },
         { actor: ACTOR, at: now, reason },
       ),
     );
@@ -350,12 +380,8 @@ export class VariantPublisher {
       return this.reconcile(variant, channel, now, 'unknown-outcome');
     }
     if (error instanceof AuthenticationError) {
-      await this.dataSource
-        .getRepository(ChannelEntity)
-        .update({ id: channel.id }, { status: 'needs_reconnect' });
-      const reason = `${channel.connector} refused the credentials of ${channel.brandId}/${channel.key} (${message}): reconnect the channel`;
-      await this.finish(variant, 'failed', { lastError: reason }, now, reason);
-      return 'failed';
+      await this.credentials.refused(channel, message, now);
+      return this.waitForReconnect({ variant, channel }, now, message);
     }
     if (error instanceof PermanentError) {
       await this.finish(variant, 'failed', { lastError: message }, now, message);

@@ -9,12 +9,14 @@ export interface DueVariant {
   channel: ChannelEntity;
 }
 
-/** Scheduled variants due by `until`, oldest first. */
+/** Scheduled variants due by `until`, oldest first, on channels that may publish. */
 export function dueVariants(dataSource: DataSource, until: Date, limit: number): Promise<DueVariant[]> {
   return load(
     withChannel(dataSource)
       .where("variant.state = 'scheduled'")
       .andWhere('variant.scheduled_at <= :until', { until: toDbInstant(until) })
+      // A channel whose credentials were refused publishes nothing until it is reconnected.
+      .andWhere("channel.status <> 'needs_reconnect'")
       .orderBy('variant.scheduled_at', 'ASC')
       .addOrderBy('variant.id', 'ASC')
       .limit(limit),

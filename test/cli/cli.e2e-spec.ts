@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDataSource } from '../../src/persistence/data-source.factory';
 
 /** Runs the built CLI exactly as a user would (npm test builds it first). */
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
@@ -79,6 +80,30 @@ describe('metronome CLI', () => {
       stderr: 'maya is not an approver of step "copy review" (approvers: theo)\n',
     });
     expect(metronome(['approvals', 'approve', posts[1].id], dbEnv).code).toBe(2);
+  });
+
+  it("channels list shows each channel's status; reconnect brings back one whose credentials were refused", async () => {
+    const dbPath = join(dataDir, 'channels.db');
+    const dbEnv = { DATABASE_URL: `sqlite:${dbPath}` };
+    expect(metronome(['plan', 'sync'], dbEnv).code).toBe(0);
+    expect(metronome(['channels', 'list'], dbEnv).stdout).toMatch(/^demo\/sandbox\s+sandbox\s+active\n$/);
+    expect(metronome(['channels', 'reconnect', 'demo/sandbox', '--as', 'maya'], dbEnv)).toMatchObject({
+      code: 2,
+      stderr: 'demo/sandbox is active: nothing to reconnect\n',
+    });
+    expect(metronome(['channels', 'reconnect', 'demo/nope', '--as', 'maya'], dbEnv).code).toBe(2);
+    // What a worker does when the platform refuses the channel's credentials.
+    const db = await openDataSource(dbEnv.DATABASE_URL);
+    await db.query(`UPDATE "channels" SET "status" = 'needs_reconnect'`);
+    await db.destroy();
+    expect(metronome(['channels', 'list'], dbEnv).stdout).toMatch(
+      /demo\/sandbox\s+sandbox\s+needs_reconnect/,
+    );
+    expect(metronome(['channels', 'reconnect', 'demo/sandbox', '--as', 'maya'], dbEnv)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^demo\/sandbox is active again; \d+ post\(s\) waiting on it go out now/),
+    });
+    expect(metronome(['channels', 'list'], dbEnv).stdout).toMatch(/demo\/sandbox\s+sandbox\s+active/);
   });
 
   it('plugins list shows the sandbox connector', () => {

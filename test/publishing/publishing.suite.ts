@@ -11,6 +11,8 @@ import { PluginStateRepository } from '../../src/persistence/plugin-state.reposi
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../../src/publishing/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
+import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { IncidentService } from '../../src/escalations/incident.service';
 import type { RateBudget } from '../../src/publishing/rate-budget';
 import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../../src/publishing/variant-state.service';
@@ -74,6 +76,8 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
     let ws: ContentWorkspace;
     let services: ContentServices;
     let publisher: VariantPublisher;
+    let incidents: IncidentService;
+    let credentials: ChannelCredentials;
     let clock = new Date('2026-12-01T08:00:00Z');
     const T = new Date('2026-12-01T09:00:00Z');
 
@@ -94,6 +98,8 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       ws = await createContentWorkspace(dataSource, CONFIG);
       services = createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
+      incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+      credentials = new ChannelCredentials(dataSource, config, incidents);
       const connectors = new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
@@ -107,6 +113,8 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
         services.states,
         services.events,
         driver.budget,
+        undefined,
+        credentials,
       );
       driver.start({ publisher, dataSource, lease: new ClusterLease(dataSource), clock: () => clock });
       ws.write('launch.md', post('title: Launch\ncampaign: launch\npublish: 2026-12-01 09:00'));
@@ -141,13 +149,18 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       expect(await variantOn('lossy', launch.id)).toMatchObject({ state: 'published', attempts: 1 });
       expect(await postsOnNetwork('lossy')).toBe(1);
 
-      // 401: the channel needs a person, the variant is failed with words to act on.
-      expect(await variantOn('locked', launch.id)).toMatchObject({ state: 'failed' });
+      // 401: the channel needs a person (one incident to the owner); its post waits, scheduled, with words to act on.
+      const locked = await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: 'locked' });
+      expect(locked.status).toBe('needs_reconnect');
+      expect(await variantOn('locked', launch.id)).toMatchObject({ state: 'scheduled', attempts: 0 });
       expect((await variantOn('locked', launch.id)).lastError).toMatch(
-        /refused the credentials of acme\/locked .* reconnect the channel/,
+        /waits for acme\/locked to be reconnected: sandbox refused its credentials .*metronome channels reconnect acme\/locked/,
       );
-      expect(await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: 'locked' })).toMatchObject({
-        status: 'needs_reconnect',
+      const [incident] = await incidents.list({ brand: 'acme' });
+      expect(incident).toMatchObject({
+        rule: 'channel-credentials',
+        subjectKey: `channel:${locked.id}`,
+        state: 'open',
       });
 
       // 429: back to scheduled at the platform's retry time.
@@ -167,9 +180,24 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       expect(broken).toMatchObject({ state: 'failed', attempts: 5 });
       expect(broken.lastError).toBe('gave up after 5 attempts: sandbox: 503 Service Unavailable');
 
+      // The locked channel's variant waited through all of this without being sent again; the post with it.
+      expect(await variantOn('locked', launch.id)).toMatchObject({ state: 'scheduled', attempts: 0 });
+      expect((await dataSource.getRepository(PostEntity).findOneByOrFail({ id: launch.id })).state).toBe(
+        'publishing',
+      );
+      // Credentials renewed, channel reconnected (incident resolved): six hours late, beyond the grace
+      // window, the post on it is missed rather than sent.
+      expect(await credentials.reconnect('acme', 'locked', 'maya', clock)).toEqual({ waiting: 1 });
+      expect((await incidents.list({ brand: 'acme', state: 'resolved' })).map((i) => i.rule)).toContain(
+        'channel-credentials',
+      );
+      await runAt(new Date(clock.getTime() + 1000));
+      expect(await variantOn('locked', launch.id)).toMatchObject({ state: 'missed' });
+
       const settled = await dataSource.getRepository(PostEntity).findOneByOrFail({ id: launch.id });
       expect(settled.state).toBe('failed');
       expect(settled.stateReason).toContain('failed: gave up after 5 attempts');
+      expect(settled.stateReason).toContain('missed: was due 2026-12-01T09:00:00.000Z');
       expect(await postsOnNetwork('healthy')).toBe(1);
     });
 

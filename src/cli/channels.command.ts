@@ -1,0 +1,78 @@
+import { Command } from 'commander';
+import { ConfigService } from '../config/config.service';
+import { IncidentService } from '../escalations/incident.service';
+import { AuditRepository } from '../persistence/audit.repository';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ChannelCredentials, ChannelCredentialsError } from '../publishing/channel-credentials';
+import { configOption, resolveConfigPath } from './config-path.option';
+import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
+import { loadConfigOrExit } from './load-config-or-exit';
+import { requirePerson } from './require-person';
+import { withDatabase } from './with-database';
+
+export function channelsCommand(): Command {
+  const channels = new Command('channels').description(
+    "the brands' channels as publishing sees them, and bringing one back after its credentials were refused",
+  );
+  channels
+    .command('list')
+    .description('every channel with its connector and status (active, needs_reconnect, disabled)')
+    .option('-b, --brand <id>', 'one brand only')
+    .addOption(configOption())
+    .action(async (options: { brand?: string; config?: string }) => {
+      await loadConfigOrExit(resolveConfigPath(options.config));
+      await withDatabase(async (dataSource) => {
+        const rows = await dataSource.getRepository(ChannelEntity).find({
+          where: options.brand ? { brandId: options.brand } : {},
+          order: { brandId: 'ASC', key: 'ASC' },
+        });
+        for (const row of rows) {
+          process.stdout.write(
+            `${`${row.brandId}/${row.key}`.padEnd(28)} ${row.connector.padEnd(12)} ${row.status}\n`,
+          );
+        }
+        if (rows.length === 0) {
+          process.stdout.write('no channels: run `metronome plan sync` to import the config\n');
+        }
+      });
+    });
+  channels
+    .command('reconnect')
+    .description(
+      "after renewing a channel's credentials: it publishes again (its waiting posts go out) and its incident is resolved",
+    )
+    .argument('<brand/channel>')
+    .requiredOption('--as <person>', 'who is acting (a person id from the config)')
+    .addOption(configOption())
+    .action(async (target: string, options: { as: string; config?: string }) => {
+      const configPath = resolveConfigPath(options.config);
+      const loaded = await loadConfigOrExit(configPath);
+      requirePerson(loaded, options.as);
+      const [brandId, key] = target.split('/');
+      if (!brandId || !key) {
+        throw new CliError(
+          `"${target}": name the channel as <brand>/<channel>, e.g. acme/bluesky`,
+          EXIT_INVALID_INPUT,
+        );
+      }
+      await withDatabase(async (dataSource) => {
+        const credentials = new ChannelCredentials(
+          dataSource,
+          new ConfigService(loaded, configPath),
+          new IncidentService(dataSource, new AuditRepository(dataSource)),
+        );
+        try {
+          const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
+          process.stdout.write(
+            `${target} is active again; ${waiting} post(s) waiting on it go out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
+          );
+        } catch (error) {
+          if (error instanceof ChannelCredentialsError) {
+            throw new CliError(error.message, EXIT_INVALID_INPUT);
+          }
+          throw error;
+        }
+      });
+    });
+  return channels;
+}

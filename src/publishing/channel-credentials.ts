@@ -1,0 +1,105 @@
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
+import { IncidentService } from '../escalations/incident.service';
+import { AuditRepository } from '../persistence/audit.repository';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+
+export const CHANNEL_CREDENTIALS_RULE = 'channel-credentials';
+/** How long a worker trusts what it last read of a channel's status before reading it again. */
+const STATUS_TTL_MS = 5_000;
+
+export class ChannelCredentialsError extends Error {}
+
+/**
+ * Channels whose credentials the platform refused. The channel is marked `needs_reconnect` and one incident
+ * goes to the brand owner; its posts are not sent (a bad token would refuse every one of them) but wait,
+ * `scheduled`, until a person fixes the credentials and runs `metronome channels reconnect` — then they go
+ * out, or are marked missed if they are overdue beyond `publishing.missedGrace`.
+ */
+@Injectable()
+export class ChannelCredentials {
+  private readonly logger = new Logger('ChannelCredentials');
+  private readonly statuses = new Map<string, { status: string; readAt: number }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService,
+    @Optional() private readonly incidents?: IncidentService,
+  ) {}
+
+  /** Whether the channel may publish: false once marked `needs_reconnect` (read at most every 5 s). */
+  async usable(channel: ChannelEntity, now: Date): Promise<boolean> {
+    const known = this.statuses.get(channel.id);
+    if (known && now.getTime() - known.readAt < STATUS_TTL_MS) {
+      return known.status !== 'needs_reconnect';
+    }
+    const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ id: channel.id });
+    const status = row?.status ?? channel.status;
+    this.statuses.set(channel.id, { status, readAt: now.getTime() });
+    return status !== 'needs_reconnect';
+  }
+
+  /** The platform refused the channel's credentials: mark it and tell the brand owner, once. */
+  async refused(channel: ChannelEntity, message: string, now: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(ChannelEntity)
+      .update({ id: channel.id }, { status: 'needs_reconnect', updatedAt: now });
+    this.statuses.set(channel.id, { status: 'needs_reconnect', readAt: now.getTime() });
+    const brand = this.config.loaded.config.brands[channel.brandId];
+    if (!brand || !this.incidents) {
+      return;
+    }
+    await this.incidents.open({
+      brandId: channel.brandId,
+      rule: CHANNEL_CREDENTIALS_RULE,
+      subjectKey: `channel:${channel.id}`,
+      title: `${brand.name}: ${channel.connector} refused the credentials of channel ${channel.key}`,
+      severity: 'critical',
+      details: {
+        channel: `${channel.brandId}/${channel.key}`,
+        error: message,
+        effect: 'posts on this channel wait, scheduled, until it is reconnected',
+        fix: `renew the credentials in the config or environment, then run \`metronome channels reconnect ${channel.brandId}/${channel.key} --as <person>\``,
+      },
+      policy: ownerOnlyPolicy(brand.owner),
+      at: now,
+    });
+    this.logger.warn(`${channel.brandId}/${channel.key} needs reconnecting: ${message}`);
+  }
+
+  /**
+   * A person renewed the credentials: the channel is active again (its waiting posts go out) and its
+   * incident is resolved. Returns how many of its variants were waiting.
+   */
+  async reconnect(brandId: string, key: string, by: string, now: Date): Promise<{ waiting: number }> {
+    const channels = this.dataSource.getRepository(ChannelEntity);
+    const channel = await channels.findOneBy({ brandId, key });
+    if (!channel) {
+      throw new ChannelCredentialsError(`no channel ${brandId}/${key}: see \`metronome channels list\``);
+    }
+    if (channel.status !== 'needs_reconnect') {
+      throw new ChannelCredentialsError(`${brandId}/${key} is ${channel.status}: nothing to reconnect`);
+    }
+    await channels.update(
+      { id: channel.id, status: 'needs_reconnect' },
+      { status: 'active', updatedAt: now },
+    );
+    await new AuditRepository(this.dataSource).append({
+      actor: by,
+      action: 'channel.reconnected',
+      subjectType: 'channel',
+      subjectId: channel.id,
+      data: { channel: `${brandId}/${key}` },
+      at: now,
+    });
+    this.statuses.delete(channel.id);
+    await this.incidents?.resolveCleared(CHANNEL_CREDENTIALS_RULE, `channel:${channel.id}`, now);
+    const waiting = await this.dataSource
+      .getRepository(PostVariantEntity)
+      .countBy({ channelId: channel.id, state: 'scheduled' });
+    return { waiting };
+  }
+}
