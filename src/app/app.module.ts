@@ -9,7 +9,7 @@ import { ContentApiModule, ContentModule } from '../content/content.module';
 import { EscalationsApiModule } from '../escalations/escalations.module';
 import { EventsModule } from '../events/events.module';
 import { InboxApiModule, InboxSchedulerModule } from '../inbox/inbox.module';
-import { PublishWorkerModule } from '../publishing/publishing.module';
+import { ChannelsApiModule, PublishWorkerModule } from '../publishing/publishing.module';
 import { MetricsSchedulerModule } from '../metrics/metrics.module';
 import { ProfilesSchedulerModule } from '../profiles/profiles.module';
 import { ReportingModule, ReportsApiModule } from '../reporting/reporting.module';
@@ -49,7 +49,14 @@ export class AppModule {
         // Every role reacts to the events it causes (an approval through the API, a publish in a worker).
         RulesModule,
         ...(roleRuns(runtime.role, 'api')
-          ? [RestApiModule, ContentApiModule, EscalationsApiModule, InboxApiModule, ReportsApiModule]
+          ? [
+              RestApiModule,
+              ContentApiModule,
+              EscalationsApiModule,
+              InboxApiModule,
+              ReportsApiModule,
+              ChannelsApiModule,
+            ]
           : []),
         ...(roleRuns(runtime.role, 'scheduler')
           ? [

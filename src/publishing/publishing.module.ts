@@ -7,6 +7,7 @@ import { BullQueueDriver } from '../queue/bull-queue.driver';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
 import { BullPublishDispatch } from './bull-publish.dispatch';
 import { ChannelCredentials } from './channel-credentials';
+import { ChannelsController } from './channels.controller';
 import { CHANNEL_SLOTS, ChannelSlots } from './channel-slots';
 import { ConnectorInstances } from './connector-instances';
 import { InlinePublishDispatch } from './inline-publish.dispatch';
@@ -50,6 +51,10 @@ import { VariantStateService } from './variant-state.service';
   exports: [ConnectorInstances, VariantPublisher, CHANNEL_SLOTS, ChannelCredentials],
 })
 export class PublishingModule {}
+
+/** The API role's view of channels: their status, and reconnecting one whose credentials were refused. */
+@Module({ imports: [PublishingModule], controllers: [ChannelsController] })
+export class ChannelsApiModule {}
 
 /** The worker role's publishing: the inline claim loop, or Bull processors plus the cluster-wide dispatcher. */
 @Module({

@@ -91,6 +91,43 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     await request(app.getHttpServer()).get('/api/v1/config').set(auth).expect(401);
   });
 
+  it('lists channels and reconnects one whose credentials were refused', async () => {
+    const dataSource = app.get(DataSource);
+    const { plaintext: token } = await new ApiTokenRepository(dataSource).create('channels');
+    const auth = { Authorization: `Bearer ${token}` };
+    const server = app.getHttpServer();
+    // The demo's channels come from the config revision recorded at start.
+    const list = await request(server).get('/api/v1/channels').set(auth).expect(200);
+    expect(list.body).toEqual([
+      { brand: 'demo', channel: 'sandbox', connector: 'sandbox', status: 'active' },
+    ]);
+    await request(server)
+      .post('/api/v1/channels/demo/sandbox/reconnect')
+      .set(auth)
+      .send({ by: 'maya' })
+      .expect(400);
+    await dataSource.query(`UPDATE "channels" SET "status" = 'needs_reconnect'`);
+    await request(server)
+      .post('/api/v1/channels/demo/sandbox/reconnect')
+      .set(auth)
+      .send({ by: 'nobody' })
+      .expect(400);
+    await request(server)
+      .post('/api/v1/channels/demo/nope/reconnect')
+      .set(auth)
+      .send({ by: 'maya' })
+      .expect(404);
+    const reconnected = await request(server)
+      .post('/api/v1/channels/demo/sandbox/reconnect')
+      .set(auth)
+      .send({ by: 'maya' })
+      .expect(201);
+    expect(reconnected.body).toMatchObject({ brand: 'demo', channel: 'sandbox', status: 'active' });
+    expect((await request(server).get('/api/v1/channels?brand=demo').set(auth)).body[0].status).toBe(
+      'active',
+    );
+  });
+
   it('publishes OpenAPI docs at /api/docs', async () => {
     const spec = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
     expect(Object.keys(spec.body.paths)).toEqual(
