@@ -335,9 +335,9 @@ export class VariantPublisher {
    * `unknown-outcome`: the connector could not tell whether the platform took the post (a timeout after
    * sending). `worker-stopped`: a worker died holding the claim — mostly variants it had claimed ahead and never
    * sent. Either way the platform is asked first; found → published. Not found after a worker stopped is
-   * retried at once the first two times (crashes are not the platform's fault, and the post is already
-   * reclaimAfter late), then with the usual backoff so a variant that keeps taking its worker down does not
-   * loop fast; not found after an unknown outcome backs off as any failed attempt does.
+   * due again at once and its claim is not counted as an attempt (the platform never saw it; counting it let
+   * a burst of crashes use up the attempts a real platform error needs); not found after an unknown outcome
+   * backs off as any failed attempt does.
    */
   private async reconcile(
     variant: PostVariantEntity,
@@ -356,14 +356,23 @@ export class VariantPublisher {
       await this.finish(variant, 'failed', { lastError: reason }, now, reason);
       return 'failed';
     }
-    const crashes = cause === 'worker-stopped';
+    if (cause === 'worker-stopped') {
+      // The platform never saw it: not an attempt. Due again at once, with the attempt its claim counted given
+      // back (its time moves to now, which also gives it a new Bull job).
+      return this.retryLater(
+        variant,
+        now,
+        'the worker stopped before the outcome was known; not found on the platform: publishing again',
+        0,
+        variant.updatedAt,
+        Math.max(0, variant.attempts - 1),
+      );
+    }
     return this.retryLater(
       variant,
       now,
-      crashes
-        ? 'the worker stopped before the outcome was known; not found on the platform: publishing again'
-        : 'outcome unknown, not found on the platform: retrying',
-      crashes ? (variant.attempts <= 2 ? 0 : backoffMs(variant.attempts - 2)) : backoffMs(variant.attempts),
+      'outcome unknown, not found on the platform: retrying',
+      backoffMs(variant.attempts),
       // Only if the claim is still as stale as it looked: a live worker that renewed it meanwhile sends it.
       variant.updatedAt,
     );
@@ -405,6 +414,7 @@ export class VariantPublisher {
     message: string,
     waitMs: number,
     unchangedSince?: Date,
+    attempts = variant.attempts,
   ): Promise<string> {
     const retryAt = new Date(now.getTime() + waitMs);
     await this.events.run((manager) =>
@@ -414,6 +424,7 @@ export class VariantPublisher {
         'scheduled',
         {
           scheduledAt: retryAt,
+          attempts,
           lastError: `${message} (attempt ${variant.attempts}; next ${retryAt.toISOString()})`,
         },
         { actor: ACTOR, at: now, reason: message, unchangedSince },
