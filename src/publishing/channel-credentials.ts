@@ -23,12 +23,15 @@ export class ChannelCredentialsError extends Error {}
 export class ChannelCredentials {
   private readonly logger = new Logger('ChannelCredentials');
   private readonly statuses = new Map<string, { status: string; readAt: number }>();
+  private readonly audit: AuditRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService,
     @Optional() private readonly incidents?: IncidentService,
-  ) {}
+  ) {
+    this.audit = new AuditRepository(dataSource);
+  }
 
   /** Whether the channel may publish: false once marked `needs_reconnect` (read at most every 5 s). */
   async usable(channel: ChannelEntity, now: Date): Promise<boolean> {
@@ -44,9 +47,19 @@ export class ChannelCredentials {
 
   /** The platform refused the channel's credentials: mark it and tell the brand owner, once. */
   async refused(channel: ChannelEntity, message: string, now: Date): Promise<void> {
-    await this.dataSource
+    const moved = await this.dataSource
       .getRepository(ChannelEntity)
-      .update({ id: channel.id }, { status: 'needs_reconnect', updatedAt: now });
+      .update({ id: channel.id, status: 'active' }, { status: 'needs_reconnect', updatedAt: now });
+    if (moved.affected) {
+      await this.audit.append({
+        actor: 'publisher',
+        action: 'channel.needs_reconnect',
+        subjectType: 'channel',
+        subjectId: channel.id,
+        data: { channel: `${channel.brandId}/${channel.key}`, reason: message },
+        at: now,
+      });
+    }
     this.statuses.set(channel.id, { status: 'needs_reconnect', readAt: now.getTime() });
     const brand = this.config.loaded.config.brands[channel.brandId];
     if (!brand || !this.incidents) {
@@ -87,7 +100,7 @@ export class ChannelCredentials {
       { id: channel.id, status: 'needs_reconnect' },
       { status: 'active', updatedAt: now },
     );
-    await new AuditRepository(this.dataSource).append({
+    await this.audit.append({
       actor: by,
       action: 'channel.reconnected',
       subjectType: 'channel',

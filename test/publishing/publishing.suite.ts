@@ -156,6 +156,10 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       expect((await variantOn('locked', launch.id)).lastError).toMatch(
         /waits for acme\/locked to be reconnected: sandbox refused its credentials .*metronome channels reconnect acme\/locked/,
       );
+      const audit = await dataSource.query<Array<{ action: string }>>(
+        `SELECT "action" FROM "audit_events" WHERE "subject_type" = 'channel' AND "subject_id" = '${locked.id}'`,
+      );
+      expect(audit.map((row) => row.action)).toEqual(['channel.needs_reconnect']);
       const [incident] = await incidents.list({ brand: 'acme' });
       expect(incident).toMatchObject({
         rule: 'channel-credentials',
