@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   OutcomeUnknownError,
   PermanentError,
+  describeExcess,
+  measureText,
   type ChannelMetrics,
   type Connector,
   type InboxItemInput,
@@ -16,7 +18,7 @@ import type { MastodonAccount, MastodonNotification, MastodonStatus } from './ma
 import { INSTANCE_STATE_KEY, instanceLimits, type InstanceLimits } from './mastodon-instance';
 import { checkMedia, uploadMedia, waitUntilProcessed, type UploadedMedia } from './mastodon-media';
 import { LANGUAGE, VISIBILITIES, type MastodonOptions, type Visibility } from './mastodon-options.schema';
-import { htmlToText, linksIn, mastodonLength, statusFingerprint } from './mastodon-text';
+import { htmlToText, linksIn, mastodonTextLimits, statusFingerprint } from './mastodon-text';
 
 /** A status published through Metronome, by idempotency key: the answer to lookup() and the posts metrics cover. */
 interface PublishedRecord {
@@ -327,10 +329,15 @@ export class MastodonConnector implements Connector {
     if (request.text.trim() === '' && request.media.length === 0) {
       throw new PermanentError('nothing to publish: the status has no text and no media');
     }
-    const length = mastodonLength(request.text, settings.spoilerText, limits.charactersPerUrl);
-    if (length > limits.maxCharacters) {
+    const textLimits = mastodonTextLimits(limits.maxCharacters, limits.charactersPerUrl);
+    const excess = describeExcess(
+      measureText(request.text, textLimits),
+      textLimits,
+      measureText(settings.spoilerText, textLimits),
+    );
+    if (excess) {
       throw new PermanentError(
-        `the status is ${length} characters (content warning included, each link counted as ${limits.charactersPerUrl}), over the limit of ${limits.maxCharacters} characters on ${this.api.host}: shorten it or give this channel its own text in overrides`,
+        `the status is ${excess} on ${this.api.host}: shorten it or give this channel its own text in overrides`,
       );
     }
   }
