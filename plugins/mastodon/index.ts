@@ -1,6 +1,7 @@
 import { defineConnector } from '../../src/plugin-sdk';
 import { MASTODON_DEFAULTS } from './mastodon-instance';
 import { mastodonTextLimits } from './mastodon-text';
+import { MAX_THREAD_PARTS } from './mastodon-thread';
 import { MastodonConnector } from './mastodon.connector';
 import { mastodonOptionsSchema, type MastodonOptions } from './mastodon-options.schema';
 
@@ -34,6 +35,7 @@ export default defineConnector<MastodonOptions>({
       altTextLimit: MASTODON_DEFAULTS.descriptionLimit,
       videoAlone: true,
     },
+    thread: { maxParts: MAX_THREAD_PARTS },
   },
   create: (context, options) => new MastodonConnector(context, options),
 });

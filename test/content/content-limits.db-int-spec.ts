@@ -86,6 +86,22 @@ describe('content limits at import', () => {
     expect(splitThread(variant.text, { graphemes: 300, bytes: 3000 })).toHaveLength(5);
   });
 
+  it('checks a Mastodon thread the same way: each part with room for its content warning', async () => {
+    const body = 'Our roasting diary, day by day, with every batch noted down carefully and tasted twice. '
+      .repeat(13)
+      .trim();
+    ws.write(
+      'masto-thread.md',
+      post(
+        'title: Diary\npublish: 2026-12-04 09:15\nchannels: [masto]\noverrides:\n  masto:\n    extra: { thread: true, spoilerText: diary }',
+        body,
+      ),
+    );
+    const { report, lines } = await sync();
+    expect(lines.filter((line) => line.includes('masto-thread.md'))).toEqual([]);
+    expect(report.created).toContain('masto-thread.md');
+  });
+
   it('without thread: true the same body is refused, saying how to publish it as a thread', async () => {
     const body = 'Our roasting diary, day by day, with every batch noted down carefully and tasted twice. '
       .repeat(13)
