@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { PermanentError, type MediaAttachment } from '../../src/plugin-sdk';
+import { PermanentError, readMediaFile, type MediaAttachment, type MediaLimits } from '../../src/plugin-sdk';
 import { graphemeLength } from './bluesky-text';
 
-/** app.bsky.embed.images: up to 4 images of at most 2,000,000 bytes each (the lexicon's `maxSize`). */
+/** app.bsky.embed.images: up to 4 images of at most 1,000,000 bytes each (the lexicon's `maxSize`). */
 export const IMAGE_LIMITS = {
   maxCount: 4,
   types: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
-  maxBytes: 2_000_000,
+  maxBytes: 1_000_000,
+  maxImageBytes: 1_000_000,
   // The lexicon sets no limit on alt text; bsky.app stops at 2,000 characters, so longer text would be cut there.
   altTextLimit: 2000,
-};
+} as const satisfies MediaLimits;
 
 /** A blob reference as uploadBlob returns it and a record embeds it. */
 export interface BlobRef {
@@ -34,7 +34,7 @@ export async function loadImages(items: MediaAttachment[]): Promise<LoadedImage[
   }
   const images: LoadedImage[] = [];
   for (const item of items) {
-    if (!IMAGE_LIMITS.types.includes(item.mimeType)) {
+    if (!(IMAGE_LIMITS.types as readonly string[]).includes(item.mimeType)) {
       throw new PermanentError(
         `media file "${item.path}" is ${item.mimeType}; a Bluesky post takes images only (${IMAGE_LIMITS.types.join(', ')})`,
       );
@@ -45,17 +45,8 @@ export async function loadImages(items: MediaAttachment[]): Promise<LoadedImage[
         `the alt text of "${item.path}" is ${graphemeLength(alt)} characters; Bluesky shows at most ${IMAGE_LIMITS.altTextLimit}`,
       );
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(item.path);
-    } catch (error) {
-      throw new PermanentError(`media file "${item.path}" cannot be read: ${(error as Error).message}`);
-    }
-    if (bytes.byteLength > IMAGE_LIMITS.maxBytes) {
-      throw new PermanentError(
-        `media file "${item.path}" is ${bytes.byteLength} bytes; Bluesky takes images up to ${IMAGE_LIMITS.maxBytes} bytes (resize or recompress it)`,
-      );
-    }
+    // Opened only inside the content folder (symlinks resolved at the moment of reading), never read past the limit.
+    const bytes = await readMediaFile(item, IMAGE_LIMITS.maxBytes);
     images.push({ bytes, mimeType: item.mimeType, alt });
   }
   return images;

@@ -1,6 +1,8 @@
 import {
   OutcomeUnknownError,
   PermanentError,
+  describeExcess,
+  measureText,
   type Connector,
   type PluginContext,
   type ProfileSnapshot,
@@ -21,13 +23,7 @@ import {
   type StoredRecord,
   type StrongRef,
 } from './bluesky-records';
-import {
-  TEXT_LIMIT_BYTES,
-  TEXT_LIMIT_GRAPHEMES,
-  byteLength,
-  graphemeLength,
-  splitThread,
-} from './bluesky-text';
+import { TEXT_LIMITS, splitThread } from './bluesky-text';
 import { MAX_THREAD_PARTS, recordKey } from './bluesky-tid';
 import { BlueskyXrpc } from './bluesky-xrpc';
 
@@ -198,11 +194,12 @@ export class BlueskyConnector implements Connector {
     if (!text && request.media.length === 0) {
       throw new PermanentError('the post has neither text nor images');
     }
-    const fits = graphemeLength(text) <= TEXT_LIMIT_GRAPHEMES && byteLength(text) <= TEXT_LIMIT_BYTES;
-    if (fits || !thread) {
-      if (!fits) {
+    // The import check measured the same way; this is the last guard before sending.
+    const excess = describeExcess(measureText(text, TEXT_LIMITS), TEXT_LIMITS);
+    if (!excess || !thread) {
+      if (excess) {
         throw new PermanentError(
-          `the text is ${graphemeLength(text)} characters; a Bluesky post holds ${TEXT_LIMIT_GRAPHEMES}. Shorten it, or set extra.thread: true to publish it as a thread`,
+          `the text is ${excess} (a Bluesky post holds 300 characters and 3,000 bytes): shorten it, or set extra.thread: true to publish it as a thread`,
         );
       }
       return [text];

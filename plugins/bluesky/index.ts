@@ -1,7 +1,8 @@
 import { defineConnector } from '../../src/plugin-sdk';
 import { IMAGE_LIMITS } from './bluesky-media';
 import { blueskyOptionsSchema, type BlueskyOptions } from './bluesky-options.schema';
-import { TEXT_LIMIT_GRAPHEMES } from './bluesky-text';
+import { TEXT_LIMITS } from './bluesky-text';
+import { MAX_THREAD_PARTS } from './bluesky-tid';
 import { BlueskyConnector } from './bluesky.connector';
 
 /**
@@ -12,8 +13,8 @@ import { BlueskyConnector } from './bluesky.connector';
 export default defineConnector<BlueskyOptions>({
   kind: 'connector',
   name: 'bluesky',
-  version: '1.0.0',
-  sdk: '^1.0.0',
+  version: '1.1.0',
+  sdk: '^1.2.0',
   description:
     'Bluesky (AT Protocol): idempotent posts with rich text, images and threads; deletes; profile.',
   options: blueskyOptionsSchema,
@@ -21,8 +22,10 @@ export default defineConnector<BlueskyOptions>({
     publish: true,
     delete: true,
     profile: true,
-    textLimit: TEXT_LIMIT_GRAPHEMES,
-    media: IMAGE_LIMITS,
+    textLimit: TEXT_LIMITS.graphemes,
+    text: TEXT_LIMITS,
+    media: { ...IMAGE_LIMITS, types: [...IMAGE_LIMITS.types] },
+    thread: { maxParts: MAX_THREAD_PARTS },
   },
   create: (context, options) => new BlueskyConnector(context, options),
 });

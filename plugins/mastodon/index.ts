@@ -1,4 +1,7 @@
 import { defineConnector } from '../../src/plugin-sdk';
+import { MASTODON_DEFAULTS } from './mastodon-instance';
+import { mastodonTextLimits } from './mastodon-text';
+import { MAX_THREAD_PARTS } from './mastodon-thread';
 import { MastodonConnector } from './mastodon.connector';
 import { mastodonOptionsSchema, type MastodonOptions } from './mastodon-options.schema';
 
@@ -9,8 +12,8 @@ import { mastodonOptionsSchema, type MastodonOptions } from './mastodon-options.
 export default defineConnector<MastodonOptions>({
   kind: 'connector',
   name: 'mastodon',
-  version: '1.0.0',
-  sdk: '^1.0.0',
+  version: '1.1.0',
+  sdk: '^1.2.0',
   description: 'Mastodon REST API: idempotent statuses with media, mentions, profile and counts.',
   options: mastodonOptionsSchema,
   capabilities: {
@@ -19,15 +22,20 @@ export default defineConnector<MastodonOptions>({
     inbox: true,
     profile: true,
     metrics: true,
-    // Mastodon's default. Each instance announces its own (GET /api/v2/instance); publish enforces that one.
-    textLimit: 500,
+    // Mastodon's defaults. Each instance announces its own (GET /api/v2/instance); publish enforces those.
+    textLimit: MASTODON_DEFAULTS.maxCharacters,
+    text: mastodonTextLimits(MASTODON_DEFAULTS.maxCharacters, MASTODON_DEFAULTS.charactersPerUrl),
     media: {
-      maxCount: 4,
+      maxCount: MASTODON_DEFAULTS.maxMediaAttachments,
       types: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'video/mp4', 'video/quicktime'],
-      // Mastodon's video limit (99 MB); images are held to the instance's own limit (16 MB by default) at publish.
+      // Mastodon's default image_size_limit (16 MiB) and video_size_limit (99 MiB).
       maxBytes: 99 * 1024 * 1024,
-      altTextLimit: 1500,
+      maxImageBytes: 16 * 1024 * 1024,
+      maxVideoBytes: 99 * 1024 * 1024,
+      altTextLimit: MASTODON_DEFAULTS.descriptionLimit,
+      videoAlone: true,
     },
+    thread: { maxParts: MAX_THREAD_PARTS },
   },
   create: (context, options) => new MastodonConnector(context, options),
 });

@@ -1,7 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermanentError, type MediaAttachment } from '../../src/plugin-sdk';
+import { PermanentError, openMediaFile, readMediaFile, type MediaAttachment } from '../../src/plugin-sdk';
 import type { MastodonApi } from './mastodon-api';
 import type { MastodonMediaAttachment } from './mastodon-entities';
 import type { InstanceLimits } from './mastodon-instance';
@@ -52,12 +51,10 @@ export async function checkMedia(
         `media file "${item.path}" is ${item.mimeType}, which ${host} does not accept`,
       );
     }
-    let size: number;
-    try {
-      size = (await stat(item.path)).size;
-    } catch (error) {
-      throw new PermanentError(`media file "${item.path}" cannot be read: ${(error as Error).message}`);
-    }
+    // Opened only inside the content folder (symlinks resolved when opened); one message for any refusal.
+    const file = await openMediaFile(item);
+    const size = file.size;
+    await file.close();
     const limit = isTimeBased(item.mimeType) ? limits.videoSizeLimit : limits.imageSizeLimit;
     if (limit !== undefined && size > limit) {
       throw new PermanentError(
@@ -78,7 +75,8 @@ export async function uploadMedia(
   api: MastodonApi,
   item: MediaAttachment,
 ): Promise<{ attachment: MastodonMediaAttachment; processing: boolean }> {
-  const bytes = await readFile(item.path);
+  // Opened again right before reading, inside the content folder: a file swapped for a symlink since is refused.
+  const bytes = await readMediaFile(item);
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type: item.mimeType }), basename(item.path));
   if (item.altText) {

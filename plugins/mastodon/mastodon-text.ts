@@ -1,36 +1,30 @@
 import { createHash } from 'node:crypto';
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { countGraphemes, measureText, type TextLimits } from '../../src/plugin-sdk';
 
 /** What people see as characters: 👩‍👩‍👧‍👦 counts once (Mastodon counts grapheme clusters too). */
 export function graphemeCount(text: string): number {
-  let count = 0;
-  for (const _ of graphemes.segment(text)) {
-    count++;
-  }
-  return count;
+  return countGraphemes(text);
 }
 
-/** A link as Mastodon's text extraction sees it: http(s) only; closing punctuation is not part of it. */
-const LINK = /\bhttps?:\/\/[^\s<>"]+/giu;
-const TRAILING_PUNCTUATION = /[.,;:!?'")\]}]+$/u;
-/** `@user@example.social`: Mastodon counts (and renders) a remote mention by its username only. */
-const REMOTE_MENTION =
-  /(^|[^\p{L}\p{N}_@/])@([\p{L}\p{N}_]+(?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
+/** How Mastodon counts a status against `max_characters`, as the core's import check counts it too. */
+export function mastodonTextLimits(maxCharacters: number, charactersPerUrl: number): TextLimits {
+  return {
+    graphemes: maxCharacters,
+    charactersPerUrl,
+    remoteMentionsCountAsUser: true,
+    countedExtras: ['spoilerText'],
+  };
+}
 
 /**
  * The length Mastodon checks against `max_characters`: graphemes of the content warning plus the text, where
  * every link counts as `charactersPerUrl` whatever its real length and a remote mention counts as `@user`.
- * An approximation of Mastodon's own extractor; where the two disagree the server's 422 still decides.
+ * An approximation of Mastodon's own extractor (the SDK's, shared with the import check); where the two disagree
+ * the server's 422 still decides.
  */
 export function mastodonLength(text: string, spoilerText: string, charactersPerUrl: number): number {
-  const countable = text
-    .replace(LINK, (link) => {
-      const trailing = TRAILING_PUNCTUATION.exec(link)?.[0] ?? '';
-      return 'x'.repeat(charactersPerUrl) + trailing;
-    })
-    .replace(REMOTE_MENTION, '$1@$2');
-  return graphemeCount(spoilerText + countable);
+  const limits = mastodonTextLimits(Number.POSITIVE_INFINITY, charactersPerUrl);
+  return measureText(spoilerText, limits).characters + measureText(text, limits).characters;
 }
 
 const ENTITIES: Record<string, string> = {
@@ -79,6 +73,10 @@ export function linksIn(html: string): string[] {
   }
   return links;
 }
+
+/** `@user@example.social`: Mastodon renders a remote mention by its username only. */
+const REMOTE_MENTION =
+  /(^|[^\p{L}\p{N}_@/])@([\p{L}\p{N}_]+(?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
 
 function normalise(text: string): string {
   return text.normalize('NFC').replace(REMOTE_MENTION, '$1@$2').replace(/\s+/gu, ' ').trim();

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   OutcomeUnknownError,
   PermanentError,
+  describeExcess,
+  measureText,
+  splitThread,
   type ChannelMetrics,
   type Connector,
   type InboxItemInput,
@@ -13,10 +16,22 @@ import {
 } from '../../src/plugin-sdk';
 import { MastodonApi, NoAnswerError } from './mastodon-api';
 import type { MastodonAccount, MastodonNotification, MastodonStatus } from './mastodon-entities';
-import { INSTANCE_STATE_KEY, instanceLimits, type InstanceLimits } from './mastodon-instance';
+import {
+  INSTANCE_STATE_KEY,
+  MASTODON_DEFAULTS,
+  instanceLimits,
+  type InstanceLimits,
+} from './mastodon-instance';
+import {
+  MAX_THREAD_PARTS,
+  MastodonThreads,
+  THREAD,
+  isThreadPartKey,
+  type ThreadPlan,
+} from './mastodon-thread';
 import { checkMedia, uploadMedia, waitUntilProcessed, type UploadedMedia } from './mastodon-media';
 import { LANGUAGE, VISIBILITIES, type MastodonOptions, type Visibility } from './mastodon-options.schema';
-import { htmlToText, linksIn, mastodonLength, statusFingerprint } from './mastodon-text';
+import { htmlToText, linksIn, mastodonTextLimits, statusFingerprint } from './mastodon-text';
 
 /** A status published through Metronome, by idempotency key: the answer to lookup() and the posts metrics cover. */
 interface PublishedRecord {
@@ -34,6 +49,8 @@ interface AttemptRecord {
   firstAttemptAt: string;
   lastAttemptAt: string;
   media: UploadedMedia[];
+  /** For a thread part: the status it replies to. */
+  inReplyToId?: string;
 }
 
 const PUBLISHED = 'published:';
@@ -62,7 +79,7 @@ interface PostSettings {
   sensitive?: boolean;
   language?: string;
 }
-const EXTRA_KEYS = new Set(['visibility', 'spoilerText', 'sensitive', 'language']);
+const EXTRA_KEYS = new Set(['visibility', 'spoilerText', 'sensitive', 'language', 'thread']);
 
 /** Mastodon status and notification ids sort by length, then character by character (numbers and ULIDs alike). */
 function compareIds(a: string, b: string): number {
@@ -85,6 +102,7 @@ export class MastodonConnector implements Connector {
   private readonly api: MastodonApi;
   private readonly server: string;
   private ownAccountId?: Promise<string>;
+  private readonly threads: MastodonThreads;
 
   constructor(
     private readonly context: PluginContext,
@@ -92,10 +110,45 @@ export class MastodonConnector implements Connector {
   ) {
     this.server = new URL(options.instance).origin;
     this.api = new MastodonApi(context.http, context.clock, this.server, options.accessToken);
+    this.threads = new MastodonThreads(context.state, {
+      publishStatus: (key, text, media, inReplyToId, extra) =>
+        this.publishStatus(key, { text, media, extra }, inReplyToId),
+      lookupStatus: (key) => this.lookupStatus(key),
+      recordPublished: (key, result) => this.recordResult(key, result),
+    });
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     const key = request.idempotencyKey;
+    const done = await this.context.state.get<PublishedRecord>(PUBLISHED + key);
+    if (done) {
+      return toResult(done);
+    }
+    const thread = request.extra.thread ?? false;
+    if (typeof thread !== 'boolean') {
+      throw new PermanentError('extra.thread must be true or false');
+    }
+    const savedThread = await this.context.state.get<ThreadPlan>(THREAD + key);
+    if (thread || savedThread) {
+      const settings = this.postSettings(request.extra);
+      const limits = await instanceLimits(this.api, this.context, this.server);
+      const parts = savedThread?.parts ?? this.threadParts(request, settings, limits);
+      if (parts.length > 1) {
+        return this.threads.publish(key, parts, request.media, request.extra);
+      }
+    }
+    return this.publishStatus(key, request);
+  }
+
+  /**
+   * One status under one key: the reconcile-before-resend and Idempotency-Key machinery described in README.md.
+   * `inReplyToId` chains a thread part to the part before.
+   */
+  private async publishStatus(
+    key: string,
+    request: Pick<PublishRequest, 'text' | 'media' | 'extra'>,
+    inReplyToId?: string,
+  ): Promise<PublishResult> {
     const done = await this.context.state.get<PublishedRecord>(PUBLISHED + key);
     if (done) {
       return toResult(done);
@@ -129,6 +182,7 @@ export class MastodonConnector implements Connector {
       firstAttemptAt: previous?.firstAttemptAt ?? now.toISOString(),
       lastAttemptAt: now.toISOString(),
       media: reusable,
+      ...(inReplyToId ? { inReplyToId } : {}),
     };
     await this.context.state.set(ATTEMPT + key, attempt);
     const mediaIds = await this.prepareMedia(key, request.media, attempt);
@@ -148,6 +202,9 @@ export class MastodonConnector implements Connector {
       form.set('language', settings.language);
     }
     mediaIds.forEach((id) => form.append('media_ids[]', id));
+    if (inReplyToId) {
+      form.set('in_reply_to_id', inReplyToId);
+    }
     const call = {
       method: 'POST' as const,
       path: '/api/v1/statuses',
@@ -190,12 +247,55 @@ export class MastodonConnector implements Connector {
     if (done) {
       return toResult(done);
     }
-    const attempt = await this.context.state.get<AttemptRecord>(ATTEMPT + idempotencyKey);
-    return attempt ? this.reconcile(idempotencyKey, attempt) : undefined;
+    if (await this.context.state.get<ThreadPlan>(THREAD + idempotencyKey)) {
+      return this.threads.lookup(idempotencyKey);
+    }
+    return this.lookupStatus(idempotencyKey);
   }
 
-  /** `DELETE /api/v1/statuses/:id`; a status that is already gone counts as deleted. */
+  /** One status's result: from state, else reconciled from the account's recent statuses. */
+  private async lookupStatus(key: string): Promise<PublishResult | undefined> {
+    const done = await this.context.state.get<PublishedRecord>(PUBLISHED + key);
+    if (done) {
+      return toResult(done);
+    }
+    const attempt = await this.context.state.get<AttemptRecord>(ATTEMPT + key);
+    return attempt ? this.reconcile(key, attempt) : undefined;
+  }
+
+  /** The text as thread parts that fit this instance (see MastodonThreads for how the split is kept). */
+  private threadParts(request: PublishRequest, settings: PostSettings, limits: InstanceLimits): string[] {
+    const textLimits = mastodonTextLimits(
+      // The import check split at Mastodon's default: the same split here, unless the instance allows less.
+      Math.min(limits.maxCharacters, MASTODON_DEFAULTS.maxCharacters),
+      limits.charactersPerUrl,
+    );
+    const warning = measureText(settings.spoilerText, textLimits);
+    const parts = splitThread(request.text, {
+      ...textLimits,
+      graphemes: (textLimits.graphemes ?? 0) - warning.characters,
+    });
+    if (parts.length > MAX_THREAD_PARTS) {
+      throw new PermanentError(
+        `the text makes ${parts.length} thread parts; at most ${MAX_THREAD_PARTS} are published: shorten it`,
+      );
+    }
+    return parts;
+  }
+
+  /** `DELETE /api/v1/statuses/:id`, for a thread every part (last first); a status already gone counts as deleted. */
   async delete(remoteId: string): Promise<void> {
+    const thread = await this.threads.threadOf(remoteId);
+    for (const partId of thread?.otherParts ?? []) {
+      await this.deleteStatus(partId);
+    }
+    await this.deleteStatus(remoteId);
+    if (thread) {
+      await this.context.state.delete(thread.stateKey);
+    }
+  }
+
+  private async deleteStatus(remoteId: string): Promise<void> {
     const response = await this.api.send({
       method: 'DELETE',
       path: `/api/v1/statuses/${encodeURIComponent(remoteId)}`,
@@ -263,6 +363,8 @@ export class MastodonConnector implements Connector {
     }
     const account = await this.verifyCredentials();
     const records = (await this.context.state.list<PublishedRecord>(PUBLISHED))
+      // A thread counts once, as its first status (the thread's own record).
+      .filter(({ key }) => !isThreadPartKey(key))
       .map(({ value }) => value)
       .filter((record) => {
         const at = Date.parse(record.publishedAt);
@@ -309,7 +411,7 @@ export class MastodonConnector implements Connector {
     const unknown = Object.keys(extra).filter((name) => !EXTRA_KEYS.has(name));
     if (unknown.length > 0) {
       this.context.logger.warn(
-        'ignoring unknown extra settings; Mastodon takes visibility, spoilerText, sensitive and language',
+        'ignoring unknown extra settings; Mastodon takes visibility, spoilerText, sensitive, language and thread',
         {
           unknown,
         },
@@ -323,14 +425,23 @@ export class MastodonConnector implements Connector {
     };
   }
 
-  private checkText(request: PublishRequest, settings: PostSettings, limits: InstanceLimits): void {
+  private checkText(
+    request: Pick<PublishRequest, 'text' | 'media'>,
+    settings: PostSettings,
+    limits: InstanceLimits,
+  ): void {
     if (request.text.trim() === '' && request.media.length === 0) {
       throw new PermanentError('nothing to publish: the status has no text and no media');
     }
-    const length = mastodonLength(request.text, settings.spoilerText, limits.charactersPerUrl);
-    if (length > limits.maxCharacters) {
+    const textLimits = mastodonTextLimits(limits.maxCharacters, limits.charactersPerUrl);
+    const excess = describeExcess(
+      measureText(request.text, textLimits),
+      textLimits,
+      measureText(settings.spoilerText, textLimits),
+    );
+    if (excess) {
       throw new PermanentError(
-        `the status is ${length} characters (content warning included, each link counted as ${limits.charactersPerUrl}), over the limit of ${limits.maxCharacters} characters on ${this.api.host}: shorten it or give this channel its own text in overrides`,
+        `the status is ${excess} on ${this.api.host}: shorten it or give this channel its own text in overrides`,
       );
     }
   }
@@ -387,7 +498,12 @@ export class MastodonConnector implements Connector {
     const { body: statuses } = await this.api.json<MastodonStatus[]>(
       {
         path: `/api/v1/accounts/${encodeURIComponent(ownId)}/statuses`,
-        query: { limit: RECENT_STATUSES, exclude_reblogs: true, exclude_replies: true },
+        // A thread part replies to the part before: its search keeps replies and matches the parent.
+        query: {
+          limit: RECENT_STATUSES,
+          exclude_reblogs: true,
+          ...(attempt.inReplyToId ? {} : { exclude_replies: true }),
+        },
       },
       'reading recent statuses to reconcile a publish',
     );
@@ -400,6 +516,7 @@ export class MastodonConnector implements Connector {
         (status) =>
           !status.reblog &&
           !claimed.has(status.id) &&
+          (attempt.inReplyToId === undefined || status.in_reply_to_id === attempt.inReplyToId) &&
           Date.parse(status.created_at) >= from &&
           attempt.fingerprints.includes(
             statusFingerprint(htmlToText(status.content), status.spoiler_text ?? ''),
@@ -416,6 +533,17 @@ export class MastodonConnector implements Connector {
     }
     this.context.logger.info('reconciled a publish whose answer was lost', { remoteId: matches[0].id });
     return this.recordPublished(key, matches[0]);
+  }
+
+  /** The thread's own record: its first status, so publish and lookup of the thread key answer from state. */
+  private async recordResult(key: string, result: PublishResult): Promise<PublishResult> {
+    const record: PublishedRecord = {
+      remoteId: result.remoteId,
+      url: result.url,
+      publishedAt: (result.publishedAt ?? this.context.clock.now()).toISOString(),
+    };
+    await this.context.state.set(PUBLISHED + key, record);
+    return toResult(record);
   }
 
   private async recordPublished(key: string, status: MastodonStatus): Promise<PublishResult> {

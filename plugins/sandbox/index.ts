@@ -42,6 +42,7 @@ export default defineConnector<z.output<typeof options>>({
     profile: true,
     metrics: true,
     textLimit: 500,
+    text: { graphemes: 500 },
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
   create(context, { handle, idempotency, faults }) {

@@ -1,17 +1,26 @@
 import { INestApplication, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
+import { CONTENT_REQUEST_LIMIT } from '../content/content-files.service';
 import { AppModule } from './app.module';
 import { RuntimeOptions } from './runtime-options';
 import { METRONOME_VERSION } from './version';
 
 /** Builds the Nest application for a role, with OpenAPI docs at /api/docs. Does not listen. */
 export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(runtime, loaded), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime, loaded), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
+  // A post file may be 256 KiB: its route takes JSON bodies that large (with room for escaping); every other route
+  // keeps the 100 KB default. The route's parser runs first; the general one then skips a body already read.
+  app.use('/api/v1/brands/:brand/content', json({ limit: CONTENT_REQUEST_LIMIT }));
+  app.useBodyParser('json', { limit: '100kb' });
   // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Request bodies and queries are validated by the zod schemas given to @Body/@Query.

@@ -1,11 +1,36 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+
+/** Why a "YYYY-MM-DD HH:MM" is not a time on the calendar and clock (day 32, hour 24…), or undefined when it is. */
+function calendarProblem(text: string): string | undefined {
+  const [year, month, day, hour, minute] = (LOCAL_DATE_TIME.exec(text) ?? []).slice(1).map(Number);
+  if (month < 1 || month > 12) {
+    return `month ${month} does not exist`;
+  }
+  const days = DateTime.utc(year, month, 1).daysInMonth ?? 31;
+  if (day < 1 || day > days) {
+    return `${DateTime.utc(year, month, 1).toFormat('LLLL yyyy')} has days 1 to ${days}`;
+  }
+  if (hour > 23 || minute > 59) {
+    return 'the time runs from 00:00 to 23:59';
+  }
+  return undefined;
+}
 
 const localDateTime = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$/,
-    'write "YYYY-MM-DD HH:MM" in the brand’s time zone, or "next-slot"',
-  );
+  .regex(LOCAL_DATE_TIME, 'write "YYYY-MM-DD HH:MM" in the brand’s time zone, or "next-slot"')
+  .superRefine((text, context) => {
+    const problem = LOCAL_DATE_TIME.test(text) ? calendarProblem(text) : undefined;
+    if (problem) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a real date and time (${problem}): write "YYYY-MM-DD HH:MM" in the brand’s time zone`,
+      });
+    }
+  });
 
 export const mediaSchema = z.strictObject({
   path: z.string().min(1).meta({ description: 'Image or video, relative to the content file.' }),

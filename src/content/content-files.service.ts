@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadedConfig } from '../config/config.loader';
+import { MAX_CONTENT_FILE_BYTES } from './content-file.reader';
 import { scanContentFolder } from './content-folder.scanner';
+import { contentPathProblem } from './content-path.validator';
 import { PlanSyncService, SyncReport } from './plan-sync.service';
 
 export class ContentFileError extends Error {
@@ -15,13 +18,16 @@ export class ContentFileError extends Error {
   }
 }
 
-/** A post file is at most this big: a caption with front matter, not a media upload. */
-const MAX_FILE_BYTES = 256 * 1024;
+/**
+ * The JSON request that carries a post file: its 256 KiB cap plus room for JSON escaping (a line break is two
+ * bytes, a control character six). The API's other routes keep the 100 KB default.
+ */
+export const CONTENT_REQUEST_LIMIT = '2mb';
 
 /**
  * Content files through the API: the brand's content folder stays the source of truth (and can stay in
  * git), the API writes or removes a Markdown file in it and syncs the brand at once, exactly as an edit
- * on disk followed by `metronome plan sync`. Paths must stay inside the folder and end in `.md`.
+ * on disk followed by `metronome plan sync`. Only post files: `*.md` inside the folder, not hidden, not a README.
  */
 @Injectable()
 export class ContentFilesService {
@@ -33,17 +39,24 @@ export class ContentFilesService {
   }
 
   async write(loaded: LoadedConfig, brandId: string, path: string, text: string): Promise<SyncReport> {
-    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+    const target = this.target(loaded, brandId, path);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_CONTENT_FILE_BYTES) {
       throw new ContentFileError(
-        `${path}: ${Buffer.byteLength(text)} bytes is more than a post file may hold (${MAX_FILE_BYTES}); media go next to it, referenced from the front matter`,
+        `${path}: ${bytes.toLocaleString('en-GB')} bytes is more than a post file may hold (${MAX_CONTENT_FILE_BYTES.toLocaleString('en-GB')} bytes, 256 KiB); media go next to it, referenced from the front matter`,
       );
     }
-    const target = this.target(loaded, brandId, path);
     mkdirSync(dirname(target), { recursive: true });
-    // Write-then-rename: a sync running at the same moment sees the old file or the new one, never half.
-    const temporary = join(dirname(target), `.${Date.now()}-${process.pid}.tmp`);
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
+    // Write-then-rename: a sync running at the same moment sees the old file or the new one, never half. The
+    // temporary file is a dot-file (never scanned) and is removed whatever happens.
+    const temporary = join(dirname(target), `.${randomUUID()}.tmp`);
+    try {
+      writeFileSync(temporary, text, { flag: 'wx' });
+      renameSync(temporary, target);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
     return this.planSync.syncBrand(loaded, brandId);
   }
 
@@ -77,16 +90,11 @@ export class ContentFilesService {
 
   private target(loaded: LoadedConfig, brandId: string, path: string): string {
     const folder = this.folder(loaded, brandId);
-    const segments = path.split('/');
-    if (
-      isAbsolute(path) ||
-      !path.endsWith('.md') ||
-      segments.some((segment) => segment === '' || segment === '..' || segment.startsWith('.'))
-    ) {
-      throw new ContentFileError(
-        `"${path}" is not a content file path: use a relative path of plain folder names ending in .md, e.g. "2026-12/launch.md"`,
-      );
+    const problem = contentPathProblem(path);
+    if (problem) {
+      throw new ContentFileError(problem);
     }
+    const segments = path.split('/');
     const target = resolve(folder, ...segments);
     const inside = relative(existsSync(folder) ? realpathSync(folder) : folder, this.realParent(target));
     if (inside.startsWith('..') || isAbsolute(inside) || inside.split(sep).includes('..')) {

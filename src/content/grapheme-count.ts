@@ -1,10 +1,6 @@
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { countGraphemes } from '../plugin-sdk/graphemes';
 
 /** What people see as characters: an emoji with skin tone or a flag counts once, as platforms count it. */
-export function graphemeCount(text: string): number {
-  let count = 0;
-  for (const _segment of segmenter.segment(text)) {
-    count++;
-  }
-  return count;
+export function graphemeCount(text: string, stopAfter?: number): number {
+  return countGraphemes(text, stopAfter);
 }

@@ -14,6 +14,8 @@ import { PlanSyncService } from './plan-sync.service';
 export class PlanSyncScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('PlanSync');
   private running?: Promise<void>;
+  /** Problems logged by the last run: a file that stays broken is logged once, not every minute. */
+  private logged = new Set<string>();
 
   constructor(
     private readonly config: ConfigService,
@@ -46,6 +48,7 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
   private async run(): Promise<void> {
     try {
       await this.configSync.whenSynced();
+      const seen = new Set<string>();
       for (const report of await this.planSync.syncAll(this.config.loaded)) {
         const changed = report.created.length + report.updated.length + report.cancelled.length;
         if (changed > 0) {
@@ -54,9 +57,14 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
           );
         }
         for (const issue of report.issues) {
-          this.logger.warn(formatConfigIssue(issue));
+          const line = formatConfigIssue(issue);
+          seen.add(line);
+          if (!this.logged.has(line)) {
+            this.logger.warn(`${line} (logged once; fix the file and the next sync picks it up)`);
+          }
         }
       }
+      this.logged = seen;
     } catch (error) {
       this.logger.error(`plan sync failed: ${(error as Error).message}`);
     }

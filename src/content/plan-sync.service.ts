@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { approvalLeadTimeMs, planApprovalSteps } from '../approvals/approval-chain';
@@ -14,7 +15,7 @@ import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
 import { displayPath } from '../config/yaml-source.loader';
-import { mimeTypeOf } from './channel-content.validator';
+import { mimeTypeOf } from './channel-content';
 import { scanContentFolder } from './content-folder.scanner';
 import { ContentFile, readContentFile } from './content-file.reader';
 import { PostPlan, resolvePostPlan } from './post-plan.resolver';
@@ -33,6 +34,10 @@ export interface SyncReport {
 }
 
 const ACTOR = 'plan-sync';
+
+function emptyReport(brand: string): SyncReport {
+  return { brand, created: [], updated: [], unchanged: 0, cancelled: [], keptPublished: [], issues: [] };
+}
 const FINAL_STATES = ['publishing', 'published'] as const;
 
 /**
@@ -51,10 +56,27 @@ export class PlanSyncService {
     private readonly events: TransactionalEvents,
   ) {}
 
+  private readonly logger = new Logger('PlanSync');
+
+  /** Every brand, each on its own: a brand that cannot be synced is reported and the others still are. */
   async syncAll(loaded: LoadedConfig, now = new Date()): Promise<SyncReport[]> {
     const reports: SyncReport[] = [];
     for (const brandId of Object.keys(loaded.config.brands)) {
-      reports.push(await this.syncBrand(loaded, brandId, now));
+      try {
+        reports.push(await this.syncBrand(loaded, brandId, now));
+      } catch (error) {
+        const reason = (error as Error).message;
+        this.logger.error(`plan sync of brand ${brandId} failed (the other brands were synced): ${reason}`);
+        reports.push({
+          ...emptyReport(brandId),
+          issues: [
+            {
+              path: ['brands', brandId],
+              message: `plan sync of this brand failed, the other brands were synced: ${reason}; the next sync tries again`,
+            },
+          ],
+        });
+      }
     }
     return reports;
   }
@@ -70,61 +92,100 @@ export class PlanSyncService {
 
   private async syncBrandNow(loaded: LoadedConfig, brandId: string, now: Date): Promise<SyncReport> {
     const brand = loaded.config.brands[brandId];
-    const report: SyncReport = {
-      brand: brandId,
-      created: [],
-      updated: [],
-      unchanged: 0,
-      cancelled: [],
-      keptPublished: [],
-      issues: [],
-    };
+    const report = emptyReport(brandId);
     if (!brand?.content) {
       return report;
     }
     const folder = resolve(loaded.baseDir, brand.content.folder);
+    if (!existsSync(folder)) {
+      report.issues.push({
+        path: ['brands', brandId, 'content', 'folder'],
+        message: `the content folder ${displayPath(folder)} does not exist: create it or fix brands.${brandId}.content.folder (nothing was imported or cancelled)`,
+      });
+      return report;
+    }
     const channelIds = await this.channelIds(brandId);
     const files = scanContentFolder(folder);
     for (const sourcePath of files) {
       const absolute = join(folder, sourcePath);
-      const read = readContentFile(absolute, sourcePath, displayPath(absolute));
-      if (!read.ok) {
-        report.issues.push(...read.issues);
-        continue;
-      }
-      const planned = resolvePostPlan(read.content, brand, loaded.plugins);
-      if (!planned.ok) {
-        report.issues.push(...planned.issues);
-        continue;
-      }
+      const file = displayPath(absolute);
       try {
-        await this.events.run((manager) =>
-          this.importFile(manager, {
-            brandId,
-            brand,
-            content: read.content,
-            plan: planned.plan,
-            channelIds,
-            now,
-            report,
-          }),
-        );
+        await this.syncFile({
+          loaded,
+          brandId,
+          brand,
+          folder,
+          sourcePath,
+          absolute,
+          file,
+          channelIds,
+          now,
+          report,
+        });
       } catch (error) {
-        // Another process (a CLI run beside the server) imported the same file at the same moment.
-        if (!isUniqueViolation(error)) {
-          throw error;
-        }
+        // One file never stops the others: whatever went wrong is that file's problem, reported on it.
+        this.logger.error(`${file}: could not be imported: ${(error as Error).stack ?? String(error)}`);
         report.issues.push({
-          file: read.content.file,
+          file,
           line: 1,
           col: 1,
           path: [],
-          message: 'imported concurrently by another process; the next sync settles it',
+          message: `could not be imported (${(error as Error).message}); its post is left as it was and the next sync tries again`,
         });
       }
     }
     await this.cancelDeleted(brandId, files, now, report);
     return report;
+  }
+
+  private async syncFile(input: {
+    loaded: LoadedConfig;
+    brandId: string;
+    brand: BrandConfig;
+    folder: string;
+    sourcePath: string;
+    absolute: string;
+    file: string;
+    channelIds: Map<string, string>;
+    now: Date;
+    report: SyncReport;
+  }): Promise<void> {
+    const { brandId, brand, report } = input;
+    const read = readContentFile(input.absolute, input.sourcePath, input.file, input.folder);
+    if (!read.ok) {
+      report.issues.push(...read.issues);
+      return;
+    }
+    const planned = await resolvePostPlan(read.content, brand, input.loaded.plugins);
+    if (!planned.ok) {
+      report.issues.push(...planned.issues);
+      return;
+    }
+    try {
+      await this.events.run((manager) =>
+        this.importFile(manager, {
+          brandId,
+          brand,
+          content: read.content,
+          plan: planned.plan,
+          channelIds: input.channelIds,
+          now: input.now,
+          report,
+        }),
+      );
+    } catch (error) {
+      // Another process (a CLI run beside the server) imported the same file at the same moment.
+      if (!isUniqueViolation(error)) {
+        throw error;
+      }
+      report.issues.push({
+        file: read.content.file,
+        line: 1,
+        col: 1,
+        path: [],
+        message: 'imported concurrently by another process; the next sync settles it',
+      });
+    }
   }
 
   private async importFile(
@@ -181,6 +242,14 @@ export class PlanSyncService {
       updatedAt: now,
     });
     await this.placeInTime(manager, post, input);
+    const past = input.plan.fixedPublishAt !== undefined && input.plan.fixedPublishAt <= now;
+    if (past) {
+      report.issues.push({
+        ...content.locate(['publish']),
+        path: ['publish'],
+        message: `publish time "${fm.publish}" (${input.brand.timezone}) has already passed: the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it`,
+      });
+    }
     if (!post.publishAt) {
       report.issues.push({
         ...content.locate(['publish']),
@@ -237,7 +306,7 @@ export class PlanSyncService {
         at: now,
       });
     }
-    if (!fm.draft && post.publishAt) {
+    if (!fm.draft && post.publishAt && !past) {
       await this.states.transition(manager, post, 'in_review', { actor: ACTOR, at: now });
       await this.approvals.open(
         manager,
@@ -290,6 +359,8 @@ export class PlanSyncService {
       // Connectors read the files: store where they are, not where they are relative to the post file.
       const media = variant.media.map((item) => ({
         path: resolve(dirname(input.content.absolutePath), item.path),
+        // The connector opens the file only inside this folder (checked again when it reads it).
+        root: input.content.root,
         mimeType: mimeTypeOf(item.path) ?? 'application/octet-stream',
         ...(item.alt ? { altText: item.alt } : {}),
       }));

@@ -3,7 +3,8 @@ import { didYouMean } from '../config/did-you-mean';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import { parseLocalDateTime } from '../scheduling/local-time';
-import { channelContent, ChannelContent, validateChannelContent } from './channel-content.validator';
+import { channelContent, type ChannelContent } from './channel-content';
+import { validateChannelContent } from './channel-content.validator';
 import { ContentFile } from './content-file.reader';
 
 /** A content file checked against its brand: where it goes, when, and what each channel receives. */
@@ -16,11 +17,11 @@ export interface PostPlan {
 
 export type PostPlanResult = { ok: true; plan: PostPlan } | { ok: false; issues: ConfigIssue[] };
 
-export function resolvePostPlan(
+export async function resolvePostPlan(
   content: ContentFile,
   brand: BrandConfig,
   plugins: PluginRegistry,
-): PostPlanResult {
+): Promise<PostPlanResult> {
   const issues: ConfigIssue[] = [];
   const { frontMatter } = content;
   const enabled = Object.entries(brand.channels)
@@ -62,7 +63,15 @@ export function resolvePostPlan(
   }
   let fixedPublishAt: Date | undefined;
   if (frontMatter.publish !== 'next-slot') {
-    fixedPublishAt = parseLocalDateTime(frontMatter.publish, brand.timezone);
+    try {
+      fixedPublishAt = parseLocalDateTime(frontMatter.publish, brand.timezone);
+    } catch (error) {
+      issues.push({
+        ...content.locate(['publish']),
+        path: ['publish'],
+        message: `"${frontMatter.publish}" cannot be placed in ${brand.timezone}: ${(error as Error).message}`,
+      });
+    }
   } else if (
     channels.every((channel) => enabled.includes(channel)) &&
     !channels.some((channel) => (brand.channels[channel]?.cadence?.windows.length ?? 0) > 0)
@@ -80,7 +89,7 @@ export function resolvePostPlan(
     const connector = brand.channels[variant.channel].connector;
     const plugin = plugins.find('connector', connector);
     if (plugin) {
-      issues.push(...validateChannelContent(content, variant, connector, plugin.capabilities));
+      issues.push(...(await validateChannelContent(content, variant, connector, plugin.capabilities)));
     }
   }
   return issues.length > 0

@@ -1,3 +1,26 @@
+import type { TextLimits } from './text-limits';
+import type { ThreadSupport } from './thread-split';
+
+/** What a platform accepts as a post's media. The core checks every file against it at import (SDK 1.2). */
+export interface MediaLimits {
+  /** Files per post. */
+  maxCount: number;
+  /** MIME types accepted. */
+  types: string[];
+  /** Largest file of any type, in bytes. */
+  maxBytes?: number;
+  /** Largest image, in bytes (image/*). */
+  maxImageBytes?: number;
+  /** Largest video or audio file, in bytes. (SDK 1.2) */
+  maxVideoBytes?: number;
+  /** Longest video or audio, in seconds (read from the MP4/QuickTime header). (SDK 1.2) */
+  maxVideoSeconds?: number;
+  /** Alt text per file, in graphemes. */
+  altTextLimit?: number;
+  /** A video or audio file must be the post's only attachment (Mastodon). (SDK 1.2) */
+  videoAlone?: boolean;
+}
+
 /** What a connector can do. The core asks before it uses anything: every capability is optional. */
 export interface ConnectorCapabilities {
   publish: boolean;
@@ -5,14 +28,25 @@ export interface ConnectorCapabilities {
   inbox?: boolean;
   profile?: boolean;
   metrics?: boolean;
-  /** The platform's text limit, counted in graphemes (what people see as characters). */
+  /** The platform's text limit in graphemes. Since SDK 1.2 `text.graphemes` says the same and wins. */
   textLimit?: number;
-  media?: { maxCount: number; types: string[]; maxBytes?: number; altTextLimit?: number };
+  /** Every limit on a post's text: graphemes, UTF-8 bytes, how links count. (SDK 1.2) */
+  text?: TextLimits;
+  media?: MediaLimits;
+  /** Text over the limit is published as a thread when the post sets `extra.thread: true`. (SDK 1.2) */
+  thread?: ThreadSupport;
+}
+
+/** The text limits a connector declares, from `text` or the older `textLimit`. */
+export function textLimitsOf(capabilities: ConnectorCapabilities): TextLimits {
+  return { ...capabilities.text, graphemes: capabilities.text?.graphemes ?? capabilities.textLimit };
 }
 
 export interface MediaAttachment {
-  /** Absolute path of the file. */
+  /** Absolute path of the file. Read it with `readMediaFile`, which keeps it inside `root`. */
   path: string;
+  /** The folder the file must stay in (the brand's content folder), symlinks resolved. (SDK 1.2) */
+  root?: string;
   mimeType: string;
   altText?: string;
 }

@@ -136,7 +136,9 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
       delete: true,
       profile: true,
       textLimit: 300,
-      media: expect.objectContaining({ maxCount: 4, maxBytes: 2_000_000 }),
+      text: { graphemes: 300, bytes: 3000 },
+      thread: { maxParts: 100 },
+      media: expect.objectContaining({ maxCount: 4, maxBytes: 1_000_000, maxImageBytes: 1_000_000 }),
     });
   });
 

@@ -111,12 +111,12 @@ describe('Mastodon connector (against MastodonApiFake, a contract fake of the Ma
     expect(loadBuiltinPlugins().find((plugin) => plugin.name === 'mastodon')).toMatchObject({
       status: 'loaded',
       kind: 'connector',
-      version: '1.0.0',
+      version: '1.1.0',
     });
     expect(mastodon).toMatchObject({
       kind: 'connector',
       name: 'mastodon',
-      sdk: '^1.0.0',
+      sdk: '^1.2.0',
       capabilities: {
         publish: true,
         delete: true,

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -133,5 +133,81 @@ describe('plan & prepare over HTTP', () => {
       .delete('/api/v1/brands/acme/content/2030-01/winter-launch.md')
       .set(auth)
       .expect(404);
+  });
+
+  it('refuses names that cannot be post files with a clear 400, leaves no temporary file, and takes files up to the 256 KiB cap', async () => {
+    const server = app.getHttpServer();
+    const folder = join(ws.dir, 'content');
+    const refused = async (path: string, pattern: RegExp) => {
+      const answer = await request(server)
+        .put(`/api/v1/brands/acme/content/${path}`)
+        .set(auth)
+        .send({ text: post('title: Nope') });
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(JSON.stringify(answer.body)).toMatch(pattern);
+    };
+    await refused('bad%00name.md', /control characters and backslashes are not allowed/);
+    await refused(
+      `${'a'.repeat(300)}.md`,
+      /a folder or file name in the path is 303 bytes, at most 255 are allowed/,
+    );
+    await refused('README.md', /is the folder's README, not a post/);
+    await refused('notes/readme.MD', /is the folder's README, not a post/);
+    await refused('notes.txt', /posts are Markdown files ending in \.md/);
+    const leftovers = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.name.endsWith('.tmp'))
+        .map((entry) => entry.name);
+    expect(leftovers(folder)).toEqual([]);
+
+    // A README written by hand stays as it is, and is not a post.
+    writeFileSync(join(folder, 'README.md'), '# Our posts');
+    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toBe('# Our posts');
+
+    // The documented cap is reachable: a 200 KB file goes through (over the API's general 100 KB JSON limit).
+    const long = await request(server)
+      .put('/api/v1/brands/acme/content/long.md')
+      .set(auth)
+      .send({ text: post('title: Long\npublish: 2030-01-20 09:15', 'Lorem ipsum dolor.\n'.repeat(10_500)) })
+      .expect(200);
+    expect(JSON.stringify(long.body.issues)).toContain('over the limit of 500 characters');
+    const tooBig = await request(server)
+      .put('/api/v1/brands/acme/content/too-big.md')
+      .set(auth)
+      .send({ text: post('title: Too big', 'x'.repeat(270 * 1024)) })
+      .expect(400);
+    expect(JSON.stringify(tooBig.body)).toContain('more than a post file may hold (262,144 bytes, 256 KiB)');
+    expect(existsSync(join(folder, 'too-big.md'))).toBe(false);
+    expect(leftovers(folder)).toEqual([]);
+
+    // Other routes keep the 100 KB JSON limit.
+    await request(server)
+      .post('/api/v1/plan/sync')
+      .set(auth)
+      .send({ brand: 'x'.repeat(150 * 1024) })
+      .expect(413);
+  });
+
+  it('refuses media outside the content folder in a file written through the API, saying nothing of what exists', async () => {
+    const server = app.getHttpServer();
+    const written = await request(server)
+      .put('/api/v1/brands/acme/content/escape.md')
+      .set(auth)
+      .send({
+        text: post(
+          'title: Escape\npublish: 2030-01-21 09:15\nmedia: [{ path: ../../../../../../etc/hostname, alt: host }]',
+        ),
+      })
+      .expect(200);
+    expect(written.body.created).toEqual([]);
+    const issues = written.body.issues as Array<{ file: string }>;
+    expect(issues.filter((issue) => issue.file.endsWith('escape.md'))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('is of an unknown type') }),
+      expect.objectContaining({
+        path: ['media', 0, 'path'],
+        message:
+          'media file "../../../../../../etc/hostname" is not a readable file inside the content folder (paths are relative to the post file and stay in the brand\'s content folder)',
+      }),
+    ]);
   });
 });

@@ -134,7 +134,7 @@ describe('plan sync', () => {
     expect(report.issues.map(formatConfigIssue)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /long\.md:4:1  body  channel "social" \(sandbox\): text is 501 characters, the limit is 500/,
+          /long\.md:4:1  body  channel "social" \(sandbox\): the text is 501 characters, over the limit of 500 characters by 1: shorten it, or add overrides\.social\.text$/,
         ),
       ]),
     );

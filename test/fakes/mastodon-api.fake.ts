@@ -452,7 +452,7 @@ export class MastodonApiFake {
       sensitive: sensitive === 'true' || sensitive === '1' || spoilerText !== '',
       language: params.get('language'),
       mediaIds,
-      inReplyToId: null,
+      inReplyToId: params.get('in_reply_to_id') || null,
       pinned: false,
     });
     attachments.forEach((media) => {
