@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { METRONOME_VERSION } from '../app/version';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
@@ -11,6 +12,9 @@ import { incidentsCommand } from './incidents.command';
 import { migrateCommand } from './migrate.command';
 import { planCommand } from './plan.command';
 import { pluginsCommand } from './plugins.command';
+import { profilesCommand } from './profiles.command';
+import { sandboxCommand } from './sandbox.command';
+import { StderrLogger } from './stderr.logger';
 import { metricsCommand } from './metrics.command';
 import { reportCommand } from './report.command';
 import { reportsCommand } from './reports.command';
@@ -41,6 +45,8 @@ export function buildProgram(): Command {
     reportCommand(),
     reportsCommand(),
     metricsCommand(),
+    profilesCommand(),
+    sandboxCommand(),
     migrateCommand(),
     pluginsCommand(),
     tokenCommand(),
@@ -56,7 +62,25 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `metronome posts list | head`: once the reader is gone there is nobody to tell anything to, so the
+ * command ends quietly (as cat and git do) instead of printing an EPIPE stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') {
+        process.exit(Number(process.exitCode ?? 0));
+      }
+      throw error;
+    });
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
+  // Log lines of a command go to standard error, never into its output; `start` replaces this with pino.
+  Logger.overrideLogger(new StderrLogger());
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

@@ -78,14 +78,16 @@ export class EscalationSweeper {
           sentAt: now,
         }),
       );
+    const notifierIds = Object.keys(this.config.loaded.config.notifiers);
     for (const person of unreachable) {
-      await record(
-        person,
-        '-',
-        'failed',
-        `no way to reach ${person}: give them an e-mail (with an e-mail notifier) or a handle`,
-      );
-      this.logger.warn(`incident "${incident.title}": no way to reach ${person}`);
+      const why =
+        notifierIds.length === 0
+          ? `no notifier is configured: add one under "notifiers:" (README "Notifiers")`
+          : this.config.loaded.config.people[person]
+            ? `${person} has no address for any notifier (${notifierIds.join(', ')}): give them an e-mail for an e-mail notifier, or handles.<notifier>`
+            : `"${person}" is neither a person nor a notifier of the config in force`;
+      await record(person, '-', 'failed', why);
+      this.logger.warn(`incident "${incident.title}": could not reach ${person}: ${why}`);
     }
     const { config } = this.config.loaded;
     const brand = incident.brandId ? config.brands[incident.brandId] : undefined;
