@@ -170,7 +170,10 @@ describe('inbox pipeline', () => {
     ]);
     const open = await incidents.list({});
     expect(open.map((i) => [i.rule, i.title])).toEqual([
-      ['rule:refund-requests', 'Refund request: comment from li on insta: "I want a REFUND for my order"'],
+      [
+        'rule:refund-requests',
+        'Rule "refund-requests": comment from li on insta: "I want a REFUND for my order"',
+      ],
     ]);
     expect(sender.sent.map((m) => [m.notifier, m.to, m.subject])).toEqual([
       ['team', ['maya'], 'Rule "vip-mentions": comment from big.customer on insta: "Can we talk wholesale?"'],
