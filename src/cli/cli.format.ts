@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { formatBrandTime } from '../notifications/brand-time.format';
 import type { DataSource } from 'typeorm';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 
@@ -9,11 +9,7 @@ import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 
 /** "2026-12-04 09:15 GMT": how people read a time, in the brand's zone. */
 export function formatLocal(at: string | Date | null | undefined, zone: string): string {
-  if (!at) {
-    return '—';
-  }
-  const time = typeof at === 'string' ? DateTime.fromISO(at, { zone }) : DateTime.fromJSDate(at, { zone });
-  return time.isValid ? time.toFormat('yyyy-LL-dd HH:mm ZZZZ') : String(at);
+  return at ? formatBrandTime(at, zone) : '—';
 }
 
 export interface TableRow {

@@ -180,7 +180,9 @@ export class ConfigReferencesValidator {
         action.notify.to.forEach((person, k) =>
           this.expectOneOf([...at, 'notify', 'to', k], person, ids.people, 'person'),
         );
-        this.issues.push(...notifyActionIssues(this.merged, [...at, 'notify'], action.notify, rule.on ?? 'schedule'));
+        this.issues.push(
+          ...notifyActionIssues(this.merged, [...at, 'notify'], action.notify, rule.on ?? 'schedule'),
+        );
       } else if ('assign' in action) {
         this.expectOneOf([...at, 'assign'], action.assign, ids.people, 'person');
       }

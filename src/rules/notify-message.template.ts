@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import { DateTime } from 'luxon';
 import type { RuleEvent } from '../config/schema/rules.schema';
+import { formatBrandTime } from '../notifications/brand-time.format';
 import { FACT_TYPES, factsFor } from './rule-facts';
 
 type Trigger = RuleEvent | 'schedule';
@@ -124,9 +124,7 @@ export function renderNotifyMessage(source: string, facts: Record<string, unknow
 /** Facts converted for display: Date → "2026-12-04 09:15 GMT", BigInt → number, lists kept. */
 export function forPeople(value: unknown, zone: string): unknown {
   if (value instanceof Date) {
-    return value.getTime() === 0
-      ? ''
-      : DateTime.fromJSDate(value, { zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
+    return value.getTime() === 0 ? '' : formatBrandTime(value, zone);
   }
   if (typeof value === 'bigint') {
     return Number(value);

@@ -269,7 +269,7 @@ describe('inbox pipeline', () => {
     await guards.run(monday);
     const [sla] = (await incidents.list({})).filter((i) => i.rule === 'guard:inbox-unanswered');
     expect(sla.title).toBe(
-      '4 unanswered on Acme Coffee insta past the 4h response time (oldest: comment from li)',
+      '4 items unanswered on acme/insta past the 4h response time (oldest: comment from li, 2026-10-09 16:20 BST)',
     );
 
     const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
