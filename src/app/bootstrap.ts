@@ -1,17 +1,20 @@
 import { INestApplication, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
 import { AppModule } from './app.module';
+import { createPinoLogger, PinoLogger } from './pino.logger';
 import { RuntimeOptions } from './runtime-options';
 import { METRONOME_VERSION } from './version';
 
 /** Builds the Nest application for a role, with OpenAPI docs at /api/docs. Does not listen. */
 export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(runtime, loaded), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = createPinoLogger(runtime.logLevel);
+  app.useLogger(new PinoLogger(logger));
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
   // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Request bodies and queries are validated by the zod schemas given to @Body/@Query.
