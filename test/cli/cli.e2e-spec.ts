@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { openDataSource } from '../../src/persistence/data-source.factory';
 
 /** Runs the built CLI exactly as a user would (npm test builds it first). */
+// Each test spawns several CLI processes; on a loaded 2-core machine one takes seconds to start.
+jest.setTimeout(180_000);
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 function metronome(args: string[], env: Record<string, string> = {}) {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs the built CLI exactly as a user would (npm test builds it first). */
+// Each test spawns several CLI processes; on a loaded 2-core machine one takes seconds to start.
+jest.setTimeout(180_000);
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
 /** The demo configuration and its content, copied so each test has a database and folder of its own. */
