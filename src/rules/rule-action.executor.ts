@@ -86,10 +86,26 @@ export class RuleActionExecutor {
       subjectKey: match.subjectKey,
       title: match.title,
       severity: 'warning',
-      details: { rule: match.rule.name, subject: match.subjectKey },
+      // What made it fire, as the notification shows it: not the subject's internal key.
+      details: {
+        rule: match.rule.name,
+        ...(match.rule.description ? { why: match.rule.description } : {}),
+        ...(match.facts ? this.firedFacts(match) : { subject: match.subjectKey }),
+      },
       policy: snapshotPolicy(this.config.loaded.config, policy),
       at: match.at,
     };
+  }
+
+  private firedFacts(match: RuleMatch): Record<string, string> {
+    const { config } = this.config.loaded;
+    const zone = config.brands[match.brandId]?.timezone ?? config.organisation.timezone;
+    return Object.fromEntries(
+      factsThatFired(match.rule.when, match.rule.on ?? 'schedule', match.facts ?? {}, zone).map((fact) => [
+        fact.name,
+        fact.value,
+      ]),
+    );
   }
 
   private async run(action: RuleAction, match: RuleMatch): Promise<void> {

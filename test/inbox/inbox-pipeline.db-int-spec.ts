@@ -175,6 +175,15 @@ describe('inbox pipeline', () => {
         'Rule "refund-requests": comment from li on insta: "I want a REFUND for my order"',
       ],
     ]);
+    // The incident (and so its e-mail) carries what made the rule fire, not the subject's internal key.
+    expect(open[0].details).toMatchObject({
+      rule: 'refund-requests',
+      why: 'Refund request',
+      'inbox.text': 'I want a REFUND for my order',
+      'inbox.author': 'li',
+      'inbox.kind': 'comment',
+    });
+    expect(open[0].details).not.toHaveProperty('subject');
     expect(sender.sent.map((m) => [m.notifier, m.to, m.subject])).toEqual([
       ['team', ['maya'], 'Rule "vip-mentions": comment from big.customer on insta: "Can we talk wholesale?"'],
     ]);
