@@ -102,7 +102,7 @@ export class InboxPoller {
     }
     if (report.stored + report.answered > 0) {
       this.logger.log(
-        `inbox: ${report.stored} new item(s), ${report.answered} answered, ${report.fired} rule firing(s) on ${report.channels} channel(s)`,
+        `inbox: ${report.stored} new ${report.stored === 1 ? 'item' : 'items'}, ${report.answered} answered, ${report.fired} rule ${report.fired === 1 ? 'firing' : 'firings'} on ${report.channels} ${report.channels === 1 ? 'channel' : 'channels'}`,
       );
     }
     return report;

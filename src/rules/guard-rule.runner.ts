@@ -79,7 +79,7 @@ export class GuardRuleRunner {
     }
     if (opened + resolved > 0) {
       this.logger.log(
-        `guards: ${opened} incident(s) opened, ${resolved} resolved as their condition cleared`,
+        `guards: ${opened} ${opened === 1 ? 'incident' : 'incidents'} opened, ${resolved} resolved as their condition cleared`,
       );
     }
     return { opened, resolved };
