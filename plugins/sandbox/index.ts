@@ -11,6 +11,19 @@ const options = z.strictObject({
       'honour: a repeated idempotency key returns the first post; ignore: every publish creates a new post, ' +
         'like a platform without keys, so a duplicate send shows up on the network (crash tests).',
     ),
+  profile: z
+    .strictObject({
+      displayName: z.string().optional(),
+      bio: z.string().optional(),
+      links: z.array(z.string()).default([]),
+      pinned: z.string().optional(),
+    })
+    .optional()
+    .describe(
+      'The simulated account’s live profile (what a profile check finds) until `metronome sandbox profile` ' +
+        'edits it. Default: the handle as display name, no bio, no links. Make it match the channel’s ' +
+        '`profile` for a demo without drift.',
+    ),
   faults: z
     .strictObject({
       mode: z
@@ -45,8 +58,8 @@ export default defineConnector<z.output<typeof options>>({
     text: { graphemes: 500 },
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
-  create(context, { handle, idempotency, faults }) {
-    const network = new SandboxNetwork(context, handle, idempotency);
+  create(context, { handle, idempotency, faults, profile }) {
+    const network = new SandboxNetwork(context, handle, idempotency, profile);
     const injector = new FaultInjector(context, faults);
     return {
       publish: async (request) => {

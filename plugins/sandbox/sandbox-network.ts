@@ -32,6 +32,15 @@ const COMMENTS = [
   'Who do I contact about a wholesale order?',
 ];
 
+/** A comment someone wrote on the simulated network (`metronome sandbox comment`), kept until read. */
+interface WrittenComment {
+  remoteId: string;
+  author: string;
+  text: string;
+  receivedAt: string;
+  inReplyToRemoteId?: string;
+}
+
 /** A number in [0, 1) derived from text: the sandbox is deterministic so demos, tests and benchmarks repeat. */
 function unit(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0) / 2 ** 32;
@@ -47,6 +56,8 @@ export class SandboxNetwork {
     private readonly context: PluginContext,
     private readonly handle: string,
     private readonly idempotency: IdempotencyMode = 'honour',
+    /** The account's live profile until someone changes it (`options.profile`). */
+    private readonly initialProfile?: ProfileSnapshot,
   ) {}
 
   async publish(request: PublishRequest): Promise<PublishResult> {
@@ -123,7 +134,51 @@ export class SandboxNetwork {
         });
       }
     }
+    for (const { value: comment } of await this.context.state.list<WrittenComment>('comment:')) {
+      const receivedAt = new Date(comment.receivedAt);
+      if (since && receivedAt <= since) {
+        continue;
+      }
+      items.push({
+        remoteId: comment.remoteId,
+        kind: comment.inReplyToRemoteId ? 'comment' : 'mention',
+        author: comment.author,
+        text: comment.text,
+        url: `https://sandbox.invalid/${this.handle}/${comment.inReplyToRemoteId ?? 'mentions'}#${comment.remoteId}`,
+        receivedAt,
+        ...(comment.inReplyToRemoteId ? { inReplyToRemoteId: comment.inReplyToRemoteId } : {}),
+      });
+    }
     return items.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+
+  /**
+   * Someone writes on the network: a comment on the account's newest post, or a mention when it has none.
+   * The next inbox poll reads it like any other item.
+   */
+  async writeComment(author: string, text: string): Promise<InboxItemInput> {
+    const newest = (await this.context.state.list<StoredPost>('post:'))
+      .map(({ value }) => value)
+      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt))[0];
+    const comment: WrittenComment = {
+      remoteId: `w${randomUUID().replaceAll('-', '').slice(0, 15)}`,
+      author,
+      text,
+      receivedAt: this.context.clock.now().toISOString(),
+      ...(newest ? { inReplyToRemoteId: newest.remoteId } : {}),
+    };
+    await this.context.state.set(`comment:${comment.receivedAt}:${comment.remoteId}`, comment);
+    const [item] = (await this.inbox(new Date(Date.parse(comment.receivedAt) - 1))).filter(
+      (candidate) => candidate.remoteId === comment.remoteId,
+    );
+    return item;
+  }
+
+  /** Someone edits the profile on the network (`metronome sandbox profile`): profile checks see it. */
+  async editProfile(changes: Partial<ProfileSnapshot>): Promise<ProfileSnapshot> {
+    const profile = { ...(await this.profile()), ...changes };
+    await this.context.state.set('profile', profile);
+    return profile;
   }
 
   /** Followers grow slowly from a handle-specific base; posts earn impressions that decay with age. */
@@ -163,7 +218,8 @@ export class SandboxNetwork {
 
   async profile(): Promise<ProfileSnapshot> {
     return (
-      (await this.context.state.get<ProfileSnapshot>('profile')) ?? {
+      (await this.context.state.get<ProfileSnapshot>('profile')) ??
+      this.initialProfile ?? {
         displayName: this.handle,
         bio: '',
         links: [],

@@ -139,3 +139,61 @@ describe('sandbox connector: idempotency and latency', () => {
     expect(result.issues?.[0].message).toMatch(/honour.*ignore/);
   });
 });
+
+describe('sandbox connector: what people write on the network', () => {
+  let state: PluginStateStore;
+  let now: Date;
+  const connect = async (options: Record<string, unknown>): Promise<Connector> => {
+    const parsed = parseOptions({ handle: 'acme', ...options });
+    if (parsed.issues) {
+      throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
+    }
+    return sandbox.create(
+      contextWith(state, () => now),
+      parsed.value,
+    );
+  };
+  const network = () =>
+    new SandboxNetwork(
+      contextWith(state, () => now),
+      'acme',
+    );
+
+  beforeEach(() => {
+    state = memoryState();
+    now = new Date('2026-12-01T09:00:00Z');
+  });
+
+  it('a written comment is a mention before anything is published, then a comment on the newest post', async () => {
+    const connector = await connect({});
+    const mention = await network().writeComment('sam', 'Do you ship to Norway?');
+    expect(mention).toMatchObject({ kind: 'mention', author: 'sam', text: 'Do you ship to Norway?' });
+    const published = await connector.publish!(request('k1'));
+    now = new Date('2026-12-01T09:05:00Z');
+    const comment = await network().writeComment('li', 'Refund please');
+    expect(comment).toMatchObject({ kind: 'comment', inReplyToRemoteId: published.remoteId });
+    const inbox = await connector.fetchInbox!(new Date('2026-12-01T08:00:00Z'));
+    expect(inbox.filter((item) => item.author === 'sam' || item.author === 'li').map((i) => i.text)).toEqual([
+      'Do you ship to Norway?',
+      'Refund please',
+    ]);
+    // Read once: a poll since the comment does not see it again.
+    expect((await connector.fetchInbox!(comment.receivedAt)).some((item) => item.author === 'li')).toBe(
+      false,
+    );
+  });
+
+  it('the live profile starts as options.profile and changes when someone edits it', async () => {
+    const profile = { displayName: 'Acme Coffee', bio: 'Roasted in Leeds.', links: ['https://acme.example'] };
+    const connector = await connect({ profile });
+    expect(await connector.getProfile!()).toEqual(profile);
+    await new SandboxNetwork(
+      contextWith(state, () => now),
+      'acme',
+      'honour',
+      profile,
+    ).editProfile({ bio: 'New bio' });
+    expect(await connector.getProfile!()).toEqual({ ...profile, bio: 'New bio' });
+    expect(await (await connect({})).getProfile!()).toMatchObject({ bio: 'New bio' });
+  });
+});

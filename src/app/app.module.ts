@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { LoggerModule } from 'nestjs-pino';
 import { ClusterModule } from '../cluster/cluster.module';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigModule } from '../config/config.module';
@@ -31,13 +30,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: runtime.logLevel,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
-        }),
         PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
         QueueModule.forRoot(runtime.redisUrl, runtime.redisPrefix),
         ClusterModule,

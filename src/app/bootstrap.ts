@@ -3,11 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
 import { CONTENT_REQUEST_LIMIT } from '../content/content-files.service';
 import { AppModule } from './app.module';
+import { createPinoLogger, PinoLogger } from './pino.logger';
 import { RuntimeOptions } from './runtime-options';
 import { METRONOME_VERSION } from './version';
 
@@ -16,7 +17,9 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime, loaded), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  const logger = createPinoLogger(runtime.logLevel);
+  app.useLogger(new PinoLogger(logger));
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
   // A post file may be 256 KiB: its route takes JSON bodies that large (with room for escaping); every other route
   // keeps the 100 KB default. The route's parser runs first; the general one then skips a body already read.
   app.use('/api/v1/brands/:brand/content', json({ limit: CONTENT_REQUEST_LIMIT }));

@@ -5,9 +5,10 @@ import { PostQueryService } from '../content/post-query.service';
 import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { formatLocal } from './local-time.format';
+import { allIds, formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
+import { resolvePostId } from './posts.command';
 import { withDatabase } from './with-database';
 
 function decisionCommand(name: string, decision: ApprovalDecisionKind, description: string): Command {
@@ -29,7 +30,7 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
       await withDatabase(async (dataSource) => {
         try {
           const outcome = await createContentServices(dataSource).approvals.decide({
-            postId,
+            postId: await resolvePostId(dataSource, postId),
             person: options.as,
             decision,
             comment: options.comment,
@@ -64,17 +65,32 @@ export function approvalsCommand(): Command {
           person: options.for,
           overdueOnly: options.overdue,
         });
-        for (const row of rows) {
-          const zone = loaded.config.brands[row.brand]?.timezone ?? 'UTC';
-          const waiting = row.approvers.filter((p) => !row.approvedBy.includes(p));
-          process.stdout.write(
-            `${row.overdue ? 'OVERDUE ' : ''}due ${formatLocal(row.dueAt, zone)}  ${row.brand}  "${row.title}" (publishes ${formatLocal(row.publishAt, zone)})\n` +
-              `    step "${row.step}" (${row.mode}) waiting on ${waiting.join(', ')}  ${row.postId}\n`,
-          );
-        }
         if (rows.length === 0) {
           process.stdout.write('nothing waits for approval\n');
+          return;
         }
+        const short = shortIds(
+          rows.map((row) => row.postId),
+          await allIds(dataSource, 'posts'),
+        );
+        const lines = rows.map((row) => {
+          const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
+          const waiting = row.approvers.filter((p) => !row.approvedBy.includes(p));
+          return {
+            cells: [
+              short.get(row.postId)!,
+              `${formatLocal(row.dueAt, zone)}${row.overdue ? ' OVERDUE' : ''}`,
+              `${row.step} (${row.mode})`,
+              waiting.join(', '),
+              formatLocal(row.publishAt, zone),
+              row.brand,
+              row.title,
+            ],
+          };
+        });
+        process.stdout.write(
+          table(['POST', 'DUE', 'STEP', 'WAITING ON', 'PUBLISHES', 'BRAND', 'TITLE'], lines),
+        );
       });
     });
   approvals.addCommand(decisionCommand('approve', 'approve', 'approve the open step of a post'));

@@ -5,6 +5,7 @@ import { AuditRepository } from '../persistence/audit.repository';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { ChannelCredentials, ChannelCredentialsError } from '../publishing/channel-credentials';
 import { configOption, resolveConfigPath } from './config-path.option';
+import { count, table } from './cli.format';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
@@ -26,14 +27,16 @@ export function channelsCommand(): Command {
           where: options.brand ? { brandId: options.brand } : {},
           order: { brandId: 'ASC', key: 'ASC' },
         });
-        for (const row of rows) {
-          process.stdout.write(
-            `${`${row.brandId}/${row.key}`.padEnd(28)} ${row.connector.padEnd(12)} ${row.status}\n`,
-          );
-        }
         if (rows.length === 0) {
           process.stdout.write('no channels: run `metronome plan sync` to import the config\n');
+          return;
         }
+        process.stdout.write(
+          table(
+            ['CHANNEL', 'CONNECTOR', 'STATUS'],
+            rows.map((row) => ({ cells: [`${row.brandId}/${row.key}`, row.connector, row.status] })),
+          ),
+        );
       });
     });
   channels
@@ -64,7 +67,7 @@ export function channelsCommand(): Command {
         try {
           const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
           process.stdout.write(
-            `${target} is active again; ${waiting} post(s) waiting on it go out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
+            `${target} is active again; ${count(waiting, 'post')} waiting on it ${waiting === 1 ? 'goes' : 'go'} out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
           );
         } catch (error) {
           if (error instanceof ChannelCredentialsError) {

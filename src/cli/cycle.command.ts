@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CycleStatusQuery } from '../cycles/cycle-status.query';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { formatLocal } from './local-time.format';
+import { formatLocal } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { withDatabase } from './with-database';
 

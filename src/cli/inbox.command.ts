@@ -10,13 +10,14 @@ import { InboxError, InboxService } from '../inbox/inbox.service';
 import { AuditRepository } from '../persistence/audit.repository';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
-import type { InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { InboxItemEntity, type InboxItemState } from '../persistence/entities/inbox-item.entity';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { formatLocal } from './local-time.format';
+import { allIds, count, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { StderrLogger } from './stderr.logger';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
@@ -33,8 +34,14 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
       await withDatabase(async (dataSource) => {
         const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
         try {
+          const itemId = await resolveId(dataSource, 'inbox_items', id, 'inbox item', async (candidate) => {
+            const item = await dataSource.getRepository(InboxItemEntity).findOneBy({ id: candidate });
+            return item ? `${item.kind} from ${item.author}: "${item.text.slice(0, 60)}"` : '';
+          });
           const item =
-            name === 'answer' ? await inbox.answer(id, options.as) : await inbox.ignore(id, options.as);
+            name === 'answer'
+              ? await inbox.answer(itemId, options.as)
+              : await inbox.ignore(itemId, options.as);
           process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
         } catch (error) {
           if (error instanceof InboxError) {
@@ -72,16 +79,28 @@ export function inboxCommand(): Command {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
         }
-        for (const row of rows) {
-          const zone = loaded.config.brands[row.brand]?.timezone ?? 'UTC';
-          process.stdout.write(
-            `${formatLocal(row.receivedAt.toISOString(), zone).padEnd(24)} ${row.state.padEnd(10)} ${row.brand}/${row.channel} ${row.kind} from ${row.author}  ${row.id}\n` +
-              `${' '.repeat(25)}“${row.text.replace(/\s+/g, ' ').slice(0, 120)}”\n`,
-          );
-        }
         if (rows.length === 0) {
-          process.stdout.write('inbox zero\n');
+          process.stdout.write(options.state ? `no ${options.state} items\n` : 'inbox zero\n');
+          return;
         }
+        const short = shortIds(
+          rows.map((row) => row.id),
+          await allIds(dataSource, 'inbox_items'),
+        );
+        const lines = rows.map((row) => {
+          const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
+          return {
+            cells: [
+              short.get(row.id)!,
+              formatLocal(row.receivedAt, zone),
+              row.state,
+              `${row.brand}/${row.channel}`,
+              `${row.author} (${row.kind})`,
+              `“${row.text.replace(/\s+/g, ' ').slice(0, 120)}”`,
+            ],
+          };
+        });
+        process.stdout.write(table(['ID', 'RECEIVED', 'STATE', 'CHANNEL', 'FROM', 'TEXT'], lines));
       });
     });
   inbox.addCommand(changeCommand('answer', 'record that an item was answered on the platform'));
@@ -118,15 +137,21 @@ export function inboxCommand(): Command {
       })
       class InboxCliModule {}
 
-      const app = await NestFactory.createApplicationContext(InboxCliModule, { logger: ['error', 'warn'] });
+      const app = await NestFactory.createApplicationContext(InboxCliModule, { logger: new StderrLogger() });
       try {
         await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
         const report = await app.get(InboxPoller).poll(new Date(), options.brand);
         process.stdout.write(
-          `${report.channels} channel(s) read: ${report.stored} new item(s), ${report.answered} answered, ${report.fired} rule firing(s)\n`,
+          `${count(report.channels, 'channel')} read: ${count(report.stored, 'new item')}, ${report.answered} answered, ${count(report.fired, 'rule firing')}\n`,
         );
         for (const failure of report.failures) {
-          process.stdout.write(`  ${failure.channel}: ${failure.error}\n`);
+          process.stdout.write(`FAILED    ${failure.channel}: ${failure.error}\n`);
+        }
+        for (const skipped of report.skipped) {
+          process.stdout.write(`skipped   ${skipped.channel}: ${skipped.reason}\n`);
+        }
+        if (report.failures.length > 0) {
+          process.exitCode = EXIT_FAILURE;
         }
       } finally {
         await app.close();

@@ -1,10 +1,13 @@
 import { Command, Option } from 'commander';
+import type { DataSource } from 'typeorm';
+import type { LoadedConfig } from '../config/config.loader';
+import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
 import { IncidentError, IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import { IncidentEntity } from '../persistence/entities/incident.entity';
+import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { formatLocal } from './local-time.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
@@ -12,20 +15,22 @@ import { withDatabase } from './with-database';
 function changeCommand(name: 'ack' | 'resolve', description: string): Command {
   return new Command(name)
     .description(description)
-    .argument('<incident-id>')
+    .argument('<incident-id>', 'the id, or its first characters as `incidents list` shows them')
     .requiredOption('--as <person>', 'who is acting (a person id from the config)')
+    .option('-m, --comment <text>', 'what was done or why, kept with the incident')
     .addOption(configOption())
-    .action(async (id: string, options: { as: string; config?: string }) => {
+    .action(async (id: string, options: { as: string; comment?: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
         const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
         try {
+          const incidentId = await resolveIncidentId(dataSource, id);
           const incident =
             name === 'ack'
-              ? await incidents.acknowledge(id, options.as)
-              : await incidents.resolve(id, options.as);
-          process.stdout.write(`${incident.title}: ${incident.state}\n`);
+              ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
+              : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
+          process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
         } catch (error) {
           if (error instanceof IncidentError) {
             throw new CliError(error.message, EXIT_INVALID_INPUT);
@@ -36,13 +41,75 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
     });
 }
 
+function resolveIncidentId(dataSource: DataSource, given: string): Promise<string> {
+  return resolveId(dataSource, 'incidents', given, 'incident', async (id) => {
+    const incident = await dataSource.getRepository(IncidentEntity).findOneBy({ id });
+    return incident ? `${incident.state}  ${incident.title}` : '';
+  });
+}
+
+/**
+ * The lines under an incident: who was reached through what, who could not be and why, what is next,
+ * and who acknowledged or resolved it with their comment. "Reached" only ever means a send succeeded.
+ */
+export function incidentNotes(incident: IncidentEntity, story: IncidentStory, zone: string): string[] {
+  const notes: string[] = [
+    `raised by ${incident.rule.replace(/^guard:/, 'guard ').replace(/^rule:/, 'rule ')}`,
+  ];
+  const reached = story.reach.filter((r) => r.reached);
+  const people = (list: typeof story.reach) =>
+    [...new Set(list.map((r) => (r.notifier ? `${r.target} by ${r.notifier}` : r.target)))].join(', ');
+  if (reached.length > 0) {
+    notes.push(`reached ${people(reached)}`);
+  }
+  for (const miss of story.reach.filter((r) => !r.reached)) {
+    notes.push(
+      miss.notifier
+        ? `could not reach ${miss.target} by ${miss.notifier}: ${miss.error ?? 'the send failed'}`
+        : `could not reach ${miss.target}: ${miss.error ?? 'no address'}`,
+    );
+  }
+  if (story.steps.total === 0) {
+    notes.push('nobody to notify: its escalation policy has no levels');
+  } else if (story.reach.length === 0 && incident.state === 'open') {
+    notes.push(
+      incident.nextEscalationAt
+        ? `nobody notified yet: first notification due ${formatLocal(incident.nextEscalationAt, zone)}`
+        : 'nobody notified yet',
+    );
+  } else if (incident.state === 'open' && incident.nextEscalationAt) {
+    notes.push(
+      `escalation step ${story.steps.sent + 1} of ${story.steps.total} due ${formatLocal(incident.nextEscalationAt, zone)}`,
+    );
+  }
+  const said = (comment: string | null) => (comment ? `: "${comment}"` : '');
+  if (incident.acknowledgedBy) {
+    notes.push(
+      `acknowledged by ${incident.acknowledgedBy} ${formatLocal(incident.acknowledgedAt, zone)}${said(story.acknowledgedComment)}`,
+    );
+  }
+  if (incident.resolvedBy) {
+    notes.push(
+      `resolved by ${incident.resolvedBy} ${formatLocal(incident.resolvedAt, zone)}${said(story.resolvedComment)}`,
+    );
+  }
+  return notes;
+}
+
+function zoneOf(loaded: LoadedConfig, incident: IncidentEntity): string {
+  return (
+    (incident.brandId && loaded.config.brands[incident.brandId]?.timezone) ||
+    loaded.config.organisation.timezone
+  );
+}
+
 export function incidentsCommand(): Command {
   const incidents = new Command('incidents').description(
     'incidents raised by rules and guards, and their escalation',
   );
   incidents
     .command('list')
-    .description('unresolved incidents, newest first')
+    .description('open and acknowledged incidents (or those in --state), newest first, with who was reached')
     .option('-b, --brand <id>', 'one brand only')
     .addOption(
       new Option('-s, --state <state>', 'show incidents in this state').choices([
@@ -56,23 +123,28 @@ export function incidentsCommand(): Command {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await withDatabase(async (dataSource) => {
         const rows = await new IncidentService(dataSource, new AuditRepository(dataSource)).list(options);
-        for (const row of rows) {
-          const zone =
-            (row.brandId && loaded.config.brands[row.brandId]?.timezone) ||
-            loaded.config.organisation.timezone;
-          const level = (row.policySnapshot as { levels?: unknown[] }).levels?.length ?? 0;
-          process.stdout.write(
-            `${row.state.toUpperCase().padEnd(12)} ${row.severity.padEnd(8)} ${row.title}\n` +
-              `    opened ${formatLocal(row.openedAt.toISOString(), zone)} by ${row.rule}; notified ${row.level} of ${level} level(s)` +
-              `${row.acknowledgedBy ? `; acknowledged by ${row.acknowledgedBy}` : ''}  ${row.id}\n`,
-          );
-        }
         if (rows.length === 0) {
-          process.stdout.write('no incidents\n');
+          process.stdout.write(options.state ? `no ${options.state} incidents\n` : 'no open incidents\n');
+          return;
         }
+        const stories = await new IncidentReachQuery(dataSource).stories(rows);
+        const short = shortIds(
+          rows.map((row) => row.id),
+          await allIds(dataSource, 'incidents'),
+        );
+        const lines = rows.map((row) => {
+          const zone = zoneOf(loaded, row);
+          return {
+            cells: [short.get(row.id)!, formatLocal(row.openedAt, zone), row.state, row.severity, row.title],
+            notes: incidentNotes(row, stories.get(row.id)!, zone),
+          };
+        });
+        process.stdout.write(table(['ID', 'OPENED', 'STATE', 'SEVERITY', 'TITLE'], lines));
       });
     });
   incidents.addCommand(changeCommand('ack', 'acknowledge an incident: escalation stops'));
-  incidents.addCommand(changeCommand('resolve', 'resolve an incident'));
+  incidents.addCommand(
+    changeCommand('resolve', 'resolve an incident (it may open again if its cause remains)'),
+  );
   return incidents;
 }

@@ -15,7 +15,9 @@ import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
 import { RulesModule } from '../rules/rules.module';
 import { configOption, resolveConfigPath } from './config-path.option';
+import { count, table } from './cli.format';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { StderrLogger } from './stderr.logger';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { withDatabase } from './with-database';
 
@@ -47,7 +49,9 @@ function collectCommand(): Command {
       })
       class MetricsCliModule {}
 
-      const app = await NestFactory.createApplicationContext(MetricsCliModule, { logger: ['error'] });
+      const app = await NestFactory.createApplicationContext(MetricsCliModule, {
+        logger: new StderrLogger(['error']),
+      });
       try {
         await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
         let summary;
@@ -59,8 +63,18 @@ function collectCommand(): Command {
           }
           throw error;
         }
+        const asked = summary.collected.length + summary.failed.length + summary.waiting.length;
+        if (asked === 0) {
+          process.stdout.write(
+            summary.upToDate.length > 0
+              ? 'nothing to collect: every day of the last week is collected already\n'
+              : 'nothing to collect: no channel offers metrics\n',
+          );
+        }
         for (const day of summary.collected) {
-          process.stdout.write(`collected ${day.brand}/${day.channel} ${day.day} (${day.posts} post(s))\n`);
+          process.stdout.write(
+            `collected ${day.brand}/${day.channel} ${day.day} (${count(day.posts, 'post')})\n`,
+          );
         }
         for (const failure of summary.failed) {
           process.stdout.write(
@@ -72,8 +86,8 @@ function collectCommand(): Command {
             `waiting   ${channel.brand}/${channel.channel}: failed less than an hour ago; tried again after that\n`,
           );
         }
-        if (summary.collected.length + summary.failed.length + summary.waiting.length === 0) {
-          process.stdout.write('nothing to collect: every day of the last week is collected already\n');
+        for (const skipped of summary.skipped) {
+          process.stdout.write(`skipped   ${skipped.brand}/${skipped.channel}: ${skipped.reason}\n`);
         }
         if (summary.failed.length > 0) {
           process.exitCode = EXIT_FAILURE;
@@ -103,17 +117,26 @@ function statusCommand(): Command {
             (!options.brand || channel.brandId === options.brand) &&
             loaded.plugins.find('connector', channel.connector)?.capabilities.metrics,
         );
-        const status = await new MetricCollectionRepository(dataSource).status(channels.map((c) => c.id));
-        for (const [index, channel] of channels.entries()) {
-          const row = status[index];
-          process.stdout.write(
-            `${`${channel.brandId}/${channel.key}`.padEnd(28)} last collected ${row.lastCollectedDay ?? 'never'}` +
-              `${row.lastError ? `; last error (${row.lastErrorDay}): ${row.lastError}` : ''}\n`,
-          );
-        }
         if (channels.length === 0) {
-          process.stdout.write('no channel with a metrics-capable connector\n');
+          process.stdout.write('no channel offers metrics: none of their connectors can report them\n');
+          return;
         }
+        const status = await new MetricCollectionRepository(dataSource).status(channels.map((c) => c.id));
+        process.stdout.write(
+          table(
+            ['CHANNEL', 'LAST COLLECTED', 'LAST ERROR'],
+            channels.map((channel, index) => {
+              const row = status[index];
+              return {
+                cells: [
+                  `${channel.brandId}/${channel.key}`,
+                  row.lastCollectedDay ?? 'never',
+                  row.lastError ? `${row.lastErrorDay}: ${row.lastError}` : '—',
+                ],
+              };
+            }),
+          ),
+        );
       });
     });
 }

@@ -1,15 +1,24 @@
+import type { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
 import { createContentServices } from '../content/content-services';
 import { PostReleaseError } from '../content/post-release.service';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
-import type { PublishState } from '../persistence/entities/post.entity';
+import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { formatLocal } from './local-time.format';
+import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
+
+/** A post id or a unique prefix of one; an ambiguous prefix lists the posts it could be. */
+export function resolvePostId(dataSource: DataSource, given: string): Promise<string> {
+  return resolveId(dataSource, 'posts', given, 'post', async (id) => {
+    const post = await dataSource.getRepository(PostEntity).findOneBy({ id });
+    return post ? `${post.brandId}  "${post.title}"` : '';
+  });
+}
 
 export function postsCommand(): Command {
   const posts = new Command('posts').description('posts and where they stand');
@@ -33,23 +42,36 @@ export function postsCommand(): Command {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
         }
-        for (const row of rows) {
-          const zone = loaded.config.brands[row.brand]?.timezone ?? 'UTC';
+        if (rows.length === 0) {
+          process.stdout.write('no posts match\n');
+          return;
+        }
+        const short = shortIds(
+          rows.map((row) => row.id),
+          await allIds(dataSource, 'posts'),
+        );
+        const lines = rows.map((row) => {
+          const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
           const channels = row.channels
             .map((c) => (c.state === row.state ? c.channel : `${c.channel}:${c.state}`))
             .join(',');
-          process.stdout.write(
-            `${formatLocal(row.publishAt, zone).padEnd(24)} ${row.state.padEnd(10)} ${row.brand.padEnd(12)} ${row.title}  [${channels}]  ${row.id}\n`,
-          );
           const problems = [
             row.reason,
             ...row.channels.map((c) => (c.lastError ? `${c.channel}: ${c.lastError}` : null)),
-          ].filter(Boolean);
-          problems.forEach((problem) => process.stdout.write(`${' '.repeat(25)}↳ ${problem}\n`));
-        }
-        if (rows.length === 0) {
-          process.stdout.write('no posts match\n');
-        }
+          ].filter((problem): problem is string => !!problem);
+          return {
+            cells: [
+              short.get(row.id)!,
+              formatLocal(row.publishAt, zone),
+              row.state,
+              row.brand,
+              channels,
+              row.title,
+            ],
+            notes: problems.map((problem) => `↳ ${problem}`),
+          };
+        });
+        process.stdout.write(table(['ID', 'PUBLISHES', 'STATE', 'BRAND', 'CHANNELS', 'TITLE'], lines));
       });
     });
   posts
@@ -63,7 +85,8 @@ export function postsCommand(): Command {
       requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
         try {
-          const { post, to } = await createContentServices(dataSource).release.release(id, options.as);
+          const postId = await resolvePostId(dataSource, id);
+          const { post, to } = await createContentServices(dataSource).release.release(postId, options.as);
           process.stdout.write(`${post.title}: held → ${to}\n`);
         } catch (error) {
           if (error instanceof PostReleaseError) {

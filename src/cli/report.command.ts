@@ -16,6 +16,7 @@ import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { StderrLogger } from './stderr.logger';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -73,7 +74,7 @@ export function reportCommand(): Command {
         class ReportCliModule {}
 
         const app = await NestFactory.createApplicationContext(ReportCliModule, {
-          logger: ['error', 'warn'],
+          logger: new StderrLogger(),
         });
         try {
           // Reports reference their brand row: mirror the config first, as the scheduler does at start.

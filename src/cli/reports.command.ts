@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ReportRepository } from '../reporting/report.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { formatLocal } from './local-time.format';
+import { allIds, formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { withDatabase } from './with-database';
 
@@ -23,23 +23,36 @@ export function reportsCommand(): Command {
       }
       await withDatabase(async (dataSource) => {
         const rows = await new ReportRepository(dataSource).list({ brand: options.brand });
-        for (const row of rows) {
-          const zone = loaded.config.brands[row.brandId]?.timezone ?? loaded.config.organisation.timezone;
-          const when = (at: Date | null) => (at ? formatLocal(at.toISOString(), zone) : '—');
-          const size = row.bytes === null ? '' : ` ${Math.round(row.bytes / 1024)} KB`;
-          const retry =
-            row.nextDeliveryAt && row.status === 'rendered'
-              ? `; delivery attempt ${row.deliveryAttempts + 1} at ${when(row.nextDeliveryAt)}`
-              : '';
-          process.stdout.write(
-            `${row.brandId.padEnd(16)} ${row.month}  ${row.status.toUpperCase().padEnd(10)}${size}` +
-              `  rendered ${when(row.renderedAt)}, delivered ${when(row.deliveredAt)}${retry}  ${row.id}\n` +
-              (row.error ? `    ${row.error}\n` : ''),
-          );
-        }
         if (rows.length === 0) {
           process.stdout.write('no reports yet: `metronome report --brand <id>` renders one\n');
+          return;
         }
+        const short = shortIds(
+          rows.map((row) => row.id),
+          await allIds(dataSource, 'reports'),
+        );
+        const lines = rows.map((row) => {
+          const zone = loaded.config.brands[row.brandId]?.timezone ?? loaded.config.organisation.timezone;
+          const retry =
+            row.nextDeliveryAt && row.status === 'rendered'
+              ? [`delivery attempt ${row.deliveryAttempts + 1} at ${formatLocal(row.nextDeliveryAt, zone)}`]
+              : [];
+          return {
+            cells: [
+              short.get(row.id)!,
+              row.brandId,
+              row.month,
+              row.status,
+              row.bytes === null ? '—' : `${Math.round(row.bytes / 1024)} KB`,
+              formatLocal(row.renderedAt, zone),
+              formatLocal(row.deliveredAt, zone),
+            ],
+            notes: [...retry, ...(row.error ? [row.error] : [])],
+          };
+        });
+        process.stdout.write(
+          table(['ID', 'BRAND', 'MONTH', 'STATUS', 'SIZE', 'RENDERED', 'DELIVERED'], lines),
+        );
       });
     });
   return reports;

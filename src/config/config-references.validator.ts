@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import type { PluginKind } from '../plugin-sdk';
+import { notifyActionIssues } from '../rules/notify-action.validator';
 import { compileCondition } from '../rules/rule-condition.compiler';
 import { ConfigIssue } from './config-issue';
 import { MergedConfig } from './config-merger';
@@ -178,6 +179,9 @@ export class ConfigReferencesValidator {
         this.expectOneOf([...at, 'notify', 'notifier'], action.notify.notifier, ids.notifiers, 'notifier');
         action.notify.to.forEach((person, k) =>
           this.expectOneOf([...at, 'notify', 'to', k], person, ids.people, 'person'),
+        );
+        this.issues.push(
+          ...notifyActionIssues(this.merged, [...at, 'notify'], action.notify, rule.on ?? 'schedule'),
         );
       } else if ('assign' in action) {
         this.expectOneOf([...at, 'assign'], action.assign, ids.people, 'person');

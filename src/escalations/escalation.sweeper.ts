@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import { formatBrandTime } from '../notifications/brand-time.format';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
 import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
 import { IncidentEntity } from '../persistence/entities/incident.entity';
@@ -78,14 +79,16 @@ export class EscalationSweeper {
           sentAt: now,
         }),
       );
+    const notifierIds = Object.keys(this.config.loaded.config.notifiers);
     for (const person of unreachable) {
-      await record(
-        person,
-        '-',
-        'failed',
-        `no way to reach ${person}: give them an e-mail (with an e-mail notifier) or a handle`,
-      );
-      this.logger.warn(`incident "${incident.title}": no way to reach ${person}`);
+      const why =
+        notifierIds.length === 0
+          ? `no notifier is configured: add one under "notifiers:" (README "Notifiers")`
+          : this.config.loaded.config.people[person]
+            ? `${person} has no address for any notifier (${notifierIds.join(', ')}): give them an e-mail for an e-mail notifier, or handles.<notifier>`
+            : `"${person}" is neither a person nor a notifier of the config in force`;
+      await record(person, '-', 'failed', why);
+      this.logger.warn(`incident "${incident.title}": could not reach ${person}: ${why}`);
     }
     const { config } = this.config.loaded;
     const brand = incident.brandId ? config.brands[incident.brandId] : undefined;
@@ -93,7 +96,7 @@ export class EscalationSweeper {
       incident: {
         id: incident.id,
         title: incident.title,
-        summary: this.summary(incident),
+        summary: this.summary(incident, brand?.timezone ?? config.organisation.timezone),
         severity: incident.severity,
         brand: brand?.name,
         openedAt: incident.openedAt,
@@ -128,11 +131,34 @@ export class EscalationSweeper {
     return sent;
   }
 
-  private summary(incident: IncidentEntity): string {
+  /** The incident's details as people read them: times in the brand's zone, lists as lists, who raised it. */
+  private summary(incident: IncidentEntity, zone: string): string {
     const details = Object.entries(incident.details)
       .filter(([, value]) => value !== null && value !== '')
-      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .map(([key, value]) => `${key}: ${forPeople(value, zone)}`)
       .join('\n');
-    return `${details}\nRaised by rule "${incident.rule}".`;
+    const raisedBy = incident.rule.startsWith('guard:')
+      ? `the ${incident.rule.slice('guard:'.length)} guard`
+      : `rule "${incident.rule.replace(/^rule:/, '')}"`;
+    return `${details}\nRaised by ${raisedBy}.`;
   }
+}
+
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+function forPeople(value: unknown, zone: string): string {
+  if (typeof value === 'string') {
+    return INSTANT.test(value) ? formatBrandTime(value, zone) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.every((item) => typeof item !== 'object' || item === null)
+      ? value.map((item) => forPeople(item, zone)).join(', ')
+      : value.map((item) => `\n  ${forPeople(item, zone)}`).join('');
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([key, item]) => `${key} ${forPeople(item, zone)}`)
+      .join(', ');
+  }
+  return String(value);
 }

@@ -157,7 +157,8 @@ export class IncidentService {
     });
   }
 
-  async acknowledge(id: string, by: string, at = new Date()): Promise<IncidentEntity> {
+  /** `comment` (what was done, why) is kept in the audit event and shown with the incident. */
+  async acknowledge(id: string, by: string, at = new Date(), comment?: string): Promise<IncidentEntity> {
     return this.move(
       id,
       ['open'],
@@ -165,10 +166,11 @@ export class IncidentService {
       by,
       'incident.acknowledged',
       at,
+      comment,
     );
   }
 
-  async resolve(id: string, by: string, at = new Date()): Promise<IncidentEntity> {
+  async resolve(id: string, by: string, at = new Date(), comment?: string): Promise<IncidentEntity> {
     return this.move(
       id,
       ['open', 'acknowledged'],
@@ -176,6 +178,7 @@ export class IncidentService {
       by,
       'incident.resolved',
       at,
+      comment,
     );
   }
 
@@ -210,6 +213,7 @@ export class IncidentService {
     by: string,
     action: string,
     at: Date,
+    comment?: string,
   ): Promise<IncidentEntity> {
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(IncidentEntity);
@@ -225,7 +229,14 @@ export class IncidentService {
         throw new IncidentError(`incident "${incident.title}" changed at the same moment; look again`);
       }
       await this.audit.append(
-        { actor: by, action, subjectType: 'incident', subjectId: id, data: { from: incident.state }, at },
+        {
+          actor: by,
+          action,
+          subjectType: 'incident',
+          subjectId: id,
+          data: { from: incident.state, ...(comment ? { comment } : {}) },
+          at,
+        },
         manager,
       );
       return Object.assign(incident, changes);

@@ -24,7 +24,7 @@ export class NotifierFailureIncidents implements OnModuleInit {
         brandId: null,
         rule: 'guard:notifier-failing',
         subjectKey: `notifier:${event.notifier}`,
-        title: `Notifier "${event.notifier}" (${event.plugin}) is failing: ${event.consecutiveFailures} sends in a row`,
+        title: `Notifier "${event.notifier}" (${event.plugin}) is failing: ${event.consecutiveFailures} failed ${event.consecutiveFailures === 1 ? 'send' : 'sends'} in a row`,
         severity: 'critical',
         details: {
           notifier: event.notifier,

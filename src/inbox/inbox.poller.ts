@@ -14,6 +14,8 @@ export interface InboxPollReport {
   answered: number;
   fired: number;
   failures: Array<{ channel: string; error: string }>;
+  /** Channels not read, each with the reason (so "0 channels read" never stands unexplained). */
+  skipped: Array<{ channel: string; reason: string }>;
 }
 
 /**
@@ -32,21 +34,48 @@ export class InboxPoller {
   ) {}
 
   async poll(now: Date, onlyBrand?: string): Promise<InboxPollReport> {
-    const report: InboxPollReport = { channels: 0, stored: 0, answered: 0, fired: 0, failures: [] };
+    const report: InboxPollReport = {
+      channels: 0,
+      stored: 0,
+      answered: 0,
+      fired: 0,
+      failures: [],
+      skipped: [],
+    };
     const { config, plugins } = this.config.loaded;
     for (const [brandId, brand] of Object.entries(config.brands)) {
       if (onlyBrand && brandId !== onlyBrand) {
         continue;
       }
       for (const [key, channelConfig] of Object.entries(brand.channels)) {
-        if (
-          !channelConfig.enabled ||
-          !plugins.find('connector', channelConfig.connector)?.capabilities.inbox
-        ) {
+        const name = `${brandId}/${key}`;
+        if (!channelConfig.enabled) {
+          report.skipped.push({ channel: name, reason: 'disabled in the config' });
+          continue;
+        }
+        if (!plugins.find('connector', channelConfig.connector)?.capabilities.inbox) {
+          report.skipped.push({
+            channel: name,
+            reason: `its connector "${channelConfig.connector}" cannot read an inbox`,
+          });
           continue;
         }
         const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ brandId, key });
-        if (!row || row.status !== 'active') {
+        if (!row) {
+          report.skipped.push({
+            channel: name,
+            reason: 'not in the database yet (the config is not synced)',
+          });
+          continue;
+        }
+        if (row.status !== 'active') {
+          report.skipped.push({
+            channel: name,
+            reason:
+              row.status === 'needs_reconnect'
+                ? `its credentials were refused: renew them, then \`metronome channels reconnect ${name}\``
+                : row.status,
+          });
           continue;
         }
         report.channels++;
@@ -73,7 +102,7 @@ export class InboxPoller {
     }
     if (report.stored + report.answered > 0) {
       this.logger.log(
-        `inbox: ${report.stored} new item(s), ${report.answered} answered, ${report.fired} rule firing(s) on ${report.channels} channel(s)`,
+        `inbox: ${report.stored} new ${report.stored === 1 ? 'item' : 'items'}, ${report.answered} answered, ${report.fired} rule ${report.fired === 1 ? 'firing' : 'firings'} on ${report.channels} ${report.channels === 1 ? 'channel' : 'channels'}`,
       );
     }
     return report;

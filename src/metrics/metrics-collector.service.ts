@@ -30,6 +30,10 @@ export interface CollectionSummary {
   failed: CollectionFailure[];
   /** Channels skipped because their platform failed less than an hour ago. */
   waiting: Array<{ brand: string; channel: string }>;
+  /** Channels not asked at all, with the reason (a connector without metrics, a disabled channel). */
+  skipped: Array<{ brand: string; channel: string; reason: string }>;
+  /** Channels whose days are all collected already. */
+  upToDate: Array<{ brand: string; channel: string }>;
 }
 
 export class MetricsInputError extends Error {}
@@ -61,7 +65,7 @@ export class MetricsCollector {
         `unknown brand "${options.brand}" (brands: ${Object.keys(config.brands).join(', ') || 'none'})`,
       );
     }
-    const summary: CollectionSummary = { collected: [], failed: [], waiting: [] };
+    const summary: CollectionSummary = { collected: [], failed: [], waiting: [], skipped: [], upToDate: [] };
     for (const [brandId, brand] of Object.entries(config.brands)) {
       if (options.brand && options.brand !== brandId) {
         continue;
@@ -70,24 +74,35 @@ export class MetricsCollector {
         ? [this.checkDay(options.day, brand.timezone, now)]
         : collectionDays(brand.timezone, now);
       for (const [channelKey, channel] of Object.entries(brand.channels)) {
-        if (!channel.enabled || !plugins.find('connector', channel.connector)?.capabilities.metrics) {
+        const skip = (reason: string) =>
+          summary.skipped.push({ brand: brandId, channel: channelKey, reason });
+        if (!channel.enabled) {
+          skip('disabled in the config');
+          continue;
+        }
+        if (!plugins.find('connector', channel.connector)?.capabilities.metrics) {
+          skip(`its connector "${channel.connector}" cannot report metrics`);
           continue;
         }
         const row = await this.dataSource
           .getRepository(ChannelEntity)
           .findOneBy({ brandId, key: channelKey });
         if (!row) {
-          continue; // the config mirror has not written this channel yet; the next tick will
+          // The config mirror has not written this channel yet; the next tick will.
+          skip('not in the database yet (the config is not synced)');
+          continue;
         }
         if (!options.day && (await this.collections.failedRecently(row.id, now))) {
           // Its platform failed less than an hour ago: every day waits for the retry.
           summary.waiting.push({ brand: brandId, channel: channelKey });
           continue;
         }
+        let claimed = 0;
         for (const day of days) {
           if (!(await this.collections.claim(row.id, day, now, options.day !== undefined))) {
             continue;
           }
+          claimed++;
           try {
             const posts = await this.collectDay(brandId, channelKey, row, day, now);
             summary.collected.push({ brand: brandId, channel: channelKey, day, posts });
@@ -98,6 +113,9 @@ export class MetricsCollector {
             this.logger.warn(`metrics ${brandId}/${channelKey} ${day}: ${message}`);
             break; // the platform is failing: the older days wait for the retry too
           }
+        }
+        if (claimed === 0) {
+          summary.upToDate.push({ brand: brandId, channel: channelKey });
         }
       }
     }

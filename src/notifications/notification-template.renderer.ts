@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatBrandTime, LONG } from './brand-time.format';
 
 /** Injection token: the folder the notification templates live in (default: templates/notifications). */
 export const NOTIFICATION_TEMPLATES_DIR = Symbol('NOTIFICATION_TEMPLATES_DIR');
@@ -145,7 +146,7 @@ function formatDateTime(value: unknown, ...rest: unknown[]): string {
   if (!date?.isValid) {
     return typeof value === 'string' ? value : '';
   }
-  return date.setZone(zone).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  return formatBrandTime(date.toJSDate(), zone, LONG);
 }
 
 /**

@@ -45,7 +45,8 @@ export class GuardRuleRunner {
     let resolved = 0;
     for (const [name, guard] of Object.entries(GUARDS)) {
       const override = config.guards[name as keyof typeof GUARDS];
-      const enabled = override !== false && override?.enabled !== false;
+      const enabled =
+        override === undefined ? guard.onByDefault : override !== false && override.enabled !== false;
       const findings = enabled
         ? await guard.findings({
             config,
@@ -78,7 +79,7 @@ export class GuardRuleRunner {
     }
     if (opened + resolved > 0) {
       this.logger.log(
-        `guards: ${opened} incident(s) opened, ${resolved} resolved as their condition cleared`,
+        `guards: ${opened} ${opened === 1 ? 'incident' : 'incidents'} opened, ${resolved} resolved as their condition cleared`,
       );
     }
     return { opened, resolved };

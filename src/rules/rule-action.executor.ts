@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
@@ -10,7 +10,11 @@ import { snapshotPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService, type OpenIncidentInput } from '../escalations/incident.service';
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
 import { TransactionalEvents } from '../events/transactional-events';
+import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
 import { PostEntity } from '../persistence/entities/post.entity';
+import { DEFAULT_NOTIFY_TEMPLATE } from './notify-action.validator';
+import { factsThatFired, renderNotifyMessage } from './notify-message.template';
+import type { Facts } from './rule-facts.builder';
 
 export interface RuleMatch {
   rule: RuleConfig;
@@ -20,6 +24,8 @@ export interface RuleMatch {
   postId?: string;
   title: string;
   at: Date;
+  /** What the condition saw; absent when a stopped process's firing is carried out later. */
+  facts?: Facts;
 }
 
 /** Carries out a matched rule's `then` list. One failing action is logged and does not stop the others. */
@@ -33,6 +39,7 @@ export class RuleActionExecutor {
     private readonly states: PostStateService,
     private readonly events: TransactionalEvents,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+    @Optional() private readonly templates: NotificationTemplateRenderer = new NotificationTemplateRenderer(),
   ) {}
 
   async execute(match: RuleMatch): Promise<void> {
@@ -79,27 +86,31 @@ export class RuleActionExecutor {
       subjectKey: match.subjectKey,
       title: match.title,
       severity: 'warning',
-      details: { rule: match.rule.name, subject: match.subjectKey },
+      // What made it fire, as the notification shows it: not the subject's internal key.
+      details: {
+        rule: match.rule.name,
+        ...(match.rule.description ? { why: match.rule.description } : {}),
+        ...(match.facts ? this.firedFacts(match) : { subject: match.subjectKey }),
+      },
       policy: snapshotPolicy(this.config.loaded.config, policy),
       at: match.at,
     };
   }
 
+  private firedFacts(match: RuleMatch): Record<string, string> {
+    const { config } = this.config.loaded;
+    const zone = config.brands[match.brandId]?.timezone ?? config.organisation.timezone;
+    return Object.fromEntries(
+      factsThatFired(match.rule.when, match.rule.on ?? 'schedule', match.facts ?? {}, zone).map((fact) => [
+        fact.name,
+        fact.value,
+      ]),
+    );
+  }
+
   private async run(action: RuleAction, match: RuleMatch): Promise<void> {
     if ('notify' in action) {
-      const owner = this.config.loaded.config.brands[match.brandId]?.owner;
-      const result = await this.sender.send(action.notify.notifier, {
-        to: action.notify.to.length > 0 ? action.notify.to : owner ? [owner] : [],
-        subject: match.title,
-        text: `${match.title}\n\nRule "${match.rule.name}"${match.rule.description ? `: ${match.rule.description}` : ''}`,
-        severity: 'info',
-        links: [],
-      });
-      if (result.status === 'failed') {
-        this.logger.warn(
-          `rule ${match.rule.name}: notify ${action.notify.notifier} failed: ${result.error ?? 'unknown error'}`,
-        );
-      }
+      await this.notify(action.notify, match);
     } else if ('hold' in action) {
       await this.onPost(match, async (post, manager) => {
         if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
@@ -127,6 +138,48 @@ export class RuleActionExecutor {
       );
     } else {
       await this.webhook(action.webhook.url, action.webhook.secret, match);
+    }
+  }
+
+  /**
+   * The message (Handlebars over the facts, checked at config load) and the facts that made the rule
+   * fire, in the brand's time zone, through the action's template (default rule-notify).
+   */
+  private async notify(
+    notify: Extract<RuleAction, { notify: unknown }>['notify'],
+    match: RuleMatch,
+  ): Promise<void> {
+    const { config } = this.config.loaded;
+    const brand = config.brands[match.brandId];
+    const zone = brand?.timezone ?? config.organisation.timezone;
+    const trigger = match.rule.on ?? 'schedule';
+    const message =
+      notify.message && match.facts ? renderNotifyMessage(notify.message, match.facts, zone) : undefined;
+    const rendered = this.templates.render(notify.template ?? DEFAULT_NOTIFY_TEMPLATE, {
+      title: match.title,
+      message,
+      rule: { name: match.rule.name, description: match.rule.description },
+      facts: match.facts ? factsThatFired(match.rule.when, trigger, match.facts, zone) : [],
+      factsLost: !match.facts,
+      brand: brand ? { name: brand.name } : undefined,
+      firedAt: match.at,
+      timezone: zone,
+      severity: 'info',
+      organisation: { name: config.organisation.name },
+    });
+    const owner = brand?.owner;
+    const result = await this.sender.send(notify.notifier, {
+      to: notify.to.length > 0 ? notify.to : owner ? [owner] : [],
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      severity: 'info',
+      links: [],
+    });
+    if (result.status === 'failed') {
+      this.logger.warn(
+        `rule ${match.rule.name}: notify ${notify.notifier} failed: ${result.error ?? 'unknown error'}`,
+      );
     }
   }
 

@@ -7,13 +7,14 @@ import { placeholders } from '../persistence/sql-placeholders';
 import { CompiledRules } from './compiled-rules';
 import { RuleActions } from './rule-actions';
 import type { Facts } from './rule-facts.builder';
+import { ruleMatchTitle } from './rule-match.title';
 import { timeOrderedId } from '../persistence/time-ordered-id';
 
 /** One new subject of a batch (an inbox item, say) with the facts its rules read. */
 export interface BatchSubject {
   subjectKey: string;
   facts: Facts;
-  /** Describes the subject; the rule's description is put in front of it. */
+  /** Describes the subject; the rule's name is put in front of it. */
   title: string;
   at: Date;
 }
@@ -26,6 +27,8 @@ export interface BatchMatch {
   subjectKey: string;
   title: string;
   at: Date;
+  /** What the condition saw: notify messages render it. */
+  facts: Facts;
 }
 
 const FIRINGS_PER_INSERT = 400;
@@ -58,7 +61,6 @@ export class RuleBatchEvaluator {
     let evaluations = 0;
     for (const rule of rules) {
       const condition = this.rules.condition(rule);
-      const prefix = rule.description ?? `Rule "${rule.name}"`;
       for (const subject of subjects) {
         evaluations++;
         try {
@@ -68,8 +70,9 @@ export class RuleBatchEvaluator {
               rule,
               brandId,
               subjectKey: subject.subjectKey,
-              title: `${prefix}: ${subject.title}`,
+              title: ruleMatchTitle(rule, subject.title),
               at: subject.at,
+              facts: subject.facts,
             });
           }
         } catch (error) {

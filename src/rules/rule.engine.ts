@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../persistence/unique-violation';
 import { CompiledRules } from './compiled-rules';
 import { RuleActions } from './rule-actions';
 import { Facts, RuleFactsBuilder } from './rule-facts.builder';
+import { ruleMatchTitle } from './rule-match.title';
 
 /**
  * Runs the rules from YAML: `on:` rules when their event is published, `every:` rules on the scheduler's
@@ -57,7 +58,7 @@ export class RuleEngine implements OnModuleInit {
         continue;
       }
       const subjectKey = `${event.subject.type}:${event.subject.id}`;
-      const title = `${rule.description ?? `Rule "${rule.name}"`}: ${this.describe(eventFacts)}`;
+      const title = ruleMatchTitle(rule, this.describe(eventFacts));
       await this.evaluate(rule, event.brandId, subjectKey, facts, { postId, title, at: event.at });
     }
   }
@@ -80,7 +81,7 @@ export class RuleEngine implements OnModuleInit {
         if (rule.stage && (facts.cycle as { stage: string }).stage !== rule.stage) {
           continue;
         }
-        const title = `${rule.description ?? `Rule "${rule.name}"`}: ${brand.name}`;
+        const title = ruleMatchTitle(rule, brand.name);
         await this.evaluate(rule, brandId, `brand:${brandId}`, facts, { title, at: now });
       }
     }
@@ -93,6 +94,7 @@ export class RuleEngine implements OnModuleInit {
     facts: Facts,
     match: { postId?: string; title: string; at: Date },
   ): Promise<void> {
+    const matched = { ...match, facts };
     let holds: boolean;
     try {
       holds = this.rules.condition(rule)(facts);
@@ -129,7 +131,7 @@ export class RuleEngine implements OnModuleInit {
       throw error;
     }
     this.logger.log(`rule ${rule.name} fired for ${subjectKey}`);
-    await this.actions.execute({ rule, brandId, subjectKey, ...match });
+    await this.actions.execute({ rule, brandId, subjectKey, ...matched });
     await this.actions.markActed([firing.id], new Date());
   }
 
@@ -139,6 +141,6 @@ export class RuleEngine implements OnModuleInit {
 
   private describe(facts: Facts): string {
     const post = facts.post as { title?: string } | undefined;
-    return post?.title ? `"${post.title}"` : 'matched';
+    return post?.title ? `"${post.title}"` : 'its condition holds';
   }
 }

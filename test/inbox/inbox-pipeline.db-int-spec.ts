@@ -170,8 +170,20 @@ describe('inbox pipeline', () => {
     ]);
     const open = await incidents.list({});
     expect(open.map((i) => [i.rule, i.title])).toEqual([
-      ['rule:refund-requests', 'Refund request: comment from li on insta: "I want a REFUND for my order"'],
+      [
+        'rule:refund-requests',
+        'Rule "refund-requests": comment from li on insta: "I want a REFUND for my order"',
+      ],
     ]);
+    // The incident (and so its e-mail) carries what made the rule fire, not the subject's internal key.
+    expect(open[0].details).toMatchObject({
+      rule: 'refund-requests',
+      why: 'Refund request',
+      'inbox.text': 'I want a REFUND for my order',
+      'inbox.author': 'li',
+      'inbox.kind': 'comment',
+    });
+    expect(open[0].details).not.toHaveProperty('subject');
     expect(sender.sent.map((m) => [m.notifier, m.to, m.subject])).toEqual([
       ['team', ['maya'], 'Rule "vip-mentions": comment from big.customer on insta: "Can we talk wholesale?"'],
     ]);
@@ -266,7 +278,7 @@ describe('inbox pipeline', () => {
     await guards.run(monday);
     const [sla] = (await incidents.list({})).filter((i) => i.rule === 'guard:inbox-unanswered');
     expect(sla.title).toBe(
-      '4 unanswered on Acme Coffee insta past the 4h response time (oldest: comment from li)',
+      '4 items unanswered on acme/insta past the 4h response time (oldest: comment from li, 2026-10-09 16:20 BST)',
     );
 
     const inbox = new InboxService(dataSource, new AuditRepository(dataSource));

@@ -160,7 +160,16 @@ describe('metrics collection (sandbox connector, real database)', () => {
     const before = await dataSource.getRepository(MetricSnapshotEntity).count();
     const events = services.published.length;
     const summary = await collector.collect(new Date('2026-12-04T06:30:00Z'));
-    expect(summary).toEqual({ collected: [], failed: [], waiting: [{ brand: 'acme', channel: 'outage' }] });
+    expect(summary).toEqual({
+      collected: [],
+      failed: [],
+      waiting: [{ brand: 'acme', channel: 'outage' }],
+      skipped: [],
+      upToDate: [
+        { brand: 'acme', channel: 'social' },
+        { brand: 'acme', channel: 'video' },
+      ],
+    });
     expect(await dataSource.getRepository(MetricSnapshotEntity).count()).toBe(before);
     expect(services.published.length).toBe(events);
   });
@@ -196,6 +205,11 @@ describe('metrics collection (sandbox connector, real database)', () => {
       collected: [],
       failed: [],
       waiting: [{ brand: 'acme', channel: 'outage' }],
+      skipped: [],
+      upToDate: [
+        { brand: 'acme', channel: 'social' },
+        { brand: 'acme', channel: 'video' },
+      ],
     });
   });
 

@@ -113,7 +113,7 @@ describe('profile drift (sandbox connector, real database)', () => {
     expect(incident).toMatchObject({
       state: 'open',
       brandId: 'acme',
-      title: 'Profile drift on acme/social: bio, links differ from the config',
+      title: 'Profile drift on acme/social: the bio and links differ from the config',
     });
     expect(incident.details).toMatchObject({
       channel: 'social',

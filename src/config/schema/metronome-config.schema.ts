@@ -42,7 +42,7 @@ export const metronomeConfigSchema = z
     guards: z
       .partialRecord(z.enum(GUARD_RULES), guardRuleOverrideSchema)
       .default({})
-      .meta({ description: 'Built-in guard rules, on by default: false disables one, an object tunes it.' }),
+      .meta({ description: 'Built-in guard rules: false turns one off, an object tunes and enables it.' }),
     escalations: z.record(idSchema, escalationPolicySchema).default({}),
     publishing: z
       .strictObject({

@@ -22,10 +22,14 @@ const notifyAction = z.strictObject({
   notify: z.strictObject({
     notifier: idSchema,
     to: z.array(idSchema).default([]).meta({ description: 'People ids; empty = the brand owner.' }),
+    message: z.string().min(1).optional().meta({
+      description:
+        'What to say: Handlebars over the rule’s facts, e.g. "{{inbox.author}} wrote: {{inbox.text}}" (checked when the config loads).',
+    }),
     template: z
       .string()
       .optional()
-      .meta({ description: 'Message template name under templates/notifications.' }),
+      .meta({ description: 'Message template name under templates/notifications (default: rule-notify).' }),
   }),
 });
 const holdAction = z.strictObject({

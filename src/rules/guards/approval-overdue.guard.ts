@@ -5,6 +5,7 @@ import { Finding, GuardContext, GuardRule } from './guard-rule';
 /** An approval step past its deadline while the post waits: the seed's "slow approvals". */
 export class ApprovalOverdueGuard implements GuardRule {
   readonly name = 'approval-overdue';
+  readonly onByDefault = true;
 
   async findings({ dataSource, now, thresholdMs = 0 }: GuardContext): Promise<Finding[]> {
     const rows = (await dataSource

@@ -19,8 +19,12 @@ export interface GuardContext {
   thresholdMs?: number;
 }
 
-/** A built-in rule, on by default; `guards.<name>: false` turns it off, an object tunes it. */
+/**
+ * A built-in rule. `onByDefault` says whether it runs without a `guards.<name>` entry (README "Guard
+ * defaults" gives each one's reason); `guards.<name>: false` turns it off, an object tunes (and turns on) it.
+ */
 export interface GuardRule {
   readonly name: string;
+  readonly onByDefault: boolean;
   findings(context: GuardContext): Promise<Finding[]>;
 }

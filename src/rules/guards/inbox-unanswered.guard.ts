@@ -1,3 +1,4 @@
+import { formatBrandTime } from '../../notifications/brand-time.format';
 import { parseDurationMs } from '../../config/schema/primitives.schema';
 import { addBusinessMinutes, businessHoursOf } from '../../inbox/business-hours';
 import { toDbInstant } from '../../persistence/instant-column.decorator';
@@ -15,6 +16,7 @@ const DEFAULT_SLA = '4h';
  */
 export class InboxUnansweredGuard implements GuardRule {
   readonly name = 'inbox-unanswered';
+  readonly onByDefault = true;
 
   async findings({ config, dataSource, now, thresholdMs }: GuardContext): Promise<Finding[]> {
     const findings: Finding[] = [];
@@ -48,14 +50,14 @@ export class InboxUnansweredGuard implements GuardRule {
         findings.push({
           brandId,
           subjectKey: `inbox-sla:${brandId}/${channel}`,
-          title: `${items.length} unanswered on ${brand.name} ${channel} past the ${
-            thresholdMs ? `${thresholdMs / 60_000} min` : (brand.inbox?.responseSla ?? DEFAULT_SLA)
-          } response time (oldest: ${oldest.kind} from ${oldest.author})`,
+          title: `${items.length} ${items.length === 1 ? 'item' : 'items'} unanswered on ${brandId}/${channel} past the ${
+            thresholdMs ? formatDuration(thresholdMs) : (brand.inbox?.responseSla ?? DEFAULT_SLA)
+          } response time (oldest: ${oldest.kind} from ${oldest.author}, ${formatBrandTime(oldest.received_at, brand.timezone)})`,
           severity: 'warning',
           details: {
             channel,
             unanswered: items.length,
-            oldestReceivedAt: oldest.received_at,
+            oldestReceivedAt: formatBrandTime(oldest.received_at, brand.timezone),
             oldestItem: oldest.id,
             businessHours: hours ? 'yes' : 'around the clock',
           },
@@ -64,4 +66,14 @@ export class InboxUnansweredGuard implements GuardRule {
     }
     return findings;
   }
+}
+
+/** 240 min → "4h", 90 min → "1h 30m", 45 min → "45m". */
+function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  return (
+    [hours > 0 ? `${hours}h` : '', minutes % 60 > 0 ? `${minutes % 60}m` : ''].filter(Boolean).join(' ') ||
+    '0m'
+  );
 }

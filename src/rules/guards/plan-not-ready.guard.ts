@@ -1,3 +1,4 @@
+import { formatBrandTime } from '../../notifications/brand-time.format';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar } from '../../cycles/cycle-calendar';
 import { countPostsInPeriod } from '../../cycles/posts-in-period.count';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
@@ -5,6 +6,7 @@ import { Finding, GuardContext, GuardRule } from './guard-rule';
 /** Next month's plan is due and it has fewer posts than the cadence needs: the seed's "skipping planning". */
 export class PlanNotReadyGuard implements GuardRule {
   readonly name = 'plan-not-ready';
+  readonly onByDefault = true;
 
   async findings({ config, dataSource, now }: GuardContext): Promise<Finding[]> {
     const findings: Finding[] = [];
@@ -20,13 +22,13 @@ export class PlanNotReadyGuard implements GuardRule {
         findings.push({
           brandId,
           subjectKey: `cycle:${brandId}:${nextMonth}`,
-          title: `Plan for ${nextMonth} not ready: ${planned} of ${target} posts planned for ${brand.name}`,
+          title: `Plan for ${nextMonth} not ready: ${planned} of ${target} ${target === 1 ? 'post' : 'posts'} planned for ${brand.name}`,
           severity: 'warning',
           details: {
             month: nextMonth,
             planned,
             target,
-            planDueAt: calendar.planDueAt.toISOString(),
+            planDueAt: formatBrandTime(calendar.planDueAt, brand.timezone),
             owner: brand.owner,
           },
         });

@@ -6,6 +6,7 @@ import { Finding, GuardContext, GuardRule } from './guard-rule';
 /** A channel variant that failed or missed its time: someone has to act. */
 export class PostFailedGuard implements GuardRule {
   readonly name = 'post-failed';
+  readonly onByDefault = true;
 
   async findings({ dataSource }: GuardContext): Promise<Finding[]> {
     const rows = await dataSource

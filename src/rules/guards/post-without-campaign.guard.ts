@@ -5,6 +5,7 @@ import { Finding, GuardContext, GuardRule } from './guard-rule';
 /** A post on its way out with no campaign: the seed's "ad hoc content", flagged, not blocked. */
 export class PostWithoutCampaignGuard implements GuardRule {
   readonly name = 'post-without-campaign';
+  readonly onByDefault = false;
 
   async findings({ dataSource }: GuardContext): Promise<Finding[]> {
     const posts = await dataSource

@@ -9,6 +9,7 @@ import { Finding, GuardContext, GuardRule } from './guard-rule';
  */
 export class ProfileDriftGuard implements GuardRule {
   readonly name = 'profile-drift';
+  readonly onByDefault = true;
 
   async findings({ config, dataSource }: GuardContext): Promise<Finding[]> {
     const rows = await dataSource
@@ -33,7 +34,7 @@ export class ProfileDriftGuard implements GuardRule {
         {
           brandId: row.brandId,
           subjectKey: `channel:${row.channelId}`,
-          title: `Profile drift on ${row.brandId}/${row.channel}: ${differences.map((d) => d.field).join(', ')} differ from the config`,
+          title: `Profile drift on ${row.brandId}/${row.channel}: ${whatDiffers(differences.map((d) => d.field))} from the config`,
           severity: 'warning' as const,
           details: {
             channel: row.channel,
@@ -47,4 +48,19 @@ export class ProfileDriftGuard implements GuardRule {
       ];
     });
   }
+}
+
+const FIELD_NAMES: Record<ProfileDifference['field'], { name: string; plural: boolean }> = {
+  displayName: { name: 'display name', plural: false },
+  bio: { name: 'bio', plural: false },
+  links: { name: 'links', plural: true },
+  pinned: { name: 'pinned post', plural: false },
+};
+
+/** "the bio differs", "the links differ", "the display name and bio differ", "the display name, bio and links differ". */
+export function whatDiffers(fields: ReadonlyArray<ProfileDifference['field']>): string {
+  const names = fields.map((field) => FIELD_NAMES[field].name);
+  const list = names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const plural = fields.length > 1 || (fields.length === 1 && FIELD_NAMES[fields[0]].plural);
+  return `the ${list} ${plural ? 'differ' : 'differs'}`;
 }

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { AuditEventEntity } from '../persistence/entities/audit-event.entity';
+import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
+import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { PolicySnapshot } from './escalation-policy.snapshot';
+
+/** One target of one escalation step, and whether it was reached. */
+export interface IncidentReach {
+  level: number;
+  target: string;
+  /** The notifier it went through; null when there was no way to reach the target at all. */
+  notifier: string | null;
+  reached: boolean;
+  error: string | null;
+  at: Date;
+}
+
+/** What people need to know about an incident beyond its row: who was reached, and what was said. */
+export interface IncidentStory {
+  reach: IncidentReach[];
+  /** Steps of the policy in all (levels × repeats), and how many have been sent. */
+  steps: { sent: number; total: number };
+  acknowledgedComment: string | null;
+  resolvedComment: string | null;
+}
+
+/**
+ * Reads the truth of an incident's escalation from its notification records: "notified" only ever means
+ * someone was reached, and a target nobody could reach is named with the reason.
+ */
+@Injectable()
+export class IncidentReachQuery {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async stories(incidents: readonly IncidentEntity[]): Promise<Map<string, IncidentStory>> {
+    const ids = incidents.map((incident) => incident.id);
+    const [records, comments] =
+      ids.length === 0
+        ? [[], []]
+        : await Promise.all([
+            this.dataSource
+              .getRepository(IncidentNotificationEntity)
+              .find({ where: { incidentId: In(ids) }, order: { sentAt: 'ASC' } }),
+            this.dataSource.getRepository(AuditEventEntity).find({
+              where: {
+                subjectType: 'incident',
+                subjectId: In(ids),
+                action: In(['incident.acknowledged', 'incident.resolved']),
+              },
+              order: { id: 'ASC' },
+            }),
+          ]);
+    const stories = new Map<string, IncidentStory>();
+    for (const incident of incidents) {
+      const snapshot = incident.policySnapshot as unknown as PolicySnapshot;
+      const total = (snapshot.levels?.length ?? 0) * ((snapshot.repeat ?? 0) + 1);
+      const comment = (action: string) => {
+        const event = comments.filter((c) => c.subjectId === incident.id && c.action === action).at(-1);
+        return typeof event?.data.comment === 'string' ? event.data.comment : null;
+      };
+      stories.set(incident.id, {
+        reach: records
+          .filter((record) => record.incidentId === incident.id)
+          .map((record) => ({
+            level: record.level,
+            target: record.target,
+            notifier: record.channel === '-' ? null : record.channel,
+            reached: record.status === 'sent',
+            error: record.error,
+            at: record.sentAt,
+          })),
+        steps: { sent: Math.min(incident.level, total), total },
+        acknowledgedComment: comment('incident.acknowledged'),
+        resolvedComment: comment('incident.resolved'),
+      });
+    }
+    return stories;
+  }
+}
