@@ -23,6 +23,11 @@ export function previousMonth(month: string): string {
   return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).minus({ months: 1 }).toFormat('yyyy-MM');
 }
 
+export function nextMonth(month: string): string {
+  assertMonth(month);
+  return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).plus({ months: 1 }).toFormat('yyyy-MM');
+}
+
 /**
  * The month as the brand lives it: from local midnight on the 1st to local midnight on the 1st of the next
  * month. Hours are measured, not assumed, so a month with a clock change shows 743 or 745 hours.

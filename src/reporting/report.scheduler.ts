@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { readFile } from 'node:fs/promises';
 import { ConfigService } from '../config/config.service';
 import type { ReportEntity } from '../persistence/entities/report.entity';
+import { BrandRepository } from '../persistence/brand.repository';
+import { CronSchedule } from '../scheduling/cron-schedule';
+import { startOfLocalMonth } from '../scheduling/local-time';
 import { ReportDeliveryService } from './report-delivery.service';
+import { nextMonth } from './report-period';
 import { ReportRenderService } from './report-render.service';
 import { ReportRepository } from './report.repository';
 
@@ -26,11 +29,17 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
   private running = false;
 
+  /** Per brand: the due month and the stretch of time it stays due, so a tick does not re-walk the cron. */
+  private readonly due = new Map<string, { key: string; from: number; until: number; month?: string }>();
+  /** Months not sent because they ended before the brand was first seen, each told once. */
+  private readonly toldBeforeFirstSeen = new Set<string>();
+
   constructor(
     private readonly config: ConfigService,
     private readonly reports: ReportRepository,
     private readonly renderer: ReportRenderService,
     private readonly delivery: ReportDeliveryService,
+    private readonly brands: BrandRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,9 +54,76 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The month whose report is due at `now`: the month before the schedule's latest occurrence. */
-  static dueMonth(schedule: string, zone: string, now: Date): string {
-    const last = CronExpressionParser.parse(schedule, { tz: zone, currentDate: now }).prev().toDate();
-    return DateTime.fromJSDate(last, { zone }).minus({ months: 1 }).toFormat('yyyy-LL');
+  static dueMonth(schedule: string, zone: string, now: Date): string | undefined {
+    const last = CronSchedule.parse(schedule, zone).previous(now);
+    return last && ReportScheduler.monthBefore(last, zone);
+  }
+
+  private static monthBefore(at: Date, zone: string): string {
+    return DateTime.fromJSDate(at, { zone }).minus({ months: 1 }).toFormat('yyyy-LL');
+  }
+
+  /**
+   * The first report the schedule sends for a brand first seen at `firstSeen`, and when: the schedule's first
+   * occurrence from the start of the following month, whose month before is the month the brand was first seen
+   * in (a partial month is still the brand's month here) or, for a schedule that skips months, a later one.
+   */
+  static firstScheduledReport(
+    schedule: string,
+    zone: string,
+    firstSeen: Date,
+  ): { month: string; dueAt: Date } | undefined {
+    const seenIn = DateTime.fromJSDate(firstSeen, { zone }).toFormat('yyyy-LL');
+    const monthAfter = startOfLocalMonth(nextMonth(seenIn), zone);
+    const dueAt = CronSchedule.parse(schedule, zone).next(new Date(monthAfter.getTime() - 1));
+    const month = dueAt && ReportScheduler.dueMonth(schedule, zone, dueAt);
+    return dueAt && month ? { month, dueAt } : undefined;
+  }
+
+  private dueMonthOf(brandId: string, schedule: string, zone: string, now: Date): string | undefined {
+    const key = `${schedule}\u0000${zone}`;
+    const at = now.getTime();
+    const known = this.due.get(brandId);
+    if (known?.key === key && at >= known.from && at < known.until) {
+      return known.month;
+    }
+    const cron = CronSchedule.parse(schedule, zone);
+    const last = cron.previous(now);
+    const next = cron.next(now);
+    const month = last && ReportScheduler.monthBefore(last, zone);
+    this.due.set(brandId, {
+      key,
+      from: last?.getTime() ?? Number.NEGATIVE_INFINITY,
+      until: next?.getTime() ?? Number.POSITIVE_INFINITY,
+      month,
+    });
+    return month;
+  }
+
+  /**
+   * Whether the brand was present for any of `month`: a scheduled report never covers a month that ended
+   * before this database first saw the brand (a new install, or a new database, would otherwise e-mail clients
+   * an empty report of a month it knows nothing about). Logged once per month with the way to send it anyway.
+   */
+  private async presentFor(brandId: string, month: string, zone: string, schedule: string): Promise<boolean> {
+    const firstSeen = await this.brands.firstSeenAt(brandId);
+    if (firstSeen && startOfLocalMonth(nextMonth(month), zone) > firstSeen) {
+      return true;
+    }
+    const told = `${brandId}\u0000${month}`;
+    if (!this.toldBeforeFirstSeen.has(told)) {
+      this.toldBeforeFirstSeen.add(told);
+      const first = firstSeen && ReportScheduler.firstScheduledReport(schedule, zone, firstSeen);
+      const local = (at: Date) => DateTime.fromJSDate(at, { zone }).toFormat('yyyy-LL-dd HH:mm');
+      const when = !firstSeen
+        ? 'the brand is not recorded in this database yet'
+        : `it was first seen on ${local(firstSeen)} ${zone}` +
+          (first ? `; the first scheduled report is ${first.month}'s, due ${local(first.dueAt)}` : '');
+      this.logger.log(
+        `report ${brandId} ${month} not sent on schedule: the month ended before this Metronome knew the brand (${when}). To send it anyway: metronome report --brand ${brandId} --month ${month} --deliver`,
+      );
+    }
+    return false;
   }
 
   async tick(now = new Date()): Promise<void> {
@@ -60,7 +136,10 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
         if (!brand.reports) {
           continue;
         }
-        const month = ReportScheduler.dueMonth(brand.reports.schedule, brand.timezone, now);
+        const month = this.dueMonthOf(brandId, brand.reports.schedule, brand.timezone, now);
+        if (!month || !(await this.presentFor(brandId, month, brand.timezone, brand.reports.schedule))) {
+          continue;
+        }
         const existing = await this.reports.find(brandId, month, brand.reports.template);
         const busy =
           existing?.status === 'rendering' && now.getTime() - existing.createdAt.getTime() < STALE_RENDER_MS;

@@ -45,6 +45,9 @@ export function wallClockToUtc(wall: number, zone: string): number {
   // Clocks change at most once in two days, so the offsets a day either side are the only candidates.
   const before = tz.offset(wall - DAY_MS);
   const after = tz.offset(wall + DAY_MS);
+  if (before === after) {
+    return wall - before * MINUTE_MS;
+  }
   const valid = [before, after]
     .map((offset) => ({ offset, instant: wall - offset * MINUTE_MS }))
     .filter(({ offset, instant }) => tz.offset(instant) === offset)

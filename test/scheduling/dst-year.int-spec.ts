@@ -1,3 +1,6 @@
+import { DateTime } from 'luxon';
+import { ReportScheduler } from '../../src/reporting/report.scheduler';
+import { CronSchedule } from '../../src/scheduling/cron-schedule';
 import { localToUtc } from '../../src/scheduling/local-time';
 import { DstOracle } from './dst-oracle';
 
@@ -44,5 +47,127 @@ describe.each(ZONES)('wall-clock times in %s', (zone) => {
     expect(wrong.slice(0, 10)).toEqual([]);
     expect(seen.gap).toBeGreaterThan(0);
     expect(seen.overlap).toBeGreaterThan(0);
+  });
+});
+
+/** Wall times (ms "as if UTC") of a simple cron (numbers, ranges, lists, `*`, `*\/n`; day of month or of week) in a year. */
+function simpleCronWalls(expression: string, year: number): number[] {
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = expression.split(' ').map((field, index) => {
+    const max = [59, 23, 31, 12, 6][index];
+    const min = [0, 0, 1, 1, 0][index];
+    if (field === '*') {
+      return undefined;
+    }
+    const step = /^\*\/(\d+)$/.exec(field);
+    const values = step
+      ? Array.from({ length: max - min + 1 }, (_, i) => i + min).filter(
+          (v) => (v - min) % Number(step[1]) === 0,
+        )
+      : field.split(',').flatMap((part) => {
+          const [low, high = low] = part.split('-').map(Number);
+          return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+        });
+    return new Set(values);
+  });
+  const walls: number[] = [];
+  for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += 86_400_000) {
+    const date = new Date(day);
+    if (
+      (dayOfMonth && !dayOfMonth.has(date.getUTCDate())) ||
+      (month && !month.has(date.getUTCMonth() + 1)) ||
+      (dayOfWeek && !dayOfWeek.has(date.getUTCDay()))
+    ) {
+      continue;
+    }
+    for (let h = 0; h < 24; h++) {
+      for (let m = 0; m < 60; m++) {
+        if ((!hour || hour.has(h)) && (!minute || minute.has(m))) {
+          walls.push(day + (h * 60 + m) * 60_000);
+        }
+      }
+    }
+  }
+  return walls;
+}
+
+/** Each case hits its zone's spring-forward gap, its autumn overlap, or both, at least once in the year. */
+const CRON_CASES: [zone: string, expression: string][] = [
+  ['Australia/Sydney', '30 2 4 * *'], // the issue: 4 October 2026, 02:30, is in the gap
+  ['Australia/Sydney', '30 2 * * *'], // gap on 4 October, overlap on 5 April
+  ['America/New_York', '30 2 8 * *'], // gap on 8 March
+  ['America/New_York', '30 1 * * 0'], // overlap on Sunday 1 November
+  ['Europe/London', '30 1 * * *'], // gap on 29 March, overlap on 25 October
+  ['Europe/London', '*/20 0-3 * * *'],
+  ['Australia/Lord_Howe', '15 2 * * *'], // 30-minute gap on 4 October
+  ['Australia/Lord_Howe', '45 1 * * *'], // 30-minute overlap on 5 April
+];
+
+describe.each(CRON_CASES)('cron in %s: "%s" through 2026', (zone, expression) => {
+  const from = new Date('2026-01-10T00:00:00Z');
+  const to = new Date('2026-12-20T00:00:00Z');
+  const expected = [
+    ...new Set(simpleCronWalls(expression, YEAR).map((wall) => oracle(zone).expected(wall).instant)),
+  ]
+    .filter((instant) => instant >= from.getTime() && instant < to.getTime())
+    .sort((a, b) => a - b);
+  const iso = (instants: number[]) => instants.map((instant) => new Date(instant).toISOString());
+
+  it('finds every occurrence once: a time in a gap moved forward, a time in an overlap at its first occurrence', () => {
+    const schedule = CronSchedule.parse(expression, zone);
+    expect(iso(schedule.between(from, to).map((date) => date.getTime()))).toEqual(iso(expected));
+  });
+
+  it('steps from each occurrence to the one before and after it', () => {
+    const schedule = CronSchedule.parse(expression, zone);
+    // Every occurrence within three days of a clock change, and a spread of the others.
+    const nearChange = (instant: number) =>
+      oracle(zone).transitions.some((t) => Math.abs(t.at - instant) < 3 * 86_400_000);
+    const spread = Math.ceil(expected.length / 30);
+    const sample = expected.filter((instant, i) => nearChange(instant) || i % spread === 0);
+    const wrong: string[] = [];
+    for (const instant of sample) {
+      const index = expected.indexOf(instant);
+      const at = new Date(instant);
+      if (schedule.previous(at)?.getTime() !== instant) {
+        wrong.push(`previous(${at.toISOString()}) = ${schedule.previous(at)?.toISOString()}`);
+      }
+      if (index > 0 && schedule.previous(new Date(instant - 1))?.getTime() !== expected[index - 1]) {
+        wrong.push(
+          `previous(just before ${at.toISOString()}) = ${schedule.previous(new Date(instant - 1))?.toISOString()}`,
+        );
+      }
+      if (index > 0 && schedule.next(new Date(expected[index - 1]))?.getTime() !== instant) {
+        wrong.push(
+          `next(${new Date(expected[index - 1]).toISOString()}) = ${schedule.next(new Date(expected[index - 1]))?.toISOString()}`,
+        );
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+  });
+});
+
+describe.each([
+  ['Australia/Sydney', '30 2 4 * *'],
+  ['America/New_York', '30 2 8 * *'],
+  ['Europe/London', '30 1 25 * *'],
+  ['Australia/Lord_Howe', '15 2 4 * *'],
+])('the monthly report schedule in %s ("%s")', (zone, schedule) => {
+  it('makes every month due in turn through 2026, none skipped, each once', () => {
+    // The oracle's occurrences; the due month can only change at one, so look at each and just before it.
+    const occurrences = [
+      ...new Set(simpleCronWalls(schedule, YEAR).map((wall) => oracle(zone).expected(wall).instant)),
+    ].sort((a, b) => a - b);
+    const due: string[] = [];
+    for (const instant of occurrences.flatMap((at) => [at - 1, at])) {
+      const month = ReportScheduler.dueMonth(schedule, zone, new Date(instant));
+      if (month && due[due.length - 1] !== month) {
+        due.push(month);
+      }
+    }
+    const consecutive = due.map((_, i) =>
+      DateTime.fromFormat('2025-11', 'yyyy-LL', { zone: 'UTC' }).plus({ months: i }).toFormat('yyyy-LL'),
+    );
+    expect(due).toEqual(consecutive);
+    expect(due).toHaveLength(13); // 2025-11 (due before the first occurrence of 2026) to 2026-11
   });
 });
