@@ -1,4 +1,8 @@
 import { DateTime } from 'luxon';
+import type { BrandConfig } from '../../src/config/schema/metronome-config.schema';
+import { cycleCalendar } from '../../src/cycles/cycle-calendar';
+import { businessHoursOf, businessMinutesBetween } from '../../src/inbox/business-hours';
+import { periodWindow } from '../../src/reporting/report-period';
 import { ReportScheduler } from '../../src/reporting/report.scheduler';
 import { CronSchedule } from '../../src/scheduling/cron-schedule';
 import { localToUtc } from '../../src/scheduling/local-time';
@@ -169,5 +173,84 @@ describe.each([
     );
     expect(due).toEqual(consecutive);
     expect(due).toHaveLength(13); // 2025-11 (due before the first occurrence of 2026) to 2026-11
+  });
+});
+
+describe.each(ZONES)('months in %s: cycles and report periods through 2026', (zone) => {
+  const brand = {
+    timezone: zone,
+    cycle: { period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 },
+    channels: {},
+  } as unknown as BrandConfig;
+  const months = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
+  const midnight = (year: number, month: number, day: number) =>
+    new Date(oracle(zone).expected(Date.UTC(year, month - 1, day)).instant).toISOString();
+
+  it('start at local midnight on the 1st (its first occurrence) and end where the next month starts', () => {
+    const cycles = months.map((month) => cycleCalendar(brand, month));
+    expect(cycles.map((c) => c.periodStart.toISOString())).toEqual(
+      months.map((_, i) => midnight(YEAR, i + 1, 1)),
+    );
+    expect(cycles.map((c) => c.periodEnd.toISOString())).toEqual(
+      months.map((_, i) => midnight(YEAR, i + 2, 1)),
+    );
+    expect(cycles.map((c) => c.reviewEndsAt.toISOString())).toEqual(
+      months.map((_, i) => midnight(YEAR, i + 2, 6)),
+    );
+  });
+
+  it('give the report the same month as the cycle', () => {
+    const periods = months.map((month) =>
+      periodWindow(month, zone, 'en-GB', new Date('2027-06-01T00:00:00Z')),
+    );
+    expect(periods.map((p) => [p.start.toISOString(), p.end.toISOString()])).toEqual(
+      months.map((_, i) => [midnight(YEAR, i + 1, 1), midnight(YEAR, i + 2, 1)]),
+    );
+  });
+});
+
+describe.each(ZONES)('business hours in %s through 2026', (zone) => {
+  const minutesOf = (from: number, to: number, hours: string) =>
+    businessMinutesBetween(new Date(from), new Date(to), businessHoursOf(zone, hours));
+
+  it('count every real minute when open around the clock, across every clock change', () => {
+    const wrong: string[] = [];
+    for (const [year, month, day] of oracle(zone).days()) {
+      const noon = oracle(zone).expected(Date.UTC(year, month - 1, day, 12)).instant;
+      const counted = minutesOf(noon, noon + 36 * 3_600_000, 'daily 00:00-24:00');
+      if (counted !== 36 * 60) {
+        wrong.push(`${year}-${month}-${day} 12:00 + 36 h: ${counted} minutes`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('open a window whose start is in a gap or an overlap by the same rule as every other local time', () => {
+    const wrong: string[] = [];
+    for (const [year, month, day] of oracle(zone)
+      .days()
+      .filter(([y, m, d]) => oracle(zone).nearTransition(y, m, d))) {
+      for (const [from, to] of [
+        [0, 6],
+        [1, 5],
+        [2, 4],
+      ]) {
+        for (const startMinute of [0, 15, 30, 45]) {
+          const wall = (hour: number, minute = 0) => Date.UTC(year, month - 1, day, hour, minute);
+          const start = oracle(zone).expected(wall(from, startMinute)).instant;
+          const end = oracle(zone).expected(wall(to)).instant;
+          const pad = (n: number) => String(n).padStart(2, '0');
+          const window = `daily ${pad(from)}:${pad(startMinute)}-${pad(to)}:00`;
+          const dayStart = oracle(zone).expected(wall(0)).instant - 3_600_000;
+          const counted = minutesOf(dayStart, dayStart + 20 * 3_600_000, window);
+          // Only this day's window falls inside the 20 hours looked at (the next one starts a day later).
+          const expected = Math.max(0, (end - start) / 60_000);
+          if (counted !== expected) {
+            wrong.push(`${year}-${month}-${day} ${window}: ${counted} minutes, expected ${expected}`);
+          }
+        }
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
   });
 });
