@@ -4,7 +4,9 @@ import { cycleCalendar } from '../../src/cycles/cycle-calendar';
 import { businessHoursOf, businessMinutesBetween } from '../../src/inbox/business-hours';
 import { periodWindow } from '../../src/reporting/report-period';
 import { ReportScheduler } from '../../src/reporting/report.scheduler';
+import { parsePublishingWindow, type PublishingWindow } from '../../src/config/schema/cadence.schema';
 import { CronSchedule } from '../../src/scheduling/cron-schedule';
+import { findSlot } from '../../src/scheduling/slot-allocator';
 import { localToUtc } from '../../src/scheduling/local-time';
 import { DstOracle } from './dst-oracle';
 
@@ -254,3 +256,81 @@ describe.each(ZONES)('business hours in %s through 2026', (zone) => {
     expect(wrong.slice(0, 10)).toEqual([]);
   });
 });
+
+/** Windows that lie partly or wholly in each zone's gap, or across its overlap, on the change days of 2026. */
+const SLOT_CASES: [zone: string, window: string][] = [
+  ['Australia/Sydney', 'Sun 02:00-03:00'], // wholly in the gap on 4 October; the repeated hour on 5 April
+  ['Australia/Sydney', 'daily 02:30-04:00'],
+  ['America/New_York', 'daily 02:30-03:15'], // starts in the gap on 8 March
+  ['America/New_York', 'daily 01:30-02:00'], // in the overlap on 1 November
+  ['Europe/London', 'daily 01:00-02:00'], // the gap on 29 March, the overlap on 25 October
+  ['Australia/Lord_Howe', 'daily 02:00-02:30'], // wholly in the 30-minute gap on 4 October
+  ['Australia/Lord_Howe', 'daily 01:30-02:00'], // the 30-minute overlap on 5 April
+];
+
+describe.each(SLOT_CASES)('next-slot in %s with "%s" through 2026', (zone, text) => {
+  const window = parsePublishingWindow(text) as PublishingWindow;
+  const weekday = (date: Date) => ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][date.getUTCDay()];
+
+  it('gives one post to every window of the year, at its start placed by the DST rule, in order', () => {
+    const starts = oracle(zone)
+      .days()
+      .map(([year, month, day]) => Date.UTC(year, month - 1, day))
+      .filter((midnight) =>
+        window.days.includes(weekday(new Date(midnight)) as PublishingWindow['days'][number]),
+      )
+      .map((midnight) => oracle(zone).expected(midnight + window.start * 60_000).instant);
+    const placed: number[] = [];
+    let from = new Date(oracle(zone).expected(Date.UTC(YEAR, 0, 1)).instant);
+    for (let i = 0; i < starts.length; i++) {
+      const slot = findSlot({
+        windows: [window],
+        timezone: zone,
+        postsPerWeek: 0,
+        // The post before is still in its window when the search starts: that window is taken.
+        occupied: placed.slice(-3).map((at) => new Date(at)),
+        from,
+        horizonDays: 30,
+      });
+      if (!slot.at) {
+        throw new Error(`post ${i}: ${slot.reason}`);
+      }
+      placed.push(slot.at.getTime());
+      from = slot.at;
+    }
+    const iso = (list: number[]) => list.map((at) => new Date(at).toISOString());
+    expect(iso(placed)).toEqual(iso(starts));
+    expect(new Set(placed).size).toBe(placed.length);
+  });
+});
+
+describe.each(['Australia/Sydney', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe'])(
+  'the weekly cadence in %s through 2026',
+  (zone) => {
+    it('fills each local week (Monday to Sunday) with exactly postsPerWeek posts, clock changes included', () => {
+      const window = parsePublishingWindow('daily 09:00-10:00') as PublishingWindow;
+      const placed: Date[] = [];
+      for (let i = 0; i < 2 * 52; i++) {
+        const slot = findSlot({
+          windows: [window],
+          timezone: zone,
+          postsPerWeek: 2,
+          occupied: placed.slice(-4),
+          from: placed[placed.length - 1] ?? new Date(oracle(zone).expected(Date.UTC(2026, 0, 5)).instant),
+        });
+        placed.push(slot.at as Date);
+      }
+      const local = placed.map((at) => DateTime.fromJSDate(at, { zone }));
+      const perWeek = new Map<string, number>();
+      for (const at of local) {
+        const week = `${at.weekYear}-W${at.weekNumber}`;
+        perWeek.set(week, (perWeek.get(week) ?? 0) + 1);
+      }
+      expect([...perWeek].filter(([, count]) => count !== 2)).toEqual([]);
+      expect(perWeek.size).toBe(52);
+      expect(new Set(local.map((at) => at.toFormat('ccc HH:mm')))).toEqual(
+        new Set(['Mon 09:00', 'Tue 09:00']),
+      );
+    });
+  },
+);
