@@ -31,8 +31,8 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   /** Per brand: the due month and the stretch of time it stays due, so a tick does not re-walk the cron. */
   private readonly due = new Map<string, { key: string; from: number; until: number; month?: string }>();
-  /** Months not sent because they ended before the brand was first seen, each told once. */
-  private readonly toldBeforeFirstSeen = new Set<string>();
+  /** Things a person should know about a brand's schedule, each logged once per process. */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly config: ConfigService,
@@ -111,8 +111,8 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       return true;
     }
     const told = `${brandId}\u0000${month}`;
-    if (!this.toldBeforeFirstSeen.has(told)) {
-      this.toldBeforeFirstSeen.add(told);
+    if (!this.told.has(told)) {
+      this.told.add(told);
       const first = firstSeen && ReportScheduler.firstScheduledReport(schedule, zone, firstSeen);
       const local = (at: Date) => DateTime.fromJSDate(at, { zone }).toFormat('yyyy-LL-dd HH:mm');
       const when = !firstSeen
@@ -137,7 +137,10 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
           continue;
         }
         const month = this.dueMonthOf(brandId, brand.reports.schedule, brand.timezone, now);
-        if (!month || !(await this.presentFor(brandId, month, brand.timezone, brand.reports.schedule))) {
+        if (!month) {
+          continue;
+        }
+        if (!(await this.presentFor(brandId, month, brand.timezone, brand.reports.schedule))) {
           continue;
         }
         const existing = await this.reports.find(brandId, month, brand.reports.template);
