@@ -28,7 +28,7 @@ describe('local times across DST', () => {
   });
 });
 
-describe('nextFreeSlot', () => {
+describe('findSlot', () => {
   const base = { timezone: 'Europe/London', postsPerWeek: 0, occupied: [] as Date[] };
 
   it('picks the next window start after "from", in the brand’s zone', () => {

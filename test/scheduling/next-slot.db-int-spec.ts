@@ -79,6 +79,16 @@ describe('"next-slot" as a content file author sees it (real SQLite, real sync)'
     expect(await publishAt('winter.md')).toBe('2026-12-02T09:00:00.000Z'); // Wednesday 2 December
   });
 
+  it('moves a slotted post into its campaign when the file is edited to name one', async () => {
+    const ws = await workspace(yaml('Europe/London', ['Mon,Wed,Fri 09:00-10:00']));
+    ws.write('winter.md', post('title: Winter blend'));
+    await ws.sync.syncBrand(ws.loaded, 'acme', new Date('2026-10-14T10:00:00Z'));
+    expect(await publishAt('winter.md')).toBe('2026-10-16T08:00:00.000Z'); // Friday 09:00 BST
+    ws.write('winter.md', post('title: Winter blend\ncampaign: winter'));
+    await ws.sync.syncBrand(ws.loaded, 'acme', new Date('2026-10-14T11:00:00Z'));
+    expect(await publishAt('winter.md')).toBe('2026-12-02T09:00:00.000Z');
+  });
+
   it('says why when the campaign is over or full, and keeps the post a draft', async () => {
     const ws = await workspace(yaml('Europe/London', ['Wed 09:00-10:00']));
     ws.write('autumn.md', post('title: Autumn\ncampaign: autumn'));
