@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DateTime } from 'luxon';
 import { readFile } from 'node:fs/promises';
 import { ConfigService } from '../config/config.service';
+import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import type { ReportEntity } from '../persistence/entities/report.entity';
 import { BrandRepository } from '../persistence/brand.repository';
 import { CronSchedule } from '../scheduling/cron-schedule';
@@ -110,9 +111,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
     if (firstSeen && startOfLocalMonth(nextMonth(month), zone) > firstSeen) {
       return true;
     }
-    const told = `${brandId}\u0000${month}`;
-    if (!this.told.has(told)) {
-      this.told.add(told);
+    this.tellOnce(`${brandId}\u0000${month}`, () => {
       const first = firstSeen && ReportScheduler.firstScheduledReport(schedule, zone, firstSeen);
       const local = (at: Date) => DateTime.fromJSDate(at, { zone }).toFormat('yyyy-LL-dd HH:mm');
       const when = !firstSeen
@@ -122,7 +121,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       this.logger.log(
         `report ${brandId} ${month} not sent on schedule: the month ended before this Metronome knew the brand (${when}). To send it anyway: metronome report --brand ${brandId} --month ${month} --deliver`,
       );
-    }
+    });
     return false;
   }
 
@@ -131,41 +130,19 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     this.running = true;
-    try {
-      for (const [brandId, brand] of Object.entries(this.config.loaded.config.brands)) {
-        if (!brand.reports) {
-          continue;
-        }
-        const month = this.dueMonthOf(brandId, brand.reports.schedule, brand.timezone, now);
-        if (!month) {
-          continue;
-        }
-        if (!(await this.presentFor(brandId, month, brand.timezone, brand.reports.schedule))) {
-          continue;
-        }
-        const existing = await this.reports.find(brandId, month, brand.reports.template);
-        const busy =
-          existing?.status === 'rendering' && now.getTime() - existing.createdAt.getTime() < STALE_RENDER_MS;
-        // A report whose delivery gave up stays failed until someone re-delivers it (it raised an incident).
-        const deliveryGaveUp = existing?.status === 'failed' && existing.renderedAt !== null;
-        // Rendered ahead of the schedule (a preview from the CLI or the API) but never sent: render and send now.
-        const neverSent =
-          existing?.status === 'rendered' &&
-          existing.deliveredAt === null &&
-          existing.deliveryAttempts === 0 &&
-          existing.nextDeliveryAt === null;
-        const done = ['rendered', 'delivering', 'delivered'].includes(existing?.status ?? '') && !neverSent;
-        if (existing && (done || busy || deliveryGaveUp)) {
-          continue;
-        }
-        const report = await this.renderer.render(brandId, month);
-        const outcome = await this.delivery.deliver(brandId, month, report, now);
-        this.logger.log(
-          `report ${brandId} ${month}: ${Array.isArray(outcome) ? outcome.map((o) => `${o.target} ${o.status}`).join(', ') || 'stored' : outcome}`,
+    for (const [brandId, brand] of Object.entries(this.config.loaded.config.brands)) {
+      try {
+        await this.runSchedule(brandId, brand, now);
+      } catch (error) {
+        // One brand's failure (a template that is not installed, a render that breaks) must not hold back the
+        // brands after it; it is tried again on every tick, and said once while the reason stays the same.
+        const reason = (error as Error).message;
+        this.tellOnce(`${brandId}\u0000failed\u0000${reason}`, () =>
+          this.logger.error(
+            `report ${brandId}: scheduled report failed: ${reason} (tried again every minute)`,
+          ),
         );
       }
-    } catch (error) {
-      this.logger.error(`report run failed: ${(error as Error).message}`);
     }
     try {
       await this.renderRequested();
@@ -174,6 +151,44 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       this.logger.error(`report run failed: ${(error as Error).message}`);
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Renders and delivers the brand's due report unless it is done, under way, or before the brand. */
+  private async runSchedule(brandId: string, brand: BrandConfig, now: Date): Promise<void> {
+    if (!brand.reports) {
+      return;
+    }
+    const month = this.dueMonthOf(brandId, brand.reports.schedule, brand.timezone, now);
+    if (!month || !(await this.presentFor(brandId, month, brand.timezone, brand.reports.schedule))) {
+      return;
+    }
+    const existing = await this.reports.find(brandId, month, brand.reports.template);
+    const busy =
+      existing?.status === 'rendering' && now.getTime() - existing.createdAt.getTime() < STALE_RENDER_MS;
+    // A report whose delivery gave up stays failed until someone re-delivers it (it raised an incident).
+    const deliveryGaveUp = existing?.status === 'failed' && existing.renderedAt !== null;
+    // Rendered ahead of the schedule (a preview from the CLI or the API) but never sent: render and send now.
+    const neverSent =
+      existing?.status === 'rendered' &&
+      existing.deliveredAt === null &&
+      existing.deliveryAttempts === 0 &&
+      existing.nextDeliveryAt === null;
+    const done = ['rendered', 'delivering', 'delivered'].includes(existing?.status ?? '') && !neverSent;
+    if (existing && (done || busy || deliveryGaveUp)) {
+      return;
+    }
+    const report = await this.renderer.render(brandId, month);
+    const outcome = await this.delivery.deliver(brandId, month, report, now);
+    this.logger.log(
+      `report ${brandId} ${month}: ${Array.isArray(outcome) ? outcome.map((o) => `${o.target} ${o.status}`).join(', ') || 'stored' : outcome}`,
+    );
+  }
+
+  private tellOnce(key: string, tell: () => void): void {
+    if (!this.told.has(key)) {
+      this.told.add(key);
+      tell();
     }
   }
 
