@@ -241,7 +241,7 @@ export class PlanSyncService {
       tags: fm.tags,
       updatedAt: now,
     });
-    await this.placeInTime(manager, post, input);
+    const unplaced = await this.placeInTime(manager, post, input);
     const past = input.plan.fixedPublishAt !== undefined && input.plan.fixedPublishAt <= now;
     if (past) {
       report.issues.push({
@@ -254,8 +254,7 @@ export class PlanSyncService {
       report.issues.push({
         ...content.locate(['publish']),
         path: ['publish'],
-        message:
-          'no free publishing window in the next 120 days for "next-slot": add windows or raise postsPerWeek; the post stays a draft',
+        message: `${unplaced ?? 'no publishing time'}; the post stays a draft`,
       });
     }
     if (isNew) {
@@ -322,26 +321,32 @@ export class PlanSyncService {
     manager: EntityManager,
     post: PostEntity,
     input: { brand: BrandConfig; plan: PostPlan; channelIds: Map<string, string>; now: Date },
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     if (input.plan.fixedPublishAt) {
       post.publishAt = input.plan.fixedPublishAt;
       post.scheduleMode = 'fixed';
-      return;
+      return undefined;
     }
-    const keepSlot = post.scheduleMode === 'slot' && post.publishAt && post.publishAt > input.now;
+    const keepSlot =
+      post.scheduleMode === 'slot' &&
+      post.publishAt &&
+      post.publishAt > input.now &&
+      this.slotter.fitsCampaign(input.brand, post.campaign, post.publishAt);
     if (keepSlot) {
-      return;
+      return undefined;
     }
     post.scheduleMode = 'slot';
-    post.publishAt =
-      (await this.slotter.nextSlot(manager, {
-        brand: input.brand,
-        channels: input.plan.channels,
-        channelIds: input.channelIds,
-        excludePostId: post.id,
-        // A slot sooner than the approval chain's longest lead time would be overdue on arrival.
-        from: new Date(input.now.getTime() + approvalLeadTimeMs(input.brand, input.plan.channels)),
-      })) ?? null;
+    const slot = await this.slotter.nextSlot(manager, {
+      brand: input.brand,
+      channels: input.plan.channels,
+      channelIds: input.channelIds,
+      excludePostId: post.id,
+      // A slot sooner than the approval chain's longest lead time would be overdue on arrival.
+      from: new Date(input.now.getTime() + approvalLeadTimeMs(input.brand, input.plan.channels)),
+      campaign: post.campaign,
+    });
+    post.publishAt = slot.at ?? null;
+    return slot.reason;
   }
 
   private async writeVariants(

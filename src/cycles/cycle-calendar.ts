@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { parseDurationMs } from '../config/schema/primitives.schema';
 import type { CycleStage } from '../persistence/entities/cycle.entity';
+import { startOfLocalDay } from '../scheduling/local-time';
 
 /** One month of a brand's cycle, its boundaries in UTC computed in the brand's time zone. */
 export interface CycleCalendar {
@@ -14,18 +15,23 @@ export interface CycleCalendar {
   reviewEndsAt: Date;
 }
 
+/**
+ * Boundaries are local midnights placed by the shared rule (a midnight in a gap moves forward, one in an
+ * overlap takes its first occurrence), so a month ends exactly where the next begins in every zone.
+ */
 export function cycleCalendar(brand: BrandConfig, month: string): CycleCalendar {
-  const start = DateTime.fromISO(`${month}-01T00:00`, { zone: brand.timezone });
-  if (!start.isValid) {
+  const first = DateTime.fromFormat(month, 'yyyy-LL', { zone: 'UTC' });
+  if (!first.isValid || !/^\d{4}-\d{2}$/.test(month)) {
     throw new Error(`"${month}" is not a month (YYYY-MM)`);
   }
-  const end = start.plus({ months: 1 });
+  const next = first.plus({ months: 1 });
+  const start = startOfLocalDay(first, brand.timezone);
   return {
     month,
-    periodStart: start.toJSDate(),
-    periodEnd: end.toJSDate(),
-    planDueAt: new Date(start.toMillis() - (parseDurationMs(brand.cycle.planDue) ?? 0)),
-    reviewEndsAt: end.plus({ days: brand.cycle.reviewDays }).toJSDate(),
+    periodStart: start,
+    periodEnd: startOfLocalDay(next, brand.timezone),
+    planDueAt: new Date(start.getTime() - (parseDurationMs(brand.cycle.planDue) ?? 0)),
+    reviewEndsAt: startOfLocalDay(next.plus({ days: brand.cycle.reviewDays }), brand.timezone),
   };
 }
 

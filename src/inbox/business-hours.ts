@@ -1,5 +1,6 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { parsePublishingWindow, PublishingWindow, Weekday } from '../config/schema/cadence.schema';
+import { localDateOf, localToUtc, startOfLocalDay } from '../scheduling/local-time';
 
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -28,26 +29,31 @@ export function businessHoursOf(
   return windows.length > 0 ? { zone, windows } : undefined;
 }
 
-/** The opening intervals of one local day, as UTC milliseconds. DST days get their real length. */
+/**
+ * The opening intervals of one local day (a zone-free calendar date), as UTC milliseconds. DST days get their
+ * real length; window bounds are placed like every local time (a gap moves forward, an overlap takes the first).
+ */
 function openIntervals(hours: BusinessHours, day: DateTime): Array<[number, number]> {
   const weekday = WEEKDAYS[day.weekday - 1];
-  const midnight = day.startOf('day');
   return hours.windows
     .filter((window) => window.days.includes(weekday))
     .map((window): [number, number] => [
-      localMinute(midnight, window.start),
-      localMinute(midnight, window.end),
+      localMinute(day, window.start, hours.zone),
+      localMinute(day, window.end, hours.zone),
     ])
     .filter(([start, end]) => end > start)
     .sort((a, b) => a[0] - b[0]);
 }
 
-/** The instant of a wall-clock minute on a local day (a time in a DST gap moves forward, as luxon does). */
-function localMinute(midnight: DateTime, minute: number): number {
+/** The instant of a wall-clock minute on a local day. */
+function localMinute(day: DateTime, minute: number, zone: string): number {
   if (minute >= 1440) {
-    return midnight.plus({ days: 1 }).toMillis();
+    return startOfLocalDay(day.plus({ days: 1 }), zone).getTime();
   }
-  return midnight.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
+  return localToUtc(
+    { year: day.year, month: day.month, day: day.day, hour: Math.floor(minute / 60), minute: minute % 60 },
+    zone,
+  ).getTime();
 }
 
 /** Minutes of opening time between two instants (0 if `to` is not after `from`). Around the clock without hours. */
@@ -59,8 +65,9 @@ export function businessMinutesBetween(from: Date, to: Date, hours: BusinessHour
     return (to.getTime() - from.getTime()) / 60_000;
   }
   let total = 0;
-  let day = DateTime.fromJSDate(from, { zone: hours.zone }).startOf('day');
-  const last = DateTime.fromJSDate(to, { zone: hours.zone }).startOf('day');
+  // Calendar dates, not local midnights: a midnight in a gap drifted luxon's day loop to 01:00 and skipped a day.
+  let day = localDateOf(from, hours.zone);
+  const last = localDateOf(to, hours.zone);
   while (day <= last) {
     for (const [start, end] of openIntervals(hours, day)) {
       const overlap = Math.min(end, to.getTime()) - Math.max(start, from.getTime());
@@ -80,7 +87,7 @@ export function addBusinessMinutes(from: Date, minutes: number, hours: BusinessH
     return new Date(from.getTime() + minutes * 60_000);
   }
   let remaining = minutes * 60_000;
-  let day = DateTime.fromJSDate(from, { zone: hours.zone }).startOf('day');
+  let day = localDateOf(from, hours.zone);
   for (let i = 0; i < 370; i++) {
     for (const [start, end] of openIntervals(hours, day)) {
       const begin = Math.max(start, from.getTime());

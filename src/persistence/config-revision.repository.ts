@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, Not, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { BrandEntity } from './entities/brand.entity';
 import { ChannelEntity } from './entities/channel.entity';
 import { ConfigRevisionEntity } from './entities/config-revision.entity';
@@ -66,6 +66,10 @@ export class ConfigRevisionRepository {
           })),
           ['id'],
         );
+        // Set once: the upsert above leaves it alone on brands that exist.
+        await manager
+          .getRepository(BrandEntity)
+          .update({ id: In(brands.map((brand) => brand.id)), firstSeenAt: IsNull() }, { firstSeenAt: now });
       }
       const result = await this.syncChannels(manager, revisionId, brands, now);
       return { brands: brands.length, ...result };

@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { DataSource } from 'typeorm';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuditRepository } from './audit.repository';
+import { BrandRepository } from './brand.repository';
 import { ConfigRevisionRepository } from './config-revision.repository';
 import { openDataSource, runMigrations, type DataSourceFactoryOptions } from './data-source.factory';
 import type { DatabaseUrl } from './database-url';
@@ -14,7 +15,13 @@ export interface PersistenceModuleOptions extends DataSourceFactoryOptions {
   runMigrations?: boolean;
 }
 
-const REPOSITORIES = [ApiTokenRepository, AuditRepository, ConfigRevisionRepository, PluginStateRepository];
+const REPOSITORIES = [
+  ApiTokenRepository,
+  AuditRepository,
+  BrandRepository,
+  ConfigRevisionRepository,
+  PluginStateRepository,
+];
 
 /** Provides the DataSource (injected by its class) and the repositories to the whole application. */
 @Module({})

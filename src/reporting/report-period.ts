@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { startOfLocalMonth } from '../scheduling/local-time';
 import type { DstTransition, ReportPeriod } from './report-model';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -23,17 +24,28 @@ export function previousMonth(month: string): string {
   return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).minus({ months: 1 }).toFormat('yyyy-MM');
 }
 
+export function nextMonth(month: string): string {
+  assertMonth(month);
+  return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).plus({ months: 1 }).toFormat('yyyy-MM');
+}
+
 /**
  * The month as the brand lives it: from local midnight on the 1st to local midnight on the 1st of the next
  * month. Hours are measured, not assumed, so a month with a clock change shows 743 or 745 hours.
  */
 export function periodWindow(month: string, timeZone: string, locale: string, now: Date): PeriodWindow {
   assertMonth(month);
-  const first = DateTime.fromFormat(month, 'yyyy-MM', { zone: timeZone, locale });
-  if (!first.isValid) {
+  if (!IANAZone.isValidZone(timeZone)) {
+    throw new RangeError(`cannot place ${month} in time zone "${timeZone}": unknown time zone`);
+  }
+  // Local midnights by the shared rule: luxon alone placed a midnight in an overlap at either occurrence
+  // depending on the call, leaving an hour in neither month (America/Havana, 1 November).
+  const local = (instant: Date) => DateTime.fromJSDate(instant, { zone: timeZone }).setLocale(locale);
+  const first = local(startOfLocalMonth(month, timeZone));
+  const next = local(startOfLocalMonth(nextMonth(month), timeZone));
+  if (!first.isValid || !next.isValid) {
     throw new RangeError(`cannot place ${month} in time zone "${timeZone}": ${first.invalidExplanation}`);
   }
-  const next = first.plus({ months: 1 });
   const days: string[] = [];
   for (let day = first; day < next; day = day.plus({ days: 1 })) {
     days.push(day.toISODate());

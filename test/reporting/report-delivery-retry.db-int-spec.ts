@@ -7,6 +7,7 @@ import { IncidentService } from '../../src/escalations/incident.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
+import { BrandRepository } from '../../src/persistence/brand.repository';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ReportEntity } from '../../src/persistence/entities/report.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
@@ -64,7 +65,13 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
     );
-    scheduler = new ReportScheduler(config, harness.reports, harness.service, delivery);
+    scheduler = new ReportScheduler(
+      config,
+      harness.reports,
+      harness.service,
+      delivery,
+      new BrandRepository(dataSource),
+    );
   });
 
   afterAll(async () => {

@@ -142,6 +142,7 @@ export async function seedBrand(
     owner: 'ines',
     configRevisionId: revision.id,
     updatedAt: now,
+    firstSeenAt: now,
   });
   const rows = new Map<string, ChannelEntity>();
   for (const spec of channels) {

@@ -25,4 +25,11 @@ export class BrandEntity {
 
   @InstantColumn()
   updatedAt!: Date;
+
+  /**
+   * When this database first saw the brand in the configuration. Scheduled reports never cover a month that
+   * ended before it (a new install must not e-mail clients a report of a month it knows nothing about).
+   */
+  @InstantColumn({ nullable: true })
+  firstSeenAt!: Date | null;
 }
