@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { summarizeConfig } from '../config/config.loader';
+import { formatConfigIssue, sortConfigIssues } from '../config/config-issue';
+import { loadConfiguration, summarizeConfig } from '../config/config.loader';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { loadConfigOrExit } from './load-config-or-exit';
+import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 
 export function validateCommand(): Command {
   return new Command('validate')
@@ -10,8 +11,29 @@ export function validateCommand(): Command {
     )
     .argument('[path]', 'config file or folder (overrides --config)')
     .addOption(configOption())
-    .action(async (path: string | undefined, options: { config?: string }) => {
-      const loaded = await loadConfigOrExit(path ?? resolveConfigPath(options.config));
-      process.stdout.write(`ok  ${summarizeConfig(loaded)}\n`);
+    .option(
+      '--without-secrets',
+      'for CI without production secrets: an unset ${env:…} or unreadable ${file:…} is a note, not an error',
+    )
+    .action(async (path: string | undefined, options: { config?: string; withoutSecrets?: boolean }) => {
+      const configPath = path ?? resolveConfigPath(options.config);
+      const result = await loadConfiguration(configPath, { withoutSecrets: options.withoutSecrets === true });
+      for (const note of sortConfigIssues(result.notes)) {
+        process.stderr.write(`${formatConfigIssue({ ...note, message: `note: ${note.message}` })}\n`);
+      }
+      if (result.ok) {
+        process.stdout.write(`ok  ${summarizeConfig(result.loaded)}\n`);
+        return;
+      }
+      if (result.issues.length === 0) {
+        // Only values that came from missing secrets failed the schema: nothing to fix in the files.
+        process.stdout.write(`ok  ${configPath}: valid apart from the secrets noted above\n`);
+        return;
+      }
+      const lines = sortConfigIssues(result.issues).map(formatConfigIssue);
+      throw new CliError(
+        `${lines.join('\n')}\n${lines.length} problem${lines.length === 1 ? '' : 's'} in ${configPath}`,
+        EXIT_INVALID_INPUT,
+      );
     });
 }

@@ -56,7 +56,15 @@ export class ConfigService implements OnModuleDestroy {
   }
 
   async reload(reason: string): Promise<ConfigLoadResult> {
-    const result = await loadConfiguration(this.configPath);
+    let result: ConfigLoadResult;
+    try {
+      result = await loadConfiguration(this.configPath);
+    } catch (error) {
+      // A reload runs from a signal or a file watch: whatever goes wrong, the running config stays in force.
+      const message = `configuration reload (${reason}) failed unexpectedly, keeping revision ${this.current.revisionHash.slice(0, 12)}: ${(error as Error).stack ?? String(error)}`;
+      this.logger.error(message);
+      return { ok: false, issues: [{ path: [], message }], notes: [] };
+    }
     if (!result.ok) {
       this.logger.error(
         `configuration reload (${reason}) rejected, keeping revision ${this.current.revisionHash.slice(0, 12)}:\n` +
@@ -70,7 +78,13 @@ export class ConfigService implements OnModuleDestroy {
     this.current = result.loaded;
     this.logger.log(`configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}`);
     for (const listener of this.listeners) {
-      await listener(result.loaded);
+      try {
+        await listener(result.loaded);
+      } catch (error) {
+        this.logger.error(
+          `after reloading the configuration, a listener failed: ${(error as Error).stack ?? String(error)}`,
+        );
+      }
     }
     return result;
   }

@@ -18,7 +18,11 @@ describe('compileCondition', () => {
   it('rejects misspelt fields and mismatched types with the offset of the problem', () => {
     expect(compileCondition('post.campain == "x"', 'post.submitted')).toMatchObject({
       ok: false,
-      message: 'No such key: campain',
+      message: 'No such key: campain (did you mean "campaign"?)',
+    });
+    expect(compileCondition('pots.title == "x"', 'post.submitted')).toMatchObject({
+      ok: false,
+      message: 'Unknown variable: pots (did you mean "post"?)',
     });
     expect(compileCondition('1 + post.graphemes > "3"', 'post.submitted')).toMatchObject({ ok: false });
   });
