@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import validateNpmPackageName from 'validate-npm-package-name';
 import * as sdk from '../plugin-sdk';
 import type { PluginDefinition } from '../plugin-sdk';
 import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
@@ -7,6 +9,8 @@ import { validatePluginManifest } from './plugin-manifest.validator';
 
 /** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
 export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
+/** Metronome's installation: `package:` plugins resolve from its node_modules (and those above it) only. */
+const INSTALLATION_DIR = resolve(__dirname, '..', '..');
 
 export type PluginSource = { path: string } | { package: string };
 
@@ -85,15 +89,34 @@ export function loadBuiltinPlugins(dir = BUILTIN_PLUGINS_DIR): LoadedPlugin[] {
 }
 
 /**
+ * A `package:` entry must be a package name: a path ("../outside/plug", "/abs", "pkg/../../x") would let a
+ * config load code from anywhere, past the containment `path:` entries get; a Node built-in is no plugin.
+ */
+function packageNameRefusal(name: string): string | undefined {
+  const validation = validateNpmPackageName(name);
+  if (validation.validForOldPackages && !isBuiltin(name)) {
+    return undefined;
+  }
+  const reason = isBuiltin(name)
+    ? 'it names a Node.js built-in module'
+    : (validation.errors ?? validation.warnings ?? ['not a valid name'])[0];
+  return `"${name}" is not an npm package name: ${reason}; use \`path:\` for a plugin folder inside the config folder`;
+}
+
+/**
  * Loads a plugin named in the config. A path must stay inside the config folder and its entry inside the
  * plugin folder (after resolving symlinks), so a config cannot make Metronome execute files elsewhere.
  */
 export function loadConfiguredPlugin(source: PluginSource, baseDir: string): LoadedPlugin {
   if ('package' in source) {
     const origin: PluginOrigin = { type: 'package', name: source.package };
+    const refusal = packageNameRefusal(source.package);
+    if (refusal) {
+      return { status: 'failed', name: source.package, origin, error: refusal };
+    }
     let entry: string;
     try {
-      entry = require.resolve(source.package, { paths: [baseDir, process.cwd()] });
+      entry = require.resolve(source.package, { paths: [INSTALLATION_DIR] });
     } catch {
       return {
         status: 'failed',

@@ -98,6 +98,40 @@ describe('plugin loading', () => {
     expect(registry.find('connector', 'sandbox')).toBeDefined();
   });
 
+  it('refuses a package entry that is not a package name, so it cannot reach outside the config folder', () => {
+    writePlugin(join(outside, 'plug'), pluginSource('plug'));
+    const relativeOutside = join('..', outside.split('/').pop() as string, 'plug');
+    for (const name of [
+      relativeOutside,
+      join(outside, 'plug'),
+      './plug',
+      'semver/../../x',
+      'fs',
+      'node:fs',
+    ]) {
+      expect(loadConfiguredPlugin({ package: name }, base)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(
+          /^"[^"]+" is not an npm package name: .*use `path:` for a plugin folder/,
+        ),
+      });
+    }
+  });
+
+  it("resolves a package from Metronome's own node_modules, not from the config folder", () => {
+    // Resolved, so it is looked at: semver is installed but is no plugin.
+    expect(loadConfiguredPlugin({ package: 'semver' }, base)).toMatchObject({
+      status: 'failed',
+      origin: { type: 'package', name: 'semver' },
+      error: expect.stringContaining('"name" must be lowercase'),
+    });
+    writePlugin(join(base, 'node_modules', 'metronome-plugin-local'), pluginSource('local'));
+    expect(loadConfiguredPlugin({ package: 'metronome-plugin-local' }, base)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('is not installed'),
+    });
+  });
+
   it('reports a missing npm package with the install command', () => {
     expect(loadConfiguredPlugin({ package: 'metronome-plugin-does-not-exist' }, base)).toMatchObject({
       status: 'failed',
