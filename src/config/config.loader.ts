@@ -25,6 +25,8 @@ export interface LoadedConfig {
   files: string[];
   /** sha256 of the files as written (references unresolved, so no secret enters the hash). */
   revisionHash: string;
+  /** sha256 over every plugin's code as imported: a reload with new plugin code is a new configuration. */
+  pluginCodeHash?: string;
   /** Values that came from ${env:…}/${file:…}: for redaction, never for output. */
   secrets: ReadonlySet<string>;
   plugins: PluginRegistry;
@@ -32,7 +34,13 @@ export interface LoadedConfig {
 
 export type ConfigLoadResult =
   | { ok: true; loaded: LoadedConfig; notes: ConfigIssue[] }
-  | { ok: false; issues: ConfigIssue[]; notes: ConfigIssue[] };
+  | {
+      ok: false;
+      issues: ConfigIssue[];
+      notes: ConfigIssue[];
+      /** Every plugin tried, even for an invalid config (absent when no file could be read at all). */
+      plugins?: PluginRegistry;
+    };
 
 export interface ConfigLoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -119,7 +127,7 @@ export async function loadConfiguration(
     ),
   );
   if (issues.length > 0 || !parsed.success) {
-    return { ok: false, issues, notes };
+    return { ok: false, issues, notes, plugins };
   }
   const hash = createHash('sha256');
   for (const source of sources) {
@@ -133,6 +141,7 @@ export async function loadConfiguration(
       baseDir,
       files: sources.map((s) => s.file),
       revisionHash: hash.digest('hex'),
+      pluginCodeHash: pluginCodeHash(plugins),
       secrets: secrets.secrets,
       plugins,
     },
@@ -162,6 +171,14 @@ function knownIds(merged: MergedConfig, outlines: WrittenOutline[]): KnownIds {
     policies: ids('escalations'),
     brands: ids('brands'),
   };
+}
+
+function pluginCodeHash(plugins: PluginRegistry): string {
+  const hash = createHash('sha256');
+  for (const plugin of plugins.all()) {
+    hash.update(`${plugin.name}\u0000${plugin.codeHash ?? plugin.status}\u0000`);
+  }
+  return hash.digest('hex');
 }
 
 function placeOf(issue: ConfigIssue): string {

@@ -72,11 +72,24 @@ export class ConfigService implements OnModuleDestroy {
       );
       return result;
     }
-    if (result.loaded.revisionHash === this.current.revisionHash) {
+    if (
+      result.loaded.revisionHash === this.current.revisionHash &&
+      result.loaded.pluginCodeHash === this.current.pluginCodeHash
+    ) {
       return result;
     }
+    const reimported = result.loaded.plugins
+      .all()
+      .filter((plugin) => {
+        const before = this.current.plugins.all().find((old) => old.name === plugin.name);
+        return before !== undefined && before.codeHash !== plugin.codeHash;
+      })
+      .map((plugin) => `${plugin.name} ${plugin.version ?? '?'} (${plugin.status})`);
     this.current = result.loaded;
-    this.logger.log(`configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}`);
+    this.logger.log(
+      `configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}` +
+        (reimported.length > 0 ? `; plugin code imported again: ${reimported.join(', ')}` : ''),
+    );
     for (const listener of this.listeners) {
       try {
         await listener(result.loaded);

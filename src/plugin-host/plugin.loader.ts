@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import validateNpmPackageName from 'validate-npm-package-name';
 import * as sdk from '../plugin-sdk';
 import type { PluginDefinition } from '../plugin-sdk';
 import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
 import { validatePluginManifest } from './plugin-manifest.validator';
+import { importPluginModule } from './plugin-module.importer';
 
 /** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
 export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
@@ -33,17 +34,23 @@ function definitionFrom(moduleExports: unknown): unknown {
     : exported;
 }
 
-function load(entry: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+/** Imports and checks a plugin; `root` is its own folder, whose files are re-imported when they change. */
+function load(entry: string, root: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+  const imported = importPluginModule(entry, root);
+  if (!imported.ok) {
+    return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${imported.error}` };
+  }
+  const { codeHash } = imported;
   let definition: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    definition = definitionFrom(require(entry));
+    definition = definitionFrom(imported.exports);
   } catch (error) {
     return {
       status: 'failed',
       name: fallbackName,
       origin,
-      error: `cannot load: ${(error as Error).message.split('\n')[0]}`,
+      codeHash,
+      error: `cannot load: the exported function threw: ${(error as Error).message.split('\n')[0]}`,
     };
   }
   const problems = validatePluginManifest(definition);
@@ -56,6 +63,7 @@ function load(entry: string, origin: PluginOrigin, fallbackName: string): Loaded
       kind: partial.kind,
       version: partial.version,
       origin,
+      codeHash,
       error: problems.join('; '),
     };
   }
@@ -66,6 +74,7 @@ function load(entry: string, origin: PluginOrigin, fallbackName: string): Loaded
     kind: valid.kind,
     version: valid.version,
     origin,
+    codeHash,
     definition: valid,
   };
 }
@@ -84,8 +93,26 @@ export function loadBuiltinPlugins(dir = BUILTIN_PLUGINS_DIR): LoadedPlugin[] {
     .sort()
     .flatMap((name) => {
       const entry = entryOf(join(dir, name));
-      return entry ? [load(entry, { type: 'builtin', path: join(dir, name) }, name)] : [];
+      const folder = join(dir, name);
+      return entry ? [load(entry, folder, { type: 'builtin', path: folder }, name)] : [];
     });
+}
+
+/** The folder of an installed package: the nearest package.json above its entry that names it. */
+function packageRoot(entry: string, name: string): string {
+  for (let dir = dirname(entry); dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === name) {
+          return dir;
+        }
+      } catch {
+        // not the package's own manifest; keep walking up
+      }
+    }
+  }
+  return dirname(entry);
 }
 
 /**
@@ -125,7 +152,7 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
         error: `npm package "${source.package}" is not installed: run npm install ${source.package}`,
       };
     }
-    return load(entry, origin, source.package);
+    return load(entry, packageRoot(entry, source.package), origin, source.package);
   }
   const origin: PluginOrigin = { type: 'path', path: source.path };
   const folder = resolve(baseDir, source.path);
@@ -164,5 +191,5 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
       error: 'the plugin entry point lies outside the plugin folder',
     };
   }
-  return load(entry, origin, source.path);
+  return load(entry, realFolder, origin, source.path);
 }

@@ -82,7 +82,8 @@ describe('plugin loading', () => {
     writePlugin(join(base, 'empty'), 'module.exports = { name: "Bad Name" }');
     expect(loadConfiguredPlugin({ path: 'throws' }, base)).toMatchObject({
       status: 'failed',
-      error: 'cannot load: boom at import',
+      // The plugin's own file and position, not only the message.
+      error: `cannot load: ${join(base, 'throws', 'index.js')}:1:7: boom at import`,
     });
     const empty = loadConfiguredPlugin({ path: 'empty' }, base);
     expect(empty.status).toBe('failed');
