@@ -1,6 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { didYouMean } from '../config/did-you-mean';
 import { RuleEvent } from '../config/schema/rules.schema';
+import { ConditionBudgetExceededError, EvaluationBudget } from './cel-evaluation.budget';
+import { instrumentProgram } from './cel-program.instrumenter';
 import { FACT_TYPES, factsFor } from './rule-facts';
 
 export type RuleTrigger = RuleEvent | 'schedule';
@@ -48,9 +50,11 @@ export function compileCondition(source: string, trigger: RuleTrigger): CompileR
     return { ok: false, message: `condition is longer than ${MAX_SOURCE_LENGTH} characters`, offset: 0 };
   }
   const env = environmentFor(trigger);
+  let program: ReturnType<Environment['parse']>;
   let checked: ReturnType<Environment['check']>;
   try {
-    checked = env.check(source);
+    program = env.parse(source);
+    checked = program.check();
   } catch (error) {
     return failure(error, trigger);
   }
@@ -60,8 +64,28 @@ export function compileCondition(source: string, trigger: RuleTrigger): CompileR
   if (checked.type !== 'bool') {
     return { ok: false, message: `condition must be true or false, but it gives ${checked.type}`, offset: 0 };
   }
-  const program = env.parse(source);
-  return { ok: true, evaluate: (facts) => program(facts) === true };
+  const budget = new EvaluationBudget();
+  const instrumented = instrumentProgram(program.ast, budget);
+  if (!instrumented.ok) {
+    return instrumented;
+  }
+  return {
+    ok: true,
+    evaluate: (facts) => {
+      budget.reset();
+      let result: unknown;
+      try {
+        result = program(facts);
+      } catch (error) {
+        throw budget.exhausted ? new ConditionBudgetExceededError() : error;
+      }
+      // cel-js may absorb an error (`false || error`, `.exists()`): running out still fails the rule.
+      if (budget.exhausted) {
+        throw new ConditionBudgetExceededError();
+      }
+      return result === true;
+    },
+  };
 }
 
 interface CelErrorShape {
