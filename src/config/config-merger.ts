@@ -90,6 +90,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * mistake in the file (or an attack), reported at the alias that multiplies the data, never a crash.
  */
 function contentOf(source: YamlSource): { content: unknown } | { issue: ConfigIssue } {
+  const complexKey = firstComplexKey(source);
+  if (complexKey) {
+    return {
+      issue: {
+        ...positionAt(source, complexKey),
+        path: [],
+        message: 'YAML: a key must be plain text, not a list or mapping (`? [a, b]: …`)',
+      },
+    };
+  }
   try {
     return { content: source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
@@ -106,6 +116,21 @@ function contentOf(source: YamlSource): { content: unknown } | { issue: ConfigIs
       },
     };
   }
+}
+
+/** Where a mapping uses a list or mapping as a key: config keys are ids and field names, never that. */
+function firstComplexKey(source: YamlSource): number | undefined {
+  let found: number | undefined;
+  visit(source.doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) {
+        found = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The first alias whose anchored value itself contains aliases: where the expansion multiplies. */

@@ -84,6 +84,8 @@ export function loadYamlSources(configPath: string): LoadedSources {
       prettyErrors: false,
       uniqueKeys: true,
       merge: true,
+      // Problems become config issues; the library must not print warnings of its own.
+      logLevel: 'error',
     });
     // One mistake often trips the parser several times on the same line (a mis-indented key gives
     // "nested mappings" and "implicit keys" at one position): report it once.
