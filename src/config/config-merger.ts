@@ -103,19 +103,43 @@ function contentOf(source: YamlSource): { content: unknown } | { issue: ConfigIs
   try {
     return { content: source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
-    if (!(error instanceof ReferenceError)) {
-      throw error;
+    if (error instanceof ReferenceError) {
+      const alias = amplifyingAlias(source);
+      return {
+        issue: {
+          ...locateInSource(source, []),
+          ...(alias?.range ? positionAt(source, alias.range[0]) : {}),
+          path: [],
+          message: `YAML: aliases expand to more than ${MAX_ALIAS_COUNT} copies (${error.message}): write the values out or use fewer *aliases`,
+        },
+      };
     }
-    const alias = amplifyingAlias(source);
+    // The other failures of turning a parsed document into data come from merge keys (`<<: *x` where x is
+    // not a mapping, or names no anchor); point at the first one.
+    const mergeKey = firstMergeKey(source);
     return {
       issue: {
         ...locateInSource(source, []),
-        ...(alias?.range ? positionAt(source, alias.range[0]) : {}),
+        ...(mergeKey === undefined ? {} : positionAt(source, mergeKey)),
         path: [],
-        message: `YAML: aliases expand to more than ${MAX_ALIAS_COUNT} copies (${error.message}): write the values out or use fewer *aliases`,
+        message: `YAML: ${(error as Error).message}: a merge key (<<) takes an alias of a mapping defined above it, e.g. <<: *defaults`,
       },
     };
   }
+}
+
+function firstMergeKey(source: YamlSource): number | undefined {
+  let found: number | undefined;
+  visit(source.doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && (pair.key.value === '<<' || pair.key.source === '<<')) {
+        found = pair.key.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Where a mapping uses a list or mapping as a key: config keys are ids and field names, never that. */
