@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration } from '../../src/config/config.loader';
+import { toFact } from '../../src/rules/fact-values';
+import { compileCondition } from '../../src/rules/rule-condition.compiler';
 
 /**
  * Generated configurations, from plausible to hostile, go through the loader `metronome validate` and a
@@ -209,6 +211,77 @@ describe('config loader under generated input', () => {
         rmSync(folder, { recursive: true, force: true });
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/** Rule conditions built from CEL's grammar over the real facts: compiled and run on generated facts. */
+const { expression } = fc.letrec<{ expression: string }>((tie) => ({
+  expression: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(
+      'inbox.text',
+      'inbox.kind',
+      'inbox.ageMinutes',
+      'channel.id',
+      '"a"',
+      '"(a+)+$"',
+      '1',
+      'true',
+      '[1, 2, 3]',
+      'inbox.text.split("")',
+      '{"a": 1}',
+      'now',
+    ),
+    fc
+      .tuple(
+        tie('expression'),
+        fc.constantFrom(' == ', ' != ', ' + ', ' < ', ' && ', ' || ', ' in '),
+        tie('expression'),
+      )
+      .map(([a, op, b]) => `(${a}${op}${b})`),
+    fc
+      .tuple(tie('expression'), fc.constantFrom('.contains(', '.matches(', '.startsWith(', '.split('))
+      .map(([a, call]) => `${a}${call}"a")`),
+    fc
+      .tuple(
+        tie('expression'),
+        fc.constantFrom('all', 'exists', 'exists_one', 'map', 'filter'),
+        tie('expression'),
+      )
+      .map(
+        ([list, macro, body]) => `${list}.${macro}(x, ${macro === 'map' ? 'x' : `(${body}) == (${body})`})`,
+      ),
+    tie('expression').map((a) => `size(${a})`),
+    fc.tuple(tie('expression'), tie('expression')).map(([a, b]) => `cel.bind(v, ${a}, v + ${b})`),
+  ),
+}));
+
+describe('rule conditions under generated input', () => {
+  it('compile to a result or a positioned error, and evaluate to a boolean or an error, in bounded time', () => {
+    fc.assert(
+      fc.property(expression, fc.string({ maxLength: 300 }), (source, text) => {
+        const compiled = compileCondition(`${source} == ${source}`, 'inbox.received');
+        if (!compiled.ok) {
+          expect(compiled.offset).toEqual(expect.any(Number));
+          return;
+        }
+        const facts = {
+          now: new Date(0),
+          brand: toFact('Brand', {}),
+          cycle: toFact('Cycle', {}),
+          channel: toFact('Channel', { id: 'bsky' }),
+          inbox: toFact('InboxItem', { text, kind: 'comment', ageMinutes: 3 }),
+        };
+        const started = Date.now();
+        try {
+          expect(typeof compiled.evaluate(facts)).toBe('boolean');
+        } catch (error) {
+          expect(error).toBeInstanceOf(Error);
+        }
+        expect(Date.now() - started).toBeLessThan(MAX_MS_PER_INPUT);
+      }),
+      { numRuns: 500 },
     );
   });
 });
