@@ -3,7 +3,7 @@ import { loadConfiguration } from '../config/config.loader';
 import { describeOrigin, LoadedPlugin } from '../plugin-host/loaded-plugin';
 import { loadBuiltinPlugins } from '../plugin-host/plugin.loader';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { EXIT_INVALID_INPUT } from './exit-codes';
+import { EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 
 function row(plugin: LoadedPlugin): string {
   const status = plugin.status === 'loaded' ? 'loaded' : `FAILED: ${plugin.error}`;
@@ -20,20 +20,26 @@ export function pluginsCommand(): Command {
   const plugins = new Command('plugins').description('plugins: connectors, notifiers, report templates');
   plugins
     .command('list')
-    .description('show every plugin that loaded, and why any did not')
+    .description('show every plugin, built in or from the config, with its state and why any failed')
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const result = await loadConfiguration(resolveConfigPath(options.config));
-      const list = result.ok ? result.loaded.plugins.all() : loadBuiltinPlugins();
+      const configPath = resolveConfigPath(options.config);
+      const result = await loadConfiguration(configPath);
+      // Plugins are loaded from the config as written, so an invalid config still shows all of them.
+      const list = result.ok ? result.loaded.plugins.all() : (result.plugins?.all() ?? loadBuiltinPlugins());
       process.stdout.write(`${'NAME'.padEnd(18)} ${'KIND'.padEnd(16)} ${'VERSION'.padEnd(9)} STATUS\n`);
       list.forEach((plugin) => process.stdout.write(`${row(plugin)}\n`));
+      const failed = list.filter((plugin) => plugin.status === 'failed').length;
+      if (failed > 0) {
+        process.stderr.write(`${failed} plugin${failed === 1 ? '' : 's'} failed to load\n`);
+        process.exitCode = EXIT_FAILURE;
+      }
       if (!result.ok) {
+        const count = result.issues.length;
         process.stderr.write(
-          'the configuration is invalid, so only built-in plugins are listed: run `metronome validate`\n',
+          `${configPath} has ${count} problem${count === 1 ? '' : 's'}${result.plugins ? '' : ' (no file could be read, so only built-in plugins are listed)'}: run \`metronome validate\`\n`,
         );
         process.exitCode = EXIT_INVALID_INPUT;
-      } else if (list.some((p) => p.status === 'failed')) {
-        process.exitCode = 1;
       }
     });
   return plugins;

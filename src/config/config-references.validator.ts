@@ -4,48 +4,54 @@ import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import type { PluginKind } from '../plugin-sdk';
 import { notifyActionIssues } from '../rules/notify-action.validator';
-import { compileCondition } from '../rules/rule-condition.compiler';
+import { compileCondition, RuleTrigger } from '../rules/rule-condition.compiler';
 import { ConfigIssue } from './config-issue';
 import { MergedConfig } from './config-merger';
 import { didYouMean } from './did-you-mean';
-import type { KnownIds } from './partial-config.parser';
-import type { MetronomeConfig } from './schema/metronome-config.schema';
+import { RULE_EVENTS } from './schema/rules.schema';
+import { entriesOf, isRecord, keysOf, listOf, recordOf, textOf } from './written-config.reader';
 
 type Path = Array<string | number>;
+
+/** Ids that exist in the configuration as written, whether or not their entries are valid. */
+export interface KnownIds {
+  people: string[];
+  notifiers: string[];
+  policies: string[];
+  brands: string[];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Checks what a schema cannot: that every id refers to something defined, that plugins exist and accept
  * their options, that content folders exist, and that every rule condition compiles against its facts.
+ * It reads the configuration as written, so an entry the schema rejects still has its references checked.
  */
 export class ConfigReferencesValidator {
   private readonly issues: ConfigIssue[] = [];
 
   constructor(
-    private readonly config: MetronomeConfig,
     private readonly merged: MergedConfig,
+    private readonly ids: KnownIds,
     private readonly plugins: PluginRegistry,
     private readonly baseDir: string,
-    /** For a partly valid config: ids as written, and where each kept rule stands in the written list. */
-    private readonly partial?: { ids: KnownIds; ruleIndexes: number[] },
   ) {}
 
   async validate(): Promise<ConfigIssue[]> {
-    const { config } = this;
-    const people = this.partial?.ids.people ?? Object.keys(config.people);
-    const notifiers = this.partial?.ids.notifiers ?? Object.keys(config.notifiers);
-    const policies = this.partial?.ids.policies ?? Object.keys(config.escalations);
-
-    for (const [id, person] of Object.entries(config.people)) {
-      for (const handle of Object.keys(person.handles)) {
+    const { data } = this.merged;
+    const { people, notifiers, policies } = this.ids;
+    for (const [id, person] of entriesOf(data.people)) {
+      for (const handle of keysOf(person.handles)) {
         this.expectOneOf(['people', id, 'handles', handle], handle, notifiers, 'notifier', true);
       }
     }
-    for (const [id, notifier] of Object.entries(config.notifiers)) {
+    for (const [id, notifier] of entriesOf(data.notifiers)) {
       await this.checkPlugin(['notifiers', id], 'notifier', notifier.plugin, notifier.options);
     }
-    for (const [id, policy] of Object.entries(config.escalations)) {
-      policy.levels.forEach((level, i) =>
-        level.targets.forEach((target, j) =>
+    for (const [id, policy] of entriesOf(data.escalations)) {
+      listOf(policy.levels).forEach((level, i) =>
+        listOf(isRecord(level) ? level.targets : undefined).forEach((target, j) =>
           this.expectOneOf(
             ['escalations', id, 'levels', i, 'targets', j],
             target,
@@ -55,145 +61,167 @@ export class ConfigReferencesValidator {
         ),
       );
     }
-    for (const [brandId, brand] of Object.entries(config.brands)) {
-      const base: Path = ['brands', brandId];
-      const channels = Object.keys(brand.channels);
-      this.expectOneOf([...base, 'owner'], brand.owner, people, 'person');
-      if (brand.content && !existsSync(resolve(this.baseDir, brand.content.folder))) {
-        this.add(
-          [...base, 'content', 'folder'],
-          `folder "${brand.content.folder}" does not exist (relative to ${this.baseDir}): create it or fix the path`,
-        );
-      }
-      for (const [chainId, chain] of Object.entries(brand.approvals)) {
-        chain.steps.forEach((step, i) =>
-          step.approvers.forEach((approver, j) =>
-            this.expectOneOf(
-              [...base, 'approvals', chainId, 'steps', i, 'approvers', j],
-              approver,
-              people,
-              'person',
-            ),
-          ),
-        );
-      }
-      for (const [channelId, channel] of Object.entries(brand.channels)) {
-        const path: Path = [...base, 'channels', channelId];
-        if (channel.approval) {
-          this.expectOneOf(
-            [...path, 'approval'],
-            channel.approval,
-            Object.keys(brand.approvals),
-            `approval chain of brand "${brandId}"`,
-          );
-        }
-        await this.checkPlugin(path, 'connector', channel.connector, channel.options, 'connector');
-      }
-      for (const [campaignId, campaign] of Object.entries(brand.campaigns)) {
-        campaign.channels?.forEach((c, i) =>
-          this.expectOneOf([...base, 'campaigns', campaignId, 'channels', i], c, channels, 'channel'),
-        );
-        if (campaign.starts && campaign.ends && campaign.ends < campaign.starts) {
-          this.add(
-            [...base, 'campaigns', campaignId, 'ends'],
-            `campaign ends (${campaign.ends}) before it starts (${campaign.starts})`,
-          );
-        }
-      }
-      for (const [kpiId, kpi] of Object.entries(brand.kpis)) {
-        kpi.channels?.forEach((c, i) =>
-          this.expectOneOf([...base, 'kpis', kpiId, 'channels', i], c, channels, 'channel'),
-        );
-      }
-      if (brand.reports) {
-        await this.checkPlugin(
-          [...base, 'reports'],
-          'report-template',
-          brand.reports.template,
-          brand.reports.templateOptions,
-          'template',
-          'templateOptions',
-        );
-        brand.reports.delivery.forEach((delivery, i) => {
-          if ('email' in delivery) {
-            this.expectOneOf(
-              [...base, 'reports', 'delivery', i, 'email', 'notifier'],
-              delivery.email.notifier,
-              notifiers,
-              'notifier',
-            );
-            delivery.email.to.forEach((to, j) => {
-              if (!to.includes('@')) {
-                this.expectOneOf([...base, 'reports', 'delivery', i, 'email', 'to', j], to, people, 'person');
-              }
-            });
-          }
-        });
-      }
+    for (const [brandId, brand] of entriesOf(data.brands)) {
+      await this.checkBrand(brandId, brand);
     }
-    config.rules.forEach((rule, position) => this.checkRule(position, rule, { people, notifiers, policies }));
-    for (const [guard, override] of Object.entries(config.guards)) {
-      if (override && override.escalate) {
+    listOf(data.rules).forEach((rule, index) => {
+      if (isRecord(rule)) {
+        this.checkRule(index, rule);
+      }
+    });
+    for (const [guard, override] of entriesOf(data.guards)) {
+      if (override.escalate !== undefined) {
         this.expectOneOf(['guards', guard, 'escalate'], override.escalate, policies, 'escalation policy');
       }
     }
     return this.issues;
   }
 
-  /** Where a rule kept in `config.rules` stands in the list as written. */
-  private writtenIndex(position: number): number {
-    return this.partial?.ruleIndexes[position] ?? position;
-  }
-
-  private checkRule(
-    position: number,
-    rule: MetronomeConfig['rules'][number],
-    ids: { people: string[]; notifiers: string[]; policies: string[] },
-  ): void {
-    const path: Path = ['rules', this.writtenIndex(position)];
-    const first = this.config.rules.findIndex((other) => other.name === rule.name);
-    if (first !== position) {
+  private async checkBrand(brandId: string, brand: Record<string, unknown>): Promise<void> {
+    const { people, notifiers } = this.ids;
+    const base: Path = ['brands', brandId];
+    const channels = keysOf(brand.channels);
+    this.expectOneOf([...base, 'owner'], brand.owner, people, 'person');
+    const folder = textOf(recordOf(brand.content).folder);
+    if (folder && !existsSync(resolve(this.baseDir, folder))) {
       this.add(
-        [...path, 'name'],
-        `duplicate rule name "${rule.name}" (also rules[${this.writtenIndex(first)}]): names must be unique`,
+        [...base, 'content', 'folder'],
+        `folder "${folder}" does not exist (relative to ${this.baseDir}): create it or fix the path`,
       );
     }
-    if (rule.on && rule.every) {
+    for (const [chainId, chain] of entriesOf(brand.approvals)) {
+      listOf(chain.steps).forEach((step, i) =>
+        listOf(isRecord(step) ? step.approvers : undefined).forEach((approver, j) =>
+          this.expectOneOf(
+            [...base, 'approvals', chainId, 'steps', i, 'approvers', j],
+            approver,
+            people,
+            'person',
+          ),
+        ),
+      );
+    }
+    for (const [channelId, channel] of entriesOf(brand.channels)) {
+      const path: Path = [...base, 'channels', channelId];
+      if (channel.approval !== undefined) {
+        this.expectOneOf(
+          [...path, 'approval'],
+          channel.approval,
+          keysOf(brand.approvals),
+          `approval chain of brand "${brandId}"`,
+        );
+      }
+      await this.checkPlugin(path, 'connector', channel.connector, channel.options, 'connector');
+    }
+    for (const [campaignId, campaign] of entriesOf(brand.campaigns)) {
+      listOf(campaign.channels).forEach((c, i) =>
+        this.expectOneOf([...base, 'campaigns', campaignId, 'channels', i], c, channels, 'channel'),
+      );
+      const starts = textOf(campaign.starts);
+      const ends = textOf(campaign.ends);
+      if (starts && ends && DATE.test(starts) && DATE.test(ends) && ends < starts) {
+        this.add(
+          [...base, 'campaigns', campaignId, 'ends'],
+          `campaign ends (${ends}) before it starts (${starts})`,
+        );
+      }
+    }
+    for (const [kpiId, kpi] of entriesOf(brand.kpis)) {
+      listOf(kpi.channels).forEach((c, i) =>
+        this.expectOneOf([...base, 'kpis', kpiId, 'channels', i], c, channels, 'channel'),
+      );
+    }
+    if (isRecord(brand.reports)) {
+      const reports = brand.reports;
+      await this.checkPlugin(
+        [...base, 'reports'],
+        'report-template',
+        reports.template ?? 'standard',
+        reports.templateOptions,
+        'template',
+        'templateOptions',
+      );
+      listOf(reports.delivery).forEach((delivery, i) => {
+        const email = isRecord(delivery) && isRecord(delivery.email) ? delivery.email : undefined;
+        if (!email) {
+          return;
+        }
+        const at: Path = [...base, 'reports', 'delivery', i, 'email'];
+        this.expectOneOf([...at, 'notifier'], email.notifier, notifiers, 'notifier');
+        listOf(email.to).forEach((to, j) => {
+          if (typeof to === 'string' && !to.includes('@')) {
+            this.expectOneOf([...at, 'to', j], to, people, 'person');
+          }
+        });
+      });
+    }
+  }
+
+  private checkRule(index: number, rule: Record<string, unknown>): void {
+    const { people, notifiers, policies } = this.ids;
+    const path: Path = ['rules', index];
+    const name = textOf(rule.name);
+    const rules = listOf(this.merged.data.rules);
+    const first = rules.findIndex((other) => isRecord(other) && other.name === name);
+    if (name !== undefined && first !== index) {
+      this.add(
+        [...path, 'name'],
+        `duplicate rule name "${name}" (also rules[${first}]): names must be unique`,
+      );
+    }
+    if (rule.on !== undefined && rule.every !== undefined) {
       this.add([...path, 'every'], 'a rule has either "on" (an event) or "every" (a schedule), not both');
-    } else if (!rule.on && !rule.every) {
+    } else if (rule.on === undefined && rule.every === undefined) {
       this.add(path, 'a rule needs a trigger: add "on: <event>" or "every: <duration>"');
     }
-    rule.brands?.forEach((brand, j) =>
-      this.expectOneOf(
-        [...path, 'brands', j],
-        brand,
-        this.partial?.ids.brands ?? Object.keys(this.config.brands),
-        'brand',
-      ),
+    listOf(rule.brands).forEach((brand, j) =>
+      this.expectOneOf([...path, 'brands', j], brand, this.ids.brands, 'brand'),
     );
-    rule.then.forEach((action, j) => {
+    listOf(rule.then).forEach((action, j) => {
+      if (!isRecord(action)) {
+        return;
+      }
       const at: Path = [...path, 'then', j];
       if ('escalate' in action) {
-        this.expectOneOf([...at, 'escalate'], action.escalate, ids.policies, 'escalation policy');
-      } else if ('notify' in action) {
-        this.expectOneOf([...at, 'notify', 'notifier'], action.notify.notifier, ids.notifiers, 'notifier');
-        action.notify.to.forEach((person, k) =>
-          this.expectOneOf([...at, 'notify', 'to', k], person, ids.people, 'person'),
+        this.expectOneOf([...at, 'escalate'], action.escalate, policies, 'escalation policy');
+      } else if (isRecord(action.notify)) {
+        this.expectOneOf([...at, 'notify', 'notifier'], action.notify.notifier, notifiers, 'notifier');
+        listOf(action.notify.to).forEach((person, k) =>
+          this.expectOneOf([...at, 'notify', 'to', k], person, people, 'person'),
         );
-        this.issues.push(
-          ...notifyActionIssues(this.merged, [...at, 'notify'], action.notify, rule.on ?? 'schedule'),
-        );
+        const trigger = rule.on === undefined ? 'schedule' : RULE_EVENTS.find((event) => event === rule.on);
+        if (trigger !== undefined) {
+          this.issues.push(
+            ...notifyActionIssues(
+              this.merged,
+              [...at, 'notify'],
+              { message: textOf(action.notify.message), template: textOf(action.notify.template) },
+              trigger,
+            ),
+          );
+        }
       } else if ('assign' in action) {
-        this.expectOneOf([...at, 'assign'], action.assign, ids.people, 'person');
+        this.expectOneOf([...at, 'assign'], action.assign, people, 'person');
       }
     });
-    const compiled = compileCondition(rule.when, rule.on ?? 'schedule');
+    this.checkCondition(path, rule);
+  }
+
+  /** Compiles the condition against its trigger's facts; an unknown trigger is the schema's to report. */
+  private checkCondition(path: Path, rule: Record<string, unknown>): void {
+    const when = rule.when === undefined ? 'true' : textOf(rule.when);
+    const trigger: RuleTrigger | undefined =
+      rule.on === undefined ? 'schedule' : RULE_EVENTS.find((event) => event === rule.on);
+    if (when === undefined || trigger === undefined || when === '') {
+      return;
+    }
+    const compiled = compileCondition(when, trigger);
     if (!compiled.ok) {
       this.issues.push(
         this.merged.issueWithin(
           [...path, 'when'],
           compiled.offset,
-          `condition does not compile: ${compiled.message} (facts for "${rule.on ?? 'every'}" are listed in README "Rule facts")`,
+          `condition does not compile: ${compiled.message} (facts for "${trigger === 'schedule' ? 'every' : trigger}" are listed in README "Rule facts")`,
         ),
       );
     }
@@ -202,11 +230,14 @@ export class ConfigReferencesValidator {
   private async checkPlugin(
     path: Path,
     kind: PluginKind,
-    name: string,
+    name: unknown,
     options: unknown,
     nameField = 'plugin',
     optionsField = 'options',
   ): Promise<void> {
+    if (typeof name !== 'string' || name === '') {
+      return;
+    }
     const plugin = this.plugins.find(kind, name);
     if (!plugin) {
       const failure = this.plugins.failure(name);
@@ -218,7 +249,10 @@ export class ConfigReferencesValidator {
       );
       return;
     }
-    const result = await validatePluginOptions(plugin, options);
+    if (options !== undefined && !isRecord(options)) {
+      return;
+    }
+    const result = await validatePluginOptions(plugin, options ?? {});
     if (!result.ok) {
       for (const problem of result.problems) {
         this.add([...path, optionsField, ...problem.path], `${kind} "${name}": ${problem.message}`);
@@ -226,17 +260,19 @@ export class ConfigReferencesValidator {
     }
   }
 
-  private expectOneOf(path: Path, value: string, known: string[], what: string, atKey = false): void {
-    if (!known.includes(value)) {
-      const hint =
-        didYouMean(value, known) ||
-        (known.length === 0
-          ? ' (none is defined)'
-          : known.length <= 8
-            ? ` (defined: ${known.join(', ')})`
-            : '');
-      this.add(path, `unknown ${what} "${value}"${hint}`, atKey);
+  /** Reports an id that is not defined; a value that is not a string at all is the schema's to report. */
+  private expectOneOf(path: Path, value: unknown, known: string[], what: string, atKey = false): void {
+    if (typeof value !== 'string' || known.includes(value)) {
+      return;
     }
+    const hint =
+      didYouMean(value, known) ||
+      (known.length === 0
+        ? ' (none is defined)'
+        : known.length <= 8
+          ? ` (defined: ${known.join(', ')})`
+          : '');
+    this.add(path, `unknown ${what} "${value}"${hint}`, atKey);
   }
 
   private add(path: Path, message: string, atKey = false): void {

@@ -56,7 +56,15 @@ export class ConfigService implements OnModuleDestroy {
   }
 
   async reload(reason: string): Promise<ConfigLoadResult> {
-    const result = await loadConfiguration(this.configPath);
+    let result: ConfigLoadResult;
+    try {
+      result = await loadConfiguration(this.configPath);
+    } catch (error) {
+      // A reload runs from a signal or a file watch: whatever goes wrong, the running config stays in force.
+      const message = `configuration reload (${reason}) failed unexpectedly, keeping revision ${this.current.revisionHash.slice(0, 12)}: ${(error as Error).stack ?? String(error)}`;
+      this.logger.error(message);
+      return { ok: false, issues: [{ path: [], message }], notes: [] };
+    }
     if (!result.ok) {
       this.logger.error(
         `configuration reload (${reason}) rejected, keeping revision ${this.current.revisionHash.slice(0, 12)}:\n` +
@@ -64,13 +72,32 @@ export class ConfigService implements OnModuleDestroy {
       );
       return result;
     }
-    if (result.loaded.revisionHash === this.current.revisionHash) {
+    if (
+      result.loaded.revisionHash === this.current.revisionHash &&
+      result.loaded.pluginCodeHash === this.current.pluginCodeHash
+    ) {
       return result;
     }
+    const reimported = result.loaded.plugins
+      .all()
+      .filter((plugin) => {
+        const before = this.current.plugins.all().find((old) => old.name === plugin.name);
+        return before !== undefined && before.codeHash !== plugin.codeHash;
+      })
+      .map((plugin) => `${plugin.name} ${plugin.version ?? '?'} (${plugin.status})`);
     this.current = result.loaded;
-    this.logger.log(`configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}`);
+    this.logger.log(
+      `configuration reloaded (${reason}): ${summarizeConfig(result.loaded)}` +
+        (reimported.length > 0 ? `; plugin code imported again: ${reimported.join(', ')}` : ''),
+    );
     for (const listener of this.listeners) {
-      await listener(result.loaded);
+      try {
+        await listener(result.loaded);
+      } catch (error) {
+        this.logger.error(
+          `after reloading the configuration, a listener failed: ${(error as Error).stack ?? String(error)}`,
+        );
+      }
     }
     return result;
   }

@@ -129,14 +129,21 @@ export function mapSchemaIssues(
         result.push(merged.issue(path, `${hint}: expected one of ${known.map((k) => `"${k}"`).join(', ')}`));
         break;
       }
-      case 'invalid_value':
+      case 'invalid_value': {
+        const hint = didYouMean(String(valueAt(merged.data, path)), issue.values.map(String));
+        // A schema with its own sentence (a long list, documented elsewhere) keeps it; others list the values.
+        const custom =
+          !issue.message.startsWith('Invalid option') && !issue.message.startsWith('Invalid input');
         result.push(
           merged.issue(
             path,
-            `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${didYouMean(String(valueAt(merged.data, path)), issue.values.map(String))}`,
+            custom
+              ? issue.message.replace(/^(unknown \w+ "[^"]*")/, `$1${hint}`)
+              : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${hint}`,
           ),
         );
         break;
+      }
       case 'invalid_key':
         result.push(merged.issue(path, `invalid key: ${issue.issues[0]?.message ?? issue.message}`, true));
         break;

@@ -5,9 +5,13 @@ import { ConfigIssue } from './config-issue';
 import { YamlSource } from './yaml-source.loader';
 
 const REFERENCE = /\$\{(env|file):([^}]*)\}/g;
+/** What is left of a reference once the valid ones are replaced: `${envv:X}`, `${env:X` without its brace. */
+const MALFORMED = /\$\{[A-Za-z]+:[^}]*\}?/;
 
 export interface SecretResolution {
   issues: ConfigIssue[];
+  /** References that could not be resolved in `unresolvedAreNotes` mode: shown, not failed on. */
+  notes: ConfigIssue[];
   /** Resolved values that came from references: never to be logged or stored. */
   secrets: Set<string>;
 }
@@ -20,8 +24,10 @@ export function resolveSecretReferences(
   sources: YamlSource[],
   baseDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  mode: { unresolvedAreNotes?: boolean } = {},
 ): SecretResolution {
   const issues: ConfigIssue[] = [];
+  const notes: ConfigIssue[] = [];
   const secrets = new Set<string>();
   for (const source of sources) {
     visit(source.doc, {
@@ -31,41 +37,59 @@ export function resolveSecretReferences(
         }
         const at = source.lines.linePos(node.range?.[0] ?? 0);
         const place = { file: source.file, line: at.line, col: at.col, path: pathOf([...ancestors, node]) };
-        node.value = node.value.replace(REFERENCE, (_match, kind: string, name: string) => {
+        const written = node.value;
+        node.value = written.replace(REFERENCE, (_match, kind: string, name: string) => {
           const value = kind === 'env' ? readEnv(name, env) : readSecretFile(name, baseDir);
-          if (typeof value !== 'string') {
-            issues.push({ ...place, message: value.error });
-            return '';
+          if (typeof value === 'string') {
+            secrets.add(value);
+            return value;
           }
-          secrets.add(value);
-          return value;
+          if ('unavailable' in value && mode.unresolvedAreNotes) {
+            notes.push({ ...place, message: value.unavailable });
+          } else {
+            issues.push({ ...place, message: 'unavailable' in value ? value.unavailable : value.error });
+          }
+          return '';
         });
+        const malformed = MALFORMED.exec(written.replace(REFERENCE, ''));
+        if (malformed) {
+          issues.push({
+            ...place,
+            message: `"${malformed[0]}" is not a secret reference: write \${env:NAME} or \${file:path}`,
+          });
+        }
       },
     });
   }
-  return { issues, secrets };
+  return { issues, notes, secrets };
 }
 
-function readEnv(name: string, env: NodeJS.ProcessEnv): string | { error: string } {
+/** `error`: the reference itself is wrong. `unavailable`: it is right, but its value is not here. */
+type Unresolved = { error: string } | { unavailable: string };
+
+function readEnv(name: string, env: NodeJS.ProcessEnv): string | Unresolved {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     return { error: `"\${env:${name}}" is not a valid environment variable name` };
   }
   const value = env[name];
   if (value === undefined || value === '') {
     return {
-      error: `environment variable ${name} is not set: set it before starting Metronome (or remove the reference)`,
+      unavailable: `environment variable ${name} is not set: set it before starting Metronome (or remove the reference)`,
     };
   }
   return value;
 }
 
-function readSecretFile(path: string, baseDir: string): string | { error: string } {
+function readSecretFile(path: string, baseDir: string): string | Unresolved {
+  if (path.trim() === '') {
+    return { error: '"${file:}" names no file: write ${file:path/relative/to/the/config/folder}' };
+  }
   const absolute = isAbsolute(path) ? path : resolve(baseDir, path);
   try {
     return readFileSync(absolute, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
     return {
-      error: `cannot read secret file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): paths are relative to the config folder`,
+      unavailable: `cannot read secret file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): paths are relative to the config folder`,
     };
   }
 }

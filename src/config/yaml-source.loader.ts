@@ -15,6 +15,8 @@ export interface YamlSource {
 
 export interface LoadedSources {
   sources: YamlSource[];
+  /** Files with YAML syntax errors: not checked, but the ids they define are known to references. */
+  broken: YamlSource[];
   /** Folder that relative paths in the config (content folders, ${file:…}, plugin paths) are resolved against. */
   baseDir: string;
   issues: ConfigIssue[];
@@ -46,6 +48,7 @@ export function loadYamlSources(configPath: string): LoadedSources {
   } catch (error) {
     return {
       sources: [],
+      broken: [],
       baseDir: dirname(absolute),
       issues: [
         {
@@ -61,6 +64,7 @@ export function loadYamlSources(configPath: string): LoadedSources {
     issues.push({ file: displayPath(absolute), path: [], message: 'the folder holds no .yaml or .yml file' });
   }
   const sources: YamlSource[] = [];
+  const broken: YamlSource[] = [];
   for (const absolutePath of listing.files) {
     const file = displayPath(absolutePath);
     let text: string;
@@ -80,9 +84,18 @@ export function loadYamlSources(configPath: string): LoadedSources {
       prettyErrors: false,
       uniqueKeys: true,
       merge: true,
+      // Problems become config issues; the library must not print warnings of its own.
+      logLevel: 'error',
     });
-    for (const error of [...doc.errors]) {
+    // One mistake often trips the parser several times on the same line (a mis-indented key gives
+    // "nested mappings" and "implicit keys" at one position): report it once.
+    const reportedLines = new Set<number>();
+    for (const error of doc.errors) {
       const pos = lines.linePos(error.pos[0]);
+      if (reportedLines.has(pos.line)) {
+        continue;
+      }
+      reportedLines.add(pos.line);
       issues.push({
         file,
         line: pos.line,
@@ -91,11 +104,9 @@ export function loadYamlSources(configPath: string): LoadedSources {
         message: `YAML: ${firstLine(error.message)}`,
       });
     }
-    if (doc.errors.length === 0) {
-      sources.push({ file, absolutePath, text, doc, lines });
-    }
+    (doc.errors.length === 0 ? sources : broken).push({ file, absolutePath, text, doc, lines });
   }
-  return { sources, baseDir: listing.baseDir, issues };
+  return { sources, broken, baseDir: listing.baseDir, issues };
 }
 
 function firstLine(message: string): string {

@@ -11,6 +11,8 @@ export type LoadedPlugin =
       kind: PluginKind;
       version: string;
       origin: PluginOrigin;
+      /** sha256 over the plugin's own files as imported: a change makes a reload import them again. */
+      codeHash?: string;
       definition: PluginDefinition;
     }
   | {
@@ -19,6 +21,7 @@ export type LoadedPlugin =
       kind?: PluginKind;
       version?: string;
       origin: PluginOrigin;
+      codeHash?: string;
       error: string;
     };
 

@@ -1,12 +1,17 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import validateNpmPackageName from 'validate-npm-package-name';
 import * as sdk from '../plugin-sdk';
 import type { PluginDefinition } from '../plugin-sdk';
 import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
 import { validatePluginManifest } from './plugin-manifest.validator';
+import { importPluginModule } from './plugin-module.importer';
 
 /** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
 export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
+/** Metronome's installation: `package:` plugins resolve from its node_modules (and those above it) only. */
+const INSTALLATION_DIR = resolve(__dirname, '..', '..');
 
 export type PluginSource = { path: string } | { package: string };
 
@@ -29,17 +34,23 @@ function definitionFrom(moduleExports: unknown): unknown {
     : exported;
 }
 
-function load(entry: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+/** Imports and checks a plugin; `root` is its own folder, whose files are re-imported when they change. */
+function load(entry: string, root: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+  const imported = importPluginModule(entry, root);
+  if (!imported.ok) {
+    return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${imported.error}` };
+  }
+  const { codeHash } = imported;
   let definition: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    definition = definitionFrom(require(entry));
+    definition = definitionFrom(imported.exports);
   } catch (error) {
     return {
       status: 'failed',
       name: fallbackName,
       origin,
-      error: `cannot load: ${(error as Error).message.split('\n')[0]}`,
+      codeHash,
+      error: `cannot load: the exported function threw: ${(error as Error).message.split('\n')[0]}`,
     };
   }
   const problems = validatePluginManifest(definition);
@@ -52,6 +63,7 @@ function load(entry: string, origin: PluginOrigin, fallbackName: string): Loaded
       kind: partial.kind,
       version: partial.version,
       origin,
+      codeHash,
       error: problems.join('; '),
     };
   }
@@ -62,6 +74,7 @@ function load(entry: string, origin: PluginOrigin, fallbackName: string): Loaded
     kind: valid.kind,
     version: valid.version,
     origin,
+    codeHash,
     definition: valid,
   };
 }
@@ -80,8 +93,41 @@ export function loadBuiltinPlugins(dir = BUILTIN_PLUGINS_DIR): LoadedPlugin[] {
     .sort()
     .flatMap((name) => {
       const entry = entryOf(join(dir, name));
-      return entry ? [load(entry, { type: 'builtin', path: join(dir, name) }, name)] : [];
+      const folder = join(dir, name);
+      return entry ? [load(entry, folder, { type: 'builtin', path: folder }, name)] : [];
     });
+}
+
+/** The folder of an installed package: the nearest package.json above its entry that names it. */
+function packageRoot(entry: string, name: string): string {
+  for (let dir = dirname(entry); dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === name) {
+          return dir;
+        }
+      } catch {
+        // not the package's own manifest; keep walking up
+      }
+    }
+  }
+  return dirname(entry);
+}
+
+/**
+ * A `package:` entry must be a package name: a path ("../outside/plug", "/abs", "pkg/../../x") would let a
+ * config load code from anywhere, past the containment `path:` entries get; a Node built-in is no plugin.
+ */
+function packageNameRefusal(name: string): string | undefined {
+  const validation = validateNpmPackageName(name);
+  if (validation.validForOldPackages && !isBuiltin(name)) {
+    return undefined;
+  }
+  const reason = isBuiltin(name)
+    ? 'it names a Node.js built-in module'
+    : (validation.errors ?? validation.warnings ?? ['not a valid name'])[0];
+  return `"${name}" is not an npm package name: ${reason}; use \`path:\` for a plugin folder inside the config folder`;
 }
 
 /**
@@ -91,9 +137,13 @@ export function loadBuiltinPlugins(dir = BUILTIN_PLUGINS_DIR): LoadedPlugin[] {
 export function loadConfiguredPlugin(source: PluginSource, baseDir: string): LoadedPlugin {
   if ('package' in source) {
     const origin: PluginOrigin = { type: 'package', name: source.package };
+    const refusal = packageNameRefusal(source.package);
+    if (refusal) {
+      return { status: 'failed', name: source.package, origin, error: refusal };
+    }
     let entry: string;
     try {
-      entry = require.resolve(source.package, { paths: [baseDir, process.cwd()] });
+      entry = require.resolve(source.package, { paths: [INSTALLATION_DIR] });
     } catch {
       return {
         status: 'failed',
@@ -102,7 +152,7 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
         error: `npm package "${source.package}" is not installed: run npm install ${source.package}`,
       };
     }
-    return load(entry, origin, source.package);
+    return load(entry, packageRoot(entry, source.package), origin, source.package);
   }
   const origin: PluginOrigin = { type: 'path', path: source.path };
   const folder = resolve(baseDir, source.path);
@@ -141,5 +191,5 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
       error: 'the plugin entry point lies outside the plugin folder',
     };
   }
-  return load(entry, origin, source.path);
+  return load(entry, realFolder, origin, source.path);
 }

@@ -1,5 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { didYouMean } from '../config/did-you-mean';
 import { RuleEvent } from '../config/schema/rules.schema';
+import { ConditionBudgetExceededError, EvaluationBudget } from './cel-evaluation.budget';
+import { instrumentProgram } from './cel-program.instrumenter';
 import { FACT_TYPES, factsFor } from './rule-facts';
 
 export type RuleTrigger = RuleEvent | 'schedule';
@@ -47,27 +50,72 @@ export function compileCondition(source: string, trigger: RuleTrigger): CompileR
     return { ok: false, message: `condition is longer than ${MAX_SOURCE_LENGTH} characters`, offset: 0 };
   }
   const env = environmentFor(trigger);
+  let program: ReturnType<Environment['parse']>;
   let checked: ReturnType<Environment['check']>;
   try {
-    checked = env.check(source);
+    program = env.parse(source);
+    checked = program.check();
   } catch (error) {
-    return failure(error);
+    return failure(error, trigger);
   }
   if (!checked.valid) {
-    return failure(checked.error);
+    return failure(checked.error, trigger);
   }
   if (checked.type !== 'bool') {
     return { ok: false, message: `condition must be true or false, but it gives ${checked.type}`, offset: 0 };
   }
-  const program = env.parse(source);
-  return { ok: true, evaluate: (facts) => program(facts) === true };
+  const budget = new EvaluationBudget();
+  const instrumented = instrumentProgram(program.ast, budget);
+  if (!instrumented.ok) {
+    return instrumented;
+  }
+  return {
+    ok: true,
+    evaluate: (facts) => {
+      budget.reset();
+      let result: unknown;
+      try {
+        result = program(facts);
+      } catch (error) {
+        throw budget.exhausted ? new ConditionBudgetExceededError() : error;
+      }
+      // cel-js may absorb an error (`false || error`, `.exists()`): running out still fails the rule.
+      if (budget.exhausted) {
+        throw new ConditionBudgetExceededError();
+      }
+      return result === true;
+    },
+  };
 }
 
-function failure(error: unknown): CompileResult {
-  const celError = error as { summary?: string; message?: string; range?: { start?: number } };
+interface CelErrorShape {
+  code?: string;
+  summary?: string;
+  message?: string;
+  range?: { start?: number };
+  node?: { op?: string; args?: unknown };
+}
+
+function failure(error: unknown, trigger: RuleTrigger): CompileResult {
+  const celError = error as CelErrorShape;
+  const message = celError.summary ?? celError.message ?? String(error);
   return {
     ok: false,
-    message: celError.summary ?? celError.message ?? String(error),
+    message: `${message}${suggestion(celError, trigger)}`,
     offset: celError.range?.start ?? 0,
   };
+}
+
+/** A did-you-mean for a misspelt fact or field, like every other name in the configuration gets. */
+function suggestion(error: CelErrorShape, trigger: RuleTrigger): string {
+  const node = error.node;
+  if (error.code === 'unknown_variable' && typeof node?.args === 'string') {
+    return didYouMean(node.args, Object.keys(factsFor(trigger)));
+  }
+  if (error.code === 'no_such_key' && node?.op === '.' && Array.isArray(node.args)) {
+    const [receiver, field] = node.args as [{ checkedType?: { name?: string } } | undefined, unknown];
+    const fields = FACT_TYPES[receiver?.checkedType?.name ?? ''];
+    return fields && typeof field === 'string' ? didYouMean(field, Object.keys(fields)) : '';
+  }
+  return '';
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration, summarizeConfig } from '../../src/config/config.loader';
 import { generateConfigJsonSchema } from '../../src/config/json-schema.generator';
@@ -26,6 +27,22 @@ describe('shipped configurations', () => {
     const result = await loadConfiguration('config/examples/agency.yaml', { env });
     const messages = result.ok ? [] : result.issues.map((issue) => issue.message);
     expect(messages).toEqual([]);
+  });
+
+  it("every shipped example validates without its secrets (as a content repository's CI would)", async () => {
+    const examples = [
+      'config/metronome.yaml',
+      ...readdirSync('config/examples')
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => join('config/examples', name)),
+    ];
+    for (const example of examples) {
+      const result = await loadConfiguration(example, { env: {}, withoutSecrets: true });
+      expect({ example, problems: result.ok ? [] : result.issues.map(formatConfigIssue) }).toEqual({
+        example,
+        problems: [],
+      });
+    }
   });
 
   it('config/metronome.schema.json is the schema the code generates (run `npm run schema` after changing it)', () => {

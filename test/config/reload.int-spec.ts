@@ -63,6 +63,23 @@ describe('configuration reload', () => {
     expect(service.loaded).toBe(before);
   });
 
+  it('survives an alias bomb in the new file and keeps the running configuration', async () => {
+    const before = service.loaded;
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) {
+      bomb.push(
+        `b${i}: &b${i} [${Array.from({ length: 9 }, () => (i === 0 ? '*a' : `*b${i - 1}`)).join(', ')}]`,
+      );
+    }
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n${bomb.join('\n')}\n`);
+    const result = await service.reload('test');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((issue) => issue.message)).toEqual([
+      expect.stringContaining('YAML: aliases expand to more than 100 copies'),
+    ]);
+    expect(service.loaded).toBe(before);
+  });
+
   it('notices a saved file without a signal', async () => {
     service.watchForChanges();
     // Editors replace the file rather than writing in place; the folder watch must still see it.

@@ -82,7 +82,8 @@ describe('plugin loading', () => {
     writePlugin(join(base, 'empty'), 'module.exports = { name: "Bad Name" }');
     expect(loadConfiguredPlugin({ path: 'throws' }, base)).toMatchObject({
       status: 'failed',
-      error: 'cannot load: boom at import',
+      // The plugin's own file and position, not only the message.
+      error: `cannot load: ${join(base, 'throws', 'index.js')}:1:7: boom at import`,
     });
     const empty = loadConfiguredPlugin({ path: 'empty' }, base);
     expect(empty.status).toBe('failed');
@@ -96,6 +97,40 @@ describe('plugin loading', () => {
     registry.add(loadConfiguredPlugin({ path: 'again' }, base));
     expect(registry.failure('sandbox')).toMatch(/already taken by built-in/);
     expect(registry.find('connector', 'sandbox')).toBeDefined();
+  });
+
+  it('refuses a package entry that is not a package name, so it cannot reach outside the config folder', () => {
+    writePlugin(join(outside, 'plug'), pluginSource('plug'));
+    const relativeOutside = join('..', outside.split('/').pop() as string, 'plug');
+    for (const name of [
+      relativeOutside,
+      join(outside, 'plug'),
+      './plug',
+      'semver/../../x',
+      'fs',
+      'node:fs',
+    ]) {
+      expect(loadConfiguredPlugin({ package: name }, base)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(
+          /^"[^"]+" is not an npm package name: .*use `path:` for a plugin folder/,
+        ),
+      });
+    }
+  });
+
+  it("resolves a package from Metronome's own node_modules, not from the config folder", () => {
+    // Resolved, so it is looked at: semver is installed but is no plugin.
+    expect(loadConfiguredPlugin({ package: 'semver' }, base)).toMatchObject({
+      status: 'failed',
+      origin: { type: 'package', name: 'semver' },
+      error: expect.stringContaining('"name" must be lowercase'),
+    });
+    writePlugin(join(base, 'node_modules', 'metronome-plugin-local'), pluginSource('local'));
+    expect(loadConfiguredPlugin({ package: 'metronome-plugin-local' }, base)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('is not installed'),
+    });
   });
 
   it('reports a missing npm package with the install command', () => {

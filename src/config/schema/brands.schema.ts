@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEASURES } from '../../reporting/kpi-measures';
 import { approvalChainSchema } from './approvals.schema';
 import { cadenceSchema, publishingWindowSchema } from './cadence.schema';
 import {
@@ -87,11 +88,17 @@ export const cycleSchema = z
   .default({ period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 })
   .meta({ description: 'The brand’s recurring cycle: plan → prepare → publish & monitor → review.' });
 
+const MEASURE_NAMES = Object.keys(MEASURES) as [string, ...string[]];
+
 export const kpiSchema = z.strictObject({
   measure: z
-    .string()
-    .min(1)
-    .meta({ description: 'Measure name, e.g. "followers", "engagementRate", "onTimeRate".' }),
+    .enum(MEASURE_NAMES, {
+      error: (issue) =>
+        `unknown measure "${String(issue.input)}": the measures are listed in README "KPI measures"`,
+    })
+    .meta({
+      description: 'Measure name, e.g. "followers", "engagementRate", "onTimeRate" (README "KPI measures").',
+    }),
   target: z.number().optional(),
   direction: z.enum(['up', 'down']).default('up').meta({ description: 'Which direction is good.' }),
   channels: z.array(idSchema).optional(),

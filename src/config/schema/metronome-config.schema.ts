@@ -19,7 +19,10 @@ export const pluginSourceSchema = z.union([
     path: z.string().min(1).meta({ description: 'Folder of a plugin, relative to the config file.' }),
   }),
   z.strictObject({
-    package: z.string().min(1).meta({ description: 'npm package name installed beside Metronome.' }),
+    package: z.string().min(1).meta({
+      description:
+        'npm package name (not a path), resolved from the node_modules Metronome is installed with.',
+    }),
   }),
 ]);
 
