@@ -9,25 +9,10 @@ root=$(pwd)
 start=$(date +%s)
 say() { echo "install-pds: $* (t+$(( $(date +%s) - start ))s)"; }
 
-NODE_SPEC=${PDS_NODE_SPEC:-node@22}
+bash .ci/install-node22.sh
 tools="$root/.tools/node22"
 node22="$tools/node_modules/node/bin/node"
-if [ -x "$node22" ] && "$node22" --version | grep -q '^v22\.'; then
-  say "Node $("$node22" --version) already in .tools/node22"
-else
-  say "installing $NODE_SPEC from the npm registry into .tools/node22"
-  mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --no-save "$NODE_SPEC" >/dev/null
-  say "installed Node $("$node22" --version)"
-fi
-
-# The npm "node" package puts the real distribution (bin/, include/node/ headers) in an arch-specific package
-# beside its launcher; node-gyp wants that folder as nodedir.
-node_home=$(ls -d "$tools"/node_modules/node/node_modules/node-linux-*/ 2>/dev/null | head -1)
-if [ -z "$node_home" ] || [ ! -f "$node_home/include/node/node_api.h" ]; then
-  echo "install-pds: Node 22's headers are missing under $tools (delete .tools/node22 and run again)" >&2
-  exit 1
-fi
+node_home=$(ls -d "$tools"/node_modules/node/node_modules/node-linux-*/ | head -1)
 
 pds="$root/test/peers/pds"
 stamp="$pds/node_modules/.metronome-installed"
