@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
 import { AppModule } from './app.module';
+import { listenBeforeInit } from './listen-first';
 import { RuntimeOptions } from './runtime-options';
 import { METRONOME_VERSION } from './version';
 
@@ -31,10 +32,21 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
   return app;
 }
 
-/** Starts listening and watching the config; returns once the process is ready for traffic. */
+/**
+ * Listens, then initialises (schedulers, workers, cluster leases), then watches the config; returns once
+ * the process is ready for traffic. The port is bound first: a process that cannot serve `/health` and
+ * the API closes again and throws a ListenError before any lease is taken or any post claimed.
+ */
 export async function startApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
   const app = await createApp(runtime, loaded);
-  await app.listen(runtime.port, runtime.host);
+  try {
+    const { markReady } = await listenBeforeInit(app, runtime.port, runtime.host);
+    await app.init();
+    markReady();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   app.get(ConfigService).watchForChanges();
   return app;
 }
