@@ -12,6 +12,11 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { ActingPersonResolver } from '../http/acting-person.resolver';
+import { actorOnlyBody } from '../http/acting-person.schema';
+import { ApiAccess } from '../http/api-access.decorator';
+import type { ApiCaller } from '../http/api-caller';
+import { Caller } from '../http/api-caller.decorator';
 import { Public } from '../http/public.decorator';
 import { INCIDENT_LINK_SIGNER } from './escalation.sweeper';
 import { IncidentLinkAction, IncidentLinkSigner } from './incident-link.signer';
@@ -21,7 +26,7 @@ const listQuery = z.strictObject({
   brand: z.string().optional(),
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
 });
-const actorBody = z.strictObject({ by: z.string().min(1) });
+const actorBody = actorOnlyBody;
 const tokenQuery = z.strictObject({ token: z.string().min(1) });
 
 @ApiTags('incidents')
@@ -30,27 +35,41 @@ export class IncidentsController {
   constructor(
     private readonly incidents: IncidentService,
     @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
+    private readonly actors: ActingPersonResolver,
   ) {}
 
   @Get()
   @ApiBearerAuth()
+  @ApiAccess('incidents:read', { query: 'brand' })
   @ApiOperation({ summary: 'Unresolved incidents (or those in `state`), newest first.' })
-  list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>) {
-    return this.incidents.list(query);
+  list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>, @Caller() caller: ApiCaller) {
+    return this.incidents.list({ ...query, brands: caller.brandFilter });
   }
 
   @Post(':id/acknowledge')
   @ApiBearerAuth()
+  @ApiAccess('incidents:write', { subject: 'incident', param: 'id' })
   @ApiOperation({ summary: 'Acknowledge: escalation stops; the incident stays open until resolved.' })
-  acknowledge(@Param('id') id: string, @Body({ schema: actorBody }) body: z.output<typeof actorBody>) {
-    return this.act(() => this.incidents.acknowledge(id, body.by));
+  acknowledge(
+    @Param('id') id: string,
+    @Body({ schema: actorBody }) body: z.output<typeof actorBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    return this.act(() => this.incidents.acknowledge(id, by));
   }
 
   @Post(':id/resolve')
   @ApiBearerAuth()
+  @ApiAccess('incidents:write', { subject: 'incident', param: 'id' })
   @ApiOperation({ summary: 'Resolve: the rule may fire again for the same subject afterwards.' })
-  resolve(@Param('id') id: string, @Body({ schema: actorBody }) body: z.output<typeof actorBody>) {
-    return this.act(() => this.incidents.resolve(id, body.by));
+  resolve(
+    @Param('id') id: string,
+    @Body({ schema: actorBody }) body: z.output<typeof actorBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    return this.act(() => this.incidents.resolve(id, by));
   }
 
   /** The links in notifications: no API token, a signature instead; usable once (the state moves on). */

@@ -10,6 +10,8 @@ import { MetricsAndReports1795930000000 as PostgresMetricsAndReports } from './m
 import { MetricsAndReports1795930000000 as SqliteMetricsAndReports } from './migrations/sqlite/1795930000000-metrics-and-reports';
 import { ClusterLeases1795940000000 as PostgresClusterLeases } from './migrations/postgres/1795940000000-cluster-leases';
 import { ClusterLeases1795940000000 as SqliteClusterLeases } from './migrations/sqlite/1795940000000-cluster-leases';
+import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './migrations/postgres/1796040000000-api-token-identity';
+import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -19,6 +21,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteInboxPipeline,
   SqliteMetricsAndReports,
   SqliteClusterLeases,
+  SqliteApiTokenIdentity,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -28,4 +31,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresInboxPipeline,
   PostgresMetricsAndReports,
   PostgresClusterLeases,
+  PostgresApiTokenIdentity,
 ];

@@ -72,6 +72,29 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     }
   });
 
+  it('every route states its scope: a token without scopes is refused (403) everywhere a token is needed', async () => {
+    const tokens = new ApiTokenRepository(app.get(DataSource));
+    const { plaintext } = await tokens.create('no-scopes', { scopes: [] });
+    const document = SwaggerModule.createDocument(app, {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+    });
+    const routes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => ({ method, path: path.replace(/\{[^}]+\}/g, 'x') })),
+    );
+    const agent = request(app.getHttpServer()) as unknown as Record<string, (path: string) => request.Test>;
+    const notRefused: string[] = [];
+    for (const route of routes) {
+      const response = await agent[route.method](route.path).set('Authorization', `Bearer ${plaintext}`);
+      if (response.status !== 403) {
+        notRefused.push(`${route.method.toUpperCase()} ${route.path} ${response.status}`);
+      }
+    }
+    expect(notRefused.map((line) => line.split(' ').slice(0, 2).join(' ')).sort()).toEqual(
+      ['GET /health', 'GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'].sort(),
+    );
+  });
+
   it('serves the API and Prometheus metrics to a valid token, and refuses it once revoked', async () => {
     const tokens = new ApiTokenRepository(app.get(DataSource));
     const { plaintext: token } = await tokens.create('e2e');
@@ -93,7 +116,10 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
 
   it('lists channels and reconnects one whose credentials were refused', async () => {
     const dataSource = app.get(DataSource);
-    const { plaintext: token } = await new ApiTokenRepository(dataSource).create('channels');
+    const { plaintext: token } = await new ApiTokenRepository(dataSource).create('channels', {
+      person: 'maya',
+      scopes: ['channels:write'],
+    });
     const auth = { Authorization: `Bearer ${token}` };
     const server = app.getHttpServer();
     // The demo's channels come from the config revision recorded at start.
@@ -101,28 +127,28 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     expect(list.body).toEqual([
       { brand: 'demo', channel: 'sandbox', connector: 'sandbox', status: 'active' },
     ]);
-    await request(server)
-      .post('/api/v1/channels/demo/sandbox/reconnect')
-      .set(auth)
-      .send({ by: 'maya' })
-      .expect(400);
+    await request(server).post('/api/v1/channels/demo/sandbox/reconnect').set(auth).send({}).expect(400);
     await dataSource.query(`UPDATE "channels" SET "status" = 'needs_reconnect'`);
+    // Maya's token acts as Maya; naming someone else needs an admin token.
     await request(server)
       .post('/api/v1/channels/demo/sandbox/reconnect')
       .set(auth)
-      .send({ by: 'nobody' })
-      .expect(400);
-    await request(server)
-      .post('/api/v1/channels/demo/nope/reconnect')
-      .set(auth)
-      .send({ by: 'maya' })
-      .expect(404);
+      .send({ onBehalfOf: 'theo' })
+      .expect(403);
+    await request(server).post('/api/v1/channels/demo/nope/reconnect').set(auth).send({}).expect(404);
     const reconnected = await request(server)
       .post('/api/v1/channels/demo/sandbox/reconnect')
       .set(auth)
-      .send({ by: 'maya' })
+      .send({})
       .expect(201);
     expect(reconnected.body).toMatchObject({ brand: 'demo', channel: 'sandbox', status: 'active' });
+    const [audit] = await dataSource.query(
+      `SELECT "actor", "api_token_id" AS "token" FROM "audit_events" WHERE "action" = 'channel.reconnected'`,
+    );
+    expect(audit).toEqual({
+      actor: 'maya',
+      token: (await new ApiTokenRepository(dataSource).list()).find((t) => t.name === 'channels')?.id,
+    });
     expect((await request(server).get('/api/v1/channels?brand=demo').set(auth)).body[0].status).toBe(
       'active',
     );
