@@ -19,6 +19,7 @@ import { HttpModule, RestApiModule } from '../http/http.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
+import { redactRequestSecrets } from './request-log.serializer';
 import { roleRuns, RuntimeOptions } from './runtime-options';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
           pinoHttp: {
             level: runtime.logLevel,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            serializers: { req: redactRequestSecrets },
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),

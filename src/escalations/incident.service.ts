@@ -192,6 +192,10 @@ export class IncidentService {
     return true;
   }
 
+  async byId(id: string): Promise<IncidentEntity | null> {
+    return this.dataSource.getRepository(IncidentEntity).findOneBy({ id });
+  }
+
   /** `brands` limits the list to those brands' incidents (an API token limited to them). */
   async list(filter: {
     state?: IncidentEntity['state'];

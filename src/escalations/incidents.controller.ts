@@ -2,9 +2,7 @@ import {
   BadRequestException,
   Body,
   Controller,
-  ForbiddenException,
   Get,
-  Inject,
   NotFoundException,
   Param,
   Post,
@@ -17,9 +15,6 @@ import { actorOnlyBody } from '../http/acting-person.schema';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';
-import { Public } from '../http/public.decorator';
-import { INCIDENT_LINK_SIGNER } from './escalation.sweeper';
-import { IncidentLinkAction, IncidentLinkSigner } from './incident-link.signer';
 import { IncidentError, IncidentService } from './incident.service';
 
 const listQuery = z.strictObject({
@@ -27,14 +22,12 @@ const listQuery = z.strictObject({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
 });
 const actorBody = actorOnlyBody;
-const tokenQuery = z.strictObject({ token: z.string().min(1) });
 
 @ApiTags('incidents')
 @Controller('api/v1/incidents')
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentService,
-    @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
     private readonly actors: ActingPersonResolver,
   ) {}
 
@@ -70,38 +63,6 @@ export class IncidentsController {
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
     return this.act(() => this.incidents.resolve(id, by));
-  }
-
-  /** The links in notifications: no API token, a signature instead; usable once (the state moves on). */
-  @Public()
-  @Get(':id/ack')
-  @ApiOperation({ summary: 'Signed link from a notification: acknowledge.' })
-  ackLink(@Param('id') id: string, @Query({ schema: tokenQuery }) query: z.output<typeof tokenQuery>) {
-    return this.viaLink(id, 'ack', query.token);
-  }
-
-  @Public()
-  @Get(':id/resolve')
-  @ApiOperation({ summary: 'Signed link from a notification: resolve.' })
-  resolveLink(@Param('id') id: string, @Query({ schema: tokenQuery }) query: z.output<typeof tokenQuery>) {
-    return this.viaLink(id, 'resolve', query.token);
-  }
-
-  private async viaLink(id: string, action: IncidentLinkAction, token: string) {
-    const verdict = this.links.verify(id, action, token, new Date());
-    if (verdict !== 'ok') {
-      throw new ForbiddenException(
-        verdict === 'expired'
-          ? 'this link has expired: use `metronome incidents` or the API'
-          : 'invalid link signature',
-      );
-    }
-    const incident = await this.act(() =>
-      action === 'ack'
-        ? this.incidents.acknowledge(id, 'signed link')
-        : this.incidents.resolve(id, 'signed link'),
-    );
-    return { id: incident.id, title: incident.title, state: incident.state };
   }
 
   private async act<T>(work: () => Promise<T>): Promise<T> {

@@ -64,11 +64,17 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     }
     // Signed notification links need no API token but a valid signature: without one they refuse too.
     const signedLinks = ['GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'];
-    expect(open.sort()).toEqual(['GET /health', ...signedLinks].sort());
+    const linkButtons = ['POST /api/v1/incidents/x/ack/confirm', 'POST /api/v1/incidents/x/resolve/confirm'];
+    expect(open.sort()).toEqual(['GET /health', ...signedLinks, ...linkButtons].sort());
     for (const link of signedLinks) {
       const path = link.split(' ')[1];
       await request(app.getHttpServer()).get(path).expect(400);
       await request(app.getHttpServer()).get(`${path}?token=1.forged`).expect(403);
+    }
+    for (const button of linkButtons) {
+      const path = button.split(' ')[1];
+      await request(app.getHttpServer()).post(path).expect(400);
+      await request(app.getHttpServer()).post(path).type('form').send({ token: '1.forged' }).expect(403);
     }
   });
 
@@ -91,7 +97,13 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
       }
     }
     expect(notRefused.map((line) => line.split(' ').slice(0, 2).join(' ')).sort()).toEqual(
-      ['GET /health', 'GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'].sort(),
+      [
+        'GET /health',
+        'GET /api/v1/incidents/x/ack',
+        'GET /api/v1/incidents/x/resolve',
+        'POST /api/v1/incidents/x/ack/confirm',
+        'POST /api/v1/incidents/x/resolve/confirm',
+      ].sort(),
     );
   });
 
