@@ -13,9 +13,9 @@ export const LINK_KEY_FILE = 'incident-links.key';
 
 /** The link key derived from METRONOME_SECRET_KEY: the same on every replica that has the same secret. */
 export function deriveIncidentLinkKey(secretKey: string): string {
-  return Buffer.from(
-    hkdfSync('sha256', secretKey, 'metronome', 'incident links v1', 32),
-  ).toString('base64url');
+  return Buffer.from(hkdfSync('sha256', secretKey, 'metronome', 'incident links v1', 32)).toString(
+    'base64url',
+  );
 }
 
 /**
