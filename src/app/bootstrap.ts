@@ -13,6 +13,12 @@ import { METRONOME_VERSION } from './version';
 export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(runtime, loaded), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Helmet-equivalent headers, X-Powered-By removed. No upgrade-insecure-requests or HSTS: Metronome is
+  // often reached over plain HTTP on a private network, and TLS (with HSTS) belongs to the proxy in front.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    strictTransportSecurity: false,
+  });
   // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Request bodies and queries are validated by the zod schemas given to @Body/@Query.

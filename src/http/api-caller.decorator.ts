@@ -10,3 +10,9 @@ export const Caller = createParamDecorator((_data: unknown, context: ExecutionCo
   }
   return caller;
 });
+
+/** The caller of a public route, when it sent a valid token (details it may see); undefined otherwise. */
+export const OptionalCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ApiCaller | undefined =>
+    context.switchToHttp().getRequest<ApiRequest>().apiCaller,
+);

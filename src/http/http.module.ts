@@ -1,10 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
 import { AuditOriginInterceptor } from './audit-origin.interceptor';
-import { HealthController } from './health.controller';
+import { HEALTH_OPTIONS, HealthController, type HealthOptions } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createPrometheusRegistry, PROMETHEUS_REGISTRY } from './prometheus.registry';
 import { SubjectBrandsRepository } from './subject-brands.repository';
@@ -17,19 +17,25 @@ import { METRONOME_VERSION } from '../app/version';
  * feature's controllers).
  */
 @Global()
-@Module({
-  imports: [NotificationsModule],
-  controllers: [HealthController, MetricsController],
-  providers: [
-    { provide: APP_GUARD, useClass: ApiTokenGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditOriginInterceptor },
-    { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
-    SubjectBrandsRepository,
-    ActingPersonResolver,
-  ],
-  exports: [ActingPersonResolver],
-})
-export class HttpModule {}
+@Module({})
+export class HttpModule {
+  static forRoot(health: HealthOptions): DynamicModule {
+    return {
+      module: HttpModule,
+      imports: [NotificationsModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditOriginInterceptor },
+        { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
+        { provide: HEALTH_OPTIONS, useValue: health },
+        SubjectBrandsRepository,
+        ActingPersonResolver,
+      ],
+      exports: [ActingPersonResolver],
+    };
+  }
+}
 
 /** The REST API under /api/v1: served by the `api` role (and `all`). */
 @Module({ controllers: [SystemController] })
