@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Container check: builds the real Dockerfile, runs the image and waits for GET /health to answer 200,
-# then checks that the process is not root and that Debian's chromium runs inside the image.
+# then checks that the process is not root, that `metronome report` renders a real PDF inside the running
+# container (checked on the host with pdfinfo/pdftotext), and that Chromium's renderers run sandboxed
+# there (seccomp filter, no --no-sandbox) under the engine's default seccomp profile.
 #
 # There is no Docker engine on this project's machines: shared/tools/docker-standin.sh puts a `docker`
 # command (rootful podman + a locally made node:22-bookworm-slim) on PATH. Where even that cannot run
@@ -175,4 +177,81 @@ touch_out=$(docker exec "$CONTAINER" sh -c 'touch /app/data/.write-test && rm /a
 log "/app/data: $touch_out"
 phase_done "checks"
 
-log "PASS: image $IMAGE built, healthy on :$PORT, uid $uid, $chromium (total $(( $(date +%s) - total_start )) s)"
+# ---------------------------------------------------------------------------------------- PDF report
+phase "render a monthly report inside the container (metronome report), check the PDF on the host"
+OUT=$(mktemp -d)
+report_log=$(docker exec "$CONTAINER" node dist/src/cli/main.js report --brand demo --out /tmp/report.pdf 2>&1) \
+  || fail "metronome report failed inside the container: $report_log"
+log "metronome report: $(printf '%s' "$report_log" | tail -n 3)"
+if printf '%s' "$report_log" | grep -q 'Chromium runs without its sandbox'; then
+  fail "Chromium ran without its sandbox inside the container: $report_log"
+fi
+docker cp "$CONTAINER:/tmp/report.pdf" "$OUT/report.pdf" >/dev/null || fail "docker cp of the report failed"
+command -v pdfinfo >/dev/null 2>&1 || fail "pdfinfo is missing on the host (apt-get install poppler-utils)"
+info=$(pdfinfo "$OUT/report.pdf" 2>&1) || fail "the report is not a PDF: $info"
+pages=$(printf '%s\n' "$info" | sed -n 's/^Pages: *//p')
+[ "${pages:-0}" -ge 2 ] || fail "the report has ${pages:-no} pages: $info"
+text=$(pdftotext -layout "$OUT/report.pdf" - 2>/dev/null)
+printf '%s' "$text" | grep -q 'Demo Coffee Roasters' || fail "the report does not name the brand: $(printf '%s' "$text" | head -c 400)"
+log "report PDF: $pages pages, $(stat -c %s "$OUT/report.pdf") bytes, names the brand"
+rm -rf "$OUT"
+
+# Starts Metronome's Chromium pool as the image's user, prints a page, and prints one JSON line with what the
+# kernel says about the renderers: their seccomp mode (2 = filter, i.e. sandboxed) and --no-sandbox or not.
+SANDBOX_PROBE=$(cat <<'PROBE'
+const { readFileSync, readdirSync } = require('node:fs');
+const { BrowserPool } = require('/app/dist/src/reporting/browser.pool.js');
+
+const children = (pid) =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
+const descendants = (pid) => children(pid).flatMap((c) => [c, ...descendants(c)]);
+
+(async () => {
+  const pool = new BrowserPool();
+  const lease = await pool.acquire();
+  const page = await lease.managed.browser.newPage();
+  await page.setContent('<p>sandbox probe</p>');
+  await page.pdf();
+  const renderers = descendants(lease.managed.pid)
+    .map((pid) => {
+      // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return {
+        type: (args.find((a) => a.startsWith('--type=')) || '').slice(7),
+        noSandbox: args.includes('--no-sandbox'),
+        seccomp: Number(/Seccomp:\s+(\d)/.exec(status)[1]),
+      };
+    })
+    .filter((p) => p.type === 'renderer');
+  console.log(JSON.stringify({ uid: process.getuid(), sandboxed: pool.sandboxed, renderers }));
+  lease.release();
+  await pool.close();
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+PROBE
+)
+probe=$(docker exec "$CONTAINER" node -e "$SANDBOX_PROBE" 2>&1) \
+  || fail "the Chromium sandbox probe failed inside the container: $probe"
+probe=$(printf '%s\n' "$probe" | tail -n 1)
+log "Chromium inside the container: $probe"
+printf '%s' "$probe" | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const p = JSON.parse(s);
+    const ok = p.sandboxed === true && p.renderers.length > 0 &&
+      p.renderers.every((r) => r.seccomp === 2 && !r.noSandbox);
+    process.exit(ok ? 0 : 1);
+  });' || fail "Chromium's renderers are not sandboxed inside the container: $probe"
+phase_done "report"
+
+log "PASS: image $IMAGE built, healthy on :$PORT, uid $uid, $chromium, a $pages-page PDF rendered inside it with the renderers sandboxed (total $(( $(date +%s) - total_start )) s)"
