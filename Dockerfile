@@ -64,9 +64,10 @@ RUN npm prune --omit=dev --ignore-scripts \
 FROM ${NODE_IMAGE} AS runtime
 
 # Chromium from Debian for PDF reports (puppeteer-core never downloads a browser) with its setuid
-# sandbox helper (chromium-sandbox): Docker's default seccomp profile refuses the user namespaces
-# Chromium's own sandbox needs, and the helper sandboxes the renderers without them (see README
-# "Chromium sandbox"). Fonts for emoji/CJK/latin, tini as PID 1 (signals, zombie reaping).
+# sandbox helper (chromium-sandbox), which sandboxes the renderers on hosts whose kernel refuses
+# unprivileged user namespaces; the seccomp profile must still allow namespace creation (Podman's
+# default does, Docker's does not: see README "Chromium sandbox"). Fonts for emoji/CJK/latin, tini as
+# PID 1 (signals, zombie reaping).
 # `apt-get clean`: not every base image deletes downloaded .debs by itself (a debootstrap-made
 # stand-in keeps ~340 MB of them).
 RUN apt-get update \

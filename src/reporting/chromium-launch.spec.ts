@@ -19,7 +19,7 @@ describe('launching Chromium with its sandbox where the host allows it', () => {
     );
   });
 
-  it('auto falls back, once, when Chromium says no sandbox is usable, and says why', async () => {
+  it('auto falls back when Chromium says no sandbox is usable, and says why', async () => {
     const calls: string[][] = [];
     const launched = await launchChromium(
       async (args) => {
@@ -35,10 +35,28 @@ describe('launching Chromium with its sandbox where the host allows it', () => {
     expect(calls.map((args) => args.includes('--no-sandbox'))).toEqual([false, true]);
     expect(launched.sandboxed).toBe(false);
     expect(launched.withoutSandbox).toContain('No usable sandbox!');
-    expect(launched.withoutSandbox).toContain('chromium-sandbox');
+    expect(launched.withoutSandbox).toContain('seccomp profile must allow clone/unshare');
   });
 
-  it('on refuses to run without it, naming the fix; other launch errors are not a sandbox matter', async () => {
+  it('auto falls back too when Chromium just closes (a seccomp profile refusing namespaces)', async () => {
+    const closed = new Error('Protocol error (Target.setDiscoverTargets): Target closed');
+    const launched = await launchChromium(
+      async (args) => {
+        if (!args.includes('--no-sandbox')) {
+          throw closed;
+        }
+        return browser;
+      },
+      'auto',
+      10001,
+    );
+    expect(launched).toMatchObject({
+      sandboxed: false,
+      withoutSandbox: expect.stringContaining('Target closed'),
+    });
+  });
+
+  it('on refuses to run without it, naming the fix; a launch that fails either way is not a sandbox matter', async () => {
     await expect(launchChromium(() => Promise.reject(noUsableSandbox), 'on', 10001)).rejects.toBeInstanceOf(
       ChromiumSandboxError,
     );

@@ -43,21 +43,22 @@ export function chromiumArgs(sandboxed: boolean): string[] {
   return [...(sandboxed ? [] : ['--no-sandbox']), ...BASE_ARGS];
 }
 
-/** Chromium's own words when it cannot set up a sandbox (no user namespaces and no setuid helper). */
-function sandboxFailure(error: unknown): string | undefined {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split('\n').find((l) => /No usable sandbox|sandbox/i.test(l));
-  return line?.trim();
-}
-
 const SANDBOX_FIX =
-  'the renderer sandbox needs user namespaces, or the setuid helper of Debian’s chromium-sandbox package ' +
-  '(the Docker image has it; it does not work with --security-opt no-new-privileges). See README "Chromium sandbox".';
+  'the renderer sandbox needs user namespaces: the container engine’s seccomp profile must allow clone/unshare ' +
+  'of namespaces (Podman’s default does, Docker’s does not) and the kernel must allow unprivileged user ' +
+  'namespaces, or Debian’s chromium-sandbox setuid helper (in the image) covers a kernel that refuses them. ' +
+  'See README "Chromium sandbox".';
+
+/** What Chromium said: its line about the sandbox when it wrote one, else the first line. */
+function firstLine(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  return (lines.find((line) => /sandbox/i.test(line)) ?? lines[0]).trim();
+}
 
 /**
  * Launches Chromium with its sandbox where the host allows it. Root cannot have it (Chromium refuses), so
  * `auto` runs it without and says so; a non-root process tries the sandbox first and, in `auto`, falls back
- * when Chromium reports that no sandbox is usable. `on` turns both cases into an error with the fix.
+ * when only the launch without it succeeds. `on` turns both cases into an error with the fix.
  */
 export async function launchChromium(
   launch: (args: string[]) => Promise<Browser>,
@@ -80,23 +81,24 @@ export async function launchChromium(
     }
     return { browser: await launch(chromiumArgs(false)), sandboxed: false, withoutSandbox: why };
   }
+  let sandboxError: unknown;
   try {
     return { browser: await launch(chromiumArgs(true)), sandboxed: true };
   } catch (error) {
-    const failure = sandboxFailure(error);
-    if (!failure) {
-      throw error;
-    }
-    if (mode === 'on') {
-      throw new ChromiumSandboxError(
-        `METRONOME_CHROMIUM_SANDBOX=on, but Chromium cannot start its sandbox here ("${failure}"): ${SANDBOX_FIX}`,
-        { cause: error },
-      );
-    }
-    return {
-      browser: await launch(chromiumArgs(false)),
-      sandboxed: false,
-      withoutSandbox: `this host does not allow Chromium's sandbox ("${failure}"): ${SANDBOX_FIX}`,
-    };
+    sandboxError = error;
   }
+  // Chromium does not always say that the sandbox is what failed (with a pipe it often just closes): the
+  // same launch without it tells. If that fails too, the problem is elsewhere and that error is the one.
+  if (mode === 'on') {
+    throw new ChromiumSandboxError(
+      `METRONOME_CHROMIUM_SANDBOX=on, but Chromium did not start with its sandbox ("${firstLine(sandboxError)}"): ${SANDBOX_FIX}`,
+      { cause: sandboxError },
+    );
+  }
+  const browser = await launch(chromiumArgs(false));
+  return {
+    browser,
+    sandboxed: false,
+    withoutSandbox: `Chromium did not start with its sandbox on this host ("${firstLine(sandboxError)}"): ${SANDBOX_FIX}`,
+  };
 }
