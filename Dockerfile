@@ -63,12 +63,16 @@ RUN npm prune --omit=dev --ignore-scripts \
 ############################################################ runtime
 FROM ${NODE_IMAGE} AS runtime
 
-# Chromium from Debian for PDF reports (puppeteer-core never downloads a browser), fonts for
-# emoji/CJK/latin, tini as PID 1 (signals, zombie reaping). `apt-get clean`: not every base image
-# deletes downloaded .debs by itself (a debootstrap-made stand-in keeps ~340 MB of them).
+# Chromium from Debian for PDF reports (puppeteer-core never downloads a browser) with its setuid
+# sandbox helper (chromium-sandbox), which sandboxes the renderers on hosts whose kernel refuses
+# unprivileged user namespaces; the seccomp profile must still allow namespace creation (Podman's
+# default does, Docker's does not: see README "Chromium sandbox"). Fonts for emoji/CJK/latin, tini as
+# PID 1 (signals, zombie reaping).
+# `apt-get clean`: not every base image deletes downloaded .debs by itself (a debootstrap-made
+# stand-in keeps ~340 MB of them).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      chromium fonts-noto-color-emoji fonts-noto-cjk fonts-dejavu-core tini ca-certificates \
+      chromium chromium-sandbox fonts-noto-color-emoji fonts-noto-cjk fonts-dejavu-core tini ca-certificates \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 metronome \

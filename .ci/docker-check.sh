@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Container check: builds the real Dockerfile, runs the image and waits for GET /health to answer 200,
-# then checks that the process is not root and that Debian's chromium runs inside the image.
+# then checks that the process is not root, that `metronome report` renders a real PDF inside the running
+# container (checked on the host with pdfinfo/pdftotext), and that Chromium's renderers run sandboxed
+# there (seccomp filter, no --no-sandbox) under the engine's default seccomp profile.
 #
 # There is no Docker engine on this project's machines: shared/tools/docker-standin.sh puts a `docker`
 # command (rootful podman + a locally made node:22-bookworm-slim) on PATH. Where even that cannot run
@@ -175,4 +177,113 @@ touch_out=$(docker exec "$CONTAINER" sh -c 'touch /app/data/.write-test && rm /a
 log "/app/data: $touch_out"
 phase_done "checks"
 
-log "PASS: image $IMAGE built, healthy on :$PORT, uid $uid, $chromium (total $(( $(date +%s) - total_start )) s)"
+# ---------------------------------------------------------------------------------------- PDF report
+phase "render a monthly report inside the container (metronome report), check the PDF on the host"
+OUT=$(mktemp -d)
+report_log=$(docker exec "$CONTAINER" node dist/src/cli/main.js report --brand demo --out /tmp/report.pdf 2>&1) \
+  || fail "metronome report failed inside the container: $report_log"
+log "metronome report: $(printf '%s' "$report_log" | tail -n 3)"
+if printf '%s' "$report_log" | grep -q 'Chromium runs without its sandbox'; then
+  fail "Chromium ran without its sandbox inside the container: $report_log"
+fi
+docker cp "$CONTAINER:/tmp/report.pdf" "$OUT/report.pdf" >/dev/null || fail "docker cp of the report failed"
+command -v pdfinfo >/dev/null 2>&1 || fail "pdfinfo is missing on the host (apt-get install poppler-utils)"
+info=$(pdfinfo "$OUT/report.pdf" 2>&1) || fail "the report is not a PDF: $info"
+pages=$(printf '%s\n' "$info" | sed -n 's/^Pages: *//p')
+[ "${pages:-0}" -ge 2 ] || fail "the report has ${pages:-no} pages: $info"
+text=$(pdftotext -layout "$OUT/report.pdf" - 2>/dev/null)
+printf '%s' "$text" | grep -q 'Demo Coffee Roasters' || fail "the report does not name the brand: $(printf '%s' "$text" | head -c 400)"
+log "report PDF: $pages pages, $(stat -c %s "$OUT/report.pdf") bytes, names the brand"
+rm -rf "$OUT"
+
+# Starts Metronome's Chromium pool as the image's user, prints a page, and prints one JSON line with what the
+# kernel says about the renderers: their seccomp mode (2 = filter, i.e. sandboxed) and --no-sandbox or not.
+SANDBOX_PROBE=$(cat <<'PROBE'
+const { readFileSync, readdirSync } = require('node:fs');
+const { BrowserPool } = require('/app/dist/src/reporting/browser.pool.js');
+
+const children = (pid) =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
+const descendants = (pid) => children(pid).flatMap((c) => [c, ...descendants(c)]);
+
+(async () => {
+  const pool = new BrowserPool();
+  const lease = await pool.acquire();
+  const page = await lease.managed.browser.newPage();
+  await page.setContent('<p>sandbox probe</p>');
+  await page.pdf();
+  const renderers = descendants(lease.managed.pid)
+    .map((pid) => {
+      // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return {
+        type: (args.find((a) => a.startsWith('--type=')) || '').slice(7),
+        noSandbox: args.includes('--no-sandbox'),
+        seccomp: Number(/Seccomp:\s+(\d)/.exec(status)[1]),
+      };
+    })
+    .filter((p) => p.type === 'renderer');
+  console.log(JSON.stringify({ uid: process.getuid(), sandboxed: pool.sandboxed, renderers }));
+  lease.release();
+  await pool.close();
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+PROBE
+)
+probe=$(docker exec "$CONTAINER" node -e "$SANDBOX_PROBE" 2>&1) \
+  || fail "the Chromium sandbox probe failed inside the container: $probe"
+probe=$(printf '%s\n' "$probe" | tail -n 1)
+log "Chromium inside the container: $probe"
+printf '%s' "$probe" | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const p = JSON.parse(s);
+    const ok = p.sandboxed === true && p.renderers.length > 0 &&
+      p.renderers.every((r) => r.seccomp === 2 && !r.noSandbox);
+    process.exit(ok ? 0 : 1);
+  });' || fail "Chromium's renderers are not sandboxed inside the container: $probe"
+phase_done "report"
+
+# ---------------------------------------------------------------------------------------- Docker's seccomp
+# Docker's default seccomp profile refuses namespace creation to containers without CAP_SYS_ADMIN, so
+# Chromium cannot sandbox there (not even with the setuid helper). Podman's default allows it (above). Run
+# the image once more under a profile that refuses namespaces the same way: reports must still render,
+# and Metronome must say that Chromium ran without its sandbox and what would give it one.
+phase "a report under a seccomp profile that refuses namespaces (as Docker's default does)"
+PROFILE_DIR=$(mktemp -d)
+node -e '
+  const flags = { NEWNS: 0x20000, NEWCGROUP: 0x2000000, NEWUTS: 0x4000000, NEWIPC: 0x8000000,
+    NEWUSER: 0x10000000, NEWPID: 0x20000000, NEWNET: 0x40000000 };
+  const syscalls = [
+    { names: ["unshare", "setns"], action: "SCMP_ACT_ERRNO", errnoRet: 1 },
+    { names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 38 },
+    ...Object.values(flags).map((flag) => ({ names: ["clone"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+      args: [{ index: 0, value: flag, valueTwo: flag, op: "SCMP_CMP_MASKED_EQ" }] })),
+  ];
+  process.stdout.write(JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW", syscalls }));' > "$PROFILE_DIR/no-namespaces.json"
+NONS=metronome-ci-nons-$$
+docker run -d --name "$NONS" --security-opt "seccomp=$PROFILE_DIR/no-namespaces.json" "$IMAGE" \
+  2> >(grep -v 'systemd connection' >&2) >/dev/null || fail "the image did not start under the namespace-refusing profile"
+nons_rc=0
+nons_log=$(docker exec "$NONS" node dist/src/cli/main.js report --brand demo --out /tmp/report.pdf 2>&1) || nons_rc=$?
+docker cp "$NONS:/tmp/report.pdf" "$PROFILE_DIR/report.pdf" >/dev/null 2>&1 || true
+docker rm -f "$NONS" >/dev/null 2>&1
+[ "$nons_rc" = 0 ] || fail "metronome report failed under the namespace-refusing profile: $nons_log"
+pdfinfo "$PROFILE_DIR/report.pdf" >/dev/null 2>&1 || fail "no PDF under the namespace-refusing profile: $nons_log"
+printf '%s' "$nons_log" | grep -q 'Chromium runs without its sandbox' \
+  || fail "Metronome did not say that Chromium ran without its sandbox: $nons_log"
+log "without namespaces: the PDF rendered, and Metronome said: $(printf '%s' "$nons_log" | grep -o 'Chromium runs without its sandbox[^(]*' | head -n 1)"
+rm -rf "$PROFILE_DIR"
+phase_done "docker-seccomp"
+
+log "PASS: image $IMAGE built, healthy on :$PORT, uid $uid, $chromium, a $pages-page PDF rendered inside it with the renderers sandboxed (total $(( $(date +%s) - total_start )) s)"

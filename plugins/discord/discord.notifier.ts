@@ -2,7 +2,7 @@ import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from 
 import type { DiscordOptions } from './discord-options.schema';
 import { buildDiscordPayload } from './discord-message.builder';
 import { checkDiscordResponse } from './discord-response.mapper';
-import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
+import { hostOf, notifierIdOf, webhooksOf } from '../../src/plugin-sdk';
 
 /** Posts to a Discord webhook. Logs name the webhook's host only: the URL path holds the token. */
 export class DiscordNotifier implements Notifier {
@@ -22,8 +22,8 @@ export class DiscordNotifier implements Notifier {
 
   async send(message: NotificationMessage): Promise<NotifyResult> {
     const now = this.context.clock.now();
-    const response = await this.context.http.request(this.url, {
-      method: 'POST',
+    // Through the webhook client: the URL must resolve to a public address (Discord's), like any webhook.
+    const response = await webhooksOf(this.context).post(this.url, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(buildDiscordPayload(message, { username: this.options.username, now })),
     });

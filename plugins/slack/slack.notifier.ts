@@ -1,5 +1,5 @@
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
-import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
+import { hostOf, notifierIdOf, webhooksOf } from '../../src/plugin-sdk';
 import type { SlackOptions } from './slack-options.schema';
 import { buildSlackPayload } from './slack-message.builder';
 import { checkSlackResponse } from './slack-response.mapper';
@@ -16,8 +16,8 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(message: NotificationMessage): Promise<NotifyResult> {
-    const response = await this.context.http.request(this.options.webhookUrl, {
-      method: 'POST',
+    // Through the webhook client: the URL must resolve to a public address (Slack's), like any webhook.
+    const response = await webhooksOf(this.context).post(this.options.webhookUrl, {
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(buildSlackPayload(message)),
     });

@@ -1,5 +1,5 @@
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
-import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
+import { hostOf, notifierIdOf, webhooksOf } from '../../src/plugin-sdk';
 import { buildTeamsMessage } from './teams-card.builder';
 import type { TeamsOptions } from './teams-options.schema';
 import { checkTeamsResponse } from './teams-response.mapper';
@@ -16,8 +16,8 @@ export class TeamsNotifier implements Notifier {
   }
 
   async send(message: NotificationMessage): Promise<NotifyResult> {
-    const response = await this.context.http.request(this.options.webhookUrl, {
-      method: 'POST',
+    // Through the webhook client: the URL must resolve to a public address (Microsoft's), like any webhook.
+    const response = await webhooksOf(this.context).post(this.options.webhookUrl, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(buildTeamsMessage(message)),
     });

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { NotificationMessage } from '../../src/plugin-sdk';
 
 /** The JSON body every webhook request carries (documented in README "Notifiers"). */
@@ -39,14 +38,4 @@ export function buildWebhookEnvelope(message: NotificationMessage, id: string, n
       : {}),
     sent_at: now.toISOString(),
   };
-}
-
-/**
- * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs its webhooks: the timestamp is
- * inside the signed text, so a receiver that rejects old timestamps also rejects replayed requests.
- */
-export function signWebhookBody(body: string, secret: string, now: Date): string {
-  const timestamp = Math.floor(now.getTime() / 1000);
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${signature}`;
 }

@@ -1,12 +1,13 @@
-import { z } from '../../src/plugin-sdk';
+import { webhookSecretSchema, z } from '../../src/plugin-sdk';
 
 /** Headers Metronome sets itself: a configured header may not replace them. */
 const RESERVED_HEADERS = [
   'content-type',
   'content-length',
   'host',
-  'x-metronome-signature',
-  'x-metronome-event-id',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
 ];
 
 /** Options of the webhook notifier. Messages never echo the secret or the URL. */
@@ -18,16 +19,7 @@ export const webhookOptionsSchema = z.strictObject(
         error: 'must be an http:// or https:// URL such as "https://ops.example.com/hooks/metronome"',
       })
       .describe('Where to POST the JSON envelope; https unless the receiver is on a trusted network.'),
-    secret: z
-      .string({
-        error:
-          'required: a shared secret for the X-Metronome-Signature header, e.g. "${env:OPS_WEBHOOK_SECRET}"',
-      })
-      .min(16, {
-        error:
-          'must be at least 16 characters: generate one with `openssl rand -hex 32` and keep it in an env variable',
-      })
-      .describe('Shared HMAC-SHA256 key; the receiver verifies X-Metronome-Signature with it.'),
+    secret: webhookSecretSchema,
     headers: z
       .record(
         z

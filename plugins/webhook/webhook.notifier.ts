@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { NotificationMessage, Notifier, NotifyResult, PluginContext } from '../../src/plugin-sdk';
-import { buildWebhookEnvelope, signWebhookBody } from './webhook-envelope';
-import { hostOf, notifierIdOf } from '../../src/plugin-sdk';
+import { randomUUID } from 'node:crypto';
+import { hostOf, notifierIdOf, webhookMessageId, webhooksOf } from '../../src/plugin-sdk';
+import { buildWebhookEnvelope } from './webhook-envelope';
 import type { WebhookOptions } from './webhook-options.schema';
 import { checkWebhookResponse } from './webhook-response.mapper';
 
-/** POSTs a signed JSON envelope. Logs name the receiver's host only; the secret never leaves the HMAC. */
+/**
+ * POSTs a JSON envelope signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)
+ * through the host's webhook client, which refuses internal addresses unless the operator allowed them.
+ * Logs name the receiver's host only; the secret never leaves the HMAC.
+ */
 export class WebhookNotifier implements Notifier {
   private readonly host: string;
 
@@ -20,15 +24,10 @@ export class WebhookNotifier implements Notifier {
     const now = this.context.clock.now();
     const id = eventIdOf(message);
     const body = JSON.stringify(buildWebhookEnvelope(message, id, now));
-    const response = await this.context.http.request(this.options.url, {
-      method: 'POST',
-      headers: {
-        ...this.options.headers,
-        'content-type': 'application/json',
-        'x-metronome-event-id': id,
-        'x-metronome-signature': signWebhookBody(body, this.options.secret, now),
-      },
+    const response = await webhooksOf(this.context).post(this.options.url, {
+      headers: { ...this.options.headers, 'content-type': 'application/json' },
       body,
+      signing: { id, secret: this.options.secret },
     });
     await checkWebhookResponse(response, {
       notifier: notifierIdOf(this.context.scope),
@@ -41,9 +40,12 @@ export class WebhookNotifier implements Notifier {
 }
 
 /**
- * Metronome's dispatcher gives each notification an `id` that stays the same across retries (the SDK's
- * message type does not declare it yet). Without one, each call is a new event.
+ * The webhook-id: "msg_" and a hash of the `id` Metronome's dispatcher gives each notification, which
+ * stays the same across retries (the SDK's message type does not declare it yet). Without one, each call
+ * is a new event.
  */
 function eventIdOf(message: NotificationMessage): string {
-  return 'id' in message && typeof message.id === 'string' && message.id ? message.id : randomUUID();
+  return webhookMessageId(
+    'id' in message && typeof message.id === 'string' && message.id ? message.id : randomUUID(),
+  );
 }

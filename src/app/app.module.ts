@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { dirname, resolve } from 'node:path';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ClusterModule } from '../cluster/cluster.module';
 import { LoadedConfig } from '../config/config.loader';
@@ -18,6 +19,8 @@ import { HttpModule, RestApiModule } from '../http/http.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
+import { parseDatabaseUrl } from '../persistence/database-url';
+import { DEFAULT_REPORTS_DIR } from '../reporting/report-render.service';
 import { roleRuns, RuntimeOptions } from './runtime-options';
 
 @Module({})
@@ -35,7 +38,7 @@ export class AppModule {
         ClusterModule,
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,
-        HttpModule,
+        HttpModule.forRoot({ dataFolders: dataFolders(runtime), minFreeBytes: runtime.minFreeDiskBytes }),
         EventsModule,
         ContentModule,
         // Every role reacts to the events it causes (an approval through the API, a publish in a worker).
@@ -65,4 +68,17 @@ export class AppModule {
       providers: roleRuns(runtime.role, 'scheduler') ? [ConfigSyncService, PlanSyncScheduler] : [],
     };
   }
+}
+
+/** Where this process writes: the SQLite database's folder, and the reports folder (rendered and served). */
+function dataFolders(runtime: RuntimeOptions): string[] {
+  const folders: string[] = [];
+  const database = parseDatabaseUrl(runtime.databaseUrl);
+  if (database.dialect === 'sqlite' && database.path !== ':memory:') {
+    folders.push(dirname(database.path));
+  }
+  if (roleRuns(runtime.role, 'worker') || roleRuns(runtime.role, 'api')) {
+    folders.push(resolve(DEFAULT_REPORTS_DIR));
+  }
+  return [...new Set(folders)];
 }

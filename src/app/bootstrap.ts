@@ -9,6 +9,8 @@ import { ConfigService } from '../config/config.service';
 import { CONTENT_REQUEST_LIMIT } from '../content/content-files.service';
 import { AppModule } from './app.module';
 import { createPinoLogger, PinoLogger } from './pino.logger';
+import { listenBeforeInit } from './listen-first';
+import { redactRequestSecrets } from './request-log.serializer';
 import { RuntimeOptions } from './runtime-options';
 import { METRONOME_VERSION } from './version';
 
@@ -19,11 +21,23 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
   });
   const logger = createPinoLogger(runtime.logLevel);
   app.useLogger(new PinoLogger(logger));
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(
+    pinoHttp({
+      logger,
+      serializers: { req: redactRequestSecrets },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
   // A post file may be 256 KiB: its route takes JSON bodies that large (with room for escaping); every other route
   // keeps the 100 KB default. The route's parser runs first; the general one then skips a body already read.
   app.use('/api/v1/brands/:brand/content', json({ limit: CONTENT_REQUEST_LIMIT }));
   app.useBodyParser('json', { limit: '100kb' });
+  // Helmet-equivalent headers, X-Powered-By removed. No upgrade-insecure-requests or HSTS: Metronome is
+  // often reached over plain HTTP on a private network, and TLS (with HSTS) belongs to the proxy in front.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    strictTransportSecurity: false,
+  });
   // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Request bodies and queries are validated by the zod schemas given to @Body/@Query.
@@ -43,10 +57,21 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
   return app;
 }
 
-/** Starts listening and watching the config; returns once the process is ready for traffic. */
+/**
+ * Listens, then initialises (schedulers, workers, cluster leases), then watches the config; returns once
+ * the process is ready for traffic. The port is bound first: a process that cannot serve `/health` and
+ * the API closes again and throws a ListenError before any lease is taken or any post claimed.
+ */
 export async function startApp(runtime: RuntimeOptions, loaded: LoadedConfig): Promise<INestApplication> {
   const app = await createApp(runtime, loaded);
-  await app.listen(runtime.port, runtime.host);
+  try {
+    const { markReady } = await listenBeforeInit(app, runtime.port, runtime.host);
+    await app.init();
+    markReady();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   app.get(ConfigService).watchForChanges();
   return app;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MIN_FREE_BYTES } from '../http/storage-health';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
 
 export const ROLES = ['all', 'api', 'scheduler', 'worker'] as const;
@@ -15,6 +16,8 @@ export interface RuntimeOptions {
   redisPrefix: string;
   configPath: string;
   logLevel: string;
+  /** /health reports a data folder with less free space than this as full (METRONOME_MIN_FREE_DISK_MB). */
+  minFreeDiskBytes: number;
 }
 
 export class RuntimeOptionsError extends Error {}
@@ -41,7 +44,21 @@ export function runtimeOptions(
     redisPrefix: env.METRONOME_REDIS_PREFIX || 'metronome',
     configPath: flags.config ?? env.METRONOME_CONFIG ?? 'config/metronome.yaml',
     logLevel: env.LOG_LEVEL ?? 'info',
+    minFreeDiskBytes: minFreeDiskBytes(env.METRONOME_MIN_FREE_DISK_MB),
   };
+}
+
+function minFreeDiskBytes(text: string | undefined): number {
+  if (text === undefined || text === '') {
+    return DEFAULT_MIN_FREE_BYTES;
+  }
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb < 0) {
+    throw new RuntimeOptionsError(
+      `METRONOME_MIN_FREE_DISK_MB=${text}: must be a number of megabytes, e.g. 100`,
+    );
+  }
+  return Math.round(mb * 1024 * 1024);
 }
 
 export function roleRuns(role: Role, part: Exclude<Role, 'all'>): boolean {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { startApp } from '../app/bootstrap';
+import { ListenError } from '../app/listen-first';
 import { ROLES, runtimeOptions, RuntimeOptionsError } from '../app/runtime-options';
 import { summarizeConfig } from '../config/config.loader';
 import { configOption } from './config-path.option';
@@ -24,7 +25,15 @@ export function startCommand(): Command {
         throw error;
       }
       const loaded = await loadConfigOrExit(runtime.configPath);
-      const app = await startApp(runtime, loaded);
+      let app;
+      try {
+        app = await startApp(runtime, loaded);
+      } catch (error) {
+        if (error instanceof ListenError) {
+          throw new CliError(error.message);
+        }
+        throw error;
+      }
       const server = app.getHttpServer() as { address(): { port: number } | string | null };
       const address = server.address();
       process.stdout.write(

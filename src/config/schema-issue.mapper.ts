@@ -119,6 +119,21 @@ export function mapSchemaIssues(
         break;
       }
       case 'invalid_union': {
+        // When the value's keys fit exactly one form (e.g. `webhook:` among the actions), say what is wrong
+        // inside that form rather than that no form matched.
+        const fitting = issue.errors.filter(
+          (errors) => !errors.some((e) => e.path.length === 0 && e.code === 'unrecognized_keys'),
+        );
+        if (fitting.length === 1) {
+          result.push(
+            ...mapSchemaIssues(
+              schema,
+              merged,
+              fitting[0].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+            ),
+          );
+          break;
+        }
         const actual = valueAt(merged.data, path);
         const keys = actual && typeof actual === 'object' ? Object.keys(actual) : [];
         const known = knownKeysAt(schema, path);

@@ -11,6 +11,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ConfigService } from '../config/config.service';
+import { ApiAccess } from '../http/api-access.decorator';
 import { ContentFileError, ContentFilesService } from './content-files.service';
 
 const fileBody = z.strictObject({
@@ -35,12 +36,14 @@ export class ContentFilesController {
   ) {}
 
   @Get()
+  @ApiAccess('content:read', { param: 'brand' })
   @ApiOperation({ summary: 'The post files in the brand’s content folder (paths relative to it).' })
   list(@Param('brand') brand: string) {
     return this.act(() => ({ files: this.files.list(this.config.loaded, brand) }));
   }
 
   @Put('*path')
+  @ApiAccess('content:write', { param: 'brand' })
   @ApiOperation({
     summary:
       'Create or replace a post file in the brand’s content folder and sync the brand at once; returns what changed and any problem with the file (file:line).',
@@ -54,6 +57,7 @@ export class ContentFilesController {
   }
 
   @Delete('*path')
+  @ApiAccess('content:write', { param: 'brand' })
   @ApiOperation({
     summary: 'Remove a post file and sync: its unpublished post is cancelled; a published post is kept.',
   })

@@ -41,7 +41,13 @@ export interface PendingApproval {
 export class PostQueryService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async listPosts(filter: { brand?: string; state?: PublishState; limit?: number }): Promise<PostSummary[]> {
+  /** `brands` limits the list to those brands (an API token limited to them). */
+  async listPosts(filter: {
+    brand?: string;
+    brands?: readonly string[];
+    state?: PublishState;
+    limit?: number;
+  }): Promise<PostSummary[]> {
     const query = this.dataSource
       .getRepository(PostEntity)
       .createQueryBuilder('post')
@@ -50,6 +56,11 @@ export class PostQueryService {
       .limit(filter.limit ?? 200);
     if (filter.brand) {
       query.andWhere('post.brand_id = :brand', { brand: filter.brand });
+    }
+    if (filter.brands) {
+      query.andWhere(filter.brands.length ? 'post.brand_id IN (:...brands)' : '1 = 0', {
+        brands: filter.brands,
+      });
     }
     if (filter.state) {
       query.andWhere('post.state = :state', { state: filter.state });
@@ -92,6 +103,7 @@ export class PostQueryService {
   /** The open step of every post in review, oldest deadline first. */
   async pendingApprovals(filter: {
     brand?: string;
+    brands?: readonly string[];
     person?: string;
     overdueOnly?: boolean;
     now?: Date;
@@ -106,6 +118,11 @@ export class PostQueryService {
       .orderBy('approval.due_at', 'ASC');
     if (filter.brand) {
       query.andWhere('post.brand_id = :brand', { brand: filter.brand });
+    }
+    if (filter.brands) {
+      query.andWhere(filter.brands.length ? 'post.brand_id IN (:...brands)' : '1 = 0', {
+        brands: filter.brands,
+      });
     }
     const rows = (await query.getMany()) as Array<ApprovalEntity & { post: PostEntity }>;
     // Only the first pending step of each post is actionable.

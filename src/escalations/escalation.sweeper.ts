@@ -105,10 +105,7 @@ export class EscalationSweeper {
       reason: incident.level === 0 ? undefined : 'Nobody has acknowledged it yet.',
       organisation: { name: config.organisation.name },
       timezone: brand?.timezone ?? config.organisation.timezone,
-      links: [
-        { label: 'Acknowledge', url: this.links.link(incident.id, 'ack', now) },
-        { label: 'Resolve', url: this.links.link(incident.id, 'resolve', now) },
-      ],
+      links: this.links.links(incident.id, now),
     });
     let sent = 0;
     for (const delivery of deliveries) {
@@ -120,10 +117,7 @@ export class EscalationSweeper {
         text: rendered.text,
         html: rendered.html,
         severity: incident.severity as 'info' | 'warning' | 'critical',
-        links: [
-          { label: 'Acknowledge', url: this.links.link(incident.id, 'ack', now) },
-          { label: 'Resolve', url: this.links.link(incident.id, 'resolve', now) },
-        ],
+        links: this.links.links(incident.id, now),
       });
       await record(delivery.target, delivery.notifier, result.status, result.error ?? null);
       sent += result.status === 'sent' ? 1 : 0;

@@ -4,9 +4,12 @@ import { NotificationDispatcherService } from '../notifications/notification-dis
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import { EscalationSweeper, INCIDENT_LINK_SIGNER } from './escalation.sweeper';
-import { incidentLinkSecret } from './incident-link-secret';
+import { DataSource } from 'typeorm';
+import { incidentLinkKey } from './incident-link-secret';
 import { IncidentLinkSigner } from './incident-link.signer';
 import { IncidentService } from './incident.service';
+import { IncidentLinkPages } from './incident-link.pages';
+import { IncidentLinksController } from './incident-links.controller';
 import { IncidentsController } from './incidents.controller';
 import { NOTIFICATION_SENDER } from './notification-sender';
 import { NotifierFailureIncidents } from './notifier-failure.incidents';
@@ -21,10 +24,10 @@ import { NotifierFailureIncidents } from './notifier-failure.incidents';
     { provide: NOTIFICATION_SENDER, useExisting: NotificationDispatcherService },
     {
       provide: INCIDENT_LINK_SIGNER,
-      inject: [PluginStateRepository, ConfigService],
-      useFactory: async (state: PluginStateRepository, config: ConfigService) =>
+      inject: [DataSource, PluginStateRepository, ConfigService],
+      useFactory: async (dataSource: DataSource, state: PluginStateRepository, config: ConfigService) =>
         new IncidentLinkSigner(
-          await incidentLinkSecret(state),
+          await incidentLinkKey(dataSource, state),
           config.loaded.config.organisation.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`,
         ),
     },
@@ -40,5 +43,9 @@ import { NotifierFailureIncidents } from './notifier-failure.incidents';
 export class EscalationsModule {}
 
 /** Incident endpoints, served by the api role. */
-@Module({ imports: [EscalationsModule], controllers: [IncidentsController] })
+@Module({
+  imports: [EscalationsModule],
+  controllers: [IncidentsController, IncidentLinksController],
+  providers: [IncidentLinkPages],
+})
 export class EscalationsApiModule {}

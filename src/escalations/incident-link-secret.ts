@@ -1,23 +1,74 @@
-import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataSource } from 'typeorm';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 
+/** Where versions before 0.2 kept a generated link secret, in plain text: removed when found. */
+const LEGACY_STATE = ['metronome', 'system', 'incident-link-secret'] as const;
+
+/** Beside the SQLite database: the key of a single node that was given no METRONOME_SECRET_KEY. */
+export const LINK_KEY_FILE = 'incident-links.key';
+
+/** The link key derived from METRONOME_SECRET_KEY: the same on every replica that has the same secret. */
+export function deriveIncidentLinkKey(secretKey: string): string {
+  return Buffer.from(hkdfSync('sha256', secretKey, 'metronome', 'incident links v1', 32)).toString(
+    'base64url',
+  );
+}
+
 /**
- * The key that signs acknowledge/resolve links: METRONOME_LINK_SECRET when set (give every replica the
- * same one), otherwise one generated once and kept in the database so links survive restarts.
+ * The key that signs acknowledge/resolve links, never stored in the database:
+ * - derived from METRONOME_SECRET_KEY when it is set (give every replica the same one);
+ * - else METRONOME_LINK_SECRET (the older setting, used as it is);
+ * - else, on SQLite (one node), a random key kept in a file beside the database, readable by its owner only;
+ * - else none: on Postgres without a shared secret, replicas could not check each other's links, so
+ *   notifications carry no links (said once, with the fix).
+ * A secret an older version kept in plain text in plugin_state is deleted.
  */
-export async function incidentLinkSecret(
+export async function incidentLinkKey(
+  dataSource: DataSource,
   state: PluginStateRepository,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
+): Promise<string | undefined> {
+  await state.delete(...LEGACY_STATE);
+  if (env.METRONOME_SECRET_KEY) {
+    if (env.METRONOME_SECRET_KEY.length < 32) {
+      throw new Error(
+        'METRONOME_SECRET_KEY must be at least 32 characters: generate one with `openssl rand -base64 32`',
+      );
+    }
+    return deriveIncidentLinkKey(env.METRONOME_SECRET_KEY);
+  }
   if (env.METRONOME_LINK_SECRET) {
     return env.METRONOME_LINK_SECRET;
   }
-  const stored = await state.get('metronome', 'system', 'incident-link-secret');
-  if (typeof stored === 'string') {
-    return stored;
+  const options = dataSource.options;
+  if (options.type === 'better-sqlite3' && typeof options.database === 'string') {
+    return options.database === ':memory:'
+      ? randomBytes(32).toString('base64url')
+      : fileKey(join(dirname(options.database), LINK_KEY_FILE));
   }
-  const secret = randomBytes(32).toString('base64url');
-  await state.set('metronome', 'system', 'incident-link-secret', secret);
-  // A concurrent first start may have written its own: whichever is stored now is the one everyone uses.
-  return (await state.get('metronome', 'system', 'incident-link-secret')) as string;
+  new Logger('IncidentLinks').warn(
+    'METRONOME_SECRET_KEY is not set: incident notifications go out without acknowledge/resolve links. ' +
+      'Set it to the same value on every replica (`openssl rand -base64 32`) to have them.',
+  );
+  return undefined;
+}
+
+function fileKey(path: string): string {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      // wx: two processes starting at once keep whichever key was written first.
+      writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
+  }
+  chmodSync(path, 0o600);
+  return readFileSync(path, 'utf8').trim();
 }

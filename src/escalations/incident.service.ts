@@ -195,11 +195,27 @@ export class IncidentService {
     return true;
   }
 
-  async list(filter: { state?: IncidentEntity['state']; brand?: string }): Promise<IncidentEntity[]> {
+  async byId(id: string): Promise<IncidentEntity | null> {
+    return this.dataSource.getRepository(IncidentEntity).findOneBy({ id });
+  }
+
+  /** `brands` limits the list to those brands' incidents (an API token limited to them). */
+  async list(filter: {
+    state?: IncidentEntity['state'];
+    brand?: string;
+    brands?: readonly string[];
+  }): Promise<IncidentEntity[]> {
+    if (filter.brand && filter.brands && !filter.brands.includes(filter.brand)) {
+      return [];
+    }
     return this.dataSource.getRepository(IncidentEntity).find({
       where: {
         ...(filter.state ? { state: filter.state } : { state: In(['open', 'acknowledged']) }),
-        ...(filter.brand ? { brandId: filter.brand } : {}),
+        ...(filter.brand
+          ? { brandId: filter.brand }
+          : filter.brands
+            ? { brandId: In([...filter.brands]) }
+            : {}),
       },
       order: { openedAt: 'DESC' },
       take: 200,

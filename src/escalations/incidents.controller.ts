@@ -2,9 +2,7 @@ import {
   BadRequestException,
   Body,
   Controller,
-  ForbiddenException,
   Get,
-  Inject,
   NotFoundException,
   Param,
   Post,
@@ -12,77 +10,59 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Public } from '../http/public.decorator';
-import { INCIDENT_LINK_SIGNER } from './escalation.sweeper';
-import { IncidentLinkAction, IncidentLinkSigner } from './incident-link.signer';
+import { ActingPersonResolver } from '../http/acting-person.resolver';
+import { actorOnlyBody } from '../http/acting-person.schema';
+import { ApiAccess } from '../http/api-access.decorator';
+import type { ApiCaller } from '../http/api-caller';
+import { Caller } from '../http/api-caller.decorator';
 import { IncidentError, IncidentService } from './incident.service';
 
 const listQuery = z.strictObject({
   brand: z.string().optional(),
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
 });
-const actorBody = z.strictObject({ by: z.string().min(1) });
-const tokenQuery = z.strictObject({ token: z.string().min(1) });
+const actorBody = actorOnlyBody;
 
 @ApiTags('incidents')
 @Controller('api/v1/incidents')
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentService,
-    @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
+    private readonly actors: ActingPersonResolver,
   ) {}
 
   @Get()
   @ApiBearerAuth()
+  @ApiAccess('incidents:read', { query: 'brand' })
   @ApiOperation({ summary: 'Unresolved incidents (or those in `state`), newest first.' })
-  list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>) {
-    return this.incidents.list(query);
+  list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>, @Caller() caller: ApiCaller) {
+    return this.incidents.list({ ...query, brands: caller.brandFilter });
   }
 
   @Post(':id/acknowledge')
   @ApiBearerAuth()
+  @ApiAccess('incidents:write', { subject: 'incident', param: 'id' })
   @ApiOperation({ summary: 'Acknowledge: escalation stops; the incident stays open until resolved.' })
-  acknowledge(@Param('id') id: string, @Body({ schema: actorBody }) body: z.output<typeof actorBody>) {
-    return this.act(() => this.incidents.acknowledge(id, body.by));
+  acknowledge(
+    @Param('id') id: string,
+    @Body({ schema: actorBody }) body: z.output<typeof actorBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    return this.act(() => this.incidents.acknowledge(id, by));
   }
 
   @Post(':id/resolve')
   @ApiBearerAuth()
+  @ApiAccess('incidents:write', { subject: 'incident', param: 'id' })
   @ApiOperation({ summary: 'Resolve: the rule may fire again for the same subject afterwards.' })
-  resolve(@Param('id') id: string, @Body({ schema: actorBody }) body: z.output<typeof actorBody>) {
-    return this.act(() => this.incidents.resolve(id, body.by));
-  }
-
-  /** The links in notifications: no API token, a signature instead; usable once (the state moves on). */
-  @Public()
-  @Get(':id/ack')
-  @ApiOperation({ summary: 'Signed link from a notification: acknowledge.' })
-  ackLink(@Param('id') id: string, @Query({ schema: tokenQuery }) query: z.output<typeof tokenQuery>) {
-    return this.viaLink(id, 'ack', query.token);
-  }
-
-  @Public()
-  @Get(':id/resolve')
-  @ApiOperation({ summary: 'Signed link from a notification: resolve.' })
-  resolveLink(@Param('id') id: string, @Query({ schema: tokenQuery }) query: z.output<typeof tokenQuery>) {
-    return this.viaLink(id, 'resolve', query.token);
-  }
-
-  private async viaLink(id: string, action: IncidentLinkAction, token: string) {
-    const verdict = this.links.verify(id, action, token, new Date());
-    if (verdict !== 'ok') {
-      throw new ForbiddenException(
-        verdict === 'expired'
-          ? 'this link has expired: use `metronome incidents` or the API'
-          : 'invalid link signature',
-      );
-    }
-    const incident = await this.act(() =>
-      action === 'ack'
-        ? this.incidents.acknowledge(id, 'signed link')
-        : this.incidents.resolve(id, 'signed link'),
-    );
-    return { id: incident.id, title: incident.title, state: incident.state };
+  resolve(
+    @Param('id') id: string,
+    @Body({ schema: actorBody }) body: z.output<typeof actorBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    return this.act(() => this.incidents.resolve(id, by));
   }
 
   private async act<T>(work: () => Promise<T>): Promise<T> {

@@ -1,23 +1,41 @@
-import { Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
-import { HealthController } from './health.controller';
+import { AuditOriginInterceptor } from './audit-origin.interceptor';
+import { HEALTH_OPTIONS, HealthController, type HealthOptions } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createPrometheusRegistry, PROMETHEUS_REGISTRY } from './prometheus.registry';
+import { SubjectBrandsRepository } from './subject-brands.repository';
 import { SystemController } from './system.controller';
 import { METRONOME_VERSION } from '../app/version';
 
-/** Health and metrics: served by every role, so each process can be probed. */
-@Module({
-  imports: [NotificationsModule],
-  controllers: [HealthController, MetricsController],
-  providers: [
-    { provide: APP_GUARD, useClass: ApiTokenGuard },
-    { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
-  ],
-})
-export class HttpModule {}
+/**
+ * Health and metrics, served by every role so each process can be probed, and the API's authorization:
+ * the token guard, the audit origin of each request and who an action is taken as (global, for every
+ * feature's controllers).
+ */
+@Global()
+@Module({})
+export class HttpModule {
+  static forRoot(health: HealthOptions): DynamicModule {
+    return {
+      module: HttpModule,
+      imports: [NotificationsModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditOriginInterceptor },
+        { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
+        { provide: HEALTH_OPTIONS, useValue: health },
+        SubjectBrandsRepository,
+        ActingPersonResolver,
+      ],
+      exports: [ActingPersonResolver],
+    };
+  }
+}
 
 /** The REST API under /api/v1: served by the `api` role (and `all`). */
 @Module({ controllers: [SystemController] })

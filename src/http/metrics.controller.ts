@@ -1,10 +1,12 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
+import { ApiAccess } from './api-access.decorator';
 import { PROMETHEUS_REGISTRY } from './prometheus.registry';
 
 @ApiTags('system')
 @ApiBearerAuth()
+@ApiAccess('system:read')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(PROMETHEUS_REGISTRY) private readonly registry: Registry) {}

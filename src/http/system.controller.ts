@@ -2,23 +2,27 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConfigService } from '../config/config.service';
 import { describeOrigin } from '../plugin-host/loaded-plugin';
+import { ApiAccess } from './api-access.decorator';
+import type { ApiCaller } from './api-caller';
+import { Caller } from './api-caller.decorator';
 
 @ApiTags('system')
 @ApiBearerAuth()
+@ApiAccess('system:read')
 @Controller('api/v1')
 export class SystemController {
   constructor(private readonly config: ConfigService) {}
 
   @Get('config')
   @ApiOperation({ summary: 'The configuration revision in force and what it holds (no secrets).' })
-  configuration() {
+  configuration(@Caller() caller: ApiCaller) {
     const { config, revisionHash, files } = this.config.loaded;
     return {
       revision: revisionHash,
       files,
       organisation: config.organisation,
       counts: {
-        brands: Object.keys(config.brands).length,
+        brands: Object.keys(config.brands).filter((id) => caller.seesBrand(id)).length,
         people: Object.keys(config.people).length,
         notifiers: Object.keys(config.notifiers).length,
         rules: config.rules.length,
@@ -31,19 +35,21 @@ export class SystemController {
   @ApiOperation({
     summary: 'Brands with their owner, time zone and channels (connector and cadence; options omitted).',
   })
-  brands() {
-    return Object.entries(this.config.loaded.config.brands).map(([id, brand]) => ({
-      id,
-      name: brand.name,
-      timezone: brand.timezone,
-      owner: brand.owner,
-      channels: Object.entries(brand.channels).map(([key, channel]) => ({
-        id: key,
-        connector: channel.connector,
-        enabled: channel.enabled,
-        cadence: channel.cadence ?? null,
-      })),
-    }));
+  brands(@Caller() caller: ApiCaller) {
+    return Object.entries(this.config.loaded.config.brands)
+      .filter(([id]) => caller.seesBrand(id))
+      .map(([id, brand]) => ({
+        id,
+        name: brand.name,
+        timezone: brand.timezone,
+        owner: brand.owner,
+        channels: Object.entries(brand.channels).map(([key, channel]) => ({
+          id: key,
+          connector: channel.connector,
+          enabled: channel.enabled,
+          cadence: channel.cadence ?? null,
+        })),
+      }));
   }
 
   @Get('plugins')

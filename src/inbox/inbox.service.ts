@@ -8,6 +8,8 @@ export class InboxError extends Error {}
 
 export interface InboxListQuery {
   brand?: string;
+  /** Only these brands (an API token limited to them). */
+  brands?: readonly string[];
   state?: InboxItemState;
   limit?: number;
 }
@@ -36,7 +38,12 @@ export class InboxService {
   async list(query: InboxListQuery): Promise<InboxListItem[]> {
     const channels = await this.dataSource
       .getRepository(ChannelEntity)
-      .findBy(query.brand ? { brandId: query.brand } : {});
+      .findBy(
+        query.brand ? { brandId: query.brand } : query.brands ? { brandId: In([...query.brands]) } : {},
+      );
+    if (query.brand && query.brands && !query.brands.includes(query.brand)) {
+      return [];
+    }
     const byId = new Map(channels.map((channel) => [channel.id, channel]));
     if (byId.size === 0) {
       return [];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, LessThanOrEqual, Or, type Repository } from 'typeorm';
+import { API_SCOPES } from '../http/api-scopes';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { isUniqueViolation } from './unique-violation';
 
@@ -15,6 +16,17 @@ export interface CreatedApiToken {
   token: ApiTokenEntity;
 }
 
+/** Who a new token is and what it may do; the caller checks scope names and people against the config. */
+export interface ApiTokenGrant {
+  /** The person it acts for; without one it is the service `service` (default: the token's name). */
+  person?: string;
+  service?: string;
+  scopes: readonly string[];
+  /** Undefined or null = every brand. */
+  brands?: readonly string[] | null;
+  admin?: boolean;
+}
+
 @Injectable()
 export class ApiTokenRepository {
   private readonly tokens: Repository<ApiTokenEntity>;
@@ -23,12 +35,25 @@ export class ApiTokenRepository {
     this.tokens = dataSource.getRepository(ApiTokenEntity);
   }
 
-  async create(name: string, now: Date = new Date()): Promise<CreatedApiToken> {
+  /** Without a grant: a service token named after itself with every scope on every brand, like a migrated one. */
+  async create(
+    name: string,
+    grant: ApiTokenGrant = { scopes: API_SCOPES },
+    now: Date = new Date(),
+  ): Promise<CreatedApiToken> {
+    if (grant.person && grant.service) {
+      throw new Error(`API token "${name}": a token acts for a person or is a service, not both`);
+    }
     const plaintext = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const token = this.tokens.create({
       name,
       tokenHash: hashToken(plaintext),
       prefix: plaintext.slice(0, 8),
+      person: grant.person ?? null,
+      service: grant.person ? null : (grant.service ?? name),
+      scopes: [...grant.scopes],
+      brands: grant.brands ? [...grant.brands] : null,
+      admin: grant.admin ?? false,
       createdAt: now,
       lastUsedAt: null,
       revokedAt: null,

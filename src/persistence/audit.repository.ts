@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { originColumns } from './audit-origin';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { toDbInstant } from './instant-column.decorator';
 import type { JsonObject } from './json-value';
@@ -27,6 +28,7 @@ export class AuditRepository {
     const row = manager.getRepository(AuditEventEntity).create({
       at: event.at ?? new Date(),
       actor: event.actor,
+      ...originColumns(event.actor),
       action: event.action,
       subjectType: event.subjectType,
       subjectId: event.subjectId,
@@ -35,8 +37,17 @@ export class AuditRepository {
     // Plain SQL: the audit log is written on every state change, the publishing hot path included.
     const p = placeholders(manager);
     const [inserted] = await manager.query<Array<{ id: number | string }>>(
-      `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}) RETURNING "id"`,
-      [toDbInstant(row.at), row.actor, row.action, row.subjectType, row.subjectId, JSON.stringify(row.data)],
+      `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data", "api_token_id", "on_behalf_by") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}) RETURNING "id"`,
+      [
+        toDbInstant(row.at),
+        row.actor,
+        row.action,
+        row.subjectType,
+        row.subjectId,
+        JSON.stringify(row.data),
+        row.apiTokenId,
+        row.onBehalfBy,
+      ],
     );
     row.id = Number(inserted.id);
     return row;
@@ -52,6 +63,7 @@ export class AuditRepository {
       const values: unknown[] = [];
       const rows = events.slice(i, i + 200).map((event) => {
         const base = values.length;
+        const origin = originColumns(event.actor);
         values.push(
           toDbInstant(event.at ?? new Date()),
           event.actor,
@@ -59,11 +71,13 @@ export class AuditRepository {
           event.subjectType,
           event.subjectId,
           JSON.stringify(event.data ?? {}),
+          origin.apiTokenId,
+          origin.onBehalfBy,
         );
-        return `(${Array.from({ length: 6 }, (_, k) => p(base + k + 1)).join(', ')})`;
+        return `(${Array.from({ length: 8 }, (_, k) => p(base + k + 1)).join(', ')})`;
       });
       await manager.query(
-        `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data") VALUES ${rows.join(', ')}`,
+        `INSERT INTO "audit_events" ("at", "actor", "action", "subject_type", "subject_id", "data", "api_token_id", "on_behalf_by") VALUES ${rows.join(', ')}`,
         values,
       );
     }

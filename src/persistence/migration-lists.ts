@@ -12,6 +12,8 @@ import { ClusterLeases1795940000000 as PostgresClusterLeases } from './migration
 import { ClusterLeases1795940000000 as SqliteClusterLeases } from './migrations/sqlite/1795940000000-cluster-leases';
 import { BrandFirstSeen1796030000000 as PostgresBrandFirstSeen } from './migrations/postgres/1796030000000-brand-first-seen';
 import { BrandFirstSeen1796030000000 as SqliteBrandFirstSeen } from './migrations/sqlite/1796030000000-brand-first-seen';
+import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './migrations/postgres/1796040000000-api-token-identity';
+import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -22,6 +24,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteMetricsAndReports,
   SqliteClusterLeases,
   SqliteBrandFirstSeen,
+  SqliteApiTokenIdentity,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -32,4 +35,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresMetricsAndReports,
   PostgresClusterLeases,
   PostgresBrandFirstSeen,
+  PostgresApiTokenIdentity,
 ];

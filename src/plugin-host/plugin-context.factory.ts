@@ -1,8 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { METRONOME_VERSION } from '../app/version';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import type { JsonValue } from '../persistence/json-value';
 import type { PluginClock, PluginContext, PluginLogger, PluginStateStore } from '../plugin-sdk';
+import { OutboundWebhookClient } from '../webhooks/outbound-webhook.client';
+import { WebhookTargetPolicy } from '../webhooks/webhook-target.policy';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import { createPluginHttpClient } from './plugin-http.client';
 
 export const SYSTEM_CLOCK: PluginClock = { now: () => new Date() };
@@ -13,7 +16,11 @@ export const SYSTEM_CLOCK: PluginClock = { now: () => new Date() };
  */
 @Injectable()
 export class PluginContextFactory {
-  constructor(private readonly state: PluginStateRepository) {}
+  /** Without WebhookTargets (a test's hand-made factory) webhooks go to public addresses only. */
+  constructor(
+    private readonly state: PluginStateRepository,
+    @Optional() private readonly webhookTargets?: WebhookTargets,
+  ) {}
 
   create(plugin: string, scope: string, clock: PluginClock = SYSTEM_CLOCK): PluginContext {
     return {
@@ -21,6 +28,12 @@ export class PluginContextFactory {
       scope,
       logger: this.logger(plugin, scope),
       http: createPluginHttpClient(plugin, METRONOME_VERSION),
+      webhooks:
+        this.webhookTargets?.client(`plugin ${plugin}`) ??
+        new OutboundWebhookClient(
+          () => new WebhookTargetPolicy(),
+          `Metronome/${METRONOME_VERSION} (plugin ${plugin})`,
+        ),
       state: this.store(plugin, scope),
       clock,
     };

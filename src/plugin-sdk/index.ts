@@ -18,3 +18,4 @@ export * from './graphemes';
 export * from './text-limits';
 export * from './thread-split';
 export * from './media-file';
+export * from './webhook-secret';

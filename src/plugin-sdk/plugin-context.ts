@@ -5,6 +5,13 @@ export interface PluginContext {
   readonly scope: string;
   readonly logger: PluginLogger;
   readonly http: PluginHttpClient;
+  /**
+   * POSTs to a receiver URL from the configuration (webhooks, chat incoming webhooks): only to public
+   * addresses unless the operator allowed the target (`network.allowInternalTargets`), checked after DNS
+   * resolution and on every redirect, and signed per Standard Webhooks when `signing` is given. (SDK 1.2;
+   * the host always provides it, optional only so hand-made contexts in tests need not.)
+   */
+  readonly webhooks?: PluginWebhookClient;
   /** Durable key/value storage private to this plugin and scope (e.g. one channel): cursors, sessions. */
   readonly state: PluginStateStore;
   readonly clock: PluginClock;
@@ -37,6 +44,23 @@ export interface PluginHttpClient {
   request(url: string, init?: PluginHttpRequest): Promise<PluginHttpResponse>;
 }
 
+export interface PluginWebhookRequest {
+  body: string;
+  headers?: Record<string, string>;
+  /** Milliseconds before the request is aborted. Default 15 000. */
+  timeoutMs?: number;
+  /**
+   * Adds webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks): `id` must stay the same
+   * on every retry of one message, so receivers can drop duplicates.
+   */
+  signing?: { id: string; secret: string };
+}
+
+export interface PluginWebhookClient {
+  /** Refused targets throw a PermanentError naming the address and the setting that would allow it. */
+  post(url: string, request: PluginWebhookRequest): Promise<PluginHttpResponse>;
+}
+
 export interface PluginStateStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
@@ -52,4 +76,14 @@ export interface PluginStateStore {
 
 export interface PluginClock {
   now(): Date;
+}
+
+/** The context's webhook client; a host older than SDK 1.2 has none, and the plugin says so. */
+export function webhooksOf(context: PluginContext): PluginWebhookClient {
+  if (!context.webhooks) {
+    throw new Error(
+      `plugin ${context.plugin}: this Metronome gives plugins no webhook client (SDK 1.2 needed)`,
+    );
+  }
+  return context.webhooks;
 }

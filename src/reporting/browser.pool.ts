@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import {
+  ChromiumSandboxError,
+  launchChromium,
+  sandboxModeFrom,
+  type ChromiumSandboxMode,
+} from './chromium-launch';
 
 export const BROWSER_POOL_OPTIONS = Symbol('BROWSER_POOL_OPTIONS');
 
@@ -10,6 +16,8 @@ export interface BrowserPoolOptions {
   maxRendersPerBrowser?: number;
   /** Upper bound for any single DevTools call, so a wedged browser cannot hang a caller forever. */
   protocolTimeoutMs?: number;
+  /** Default: METRONOME_CHROMIUM_SANDBOX, else auto (the sandbox wherever the host allows it). */
+  sandbox?: ChromiumSandboxMode;
 }
 
 const DEFAULT_MAX_RENDERS = 200;
@@ -33,21 +41,6 @@ export interface BrowserLease {
   release(): void;
 }
 
-function launchArgs(): string[] {
-  // Chromium refuses to start its sandbox as root (CI containers); a non-root user (the Docker image) keeps it.
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  return [
-    ...(root ? ['--no-sandbox'] : []),
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-  ];
-}
-
 /**
  * One long-lived Chromium per process, shared by every render. Launching costs ~0.5 s, so it is reused;
  * it is replaced after N renders, when it dies, or when a watchdog kills it for hanging.
@@ -60,12 +53,19 @@ export class BrowserPool implements OnApplicationShutdown {
   private readonly all = new Set<ManagedBrowser>();
   private closed = false;
   private generations = 0;
+  private sandboxState: boolean | undefined;
+  private toldWithoutSandbox = false;
 
   constructor(@Optional() @Inject(BROWSER_POOL_OPTIONS) private readonly options: BrowserPoolOptions = {}) {}
 
   /** How many browsers this pool has launched: 1 while the first one is being reused. */
   get launches(): number {
     return this.generations;
+  }
+
+  /** Whether the last Chromium started with its sandbox; undefined before the first launch. */
+  get sandboxed(): boolean | undefined {
+    return this.sandboxState;
   }
 
   /** The pid of the browser new renders go to, if one is running. */
@@ -146,18 +146,32 @@ export class BrowserPool implements OnApplicationShutdown {
       this.options.executablePath ?? process.env.METRONOME_CHROMIUM_PATH ?? '/usr/bin/chromium';
     let browser: Browser;
     try {
-      browser = await puppeteer.launch({
-        executablePath,
-        pipe: true,
-        headless: true,
-        args: launchArgs(),
-        protocolTimeout: this.options.protocolTimeoutMs ?? DEFAULT_PROTOCOL_TIMEOUT_MS,
-        // The pool decides when Chromium stops; signal handlers would race Nest's shutdown.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      });
+      const launched = await launchChromium(
+        (args) =>
+          puppeteer.launch({
+            executablePath,
+            pipe: true,
+            headless: true,
+            args,
+            protocolTimeout: this.options.protocolTimeoutMs ?? DEFAULT_PROTOCOL_TIMEOUT_MS,
+            // The pool decides when Chromium stops; signal handlers would race Nest's shutdown.
+            handleSIGINT: false,
+            handleSIGTERM: false,
+            handleSIGHUP: false,
+          }),
+        this.options.sandbox ?? sandboxModeFrom(process.env),
+        typeof process.getuid === 'function' ? process.getuid() : undefined,
+      );
+      browser = launched.browser;
+      this.sandboxState = launched.sandboxed;
+      if (launched.withoutSandbox && !this.toldWithoutSandbox) {
+        this.toldWithoutSandbox = true;
+        this.logger.warn(`Chromium runs without its sandbox: ${launched.withoutSandbox}`);
+      }
     } catch (error) {
+      if (error instanceof ChromiumSandboxError) {
+        throw error;
+      }
       throw new Error(
         `cannot launch Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]} ` +
           '(install Debian’s chromium package or set METRONOME_CHROMIUM_PATH)',

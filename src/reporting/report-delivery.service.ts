@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -12,6 +11,8 @@ import { ReportEntity } from '../persistence/entities/report.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { DELIVERY_CLAIM_MS, DELIVERY_MAX_ATTEMPTS, nextDeliveryAt } from './delivery-retry.policy';
+import { webhookMessageId } from '../plugin-sdk/webhook-secret';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import type { RenderedReport } from './report-render.service';
 
 export interface DeliveryOutcome {
@@ -44,6 +45,7 @@ export class ReportDeliveryService {
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     private readonly incidents: IncidentService,
+    @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
   ) {}
 
   async deliver(
@@ -69,7 +71,7 @@ export class ReportDeliveryService {
         continue;
       }
       try {
-        const error = await this.send(delivery, brand, month, report, filename);
+        const error = await this.send(delivery, brandId, brand, month, report, filename);
         outcomes.push(error === undefined ? { target, status: 'sent' } : { target, status: 'failed', error });
       } catch (error) {
         outcomes.push({ target, status: 'failed', error: (error as Error).message });
@@ -177,6 +179,7 @@ export class ReportDeliveryService {
   /** Sends to one target; returns the notifier's error for a failed e-mail, throws for the others. */
   private async send(
     delivery: Delivery,
+    brandId: string,
     brand: BrandConfig,
     month: string,
     report: DeliverableReport,
@@ -200,33 +203,42 @@ export class ReportDeliveryService {
       copyFileSync(report.filePath, join(folder, filename));
       return undefined;
     }
-    await this.post(delivery.webhook.url, delivery.webhook.secret, report, filename);
+    await this.post(delivery.webhook.url, delivery.webhook.secret, brandId, brand, month, report, filename);
     return undefined;
   }
 
-  /** The PDF as the body; `X-Metronome-Signature: t=<unix>,v1=<HMAC-SHA256 of "t." + body>` when a secret is set. */
+  /**
+   * The PDF in a JSON envelope (base64), signed per Standard Webhooks: the signature covers the exact bytes
+   * a receiver verifies, which a binary body run through a text decoder would not guarantee. The id is
+   * the same for every attempt at this report and target, so a receiver drops a repeat.
+   */
   private async post(
     url: string,
-    secret: string | undefined,
+    secret: string,
+    brandId: string,
+    brand: BrandConfig,
+    month: string,
     report: DeliverableReport,
     filename: string,
   ): Promise<void> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${filename}"`,
-    };
-    if (secret) {
-      const t = Math.floor(Date.now() / 1000);
-      headers['x-metronome-signature'] =
-        `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(report.pdf).digest('hex')}`;
-    }
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: report.pdf,
-      signal: AbortSignal.timeout(30_000),
+    const id = webhookMessageId(`report:${report.reportId}|${url}`);
+    const body = JSON.stringify({
+      id,
+      type: 'report.delivered',
+      brand: { id: brandId, name: brand.name },
+      month,
+      filename,
+      content_type: 'application/pdf',
+      size: report.pdf.byteLength,
+      content_base64: Buffer.from(report.pdf).toString('base64'),
     });
-    if (!response.ok) {
+    const response = await this.webhooks.post(url, {
+      body,
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 30_000,
+      signing: { id, secret },
+    });
+    if (response.status < 200 || response.status >= 300) {
       throw new Error(`${new URL(url).host} answered ${response.status}`);
     }
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import { ReportEntity } from '../persistence/entities/report.entity';
 import { isUniqueViolation } from '../persistence/unique-violation';
 
@@ -60,10 +60,22 @@ export class ReportRepository {
   }
 
   /** Newest month first. */
-  async list(filter: { brand?: string; month?: string }): Promise<ReportEntity[]> {
+  /** `brands` limits the list to those brands (an API token limited to them). */
+  async list(filter: {
+    brand?: string;
+    brands?: readonly string[];
+    month?: string;
+  }): Promise<ReportEntity[]> {
+    if (filter.brand && filter.brands && !filter.brands.includes(filter.brand)) {
+      return [];
+    }
     return this.reports.find({
       where: {
-        ...(filter.brand ? { brandId: filter.brand } : {}),
+        ...(filter.brand
+          ? { brandId: filter.brand }
+          : filter.brands
+            ? { brandId: In([...filter.brands]) }
+            : {}),
         ...(filter.month ? { month: filter.month } : {}),
       },
       order: { month: 'DESC', brandId: 'ASC' },

@@ -15,6 +15,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigService } from '../config/config.service';
 import type { ReportEntity } from '../persistence/entities/report.entity';
+import { ApiAccess } from '../http/api-access.decorator';
+import type { ApiCaller } from '../http/api-caller';
+import { Caller } from '../http/api-caller.decorator';
 import { ReportRepository } from './report.repository';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -58,13 +61,15 @@ export class ReportsController {
 
   @Get()
   @ApiBearerAuth()
+  @ApiAccess('reports:read', { query: 'brand' })
   @ApiOperation({ summary: 'Stored reports, newest month first; filter by `brand` and `month` (YYYY-MM).' })
-  async list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>) {
-    return (await this.reports.list(query)).map(view);
+  async list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>, @Caller() caller: ApiCaller) {
+    return (await this.reports.list({ ...query, brands: caller.brandFilter })).map(view);
   }
 
   @Get(':id/pdf')
   @ApiBearerAuth()
+  @ApiAccess('reports:read', { subject: 'report', param: 'id' })
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Download the PDF (`<brand>-<month>.pdf`); 404 while it is not rendered.' })
   async download(@Param('id') id: string): Promise<StreamableFile> {
@@ -96,6 +101,7 @@ export class ReportsController {
   @Post()
   @HttpCode(202)
   @ApiBearerAuth()
+  @ApiAccess('reports:write', { body: 'brand' })
   @ApiOperation({
     summary:
       'Ask a worker to render a brand’s report for a month (202, status `pending`); it is rendered within a minute, not delivered.',

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
@@ -15,6 +14,8 @@ import { PostEntity } from '../persistence/entities/post.entity';
 import { DEFAULT_NOTIFY_TEMPLATE } from './notify-action.validator';
 import { factsThatFired, renderNotifyMessage } from './notify-message.template';
 import type { Facts } from './rule-facts.builder';
+import { webhookMessageId } from '../plugin-sdk/webhook-secret';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 
 export interface RuleMatch {
   rule: RuleConfig;
@@ -40,6 +41,7 @@ export class RuleActionExecutor {
     private readonly events: TransactionalEvents,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     @Optional() private readonly templates: NotificationTemplateRenderer = new NotificationTemplateRenderer(),
+    @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
   ) {}
 
   async execute(match: RuleMatch): Promise<void> {
@@ -201,23 +203,29 @@ export class RuleActionExecutor {
     });
   }
 
-  /** Signed like the webhook notifier: `X-Metronome-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. */
-  private async webhook(url: string, secret: string | undefined, match: RuleMatch): Promise<void> {
+  /**
+   * POSTs the match as JSON, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature),
+   * to a public address unless `network.allowInternalTargets` lists the target. The id is the same for
+   * the same match, so a receiver drops a repeat (a firing whose actions run again after a crash).
+   */
+  private async webhook(url: string, secret: string, match: RuleMatch): Promise<void> {
+    const id = webhookMessageId(`rule:${match.rule.name}|${match.subjectKey}|${match.at.toISOString()}`);
     const body = JSON.stringify({
+      id,
+      type: 'rule.matched',
       rule: match.rule.name,
       brand: match.brandId,
       subject: match.subjectKey,
       title: match.title,
       at: match.at.toISOString(),
     });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (secret) {
-      const t = Math.floor(Date.now() / 1000);
-      headers['x-metronome-signature'] =
-        `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
-    }
-    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) {
+    const response = await this.webhooks.post(url, {
+      body,
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 10_000,
+      signing: { id, secret },
+    });
+    if (response.status < 200 || response.status >= 300) {
       throw new Error(`webhook ${new URL(url).host} answered ${response.status}`);
     }
   }

@@ -123,6 +123,12 @@ describe('metronome CLI', () => {
     const configFile = join(configDir, 'metronome.yaml');
     const demo = readFileSync('config/metronome.yaml', 'utf8').replace('folder: content/demo', 'folder: .');
     writeFileSync(configFile, demo);
+    // /health shows the config revision to a token that may read system details.
+    const token = metronome(
+      ['token', 'create', '--name', 'health', '--scopes', 'system:read'],
+      env,
+    ).stdout.trim();
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
     const child: ChildProcess = spawn(
       process.execPath,
       [CLI, 'start', '--port', '0', '--config', configFile],
@@ -144,7 +150,7 @@ describe('metronome CLI', () => {
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
       });
       const base = `http://127.0.0.1:${/http:\/\/localhost:(\d+)/.exec(ready)?.[1]}`;
-      const health = await fetch(`${base}/health`);
+      const health = await fetch(`${base}/health`, auth);
       expect(health.status).toBe(200);
       const first = (await health.json()) as {
         status: string;
@@ -157,7 +163,7 @@ describe('metronome CLI', () => {
         writeFileSync(configFile, edit);
         child.kill('SIGHUP');
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        const body = (await (await fetch(`${base}/health`)).json()) as { config: { revision: string } };
+        const body = (await (await fetch(`${base}/health`, auth)).json()) as { config: { revision: string } };
         return body.config.revision;
       };
       const invalid = await revisionAfter(demo.replace('owner: maya', 'owner: nobody'));

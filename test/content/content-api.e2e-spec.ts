@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app/bootstrap';
 import { runtimeOptions } from '../../src/app/runtime-options';
 import { loadConfiguration } from '../../src/config/config.loader';
+import { API_SCOPES } from '../../src/http/api-scopes';
 import { ApiTokenRepository } from '../../src/persistence/api-token.repository';
 import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
 import { createTestDatabase } from '../persistence/test-database';
@@ -29,7 +30,11 @@ describe('plan & prepare over HTTP', () => {
     );
     app = await createApp(runtime, loaded.loaded);
     await app.init();
-    const { plaintext } = await new ApiTokenRepository(app.get(DataSource)).create('e2e');
+    // An admin token: decisions name the approver in onBehalfOf.
+    const { plaintext } = await new ApiTokenRepository(app.get(DataSource)).create('e2e', {
+      scopes: API_SCOPES,
+      admin: true,
+    });
     auth = { Authorization: `Bearer ${plaintext}` };
   });
 
@@ -61,24 +66,24 @@ describe('plan & prepare over HTTP', () => {
     const missingComment = await request(server)
       .post(`/api/v1/posts/${id}/decisions`)
       .set(auth)
-      .send({ person: 'theo', decision: 'reject' })
+      .send({ onBehalfOf: 'theo', decision: 'reject' })
       .expect(400);
     expect(JSON.stringify(missingComment.body)).toContain('a rejection or change request needs a comment');
     await request(server)
       .post(`/api/v1/posts/${id}/decisions`)
       .set(auth)
-      .send({ person: 'nobody', decision: 'approve' })
+      .send({ onBehalfOf: 'nobody', decision: 'approve' })
       .expect(400);
     await request(server)
       .post('/api/v1/posts/not-a-post/decisions')
       .set(auth)
-      .send({ person: 'theo', decision: 'approve' })
+      .send({ onBehalfOf: 'theo', decision: 'approve' })
       .expect(404);
 
     const decided = await request(server)
       .post(`/api/v1/posts/${id}/decisions`)
       .set(auth)
-      .send({ person: 'theo', decision: 'approve' })
+      .send({ onBehalfOf: 'theo', decision: 'approve' })
       .expect(201);
     expect(decided.body).toEqual({
       postId: id,

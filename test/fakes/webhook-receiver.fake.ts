@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { OutcomeScript, RecordingHttpServer, type RecordedRequest } from './recording-http.server';
 
 export type ReceiverOutcome =
@@ -9,34 +9,34 @@ export type ReceiverOutcome =
   | { status: 400 | 404 | 408 | 410 | 500 | 502 | 503; body?: string };
 
 /**
- * What a receiver does with X-Metronome-Signature (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`):
- * recompute the HMAC over the raw body, compare in constant time, and refuse timestamps older than the
- * tolerance so a captured request cannot be replayed later. Written from README "Notifiers → webhook".
+ * What a receiver does, as README "Verifying webhooks" tells it: the Standard Webhooks reference library
+ * checks webhook-signature over the raw body with the shared secret, and refuses a webhook-timestamp more
+ * than 5 minutes away (no replays).
  */
-export function verifyMetronomeSignature(
-  header: string | undefined,
+export function verifyStandardWebhook(
+  headers: Record<string, string | string[] | undefined>,
   rawBody: string,
   secret: string,
-  now: Date,
-  toleranceSeconds = 300,
 ): { ok: true } | { ok: false; reason: string } {
-  const parts = new Map((header ?? '').split(',').map((part) => part.split('=', 2) as [string, string]));
-  const timestamp = Number(parts.get('t'));
-  const signature = parts.get('v1') ?? '';
-  if (!Number.isInteger(timestamp) || !/^[0-9a-f]{64}$/.test(signature)) {
-    return { ok: false, reason: 'malformed signature header' };
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') {
+      flat[name] = value;
+    }
   }
-  if (Math.abs(now.getTime() / 1000 - timestamp) > toleranceSeconds) {
-    return { ok: false, reason: 'timestamp outside tolerance (replay?)' };
+  try {
+    new Webhook(secret).verify(rawBody, flat);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      return { ok: false, reason: error.message };
+    }
+    throw error;
   }
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'))
-    ? { ok: true }
-    : { ok: false, reason: 'signature mismatch' };
 }
 
 /**
- * A receiver for the generic webhook notifier: verifies every request's signature (401 when it fails),
+ * A receiver for the generic webhook notifier: verifies every request's Standard Webhooks signature (401 when it fails),
  * counts distinct event ids, and answers 200 or a scripted 429/4xx/5xx.
  */
 export class WebhookReceiverFake extends RecordingHttpServer {
@@ -44,10 +44,7 @@ export class WebhookReceiverFake extends RecordingHttpServer {
   readonly verdicts: Array<{ ok: boolean; reason?: string }> = [];
   readonly eventIds = new Set<string>();
 
-  constructor(
-    private readonly secret: string,
-    private readonly clock: { now(): Date } = { now: () => new Date() },
-  ) {
+  constructor(private readonly secret: string) {
     super();
   }
 
@@ -61,20 +58,14 @@ export class WebhookReceiverFake extends RecordingHttpServer {
   }
 
   protected respond(request: RecordedRequest, res: ServerResponse): void {
-    const header = request.headers['x-metronome-signature'];
-    const verdict = verifyMetronomeSignature(
-      typeof header === 'string' ? header : undefined,
-      request.body,
-      this.secret,
-      this.clock.now(),
-    );
+    const verdict = verifyStandardWebhook(request.headers, request.body, this.secret);
     this.verdicts.push(verdict);
     if (!verdict.ok) {
       return this.send(res, 401, { error: verdict.reason });
     }
     const outcome = this.script.next({ ok: true });
     if ('ok' in outcome) {
-      const eventId = request.headers['x-metronome-event-id'];
+      const eventId = request.headers['webhook-id'];
       if (typeof eventId === 'string') {
         this.eventIds.add(eventId);
       }

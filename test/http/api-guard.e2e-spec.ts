@@ -31,13 +31,11 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     await app.close();
   });
 
-  it('answers /health without a token, with the database, queue and config revision', async () => {
+  it('answers /health without a token, with a status per component', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(response.body).toMatchObject({
+    expect(response.body).toEqual({
       status: 'ok',
-      database: { dialect: 'better-sqlite3', status: 'ok' },
-      queue: { driver: 'inline', status: 'ok' },
-      config: { files: ['config/metronome.yaml'] },
+      components: { database: 'ok', queue: 'ok', storage: 'ok', notifiers: 'ok' },
     });
   });
 
@@ -64,12 +62,47 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     }
     // Signed notification links need no API token but a valid signature: without one they refuse too.
     const signedLinks = ['GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'];
-    expect(open.sort()).toEqual(['GET /health', ...signedLinks].sort());
+    const linkButtons = ['POST /api/v1/incidents/x/ack/confirm', 'POST /api/v1/incidents/x/resolve/confirm'];
+    expect(open.sort()).toEqual(['GET /health', ...signedLinks, ...linkButtons].sort());
     for (const link of signedLinks) {
       const path = link.split(' ')[1];
       await request(app.getHttpServer()).get(path).expect(400);
       await request(app.getHttpServer()).get(`${path}?token=1.forged`).expect(403);
     }
+    for (const button of linkButtons) {
+      const path = button.split(' ')[1];
+      await request(app.getHttpServer()).post(path).expect(400);
+      await request(app.getHttpServer()).post(path).type('form').send({ token: '1.forged' }).expect(403);
+    }
+  });
+
+  it('every route states its scope: a token without scopes is refused (403) everywhere a token is needed', async () => {
+    const tokens = new ApiTokenRepository(app.get(DataSource));
+    const { plaintext } = await tokens.create('no-scopes', { scopes: [] });
+    const document = SwaggerModule.createDocument(app, {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+    });
+    const routes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => ({ method, path: path.replace(/\{[^}]+\}/g, 'x') })),
+    );
+    const agent = request(app.getHttpServer()) as unknown as Record<string, (path: string) => request.Test>;
+    const notRefused: string[] = [];
+    for (const route of routes) {
+      const response = await agent[route.method](route.path).set('Authorization', `Bearer ${plaintext}`);
+      if (response.status !== 403) {
+        notRefused.push(`${route.method.toUpperCase()} ${route.path} ${response.status}`);
+      }
+    }
+    expect(notRefused.map((line) => line.split(' ').slice(0, 2).join(' ')).sort()).toEqual(
+      [
+        'GET /health',
+        'GET /api/v1/incidents/x/ack',
+        'GET /api/v1/incidents/x/resolve',
+        'POST /api/v1/incidents/x/ack/confirm',
+        'POST /api/v1/incidents/x/resolve/confirm',
+      ].sort(),
+    );
   });
 
   it('serves the API and Prometheus metrics to a valid token, and refuses it once revoked', async () => {
@@ -93,7 +126,10 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
 
   it('lists channels and reconnects one whose credentials were refused', async () => {
     const dataSource = app.get(DataSource);
-    const { plaintext: token } = await new ApiTokenRepository(dataSource).create('channels');
+    const { plaintext: token } = await new ApiTokenRepository(dataSource).create('channels', {
+      person: 'maya',
+      scopes: ['channels:write'],
+    });
     const auth = { Authorization: `Bearer ${token}` };
     const server = app.getHttpServer();
     // The demo's channels come from the config revision recorded at start.
@@ -101,28 +137,28 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     expect(list.body).toEqual([
       { brand: 'demo', channel: 'sandbox', connector: 'sandbox', status: 'active' },
     ]);
-    await request(server)
-      .post('/api/v1/channels/demo/sandbox/reconnect')
-      .set(auth)
-      .send({ by: 'maya' })
-      .expect(400);
+    await request(server).post('/api/v1/channels/demo/sandbox/reconnect').set(auth).send({}).expect(400);
     await dataSource.query(`UPDATE "channels" SET "status" = 'needs_reconnect'`);
+    // Maya's token acts as Maya; naming someone else needs an admin token.
     await request(server)
       .post('/api/v1/channels/demo/sandbox/reconnect')
       .set(auth)
-      .send({ by: 'nobody' })
-      .expect(400);
-    await request(server)
-      .post('/api/v1/channels/demo/nope/reconnect')
-      .set(auth)
-      .send({ by: 'maya' })
-      .expect(404);
+      .send({ onBehalfOf: 'theo' })
+      .expect(403);
+    await request(server).post('/api/v1/channels/demo/nope/reconnect').set(auth).send({}).expect(404);
     const reconnected = await request(server)
       .post('/api/v1/channels/demo/sandbox/reconnect')
       .set(auth)
-      .send({ by: 'maya' })
+      .send({})
       .expect(201);
     expect(reconnected.body).toMatchObject({ brand: 'demo', channel: 'sandbox', status: 'active' });
+    const [audit] = await dataSource.query(
+      `SELECT "actor", "api_token_id" AS "token" FROM "audit_events" WHERE "action" = 'channel.reconnected'`,
+    );
+    expect(audit).toEqual({
+      actor: 'maya',
+      token: (await new ApiTokenRepository(dataSource).list()).find((t) => t.name === 'channels')?.id,
+    });
     expect((await request(server).get('/api/v1/channels?brand=demo').set(auth)).body[0].status).toBe(
       'active',
     );

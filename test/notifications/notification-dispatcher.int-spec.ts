@@ -13,9 +13,10 @@ import {
   collectingLogger,
   configWithNotifiers,
   createNotificationHarness,
-  START,
   type NotificationHarness,
 } from './notification-test.harness';
+
+const DISPATCHER_SECRET = `whsec_${Buffer.from('dispatcher-test-secret-32-bytes!').toString('base64')}`;
 
 /** What the dispatcher does around the plugins: setup errors, reloads, redaction, and Nest wiring. */
 describe('notification dispatcher', () => {
@@ -80,11 +81,10 @@ describe('notification dispatcher', () => {
 
   it('redacts values that came from ${env:…} out of errors', async () => {
     const token = 'sk-live-ABCDEF123456';
-    // A 400 is not retried, so the harness clock never leaves START.
-    const receiver = await new WebhookReceiverFake('dispatcher-secret-0123456', { now: () => START }).start();
+    const receiver = await new WebhookReceiverFake(DISPATCHER_SECRET).start();
     const withEnv = await createNotificationHarness(
       configWithNotifiers(
-        `  ops: { plugin: webhook, options: { url: "${receiver.url}", secret: dispatcher-secret-0123456, ` +
+        `  ops: { plugin: webhook, options: { url: "${receiver.url}", secret: "${DISPATCHER_SECRET}", ` +
           'headers: { Authorization: "Bearer ${env:OPS_TOKEN}" } } }',
       ),
       { env: { OPS_TOKEN: token } },

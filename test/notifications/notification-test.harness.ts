@@ -7,6 +7,7 @@ import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
+import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import type { NotificationRetryOptions } from '../../src/notifications/notification-retry.policy';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
@@ -58,7 +59,10 @@ export async function createNotificationHarness(
   const database: TestDatabase = await createTestDatabase();
   const dataSource = await database.openMigrated();
   const config = new ConfigService(result.loaded, file);
-  const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
+  const contexts = new PluginContextFactory(
+    new PluginStateRepository(dataSource),
+    new WebhookTargets(config),
+  );
   const health = new NotifierHealthService(config, options.failingAfter);
   let current = START;
   const sleeps: number[] = [];
@@ -113,6 +117,8 @@ export function configWithNotifiers(notifiers: string, mayaHandles = '{}'): stri
     `  maya: { name: Maya Owens, email: maya@example.com, handles: ${mayaHandles} }`,
     '  theo: { name: Theo Grant, email: theo@example.com }',
     'brands: {}',
+    // The suites' receivers listen on this machine: an address Metronome refuses unless allowed.
+    'network: { allowInternalTargets: ["127.0.0.1"] }',
     'notifiers:',
     notifiers,
     '',

@@ -10,7 +10,7 @@ import {
   type NotificationHarness,
 } from './notification-test.harness';
 
-const SECRET = 'health-secret-0123456789';
+const SECRET = `whsec_${Buffer.from('notifier-health-test-secret-32by').toString('base64')}`;
 
 /** A notifier becomes "failing" after 3 failed sends in a row, and says so once; a success clears it. */
 describe('notifier health', () => {
@@ -22,7 +22,7 @@ describe('notifier health', () => {
   beforeEach(async () => {
     failing.length = 0;
     recovered.length = 0;
-    receiver = await new WebhookReceiverFake(SECRET, { now: () => harness.now() }).start();
+    receiver = await new WebhookReceiverFake(SECRET).start();
     harness = await createNotificationHarness(
       configWithNotifiers(
         `  ops: { plugin: webhook, options: { url: "${receiver.url}", secret: "${SECRET}" } }\n` +

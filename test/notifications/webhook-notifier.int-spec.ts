@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { verifyMetronomeSignature, WebhookReceiverFake } from '../fakes/webhook-receiver.fake';
+import { Webhook } from 'standardwebhooks';
+import { webhookMessageId } from '../../src/plugin-sdk';
+import { verifyStandardWebhook, WebhookReceiverFake } from '../fakes/webhook-receiver.fake';
 import {
   configWithNotifiers,
   createNotificationHarness,
@@ -7,7 +8,7 @@ import {
   type NotificationHarness,
 } from './notification-test.harness';
 
-const SECRET = 'whsec-0123456789abcdef0123';
+const SECRET = `whsec_${Buffer.from('webhook-notifier-test-secret-32b').toString('base64')}`;
 
 /** The generic webhook plugin through the dispatcher, against a receiver that verifies signatures. */
 describe('webhook notifier', () => {
@@ -15,7 +16,7 @@ describe('webhook notifier', () => {
   let harness: NotificationHarness;
 
   beforeEach(async () => {
-    receiver = await new WebhookReceiverFake(SECRET, { now: () => harness.now() }).start();
+    receiver = await new WebhookReceiverFake(SECRET).start();
     harness = await createNotificationHarness(
       configWithNotifiers(
         `  ops:\n    plugin: webhook\n    options:\n      url: "${receiver.url}"\n      secret: "${SECRET}"\n` +
@@ -41,25 +42,27 @@ describe('webhook notifier', () => {
     ],
   };
 
-  it('POSTs the documented envelope, signed so the receiver can verify it', async () => {
+  it('POSTs the documented envelope, signed per Standard Webhooks so the receiver can verify it', async () => {
     const result = await harness.dispatcher.send('ops', notification);
 
     expect(result).toMatchObject({
       status: 'sent',
       attempts: 1,
-      remoteId: 'incident-42-level-1',
+      remoteId: webhookMessageId('incident-42-level-1'),
       unresolvedRecipients: [{ to: 'maya', reason: expect.stringContaining('add people.maya.handles.ops') }],
     });
     expect(receiver.verdicts).toEqual([{ ok: true }]);
     const [request] = receiver.requests;
-    expect(request.headers['x-metronome-event-id']).toBe('incident-42-level-1');
+    expect(request.headers['webhook-id']).toBe(webhookMessageId('incident-42-level-1'));
     expect(request.headers['x-team']).toBe('social');
     expect(request.headers['content-type']).toBe('application/json');
-    const t = Math.floor(START.getTime() / 1000);
-    const v1 = createHmac('sha256', SECRET).update(`${t}.${request.body}`).digest('hex');
-    expect(request.headers['x-metronome-signature']).toBe(`t=${t},v1=${v1}`);
+    const t = Number(request.headers['webhook-timestamp']);
+    expect(Math.abs(t - Date.now() / 1000)).toBeLessThan(60);
+    expect(request.headers['webhook-signature']).toBe(
+      new Webhook(SECRET).sign(webhookMessageId('incident-42-level-1'), new Date(t * 1000), request.body),
+    );
     expect(JSON.parse(request.body)).toEqual({
-      id: 'incident-42-level-1',
+      id: webhookMessageId('incident-42-level-1'),
       type: 'notification',
       subject: 'Post failed on Bluesky',
       text: 'The post "Winter blend" failed: media too large.',
@@ -74,34 +77,35 @@ describe('webhook notifier', () => {
 
   it('a receiver rejects a tampered body, a wrong secret and a replayed (old) request', () => {
     const body = '{"id":"x"}';
-    const now = new Date('2026-11-02T09:00:00Z');
-    const t = Math.floor(now.getTime() / 1000);
-    const header = `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`;
+    const sign = (at: Date, secret = SECRET) => ({
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign('msg_1', at, body),
+    });
+    const now = new Date();
 
-    expect(verifyMetronomeSignature(header, body, SECRET, now)).toEqual({ ok: true });
-    expect(verifyMetronomeSignature(header, '{"id":"y"}', SECRET, now).ok).toBe(false);
-    expect(verifyMetronomeSignature(header, body, 'another-secret-0000', now).ok).toBe(false);
-    expect(verifyMetronomeSignature(header, body, SECRET, new Date(now.getTime() + 3_600_000))).toEqual({
+    expect(verifyStandardWebhook(sign(now), body, SECRET)).toEqual({ ok: true });
+    expect(verifyStandardWebhook(sign(now), '{"id":"y"}', SECRET).ok).toBe(false);
+    const other = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
+    expect(verifyStandardWebhook(sign(now, other), body, SECRET).ok).toBe(false);
+    expect(verifyStandardWebhook(sign(new Date(now.getTime() - 3_600_000)), body, SECRET)).toEqual({
       ok: false,
-      reason: 'timestamp outside tolerance (replay?)',
+      reason: 'Message timestamp too old',
     });
   });
 
-  it('keeps one event id across retries, and signs each attempt with its own timestamp', async () => {
+  it('keeps one event id across retries, and signs each attempt', async () => {
     receiver.willAnswer({ status: 503 }, { status: 500 });
 
     const result = await harness.dispatcher.send('ops', { ...notification, id: undefined });
 
     expect(result).toMatchObject({ status: 'sent', attempts: 3 });
-    const ids = receiver.requests.map((r) => r.headers['x-metronome-event-id']);
+    const ids = receiver.requests.map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(1);
-    expect(ids[0]).toBe(result.notificationId);
+    expect(ids[0]).toBe(webhookMessageId(result.notificationId));
     expect(receiver.eventIds.size).toBe(1);
-    // Attempts at START, +0.5 s and +1.5 s (the harness's backoff waits).
-    const stamps = receiver.requests.map((r) => String(r.headers['x-metronome-signature']).split(',')[0]);
-    const t = Math.floor(START.getTime() / 1000);
-    expect(stamps).toEqual([`t=${t}`, `t=${t}`, `t=${t + 1}`]);
-    expect(receiver.verdicts.every((v) => v.ok)).toBe(true);
+    expect(receiver.requests.every((r) => typeof r.headers['webhook-timestamp'] === 'string')).toBe(true);
+    expect(receiver.verdicts).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
   });
 
   it('on 429 waits until the Retry-After date, then delivers', async () => {
@@ -127,7 +131,7 @@ describe('webhook notifier', () => {
   it('a receiver that refuses the signature (401) is permanent and points at the secret', async () => {
     await harness.rewriteConfig(
       configWithNotifiers(
-        `  ops: { plugin: webhook, options: { url: "${receiver.url}", secret: "not-the-receivers-secret" } }`,
+        `  ops: { plugin: webhook, options: { url: "${receiver.url}", secret: "whsec_${Buffer.alloc(32, 1).toString('base64')}" } }`,
       ),
     );
 
@@ -137,7 +141,7 @@ describe('webhook notifier', () => {
     if (result.status === 'failed') {
       expect(result.error).toContain('check that notifiers.ops.options.secret');
     }
-    expect(receiver.verdicts).toEqual([{ ok: false, reason: 'signature mismatch' }]);
+    expect(receiver.verdicts).toEqual([{ ok: false, reason: 'No matching signature found' }]);
   });
 
   it('retries 5xx and gives up after 5 attempts', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { API_SCOPES } from '../../src/http/api-scopes';
 import { ApiTokenRepository } from '../../src/persistence/api-token.repository';
+import { runMigrations } from '../../src/persistence/data-source.factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 describe('ApiTokenRepository', () => {
@@ -34,7 +36,11 @@ describe('ApiTokenRepository', () => {
   });
 
   it('verifies a token and refreshes last use at most once a minute', async () => {
-    const { plaintext, token } = await tokens.create('dashboard', new Date('2026-01-01T00:00:00.000Z'));
+    const { plaintext, token } = await tokens.create(
+      'dashboard',
+      undefined,
+      new Date('2026-01-01T00:00:00.000Z'),
+    );
 
     const first = await tokens.verify(plaintext, new Date('2026-01-01T10:00:00.000Z'));
     const soonAfter = await tokens.verify(plaintext, new Date('2026-01-01T10:00:59.000Z'));
@@ -73,5 +79,39 @@ describe('ApiTokenRepository', () => {
     expect(await tokens.verify(replacement.plaintext)).not.toBeNull();
     const deploys = (await tokens.list()).filter((row) => row.name === 'deploy');
     expect(deploys.map((row) => row.revokedAt === null)).toEqual([false, true]);
+  });
+
+  it('keeps a token made before tokens had an identity working: a service named after it, every scope, no admin', async () => {
+    const scratch = await createTestDatabase();
+    try {
+      const old = await scratch.openMigrated();
+      // Back to the schema before identities, where a token was a name and a hash.
+      await old.undoLastMigration({ transaction: 'all' });
+      const plaintext = 'mtr_made-before-scopes-0123456789abcdefghijklmnopq';
+      const p = old.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
+      await old.query(
+        `INSERT INTO "api_tokens" ("id", "name", "token_hash", "prefix", "created_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
+        [
+          'old-id',
+          'grafana',
+          createHash('sha256').update(plaintext).digest('hex'),
+          plaintext.slice(0, 8),
+          '2026-01-01T00:00:00.000Z',
+        ],
+      );
+      expect(await runMigrations(old)).toEqual(['ApiTokenIdentity1796040000000']);
+
+      const migrated = await new ApiTokenRepository(old).verify(plaintext);
+      expect(migrated).toMatchObject({
+        name: 'grafana',
+        person: null,
+        service: 'grafana',
+        scopes: [...API_SCOPES],
+        brands: null,
+        admin: false,
+      });
+    } finally {
+      await scratch.dispose();
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { IncidentService } from '../../src/escalations/incident.service';
@@ -28,7 +28,8 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
   let harness: ReportHarness;
   let delivery: ReportDeliveryService;
   let receiver: Server;
-  const posted: Array<{ body: Buffer; signature: string }> = [];
+  const posted: Array<{ body: string; headers: Record<string, string> }> = [];
+  const SECRET = `whsec_${Buffer.from('report-webhook-test-secret-32byt').toString('base64')}`;
   const outbox = mkdtempSync(join(tmpdir(), 'metronome-outbox-'));
 
   beforeAll(async () => {
@@ -38,8 +39,13 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         posted.push({
-          body: Buffer.concat(chunks),
-          signature: String(request.headers['x-metronome-signature']),
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: Object.fromEntries(
+            ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type'].map((name) => [
+              name,
+              String(request.headers[name]),
+            ]),
+          ),
         });
         response.writeHead(204).end();
       });
@@ -62,9 +68,11 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     const port = (receiver.address() as AddressInfo).port;
     loaded.config.brands.northwind.reports!.delivery = [
       { email: { notifier: 'mail', to: ['rosa', 'ops@northwind.example'] } },
-      { webhook: { url: `http://127.0.0.1:${port}/reports`, secret: 'webhook-secret' } },
+      { webhook: { url: `http://127.0.0.1:${port}/reports`, secret: SECRET } },
       { folder: { path: outbox } },
     ];
+    // The receiver listens on this machine: an address Metronome refuses unless allowed.
+    loaded.config.network = { allowInternalTargets: ['127.0.0.1'] };
     harness = reportHarness(dataSource, loaded, {
       reportsDir: mkdtempSync(join(tmpdir(), 'metronome-reports-')),
     });
@@ -87,7 +95,7 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     await db.dispose();
   });
 
-  it('mails the PDF as an attachment, posts it signed, copies it to the folder — once', async () => {
+  it('mails the PDF as an attachment, posts it signed (Standard Webhooks), copies it to the folder — once', async () => {
     const report = await harness.service.render('northwind', '2026-10');
     const outcome = await delivery.deliver('northwind', '2026-10', report, new Date('2026-11-02T07:00:00Z'));
     expect(outcome).toEqual([
@@ -107,11 +115,20 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     expect(Buffer.compare(mail.attachments[0].content, Buffer.from(report.pdf))).toBe(0);
 
     const [webhook] = posted;
-    expect(Buffer.compare(webhook.body, Buffer.from(report.pdf))).toBe(0);
-    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(webhook.signature) ?? [];
-    expect(createHmac('sha256', 'webhook-secret').update(`${t}.`).update(webhook.body).digest('hex')).toBe(
-      v1,
-    );
+    expect(webhook.headers['content-type']).toBe('application/json');
+    const envelope = new Webhook(SECRET).verify(webhook.body, webhook.headers) as Record<string, unknown>;
+    expect(envelope).toMatchObject({
+      id: webhook.headers['webhook-id'],
+      type: 'report.delivered',
+      brand: { id: 'northwind', name: 'Northwind Outdoor' },
+      month: '2026-10',
+      filename: 'northwind-2026-10.pdf',
+      content_type: 'application/pdf',
+      size: report.pdf.byteLength,
+    });
+    expect(
+      Buffer.compare(Buffer.from(envelope.content_base64 as string, 'base64'), Buffer.from(report.pdf)),
+    ).toBe(0);
 
     expect(Buffer.compare(readFileSync(join(outbox, 'northwind-2026-10.pdf')), Buffer.from(report.pdf))).toBe(
       0,

@@ -174,6 +174,11 @@ describe('report rendering is isolated from the network and from user text', () 
       `<img src="${origin}/direct.png">`,
       `<link rel="stylesheet" href="${origin}/direct.css">`,
       `<iframe src="${origin}/direct-frame.html"></iframe>`,
+      // Resource hints: Chromium's prefetch is not a request of the page, so interception never sees it.
+      `<link rel="prefetch" href="${origin}/prefetch.js">`,
+      `<link rel="preload" as="image" href="${origin}/preload.png">`,
+      `<link rel="preconnect" href="${origin}">`,
+      `<link rel="modulepreload" href="${origin}/module.js">`,
       `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`,
       '<p>No CSP here</p>',
     ].join('\n');

@@ -3,6 +3,7 @@ import { brandSchema } from './brands.schema';
 import { notifiersSchema, peopleSchema } from './people.schema';
 import { durationSchema, parseDurationMs, idSchema, timeZoneSchema } from './primitives.schema';
 import { escalationPolicySchema, guardRuleOverrideSchema, ruleSchema } from './rules.schema';
+import { allowedTargetSchema } from '../../webhooks/webhook-target.policy';
 
 export const GUARD_RULES = [
   'approval-overdue',
@@ -64,6 +65,15 @@ export const metronomeConfigSchema = z
           }),
       })
       .default({ missedGrace: '15m', reclaimAfter: '2m' }),
+    network: z
+      .strictObject({
+        allowInternalTargets: z.array(allowedTargetSchema).default([]).meta({
+          description:
+            'Webhook and chat-notifier receivers Metronome may call although they are on loopback, private, link-local or cloud-metadata addresses: IP addresses, CIDR ranges or host names. Everything else must resolve to public addresses.',
+        }),
+      })
+      .default({ allowInternalTargets: [] })
+      .meta({ description: 'Where Metronome may send webhooks.' }),
   })
   .meta({
     title: 'Metronome configuration',

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { webhookSecretSchema } from '../../plugin-sdk/webhook-secret';
 import { emailSchema, idSchema, pluginOptionsSchema } from './primitives.schema';
 
 export const cronSchema = z
@@ -20,7 +21,11 @@ export const reportDeliverySchema = z.union([
   z.strictObject({
     email: z.strictObject({ notifier: idSchema, to: z.array(z.union([idSchema, emailSchema])).min(1) }),
   }),
-  z.strictObject({ webhook: z.strictObject({ url: z.url(), secret: z.string().optional() }) }),
+  z.strictObject({
+    webhook: z
+      .strictObject({ url: z.url({ protocol: /^https?$/ }), secret: webhookSecretSchema })
+      .meta({ description: 'POST the PDF in a JSON envelope, signed per Standard Webhooks.' }),
+  }),
   z.strictObject({ folder: z.strictObject({ path: z.string().min(1) }) }),
 ]);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookSecretSchema } from '../../plugin-sdk/webhook-secret';
 import { durationSchema, idSchema } from './primitives.schema';
 
 export const RULE_EVENTS = [
@@ -40,7 +41,9 @@ const holdAction = z.strictObject({
 const tagAction = z.strictObject({ tag: z.string().min(1) });
 const assignAction = z.strictObject({ assign: idSchema.meta({ description: 'Person id.' }) });
 const webhookAction = z.strictObject({
-  webhook: z.strictObject({ url: z.url(), secret: z.string().optional() }),
+  webhook: z
+    .strictObject({ url: z.url({ protocol: /^https?$/ }), secret: webhookSecretSchema })
+    .meta({ description: 'POST the match as JSON, signed per Standard Webhooks.' }),
 });
 
 export const ruleActionSchema = z.union([

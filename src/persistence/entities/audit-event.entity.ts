@@ -16,6 +16,17 @@ export class AuditEventEntity {
   @Column({ type: 'varchar' })
   actor!: string;
 
+  /** The API token through which the change was asked for; null outside API requests. */
+  @Column({ type: 'varchar', nullable: true })
+  apiTokenId!: string | null;
+
+  /**
+   * Set when an admin token acted on behalf of `actor`: who really acted ("service:ops", "person:sam").
+   * Null when the actor acted as themselves.
+   */
+  @Column({ type: 'varchar', nullable: true })
+  onBehalfBy!: string | null;
+
   /** Dotted verb, e.g. "post.state_changed". */
   @Column({ type: 'varchar' })
   action!: string;

@@ -1,0 +1,31 @@
+/** Query parameters that carry a capability (signed incident links): they never reach the request log. */
+const SECRET_PARAMETERS = ['token'];
+
+interface SerializedRequest {
+  url?: string;
+  query?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * pino-http's request serializer with `?token=…` replaced by `[redacted]` in the URL and the query, so a
+ * log reader cannot replay a signed link. (Authorization and Cookie headers are redacted by path.)
+ */
+export function redactRequestSecrets(request: SerializedRequest): SerializedRequest {
+  const redacted = { ...request };
+  if (typeof request.url === 'string') {
+    redacted.url = request.url.replace(
+      new RegExp(`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&#]*`, 'gi'),
+      '$1[redacted]',
+    );
+  }
+  if (request.query && typeof request.query === 'object') {
+    redacted.query = Object.fromEntries(
+      Object.entries(request.query).map(([key, value]) => [
+        key,
+        SECRET_PARAMETERS.includes(key.toLowerCase()) ? '[redacted]' : value,
+      ]),
+    );
+  }
+  return redacted;
+}
