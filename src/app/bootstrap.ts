@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
 import { CONTENT_REQUEST_LIMIT } from '../content/content-files.service';
+import { documentErrorBody } from '../http/error-body.openapi';
 import { AppModule } from './app.module';
 import { createPinoLogger, PinoLogger } from './pino.logger';
 import { listenBeforeInit } from './listen-first';
@@ -53,7 +54,7 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Token from `metronome token create`' })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document);
+  SwaggerModule.setup('api/docs', app, documentErrorBody(document));
   return app;
 }
 

@@ -3,7 +3,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import { METRONOME_VERSION } from '../app/version';
-import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { DomainError } from '../errors/domain.error';
+import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT, exitCodeOfKind } from './exit-codes';
 import { StderrLogger } from './stderr.logger';
 
 /**
@@ -90,6 +91,11 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof CliError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof DomainError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = exitCodeOfKind(error.kind);
       return;
     }
     process.stderr.write(`metronome: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,9 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
 import { AuditOriginInterceptor } from './audit-origin.interceptor';
+import { ErrorBodyFilter } from './error-body.filter';
 import { HEALTH_OPTIONS, HealthController, type HealthOptions } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { createPrometheusRegistry, PROMETHEUS_REGISTRY } from './prometheus.registry';
@@ -26,6 +27,7 @@ export class HttpModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiTokenGuard },
+        { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditOriginInterceptor },
         { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
         { provide: HEALTH_OPTIONS, useValue: health },

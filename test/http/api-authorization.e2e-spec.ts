@@ -119,14 +119,16 @@ describe('API authorization: tokens act as their person or service, within their
       .set(theo.auth)
       .send({ decision: 'approve', onBehalfOf: 'maya' })
       .expect(403);
-    expect(impersonation.body.message).toContain('may not act on behalf of "maya"');
+    expect(impersonation.body.error.message).toContain('may not act on behalf of "maya"');
     // The old body field is not a way round it either.
     const renamed = await request(server)
       .post(`/api/v1/posts/${acmePost}/decisions`)
       .set(theo.auth)
       .send({ decision: 'approve', person: 'maya' })
       .expect(400);
-    expect(String(renamed.body.message)).toContain('"person": the token\'s person takes the action now');
+    expect(String(renamed.body.error.message)).toContain(
+      '"person": the token\'s person takes the action now',
+    );
     const stillInReview = await request(server)
       .get('/api/v1/approvals?brand=acme')
       .set(maya.auth)
@@ -154,7 +156,7 @@ describe('API authorization: tokens act as their person or service, within their
       .set(ci.auth)
       .send({ decision: 'approve' })
       .expect(403);
-    expect(refused.body.message).toContain('is the service "ci-bot"');
+    expect(refused.body.error.message).toContain('is the service "ci-bot"');
     await request(server)
       .post(`/api/v1/posts/${betaPost}/decisions`)
       .set(ci.auth)
@@ -185,7 +187,7 @@ describe('API authorization: tokens act as their person or service, within their
       .set(reader.auth)
       .send({})
       .expect(403);
-    expect(write.body.message).toContain('lacks the scope posts:write');
+    expect(write.body.error.message).toContain('lacks the scope posts:write');
     await request(server).get('/api/v1/approvals').set(reader.auth).expect(403);
     await request(server).get('/metrics').set(reader.auth).expect(403);
 
@@ -216,7 +218,7 @@ describe('API authorization: tokens act as their person or service, within their
       .set(acmeOnly.auth)
       .send({})
       .expect(403);
-    expect(other.body.message).toContain('may act only on "acme", not "beta"');
+    expect(other.body.error.message).toContain('may act only on "acme", not "beta"');
     await request(server).post('/api/v1/plan/sync').set(acmeOnly.auth).send({ brand: 'beta' }).expect(403);
     const synced = await request(server).post('/api/v1/plan/sync').set(acmeOnly.auth).send({}).expect(201);
     expect((synced.body as Array<{ brand: string }>).map((r) => r.brand)).toEqual(['acme']);

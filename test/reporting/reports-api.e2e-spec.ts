@@ -79,7 +79,7 @@ describe('reports over HTTP (real server, real SQLite, a worker rendering in rea
     const id = requested.body.id as string;
 
     const notYet = await request(server).get(`/api/v1/reports/${id}/pdf`).set(auth).expect(404);
-    expect(notYet.body.message).toBe(
+    expect(notYet.body.error.message).toBe(
       'report acme 2026-10 is not rendered (status pending); request a render with POST /api/v1/reports',
     );
 
@@ -129,7 +129,7 @@ describe('reports over HTTP (real server, real SQLite, a worker rendering in rea
       .set(auth)
       .send({ brand: 'nope', month: '2026-10' })
       .expect(400);
-    expect(unknown.body.message).toBe('unknown brand "nope" (brands: acme)');
+    expect(unknown.body.error.message).toBe('unknown brand "nope" (brands: acme)');
     const badMonth = await request(server)
       .post('/api/v1/reports')
       .set(auth)
@@ -138,7 +138,7 @@ describe('reports over HTTP (real server, real SQLite, a worker rendering in rea
     expect(JSON.stringify(badMonth.body)).toContain('write the month as YYYY-MM, e.g. 2026-10');
     await request(server).get('/api/v1/reports?month=October').set(auth).expect(400);
     const missing = await request(server).get('/api/v1/reports/not-a-report/pdf').set(auth).expect(404);
-    expect(missing.body.message).toBe('no report with id not-a-report: see GET /api/v1/reports');
+    expect(missing.body.error.message).toBe('no report with id not-a-report: see GET /api/v1/reports');
     await request(server).get('/api/v1/reports').expect(401);
   });
 });
