@@ -15,6 +15,7 @@ import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
 import { displayPath } from '../config/yaml-source.loader';
+import { parseDurationMs } from '../config/schema/primitives.schema';
 import { mimeTypeOf } from './channel-content';
 import { scanContentFolder } from './content-folder.scanner';
 import { ContentFile, readContentFile } from './content-file.reader';
@@ -170,6 +171,7 @@ export class PlanSyncService {
           plan: planned.plan,
           channelIds: input.channelIds,
           now: input.now,
+          missedGraceMs: parseDurationMs(input.loaded.config.publishing.missedGrace) ?? 0,
           report,
         }),
       );
@@ -197,6 +199,7 @@ export class PlanSyncService {
       plan: PostPlan;
       channelIds: Map<string, string>;
       now: Date;
+      missedGraceMs: number;
       report: SyncReport;
     },
   ): Promise<void> {
@@ -242,12 +245,16 @@ export class PlanSyncService {
       updatedAt: now,
     });
     const unplaced = await this.placeInTime(manager, post, input);
-    const past = input.plan.fixedPublishAt !== undefined && input.plan.fixedPublishAt <= now;
+    // A time inside the grace window (a file written for "now", synced a few minutes later) goes out at once, as a
+    // post delayed by a short outage would; a time older than that is reported and the post stays a draft.
+    const past =
+      input.plan.fixedPublishAt !== undefined &&
+      input.plan.fixedPublishAt.getTime() < now.getTime() - input.missedGraceMs;
     if (past) {
       report.issues.push({
         ...content.locate(['publish']),
         path: ['publish'],
-        message: `publish time "${fm.publish}" (${input.brand.timezone}) has already passed: the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it`,
+        message: `publish time "${fm.publish}" (${input.brand.timezone}) has already passed (more than publishing.missedGrace ago): the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it`,
       });
     }
     if (!post.publishAt) {

@@ -91,7 +91,7 @@ describe('plan sync: one bad file or brand never stops the others', () => {
     expect(report.created).toEqual(['late.md']);
     expect(report.issues.map(formatConfigIssue)).toContainEqual(
       expect.stringMatching(
-        /late\.md:3:10  publish  publish time "2026-11-29 09:00" \(Europe\/London\) has already passed: the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it$/,
+        /late\.md:3:10  publish  publish time "2026-11-29 09:00" \(Europe\/London\) has already passed \(more than publishing.missedGrace ago\): the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it$/,
       ),
     );
     expect(await postByFile('acme', 'late.md')).toMatchObject({ state: 'draft' });
@@ -102,6 +102,14 @@ describe('plan sync: one bad file or brand never stops the others', () => {
     expect(again.updated).toEqual(['late.md']);
     expect(again.issues.filter((issue) => issue.file?.endsWith('late.md'))).toEqual([]);
     expect(await postByFile('acme', 'late.md')).toMatchObject({ state: 'scheduled' });
+  });
+
+  it('a publish time inside publishing.missedGrace (a file written for "now", synced minutes later) is scheduled', async () => {
+    // 07:50 London = 07:50 UTC on 30 November, ten minutes before the sync; the default grace is 15 minutes.
+    ws.write('just-now.md', post('title: Just now\npublish: 2026-11-30 07:50'));
+    const report = await ws.sync.syncBrand(ws.loaded, 'acme', now);
+    expect(report.issues.filter((issue) => issue.file?.endsWith('just-now.md'))).toEqual([]);
+    expect(await postByFile('acme', 'just-now.md')).toMatchObject({ state: 'scheduled' });
   });
 
   it('a brand whose folder is missing is reported and the others still sync', async () => {

@@ -124,11 +124,11 @@ describe.each(runs)('publishing survives SIGKILLed workers (%s)', (run) => {
     expect(findings.problems).toEqual([]);
   });
 
-  it('ended each post the way its channel behaves: published, failed on a 422, missed when overdue', () => {
+  it('ended each post the way its channel behaves: published, or failed on a 422', () => {
     expect(findings.unexpected).toEqual([]);
     const planned = (outcome: string) =>
       [...workspace.expected.values()].filter((post) => post.outcome === outcome).length;
     expect(findings.states.failed).toBe(planned('failed'));
-    expect(findings.states.missed).toBe(planned('missed'));
+    expect(findings.states.missed ?? 0).toBe(0);
   });
 });
