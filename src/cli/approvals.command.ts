@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { ApprovalError } from '../approvals/approval.service';
 import { createContentServices } from '../content/content-services';
 import { PostQueryService } from '../content/post-query.service';
 import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
@@ -28,22 +27,15 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
         throw new CliError(`say why with --comment: the author sees it`, EXIT_INVALID_INPUT);
       }
       await withDatabase(async (dataSource) => {
-        try {
-          const outcome = await createContentServices(dataSource).approvals.decide({
-            postId: await resolvePostId(dataSource, postId),
-            person: options.as,
-            decision,
-            comment: options.comment,
-          });
-          process.stdout.write(
-            `${outcome.post.title}: ${decision} at "${outcome.step.stepName}" → post is ${outcome.postState}\n`,
-          );
-        } catch (error) {
-          if (error instanceof ApprovalError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        const outcome = await createContentServices(dataSource).approvals.decide({
+          postId: await resolvePostId(dataSource, postId),
+          person: options.as,
+          decision,
+          comment: options.comment,
+        });
+        process.stdout.write(
+          `${outcome.post.title}: ${decision} at "${outcome.step.stepName}" → post is ${outcome.postState}\n`,
+        );
       });
     });
 }

@@ -6,7 +6,7 @@ import { ConfigModule } from '../config/config.module';
 import { EventsModule } from '../events/events.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { InboxPoller } from '../inbox/inbox.poller';
-import { InboxError, InboxService } from '../inbox/inbox.service';
+import { InboxService } from '../inbox/inbox.service';
 import { AuditRepository } from '../persistence/audit.repository';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
@@ -33,22 +33,13 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
       requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
         const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
-        try {
-          const itemId = await resolveId(dataSource, 'inbox_items', id, 'inbox item', async (candidate) => {
-            const item = await dataSource.getRepository(InboxItemEntity).findOneBy({ id: candidate });
-            return item ? `${item.kind} from ${item.author}: "${item.text.slice(0, 60)}"` : '';
-          });
-          const item =
-            name === 'answer'
-              ? await inbox.answer(itemId, options.as)
-              : await inbox.ignore(itemId, options.as);
-          process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
-        } catch (error) {
-          if (error instanceof InboxError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        const itemId = await resolveId(dataSource, 'inbox_items', id, 'inbox item', async (candidate) => {
+          const item = await dataSource.getRepository(InboxItemEntity).findOneBy({ id: candidate });
+          return item ? `${item.kind} from ${item.author}: "${item.text.slice(0, 60)}"` : '';
+        });
+        const item =
+          name === 'answer' ? await inbox.answer(itemId, options.as) : await inbox.ignore(itemId, options.as);
+        process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
       });
     });
 }

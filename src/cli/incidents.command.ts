@@ -2,12 +2,11 @@ import { Command, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../config/config.loader';
 import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
-import { IncidentError, IncidentService } from '../escalations/incident.service';
+import { IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
 import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { withDatabase } from './with-database';
@@ -24,19 +23,12 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
       requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
         const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-        try {
-          const incidentId = await resolveIncidentId(dataSource, id);
-          const incident =
-            name === 'ack'
-              ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
-              : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
-          process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
-        } catch (error) {
-          if (error instanceof IncidentError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        const incidentId = await resolveIncidentId(dataSource, id);
+        const incident =
+          name === 'ack'
+            ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
+            : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
+        process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
       });
     });
 }

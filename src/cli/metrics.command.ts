@@ -5,7 +5,7 @@ import { recordConfigRevision } from '../config/config-sync.service';
 import { ConfigModule } from '../config/config.module';
 import { EventsModule } from '../events/events.module';
 import { MetricCollectionRepository } from '../metrics/metric-collection.repository';
-import { MetricsCollector, MetricsInputError } from '../metrics/metrics-collector.service';
+import { MetricsCollector } from '../metrics/metrics-collector.service';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
@@ -54,15 +54,7 @@ function collectCommand(): Command {
       });
       try {
         await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
-        let summary;
-        try {
-          summary = await app.get(MetricsCollector).collect(new Date(), options);
-        } catch (error) {
-          if (error instanceof MetricsInputError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        const summary = await app.get(MetricsCollector).collect(new Date(), options);
         const asked = summary.collected.length + summary.failed.length + summary.waiting.length;
         if (asked === 0) {
           process.stdout.write(

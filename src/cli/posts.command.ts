@@ -1,12 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
 import { createContentServices } from '../content/content-services';
-import { PostReleaseError } from '../content/post-release.service';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
 import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
@@ -84,16 +82,9 @@ export function postsCommand(): Command {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
       await withDatabase(async (dataSource) => {
-        try {
-          const postId = await resolvePostId(dataSource, id);
-          const { post, to } = await createContentServices(dataSource).release.release(postId, options.as);
-          process.stdout.write(`${post.title}: held → ${to}\n`);
-        } catch (error) {
-          if (error instanceof PostReleaseError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        const postId = await resolvePostId(dataSource, id);
+        const { post, to } = await createContentServices(dataSource).release.release(postId, options.as);
+        process.stdout.write(`${post.title}: held → ${to}\n`);
       });
     });
   return posts;
