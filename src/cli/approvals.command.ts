@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createContentServices } from '../content/content-services';
+import { DataSource } from 'typeorm';
+import { ApprovalService } from '../approvals/approval.service';
 import { PostQueryService } from '../content/post-query.service';
 import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
@@ -8,7 +9,8 @@ import { allIds, formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { resolvePostId } from './posts.command';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 function decisionCommand(name: string, decision: ApprovalDecisionKind, description: string): Command {
   return new Command(name)
@@ -26,9 +28,9 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
       if (decision !== 'approve' && !options.comment) {
         throw new CliError(`say why with --comment: the author sees it`, EXIT_INVALID_INPUT);
       }
-      await withDatabase(async (dataSource) => {
-        const outcome = await createContentServices(dataSource).approvals.decide({
-          postId: await resolvePostId(dataSource, postId),
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const outcome = await app.get(ApprovalService).decide({
+          postId: await resolvePostId(app.get(DataSource), postId),
           person: options.as,
           decision,
           comment: options.comment,
@@ -51,8 +53,9 @@ export function approvalsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; for?: string; overdue?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new PostQueryService(dataSource).pendingApprovals({
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const dataSource = app.get(DataSource);
+        const rows = await app.get(PostQueryService).pendingApprovals({
           brand: options.brand,
           person: options.for,
           overdueOnly: options.overdue,

@@ -1,14 +1,15 @@
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
-import { createContentServices } from '../content/content-services';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
+import { PostReleaseService } from '../content/post-release.service';
 import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 /** A post id or a unique prefix of one; an ambiguous prefix lists the posts it could be. */
 export function resolvePostId(dataSource: DataSource, given: string): Promise<string> {
@@ -31,8 +32,9 @@ export function postsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; state?: PublishState; json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new PostQueryService(dataSource).listPosts({
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const dataSource = app.get(DataSource);
+        const rows = await app.get(PostQueryService).listPosts({
           brand: options.brand,
           state: options.state,
         });
@@ -81,9 +83,9 @@ export function postsCommand(): Command {
     .action(async (id: string, options: { as: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
-      await withDatabase(async (dataSource) => {
-        const postId = await resolvePostId(dataSource, id);
-        const { post, to } = await createContentServices(dataSource).release.release(postId, options.as);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const postId = await resolvePostId(app.get(DataSource), id);
+        const { post, to } = await app.get(PostReleaseService).release(postId, options.as);
         process.stdout.write(`${post.title}: held → ${to}\n`);
       });
     });

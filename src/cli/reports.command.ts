@@ -4,7 +4,9 @@ import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { allIds, formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { DataSource } from 'typeorm';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 export function reportsCommand(): Command {
   const reports = new Command('reports').description('stored monthly reports');
@@ -21,8 +23,9 @@ export function reportsCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        const rows = await new ReportRepository(dataSource).list({ brand: options.brand });
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const dataSource = app.get(DataSource);
+        const rows = await app.get(ReportRepository).list({ brand: options.brand });
         if (rows.length === 0) {
           process.stdout.write('no reports yet: `metronome report --brand <id>` renders one\n');
           return;

@@ -13,6 +13,8 @@ export interface PersistenceModuleOptions extends DataSourceFactoryOptions {
   databaseUrl: string | DatabaseUrl;
   /** Apply pending migrations while the module initialises; off by default so only `migrate`/`start` change the schema. */
   runMigrations?: boolean;
+  /** What to throw when the database cannot be opened (the CLI names the database and leaves with code 1). */
+  openFailure?: (error: unknown) => Error;
 }
 
 const REPOSITORIES = [
@@ -36,8 +38,13 @@ export class PersistenceModule implements OnApplicationShutdown {
         {
           provide: DataSource,
           useFactory: async (): Promise<DataSource> => {
-            const { databaseUrl, runMigrations: migrate = false, ...factoryOptions } = options;
-            const dataSource = await openDataSource(databaseUrl, factoryOptions);
+            const { databaseUrl, runMigrations: migrate = false, openFailure, ...factoryOptions } = options;
+            let dataSource: DataSource;
+            try {
+              dataSource = await openDataSource(databaseUrl, factoryOptions);
+            } catch (error) {
+              throw openFailure ? openFailure(error) : error;
+            }
             if (migrate) {
               try {
                 await runMigrations(dataSource);
