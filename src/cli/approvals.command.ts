@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { DataSource } from 'typeorm';
 import { ApprovalService } from '../approvals/approval.service';
 import { PostQueryService } from '../content/post-query.service';
 import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { allIds, formatLocal, shortIds, table } from './cli.format';
+import { formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { resolvePostId } from './posts.command';
@@ -30,7 +30,7 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
       }
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
         const outcome = await app.get(ApprovalService).decide({
-          postId: await resolvePostId(app.get(DataSource), postId),
+          postId: await resolvePostId(app.get(RecordIdRepository), postId),
           person: options.as,
           decision,
           comment: options.comment,
@@ -54,7 +54,6 @@ export function approvalsCommand(): Command {
     .action(async (options: { brand?: string; for?: string; overdue?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const rows = await app.get(PostQueryService).pendingApprovals({
           brand: options.brand,
           person: options.for,
@@ -66,7 +65,7 @@ export function approvalsCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.postId),
-          await allIds(dataSource, 'posts'),
+          await app.get(RecordIdRepository).all('posts'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;

@@ -1,12 +1,12 @@
-import { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { InboxPoller } from '../inbox/inbox.poller';
 import { InboxService } from '../inbox/inbox.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { InboxItemEntity, type InboxItemState } from '../persistence/entities/inbox-item.entity';
+import type { InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { allIds, count, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { count, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
@@ -24,12 +24,8 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const inbox = app.get(InboxService);
-        const itemId = await resolveId(dataSource, 'inbox_items', id, 'inbox item', async (candidate) => {
-          const item = await dataSource.getRepository(InboxItemEntity).findOneBy({ id: candidate });
-          return item ? `${item.kind} from ${item.author}: "${item.text.slice(0, 60)}"` : '';
-        });
+        const itemId = await resolveId(app.get(RecordIdRepository), 'inbox_items', id, 'inbox item');
         const item =
           name === 'answer' ? await inbox.answer(itemId, options.as) : await inbox.ignore(itemId, options.as);
         process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
@@ -58,7 +54,6 @@ export function inboxCommand(): Command {
     .action(async (options: { brand?: string; state?: InboxItemState; json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const rows = await app.get(InboxService).list(options);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -70,7 +65,7 @@ export function inboxCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'inbox_items'),
+          await app.get(RecordIdRepository).all('inbox_items'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;

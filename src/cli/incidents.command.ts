@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../config/config.loader';
 import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
 import { IncidentService } from '../escalations/incident.service';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
-import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
+import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
+import { formatLocal, resolveId, shortIds, table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
@@ -23,7 +23,7 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
       requirePerson(loaded, options.as);
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
         const incidents = app.get(IncidentService);
-        const incidentId = await resolveIncidentId(app.get(DataSource), id);
+        const incidentId = await resolveIncidentId(app.get(RecordIdRepository), id);
         const incident =
           name === 'ack'
             ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
@@ -33,11 +33,8 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
     });
 }
 
-function resolveIncidentId(dataSource: DataSource, given: string): Promise<string> {
-  return resolveId(dataSource, 'incidents', given, 'incident', async (id) => {
-    const incident = await dataSource.getRepository(IncidentEntity).findOneBy({ id });
-    return incident ? `${incident.state}  ${incident.title}` : '';
-  });
+function resolveIncidentId(ids: RecordIdRepository, given: string): Promise<string> {
+  return resolveId(ids, 'incidents', given, 'incident');
 }
 
 /**
@@ -114,7 +111,6 @@ export function incidentsCommand(): Command {
     .action(async (options: { brand?: string; state?: IncidentEntity['state']; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const rows = await app.get(IncidentService).list(options);
         if (rows.length === 0) {
           process.stdout.write(options.state ? `no ${options.state} incidents\n` : 'no open incidents\n');
@@ -123,7 +119,7 @@ export function incidentsCommand(): Command {
         const stories = await app.get(IncidentReachQuery).stories(rows);
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'incidents'),
+          await app.get(RecordIdRepository).all('incidents'),
         );
         const lines = rows.map((row) => {
           const zone = zoneOf(loaded, row);

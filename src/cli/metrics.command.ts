@@ -3,12 +3,10 @@ import { recordConfigRevision } from '../config/config-sync.service';
 import { MetricCollectionRepository } from '../metrics/metric-collection.repository';
 import { MetricsCollector } from '../metrics/metrics-collector.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { DataSource } from 'typeorm';
 import { inCliContext } from './cli-context';
 import { MetricsCliModule } from './modules/metrics-cli.module';
 import { RecordsCliModule } from './modules/records-cli.module';
@@ -76,7 +74,7 @@ function statusCommand(): Command {
         );
       }
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const channels = (await app.get(DataSource).getRepository(ChannelEntity).find()).filter(
+        const channels = (await app.get(MetricCollectionRepository).channels()).filter(
           (channel) =>
             (!options.brand || channel.brandId === options.brand) &&
             loaded.plugins.find('connector', channel.connector)?.capabilities.metrics,

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { runMigrations } from '../persistence/data-source.factory';
-import { configOption } from './config-path.option';
-import { DataSource } from 'typeorm';
+import { SchemaRepository } from '../persistence/schema.repository';
 import { inCliContext } from './cli-context';
+import { configOption } from './config-path.option';
 import { RecordsCliModule } from './modules/records-cli.module';
 
 export function migrateCommand(): Command {
@@ -11,14 +10,12 @@ export function migrateCommand(): Command {
     .addOption(configOption())
     .action(async () => {
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
+        const schema = app.get(SchemaRepository);
         // The context already migrated as it opened the database; a second run reports what is left, which must be nothing.
-        const pending = await runMigrations(dataSource);
-        const applied = await dataSource.query<Array<{ name: string }>>(
-          'SELECT name FROM migrations ORDER BY id',
-        );
+        const pending = await schema.migrate();
+        const applied = await schema.applied();
         process.stdout.write(
-          `database schema is up to date (${applied.length} migration${applied.length === 1 ? '' : 's'} applied: ${applied.map((m) => m.name).join(', ')})\n`,
+          `database schema is up to date (${applied.length} migration${applied.length === 1 ? '' : 's'} applied: ${applied.join(', ')})\n`,
         );
         if (pending.length > 0) {
           process.stdout.write(`applied now: ${pending.join(', ')}\n`);

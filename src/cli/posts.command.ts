@@ -1,22 +1,19 @@
-import { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
 import { PostReleaseService } from '../content/post-release.service';
-import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from '../persistence/entities/post.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { formatLocal, resolveId, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { inCliContext } from './cli-context';
 import { RecordsCliModule } from './modules/records-cli.module';
 
 /** A post id or a unique prefix of one; an ambiguous prefix lists the posts it could be. */
-export function resolvePostId(dataSource: DataSource, given: string): Promise<string> {
-  return resolveId(dataSource, 'posts', given, 'post', async (id) => {
-    const post = await dataSource.getRepository(PostEntity).findOneBy({ id });
-    return post ? `${post.brandId}  "${post.title}"` : '';
-  });
+export function resolvePostId(ids: RecordIdRepository, given: string): Promise<string> {
+  return resolveId(ids, 'posts', given, 'post');
 }
 
 export function postsCommand(): Command {
@@ -33,7 +30,6 @@ export function postsCommand(): Command {
     .action(async (options: { brand?: string; state?: PublishState; json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const rows = await app.get(PostQueryService).listPosts({
           brand: options.brand,
           state: options.state,
@@ -48,7 +44,7 @@ export function postsCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'posts'),
+          await app.get(RecordIdRepository).all('posts'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
@@ -84,7 +80,7 @@ export function postsCommand(): Command {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const postId = await resolvePostId(app.get(DataSource), id);
+        const postId = await resolvePostId(app.get(RecordIdRepository), id);
         const { post, to } = await app.get(PostReleaseService).release(postId, options.as);
         process.stdout.write(`${post.title}: held → ${to}\n`);
       });

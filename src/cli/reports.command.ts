@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { ReportRepository } from '../reporting/report.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { allIds, formatLocal, shortIds, table } from './cli.format';
+import { formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { DataSource } from 'typeorm';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { inCliContext } from './cli-context';
 import { RecordsCliModule } from './modules/records-cli.module';
 
@@ -24,7 +24,6 @@ export function reportsCommand(): Command {
         );
       }
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const dataSource = app.get(DataSource);
         const rows = await app.get(ReportRepository).list({ brand: options.brand });
         if (rows.length === 0) {
           process.stdout.write('no reports yet: `metronome report --brand <id>` renders one\n');
@@ -32,7 +31,7 @@ export function reportsCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'reports'),
+          await app.get(RecordIdRepository).all('reports'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brandId]?.timezone ?? loaded.config.organisation.timezone;

@@ -7,6 +7,8 @@ import { ConfigRevisionRepository } from './config-revision.repository';
 import { openDataSource, runMigrations, type DataSourceFactoryOptions } from './data-source.factory';
 import type { DatabaseUrl } from './database-url';
 import { PluginStateRepository } from './plugin-state.repository';
+import { RecordIdRepository } from './record-id.repository';
+import { SchemaRepository } from './schema.repository';
 
 export interface PersistenceModuleOptions extends DataSourceFactoryOptions {
   /** A DATABASE_URL string or an already parsed one. */
@@ -23,6 +25,8 @@ const REPOSITORIES = [
   BrandRepository,
   ConfigRevisionRepository,
   PluginStateRepository,
+  RecordIdRepository,
+  SchemaRepository,
 ];
 
 /** Provides the DataSource (injected by its class) and the repositories to the whole application. */
