@@ -22,6 +22,7 @@ import { ConnectorInstances } from './connector-instances';
 import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
 import { postSettlement } from './post-settlement';
 import { RateLimitWaits } from './rate-limit-waits';
+import { postWaitsForReconnect } from './post-waits-for-reconnect';
 import { claimVariants } from './variant-batch-claim';
 import { recordPublishedVariants } from './variant-batch-record';
 import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
@@ -180,11 +181,15 @@ export class VariantPublisher {
     { variant, channel }: DueVariant,
     now: Date,
   ): Promise<{ state: 'sent'; result: PublishResult } | { state: string }> {
+    // The credentials version of the instance that sends: a refusal counts only if nobody renewed them since.
+    let credentialsVersion = channel.credentialsVersion;
     try {
       if (!(await this.credentials.usable(channel, now))) {
         return { state: await this.waitForReconnect({ variant, channel }, now) };
       }
-      const { connector } = await this.connectors.get(channel.brandId, channel.key);
+      const instance = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
+      const { connector } = instance;
+      credentialsVersion = instance.credentialsVersion;
       const publish = connector.publish?.bind(connector);
       if (!publish) {
         throw new PermanentError(`connector ${channel.connector} cannot publish`);
@@ -209,7 +214,7 @@ export class VariantPublisher {
       if (error instanceof ClaimLostError) {
         return { state: 'lost-race' };
       }
-      return { state: await this.handleFailure(variant, channel, error, now) };
+      return { state: await this.handleFailure(variant, channel, error, now, credentialsVersion) };
     }
   }
 
@@ -240,6 +245,8 @@ export class VariantPublisher {
   /**
    * The channel's credentials were refused: the variant is not the problem, so it waits, scheduled at its
    * time with its attempt given back, until the channel is reconnected (the due queries skip the channel).
+   * Its post waits `scheduled` too, with the reason (see postWaitsForReconnect), so its file can still be
+   * edited or deleted like that of any scheduled post.
    */
   private async waitForReconnect(
     { variant, channel }: DueVariant,
@@ -247,15 +254,26 @@ export class VariantPublisher {
     refusal?: string,
   ): Promise<string> {
     const reason = `waits for ${channel.brandId}/${channel.key} to be reconnected: ${channel.connector} refused its credentials${refusal ? ` (${refusal})` : ''}; renew them, then run \`metronome channels reconnect ${channel.brandId}/${channel.key}\``;
-    const moved = await this.events.run((manager) =>
-      this.variants.move(
+    const moved = await this.events.run(async (manager) => {
+      if (
+        !(await this.variants.move(
+          manager,
+          variant,
+          'scheduled',
+          { attempts: Math.max(0, variant.attempts - 1), lastError: reason },
+          { actor: ACTOR, at: now, reason },
+        ))
+      ) {
+        return false;
+      }
+      await postWaitsForReconnect(
         manager,
-        variant,
-        'scheduled',
-        { attempts: Math.max(0, variant.attempts - 1), lastError: reason },
+        variant.postId,
+        { postStates: this.posts },
         { actor: ACTOR, at: now, reason },
-      ),
-    );
+      );
+      return true;
+    });
     return moved ? 'waiting' : 'lost-race';
   }
 
@@ -324,7 +342,7 @@ export class VariantPublisher {
     now: Date,
     cause: 'unknown-outcome' | 'worker-stopped',
   ): Promise<string> {
-    const { connector } = await this.connectors.get(channel.brandId, channel.key);
+    const { connector } = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
     const found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
     if (found) {
       return this.recordPublished(variant, found, now, 'found on the platform after an unknown outcome');
@@ -362,13 +380,24 @@ export class VariantPublisher {
     channel: ChannelEntity,
     error: unknown,
     now: Date,
+    credentialsVersion = channel.credentialsVersion,
   ): Promise<string> {
     const message = (error as Error).message ?? String(error);
     if (error instanceof OutcomeUnknownError) {
       return this.reconcile(variant, channel, now, 'unknown-outcome');
     }
     if (error instanceof AuthenticationError) {
-      await this.credentials.refused(channel, message, now);
+      if (!(await this.credentials.refused(channel, message, now, credentialsVersion))) {
+        // Refused with the credentials a reconnect has replaced since: not an attempt, due again at once.
+        return this.retryLater(
+          variant,
+          now,
+          `${message}, with credentials renewed since: sending again with the new ones`,
+          0,
+          undefined,
+          Math.max(0, variant.attempts - 1),
+        );
+      }
       return this.waitForReconnect({ variant, channel }, now, message);
     }
     if (error instanceof PermanentError) {
