@@ -323,7 +323,10 @@ export class VariantPublisher {
   async reconcileStale(now: Date, staleAfterMs = this.reclaimAfterMs()): Promise<number> {
     const stale = await staleClaims(this.dataSource, new Date(now.getTime() - staleAfterMs), 500);
     for (const { variant, channel } of stale) {
-      await this.reconcile(variant, channel, now, 'worker-stopped');
+      // A channel waiting for the platform's reset is not asked anything: its claims are looked up after it.
+      if (!(await this.waits.blocked(channel.id, now))) {
+        await this.reconcile(variant, channel, now, 'worker-stopped');
+      }
     }
     return stale.length;
   }
@@ -343,7 +346,18 @@ export class VariantPublisher {
     cause: 'unknown-outcome' | 'worker-stopped',
   ): Promise<string> {
     const { connector } = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
-    const found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
+    let found: PublishResult | undefined;
+    try {
+      found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) {
+        throw error;
+      }
+      // The lookup met the platform's rate limit: the claim stays as it is (outcome still unknown) and the whole
+      // channel waits, so no worker asks again, sign-ins included, before the reset; then it is looked up again.
+      await this.waits.blockChannel(channel, error, now);
+      return 'waiting';
+    }
     if (found) {
       return this.recordPublished(variant, found, now, 'found on the platform after an unknown outcome');
     }
