@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../src/clock/clock';
 /**
  * bench:rules — inbox events per second through the inbox pipeline: batches of comments from four
  * channels stored (new ones only), evaluated against 20 CEL `inbox.received` rules, firings persisted and
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
     dataSource,
     config,
     facts,
-    new RuleBatchEvaluator(new CompiledRules(config), actions),
+    new RuleBatchEvaluator(new CompiledRules(config), actions, SYSTEM_CLOCK),
   );
   const targets: InboxChannel[] = [];
   for (const key of CHANNELS) {

@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AuditRepository } from '../persistence/audit.repository';
@@ -32,6 +33,7 @@ export class InboxService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: InboxListQuery): Promise<InboxListItem[]> {
@@ -73,12 +75,12 @@ export class InboxService {
   }
 
   /** Records that someone answered on the platform (connectors that report the team's replies do this themselves). */
-  answer(id: string, by: string, at = new Date()): Promise<InboxItemEntity> {
+  answer(id: string, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
     return this.change(id, by, 'answered', at);
   }
 
   /** Spam, or nothing to answer: the item no longer counts against the response SLA. */
-  ignore(id: string, by: string, at = new Date()): Promise<InboxItemEntity> {
+  ignore(id: string, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
     return this.change(id, by, 'ignored', at);
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
@@ -45,6 +46,7 @@ export class ReportDeliveryService {
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     private readonly incidents: IncidentService,
+    private readonly clock: Clock,
     @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
   ) {}
 
@@ -52,7 +54,7 @@ export class ReportDeliveryService {
     brandId: string,
     month: string,
     report: DeliverableReport,
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<DeliveryOutcome[] | 'already-delivered'> {
     const { config } = this.config.loaded;
     const brand = config.brands[brandId];

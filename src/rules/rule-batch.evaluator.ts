@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
@@ -48,6 +49,7 @@ export class RuleBatchEvaluator {
   constructor(
     private readonly rules: CompiledRules,
     private readonly actions: RuleActions,
+    private readonly clock: Clock,
   ) {}
 
   match(
@@ -119,7 +121,7 @@ export class RuleBatchEvaluator {
     await this.actions.executeMany(fired);
     await this.actions.markActed(
       fired.map((match) => match.firingId),
-      new Date(),
+      this.clock.now(),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -129,7 +130,7 @@ describe('inbox pipeline', () => {
       dataSource,
       config,
       new RuleFactsBuilder(dataSource),
-      new RuleBatchEvaluator(new CompiledRules(config), actions),
+      new RuleBatchEvaluator(new CompiledRules(config), actions, SYSTEM_CLOCK),
     );
     const connectors = new ConnectorInstances(
       config,
@@ -281,7 +282,7 @@ describe('inbox pipeline', () => {
       '4 items unanswered on acme/insta past the 4h response time (oldest: comment from li, 2026-10-09 16:20 BST)',
     );
 
-    const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
+    const inbox = new InboxService(dataSource, new AuditRepository(dataSource), SYSTEM_CLOCK);
     const waiting = await inbox.list({ brand: 'acme' });
     expect(waiting.map((w) => w.author).sort()).toEqual(['big.customer', 'li', 'marta', 'sam']);
     for (const entry of waiting) {

@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,10 +79,11 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
     delivery = new ReportDeliveryService(
       dataSource,
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -89,6 +91,7 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,10 +61,11 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
     delivery = new ReportDeliveryService(
       dataSource,
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -71,6 +73,7 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

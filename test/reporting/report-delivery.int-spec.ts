@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,10 +82,11 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     delivery = new ReportDeliveryService(
       dataSource,
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
   });
 

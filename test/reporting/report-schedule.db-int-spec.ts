@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,10 +62,11 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
     const delivery = new ReportDeliveryService(
       dataSource,
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -72,6 +74,7 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

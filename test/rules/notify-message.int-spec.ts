@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       configService,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
       new NotifierHealthService(configService),
+      SYSTEM_CLOCK,
     );
     const services = createContentServices(dataSource);
     const actions = new RuleActions(
@@ -93,7 +95,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       dataSource,
       configService,
       new RuleFactsBuilder(dataSource),
-      new RuleBatchEvaluator(new CompiledRules(configService), actions),
+      new RuleBatchEvaluator(new CompiledRules(configService), actions, SYSTEM_CLOCK),
     );
     const row = await dataSource
       .getRepository(ChannelEntity)
