@@ -1,3 +1,4 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,7 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
       new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,

@@ -1,3 +1,4 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -80,7 +81,7 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
       new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
