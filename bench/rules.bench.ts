@@ -1,3 +1,7 @@
+import { InboxItemRepository } from '../src/inbox/inbox-item.repository';
+import { TransactionContext } from '../src/persistence/transaction-context';
+import { RuleFiringRepository } from '../src/rules/rule-firing.repository';
+import { SYSTEM_CLOCK } from '../src/clock/clock';
 /**
  * bench:rules — inbox events per second through the inbox pipeline: batches of comments from four
  * channels stored (new ones only), evaluated against 20 CEL `inbox.received` rules, firings persisted and
@@ -165,10 +169,16 @@ async function main(): Promise<void> {
   );
   const facts = new RuleFactsBuilder(dataSource);
   const ingestor = new InboxIngestor(
-    dataSource,
+    new InboxItemRepository(new TransactionContext(dataSource)),
+    new TransactionContext(dataSource),
     config,
     facts,
-    new RuleBatchEvaluator(new CompiledRules(config), actions),
+    new RuleBatchEvaluator(
+      new CompiledRules(config),
+      actions,
+      new RuleFiringRepository(new TransactionContext(dataSource)),
+      SYSTEM_CLOCK,
+    ),
   );
   const targets: InboxChannel[] = [];
   for (const key of CHANNELS) {

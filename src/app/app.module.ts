@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { dirname, resolve } from 'node:path';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ClockModule } from '../clock/clock.module';
 import { ClusterModule } from '../cluster/cluster.module';
 import { LoadedConfig } from '../config/config.loader';
 import { ConfigModule } from '../config/config.module';
@@ -34,6 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ClockModule,
         PersistenceModule.forRoot({ databaseUrl: runtime.databaseUrl, runMigrations: true }),
         QueueModule.forRoot(runtime.redisUrl, runtime.redisPrefix),
         ClusterModule,

@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -47,6 +48,7 @@ export class IncidentLinksController {
     @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
     private readonly pages: IncidentLinkPages,
     private readonly config: ConfigService,
+    private readonly clock: Clock,
   ) {}
 
   @Public()
@@ -128,8 +130,8 @@ export class IncidentLinksController {
     try {
       const incident =
         action === 'ack'
-          ? await this.incidents.acknowledge(id, 'signed link')
-          : await this.incidents.resolve(id, 'signed link');
+          ? await this.incidents.acknowledge(id, 'signed link', this.clock.now())
+          : await this.incidents.resolve(id, 'signed link', this.clock.now());
       return this.send(response, 200, { ...DONE[action], incident: this.view(incident) });
     } catch (error) {
       if (!(error instanceof DomainError)) {
@@ -145,7 +147,7 @@ export class IncidentLinksController {
   }
 
   private refusal(id: string, action: IncidentLinkAction, token: string): LinkPageContent | undefined {
-    const verdict = this.links.verify(id, action, token, new Date());
+    const verdict = this.links.verify(id, action, token, this.clock.now());
     if (verdict === 'ok') {
       return undefined;
     }

@@ -157,7 +157,7 @@ export class IncidentService {
   }
 
   /** `comment` (what was done, why) is kept in the audit event and shown with the incident. */
-  async acknowledge(id: string, by: string, at = new Date(), comment?: string): Promise<IncidentEntity> {
+  async acknowledge(id: string, by: string, at: Date, comment?: string): Promise<IncidentEntity> {
     return this.move(
       id,
       ['open'],
@@ -169,7 +169,7 @@ export class IncidentService {
     );
   }
 
-  async resolve(id: string, by: string, at = new Date(), comment?: string): Promise<IncidentEntity> {
+  async resolve(id: string, by: string, at: Date, comment?: string): Promise<IncidentEntity> {
     return this.move(
       id,
       ['open', 'acknowledged'],

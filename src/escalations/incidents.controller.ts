@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ export class IncidentsController {
   constructor(
     private readonly incidents: IncidentService,
     private readonly actors: ActingPersonResolver,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -40,7 +42,7 @@ export class IncidentsController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.incidents.acknowledge(id, by);
+    return this.incidents.acknowledge(id, by, this.clock.now());
   }
 
   @Post(':id/resolve')
@@ -53,6 +55,6 @@ export class IncidentsController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.incidents.resolve(id, by);
+    return this.incidents.resolve(id, by, this.clock.now());
   }
 }

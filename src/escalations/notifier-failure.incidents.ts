@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { NotifierHealthService } from '../notifications/notifier-health.service';
@@ -13,6 +14,7 @@ export class NotifierFailureIncidents implements OnModuleInit {
     private readonly health: NotifierHealthService,
     private readonly incidents: IncidentService,
     private readonly config: ConfigService,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -33,7 +35,7 @@ export class NotifierFailureIncidents implements OnModuleInit {
           since: event.since.toISOString(),
         },
         policy: { policy: '(brand owners)', levels: [{ targets: owners, afterMs: 0 }], repeat: 0 },
-        at: new Date(),
+        at: this.clock.now(),
       });
     });
     this.health.onRecovered(async (event) => {

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { TransactionContext } from '../persistence/transaction-context';
 import type { InboxItemInput } from '../plugin-sdk';
 import { toFact } from '../rules/fact-values';
 import { BatchMatch, RuleBatchEvaluator } from '../rules/rule-batch.evaluator';
 import { RuleFactsBuilder } from '../rules/rule-facts.builder';
 import { timeOrderedId } from '../persistence/time-ordered-id';
+import { InboxItemRepository } from './inbox-item.repository';
 
 /** The channel a batch of inbox items came from. */
 export interface InboxChannel {
@@ -29,8 +28,6 @@ export interface InboxIngestResult {
   fired: number;
 }
 
-const ROWS_PER_INSERT = 300;
-
 /**
  * Takes comments, mentions and messages from a channel in batches. Items already stored (the platform id
  * makes a redelivered item a no-op) are dropped first; the `inbox.received` rules run over the new ones in
@@ -41,7 +38,8 @@ const ROWS_PER_INSERT = 300;
 @Injectable()
 export class InboxIngestor {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly items: InboxItemRepository,
+    private readonly transactions: TransactionContext,
     private readonly config: ConfigService,
     private readonly facts: RuleFactsBuilder,
     private readonly rules: RuleBatchEvaluator,
@@ -61,10 +59,11 @@ export class InboxIngestor {
     const escalated = new Set(
       matches.filter((m) => m.rule.then.some((action) => 'escalate' in action)).map((m) => m.subjectKey),
     );
-    const { stored, fired } = await this.dataSource.transaction(async (manager) => {
-      const inserted = await this.store(manager, channel.id, rows, escalated);
-      const mine = matches.filter((m) => inserted.has(m.subjectKey));
-      return { stored: inserted.size, fired: await this.rules.record(manager, mine) };
+    const { stored, fired } = await this.transactions.run(async () => {
+      const inserted = await this.items.insertNew(channel.id, rows, (id) => escalated.has(`inbox:${id}`));
+      const storedKeys = new Set([...inserted].map((id) => `inbox:${id}`));
+      const mine = matches.filter((m) => storedKeys.has(m.subjectKey));
+      return { stored: inserted.size, fired: await this.rules.record(mine) };
     });
     await this.rules.act(fired);
     const answered = await this.recordReplies(
@@ -74,18 +73,12 @@ export class InboxIngestor {
     return { stored, answered, evaluations, fired: fired.length };
   }
 
-  /** The items of the batch this channel has not stored yet (one indexed lookup per chunk). */
+  /** The items of the batch this channel has not stored yet. */
   private async unseen(channelId: string, items: readonly InboxItemInput[]): Promise<InboxItemInput[]> {
-    const p = placeholders(this.dataSource.manager);
-    const seen = new Set<string>();
-    for (let i = 0; i < items.length; i += ROWS_PER_INSERT * 3) {
-      const ids = items.slice(i, i + ROWS_PER_INSERT * 3).map((item) => item.remoteId);
-      const rows = await this.dataSource.query<Array<{ remote_id: string }>>(
-        `SELECT "remote_id" FROM "inbox_items" WHERE "channel_id" = ${p(1)} AND "remote_id" IN (${ids.map((_, k) => p(k + 2)).join(', ')})`,
-        [channelId, ...ids],
-      );
-      rows.forEach((row) => seen.add(row.remote_id));
-    }
+    const seen = await this.items.storedRemoteIds(
+      channelId,
+      items.map((item) => item.remoteId),
+    );
     const unique = new Map(
       items.filter((item) => !seen.has(item.remoteId)).map((item) => [item.remoteId, item]),
     );
@@ -130,55 +123,13 @@ export class InboxIngestor {
     );
   }
 
-  /** Inserts the rows (a concurrent poll may have stored some: those are skipped); returns the subject keys stored. */
-  private async store(
-    manager: EntityManager,
-    channelId: string,
-    rows: ReadonlyArray<{ item: InboxItemInput; id: string }>,
-    escalated: ReadonlySet<string>,
-  ): Promise<Set<string>> {
-    const stored = new Set<string>();
-    const p = placeholders(manager);
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const values: unknown[] = [];
-      const tuples = rows.slice(i, i + ROWS_PER_INSERT).map(({ item, id }) => {
-        const base = values.length;
-        values.push(
-          id,
-          channelId,
-          item.remoteId,
-          item.kind,
-          item.author,
-          item.text,
-          item.url ?? null,
-          toDbInstant(item.receivedAt),
-          item.inReplyToRemoteId ?? null,
-          escalated.has(`inbox:${id}`) ? 'escalated' : 'new',
-        );
-        return `(${Array.from({ length: 10 }, (_, k) => p(base + k + 1)).join(', ')})`;
-      });
-      const inserted = await manager.query<Array<{ id: string }>>(
-        `INSERT INTO "inbox_items" ("id", "channel_id", "remote_id", "kind", "author", "text", "url", "received_at", "in_reply_to_remote_id", "state") VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING "id"`,
-        values,
-      );
-      inserted.forEach(({ id }) => stored.add(`inbox:${id}`));
-    }
-    return stored;
-  }
-
   /** A reply by the channel's own account answers the item it replies to (the earliest reply counts). */
   private async recordReplies(channelId: string, replies: readonly InboxItemInput[]): Promise<number> {
-    const p = placeholders(this.dataSource.manager);
     let answered = 0;
     for (const reply of replies) {
-      if (!reply.inReplyToRemoteId) {
-        continue;
+      if (reply.inReplyToRemoteId) {
+        answered += await this.items.answerByReply(channelId, reply.inReplyToRemoteId, reply.receivedAt);
       }
-      answered += await executeCounting(
-        this.dataSource.manager,
-        `UPDATE "inbox_items" SET "answered_at" = ${p(1)}, "state" = CASE WHEN "state" = 'ignored' THEN "state" ELSE 'answered' END WHERE "channel_id" = ${p(2)} AND "remote_id" = ${p(3)} AND ("answered_at" IS NULL OR "answered_at" > ${p(4)})`,
-        [toDbInstant(reply.receivedAt), channelId, reply.inReplyToRemoteId, toDbInstant(reply.receivedAt)],
-      );
     }
     return answered;
   }

@@ -3,6 +3,7 @@ import { PublishingModule } from '../publishing/publishing.module';
 import { RulesModule } from '../rules/rules.module';
 import { InboxController } from './inbox.controller';
 import { InboxIngestor } from './inbox-ingestor.service';
+import { InboxItemRepository } from './inbox-item.repository';
 import { InboxPoller } from './inbox.poller';
 import { InboxScheduler } from './inbox.scheduler';
 import { InboxService } from './inbox.service';
@@ -10,7 +11,7 @@ import { InboxService } from './inbox.service';
 /** Comments, mentions and messages: ingestion in batches, the inbox rules, answers and the SLA. */
 @Module({
   imports: [RulesModule, PublishingModule],
-  providers: [InboxIngestor, InboxPoller, InboxService],
+  providers: [InboxItemRepository, InboxIngestor, InboxPoller, InboxService],
   exports: [InboxIngestor, InboxPoller, InboxService],
 })
 export class InboxModule {}

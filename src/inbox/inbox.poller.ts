@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { ConnectorInstances } from '../publishing/connector-instances';
 import { InboxChannel, InboxIngestor } from './inbox-ingestor.service';
+import { InboxItemRepository } from './inbox-item.repository';
 
 /** Items are asked for again from this long before the newest one seen: platforms index late. */
 const OVERLAP_MS = 60 * 60_000;
@@ -27,7 +26,7 @@ export class InboxPoller {
   private readonly logger = new Logger('Inbox');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly items: InboxItemRepository,
     private readonly config: ConfigService,
     private readonly connectors: ConnectorInstances,
     private readonly ingestor: InboxIngestor,
@@ -60,7 +59,7 @@ export class InboxPoller {
           });
           continue;
         }
-        const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ brandId, key });
+        const row = await this.items.channel(brandId, key);
         if (!row) {
           report.skipped.push({
             channel: name,
@@ -109,12 +108,7 @@ export class InboxPoller {
   }
 
   private async since(channelId: string): Promise<Date | undefined> {
-    const [row] = await this.dataSource.query<Array<{ newest: string | null }>>(
-      `SELECT MAX("received_at") AS "newest" FROM "inbox_items" WHERE "channel_id" = ${
-        this.dataSource.options.type === 'postgres' ? '$1' : '?'
-      }`,
-      [channelId],
-    );
-    return row?.newest ? new Date(new Date(row.newest).getTime() - OVERLAP_MS) : undefined;
+    const newest = await this.items.newestReceivedAt(channelId);
+    return newest ? new Date(newest.getTime() - OVERLAP_MS) : undefined;
   }
 }

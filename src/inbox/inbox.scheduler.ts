@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { Clock } from '../clock/clock';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { InboxPoller } from './inbox.poller';
 
@@ -12,10 +13,11 @@ export class InboxScheduler {
   constructor(
     private readonly poller: InboxPoller,
     private readonly lease: ClusterLease,
+    private readonly clock: Clock,
   ) {}
 
   @Interval('inbox-poll', 120_000)
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     if (this.running) {
       return;
     }

@@ -1,9 +1,10 @@
+import { Clock } from '../clock/clock';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import { AuditRepository } from '../persistence/audit.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { InboxItemEntity, InboxItemState } from '../persistence/entities/inbox-item.entity';
 import { InvalidError, NotFoundError } from '../errors/domain.error';
+import { TransactionContext } from '../persistence/transaction-context';
+import { InboxItemRepository } from './inbox-item.repository';
 
 export interface InboxListQuery {
   brand?: string;
@@ -30,16 +31,14 @@ export interface InboxListItem {
 @Injectable()
 export class InboxService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly items: InboxItemRepository,
     private readonly audit: AuditRepository,
+    private readonly transactions: TransactionContext,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: InboxListQuery): Promise<InboxListItem[]> {
-    const channels = await this.dataSource
-      .getRepository(ChannelEntity)
-      .findBy(
-        query.brand ? { brandId: query.brand } : query.brands ? { brandId: In([...query.brands]) } : {},
-      );
+    const channels = await this.items.channels(query);
     if (query.brand && query.brands && !query.brands.includes(query.brand)) {
       return [];
     }
@@ -47,14 +46,11 @@ export class InboxService {
     if (byId.size === 0) {
       return [];
     }
-    const items = await this.dataSource.getRepository(InboxItemEntity).find({
-      where: {
-        channelId: In([...byId.keys()]),
-        ...(query.state ? { state: query.state } : { state: In(['new', 'escalated']) }),
-      },
-      order: { receivedAt: 'DESC' },
-      take: Math.min(query.limit ?? 100, 1000),
-    });
+    const items = await this.items.newestOfChannels(
+      [...byId.keys()],
+      query.state,
+      Math.min(query.limit ?? 100, 1000),
+    );
     return items.map((item) => {
       const channel = byId.get(item.channelId)!;
       return {
@@ -73,12 +69,12 @@ export class InboxService {
   }
 
   /** Records that someone answered on the platform (connectors that report the team's replies do this themselves). */
-  answer(id: string, by: string, at = new Date()): Promise<InboxItemEntity> {
+  answer(id: string, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
     return this.change(id, by, 'answered', at);
   }
 
   /** Spam, or nothing to answer: the item no longer counts against the response SLA. */
-  ignore(id: string, by: string, at = new Date()): Promise<InboxItemEntity> {
+  ignore(id: string, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
     return this.change(id, by, 'ignored', at);
   }
 
@@ -88,9 +84,8 @@ export class InboxService {
     state: 'answered' | 'ignored',
     at: Date,
   ): Promise<InboxItemEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(InboxItemEntity);
-      const item = await repository.findOneBy({ id });
+    return this.transactions.run(async () => {
+      const item = await this.items.byId(id);
       if (!item) {
         throw new NotFoundError(`no inbox item ${id}: see \`metronome inbox list\``);
       }
@@ -101,11 +96,14 @@ export class InboxService {
       if (state === 'answered') {
         item.answeredAt = at;
       }
-      await repository.update({ id }, { state, answeredAt: item.answeredAt });
-      await this.audit.append(
-        { actor: by, action: `inbox.${state}`, subjectType: 'inbox', subjectId: id, at },
-        manager,
-      );
+      await this.items.setState(id, state, item.answeredAt);
+      await this.audit.append({
+        actor: by,
+        action: `inbox.${state}`,
+        subjectType: 'inbox',
+        subjectId: id,
+        at,
+      });
       return item;
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { Clock } from '../clock/clock';
 import { MetricsCollector } from './metrics-collector.service';
 
 /**
@@ -11,7 +12,10 @@ export class MetricsScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('MetricsScheduler');
   private running = false;
 
-  constructor(private readonly collector: MetricsCollector) {}
+  constructor(
+    private readonly collector: MetricsCollector,
+    private readonly clock: Clock,
+  ) {}
 
   onApplicationBootstrap(): void {
     // Catch up on days missed while down soon after start, not only at the first interval.
@@ -19,7 +23,7 @@ export class MetricsScheduler implements OnApplicationBootstrap {
   }
 
   @Interval('metrics-tick', 10 * 60_000)
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     if (this.running) {
       return;
     }

@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { LoadedConfig } from '../config/config.loader';
@@ -34,9 +35,12 @@ export class NotificationDispatcherService implements OnModuleDestroy {
     private readonly config: ConfigService,
     private readonly contexts: PluginContextFactory,
     private readonly health: NotifierHealthService,
-    @Optional() @Inject(NOTIFICATION_RETRY_OPTIONS) retry?: Partial<NotificationRetryOptions>,
+    clock: Clock,
+    @Optional()
+    @Inject(NOTIFICATION_RETRY_OPTIONS)
+    retry?: Partial<Omit<NotificationRetryOptions, 'clock'>>,
   ) {
-    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...retry };
+    this.retry = { ...DEFAULT_RETRY_OPTIONS, clock, ...retry };
     this.instances = new NotifierInstanceCache(
       (notifierId) => this.start(notifierId, this.config.loaded),
       (notifierId, error) =>

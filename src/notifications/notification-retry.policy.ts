@@ -15,16 +15,15 @@ export interface NotificationRetryOptions {
   random(): number;
 }
 
-/** Injection token for a Partial<NotificationRetryOptions> that overrides the defaults. */
+/** Injection token for a Partial<NotificationRetryOptions> (the clock aside: it is the injected Clock) that overrides the defaults. */
 export const NOTIFICATION_RETRY_OPTIONS = Symbol('NOTIFICATION_RETRY_OPTIONS');
 
-export const DEFAULT_RETRY_OPTIONS: NotificationRetryOptions = {
+export const DEFAULT_RETRY_OPTIONS: Omit<NotificationRetryOptions, 'clock'> = {
   maxAttempts: 5,
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxRateLimitWaitMs: 60_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  clock: { now: () => new Date() },
   random: Math.random,
 };
 

@@ -5,6 +5,7 @@ import { AuditEventEntity } from './entities/audit-event.entity';
 import { toDbInstant } from './instant-column.decorator';
 import type { JsonObject } from './json-value';
 import { placeholders } from './sql-placeholders';
+import { transactionManagerOf } from './transaction-context';
 
 export interface AuditEventInput {
   actor: string;
@@ -20,10 +21,13 @@ export interface AuditEventInput {
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Pass the caller's transaction manager so the event commits or rolls back with the change it describes. */
+  /**
+   * The event commits or rolls back with the change it describes: inside `TransactionContext.run` it joins that
+   * transaction; callers still on hand-opened transactions pass their manager.
+   */
   async append(
     event: AuditEventInput,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = transactionManagerOf(this.dataSource),
   ): Promise<AuditEventEntity> {
     const row = manager.getRepository(AuditEventEntity).create({
       at: event.at ?? new Date(),
@@ -56,7 +60,7 @@ export class AuditRepository {
   /** Many events in one statement per 200, in the caller's transaction: for batch paths (the inbox). */
   async appendMany(
     events: readonly AuditEventInput[],
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = transactionManagerOf(this.dataSource),
   ): Promise<void> {
     const p = placeholders(manager);
     for (let i = 0; i < events.length; i += 200) {

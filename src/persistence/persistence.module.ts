@@ -9,6 +9,7 @@ import type { DatabaseUrl } from './database-url';
 import { PluginStateRepository } from './plugin-state.repository';
 import { RecordIdRepository } from './record-id.repository';
 import { SchemaRepository } from './schema.repository';
+import { TransactionContext } from './transaction-context';
 
 export interface PersistenceModuleOptions extends DataSourceFactoryOptions {
   /** A DATABASE_URL string or an already parsed one. */
@@ -27,6 +28,7 @@ const REPOSITORIES = [
   PluginStateRepository,
   RecordIdRepository,
   SchemaRepository,
+  TransactionContext,
 ];
 
 /** Provides the DataSource (injected by its class) and the repositories to the whole application. */

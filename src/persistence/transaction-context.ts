@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** One open transaction: its manager, and what runs once it has committed. */
+/** One open transaction: its database, its manager, and what runs once it has committed. */
 interface OpenTransaction {
+  readonly dataSource: DataSource;
   readonly manager: EntityManager;
   readonly afterCommit: Array<() => Promise<void> | void>;
 }
@@ -13,29 +14,44 @@ interface OpenTransaction {
  * one this call already runs in), and every repository reads its EntityManager from `manager`, so a service
  * composes repository calls into one atomic change without handing a manager down through its callees.
  *
+ * The async context is one per process, not per instance: every TransactionContext (and every repository that
+ * reads `transactionManagerOf`) on the same DataSource joins the same transaction, so a hand-built repository in a
+ * test or a script takes part in a service's transaction just as an injected one does.
+ *
  * Node's AsyncLocalStorage, not a CLS library: the same mechanism the SQLite access serializer already uses,
  * no peer-dependency constraints (nestjs-cls 7 needs Node 22), and it works the same inside Nest, in the CLI's
  * application contexts and in tests that build a repository by hand.
  */
+const open = new AsyncLocalStorage<OpenTransaction>();
+
+/** The transaction open on `dataSource` in this async context, if any. */
+function openOn(dataSource: DataSource): OpenTransaction | undefined {
+  const store = open.getStore();
+  return store?.dataSource === dataSource ? store : undefined;
+}
+
+/** The manager of the transaction open on `dataSource` in this async context, or the DataSource's own (auto-commit). */
+export function transactionManagerOf(dataSource: DataSource): EntityManager {
+  return openOn(dataSource)?.manager ?? dataSource.manager;
+}
+
 @Injectable()
 export class TransactionContext {
-  private readonly open = new AsyncLocalStorage<OpenTransaction>();
-
   constructor(private readonly dataSource: DataSource) {}
 
   /** The open transaction's manager, or the DataSource's own outside any transaction (auto-commit). */
   get manager(): EntityManager {
-    return this.open.getStore()?.manager ?? this.dataSource.manager;
+    return transactionManagerOf(this.dataSource);
   }
 
   /** True inside `run`. */
   get active(): boolean {
-    return this.open.getStore() !== undefined;
+    return openOn(this.dataSource) !== undefined;
   }
 
   /** A token for the open transaction (undefined outside one), for per-transaction bookkeeping such as pending events. */
   get current(): object | undefined {
-    return this.open.getStore();
+    return openOn(this.dataSource);
   }
 
   /**
@@ -43,12 +59,12 @@ export class TransactionContext {
    * back with it), or opens one, commits it when `work` resolves, then runs the after-commit callbacks.
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.open.getStore()) {
+    if (openOn(this.dataSource)) {
       return work();
     }
     const afterCommit: OpenTransaction['afterCommit'] = [];
     const result = await this.dataSource.transaction((manager) =>
-      this.open.run({ manager, afterCommit }, work),
+      open.run({ dataSource: this.dataSource, manager, afterCommit }, work),
     );
     for (const callback of afterCommit) {
       await callback();
@@ -58,9 +74,9 @@ export class TransactionContext {
 
   /** Runs `callback` once the open transaction has committed (never if it rolls back); at once outside one. */
   async afterCommit(callback: () => Promise<void> | void): Promise<void> {
-    const open = this.open.getStore();
-    if (open) {
-      open.afterCommit.push(callback);
+    const transaction = openOn(this.dataSource);
+    if (transaction) {
+      transaction.afterCommit.push(callback);
     } else {
       await callback();
     }

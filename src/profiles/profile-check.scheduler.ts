@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { Clock } from '../clock/clock';
 import { ProfileChecker } from './profile-checker.service';
 
 /**
@@ -11,14 +12,17 @@ export class ProfileCheckScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('ProfileCheckScheduler');
   private running = false;
 
-  constructor(private readonly checker: ProfileChecker) {}
+  constructor(
+    private readonly checker: ProfileChecker,
+    private readonly clock: Clock,
+  ) {}
 
   onApplicationBootstrap(): void {
     setTimeout(() => void this.tick(), 60_000).unref();
   }
 
   @Interval('profile-check-tick', 10 * 60_000)
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     if (this.running) {
       return;
     }

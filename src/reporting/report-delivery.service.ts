@@ -1,19 +1,18 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
-import { ReportEntity } from '../persistence/entities/report.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import type { ReportEntity } from '../persistence/entities/report.entity';
 import { DELIVERY_CLAIM_MS, DELIVERY_MAX_ATTEMPTS, nextDeliveryAt } from './delivery-retry.policy';
 import { webhookMessageId } from '../plugin-sdk/webhook-secret';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import type { RenderedReport } from './report-render.service';
+import { ReportRepository } from './report.repository';
 
 export interface DeliveryOutcome {
   target: string;
@@ -41,10 +40,11 @@ export class ReportDeliveryService {
   private readonly logger = new Logger('ReportDelivery');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reports: ReportRepository,
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     private readonly incidents: IncidentService,
+    private readonly clock: Clock,
     @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
   ) {}
 
@@ -52,7 +52,7 @@ export class ReportDeliveryService {
     brandId: string,
     month: string,
     report: DeliverableReport,
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<DeliveryOutcome[] | 'already-delivered'> {
     const { config } = this.config.loaded;
     const brand = config.brands[brandId];
@@ -85,28 +85,13 @@ export class ReportDeliveryService {
   }
 
   /** Reports whose retry is due (or whose delivering worker died), oldest first. */
-  async dueRetries(now: Date): Promise<ReportEntity[]> {
-    return this.dataSource
-      .getRepository(ReportEntity)
-      .createQueryBuilder('r')
-      .where(`r.status IN ('rendered', 'delivering')`)
-      .andWhere('r.nextDeliveryAt <= :now', { now: toDbInstant(now) })
-      .orderBy('r.nextDeliveryAt', 'ASC')
-      .getMany();
+  dueRetries(now: Date): Promise<ReportEntity[]> {
+    return this.reports.dueDeliveries(now);
   }
 
   /** rendered (first delivery or a due retry) or a delivering claim that expired → delivering. */
-  private async claim(reportId: string, now: Date): Promise<ReportEntity | null> {
-    const p = placeholders(this.dataSource.manager);
-    const at = toDbInstant(now);
-    const claimed = await executeCounting(
-      this.dataSource.manager,
-      `UPDATE "reports" SET "status" = 'delivering', "delivery_attempts" = "delivery_attempts" + 1, "next_delivery_at" = ${p(1)} ` +
-        `WHERE "id" = ${p(2)} AND ((("status" = 'rendered') AND ("next_delivery_at" IS NULL OR "next_delivery_at" <= ${p(3)})) ` +
-        `OR ("status" = 'delivering' AND "next_delivery_at" <= ${p(4)}))`,
-      [toDbInstant(new Date(now.getTime() + DELIVERY_CLAIM_MS)), reportId, at, at],
-    );
-    return claimed === 1 ? this.dataSource.getRepository(ReportEntity).findOneBy({ id: reportId }) : null;
+  private claim(reportId: string, now: Date): Promise<ReportEntity | null> {
+    return this.reports.claimDelivery(reportId, now, new Date(now.getTime() + DELIVERY_CLAIM_MS));
   }
 
   private async settle(
@@ -118,33 +103,23 @@ export class ReportDeliveryService {
     deliveredTargets: string[],
     now: Date,
   ): Promise<void> {
-    const reports = this.dataSource.getRepository(ReportEntity);
     const failed = outcomes.filter((outcome) => outcome.status === 'failed');
     if (failed.length === 0) {
-      await reports.update(
-        { id: row.id },
-        { status: 'delivered', deliveredAt: now, error: null, nextDeliveryAt: null, deliveredTargets },
-      );
+      await this.reports.markDelivered(row.id, now, deliveredTargets);
       await this.incidents.resolveCleared(REPORT_DELIVERY_RULE, `report:${row.id}`, now);
       return;
     }
     const reason = failed.map((f) => `${f.target}: ${f.error ?? 'failed'}`).join('; ');
     const next = nextDeliveryAt(row.deliveryAttempts, now);
     if (next) {
-      await reports.update(
-        { id: row.id },
-        { status: 'rendered', nextDeliveryAt: next, error: reason.slice(0, 2000), deliveredTargets },
-      );
+      await this.reports.retryDeliveryAt(row.id, next, reason, deliveredTargets);
       this.logger.warn(
         `report ${brandId} ${month}: delivery attempt ${row.deliveryAttempts}/${DELIVERY_MAX_ATTEMPTS} failed (${reason}); next at ${next.toISOString()}`,
       );
       return;
     }
     const error = `not delivered after ${row.deliveryAttempts} attempts: ${reason}`;
-    await reports.update(
-      { id: row.id },
-      { status: 'failed', nextDeliveryAt: null, error: error.slice(0, 2000), deliveredTargets },
-    );
+    await this.reports.markDeliveryFailed(row.id, error, deliveredTargets);
     this.logger.error(`report ${brandId} ${month}: ${error}`);
     if (brand) {
       await this.incidents.open({

@@ -20,7 +20,7 @@ import { audienceSection, channelLabel, channelRows, reachSection } from './repo
 import { NotFoundError } from '../errors/domain.error';
 
 export interface ReportBuildOptions {
-  /** "Now" for month-to-date figures and SLA cut-offs; tests and re-renders pass a fixed one. */
+  /** "Now" for month-to-date figures and SLA cut-offs (the render service's clock unless given). */
   now?: Date;
   /** Minutes after its scheduled time a post still counts as on time. */
   onTimeToleranceMinutes?: number;
@@ -64,7 +64,7 @@ export class ReportModelBuilder {
     config: MetronomeConfig,
     brandId: string,
     month: string,
-    options: ReportBuildOptions = {},
+    options: ReportBuildOptions & { now: Date },
   ): Promise<ReportModel> {
     const brand = config.brands[brandId] as BrandConfig | undefined;
     if (!brand) {
@@ -72,7 +72,7 @@ export class ReportModelBuilder {
         `unknown brand "${brandId}": the configuration has ${Object.keys(config.brands).join(', ') || 'no brands'}`,
       );
     }
-    const now = options.now ?? new Date();
+    const { now } = options;
     const timeZone = brand.timezone;
     const windows: ReportWindows = {
       current: periodWindow(month, timeZone, brand.locale, now),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { ReportModelBuilder, type ReportBuildOptions } from './report-model.builder';
@@ -51,6 +52,7 @@ export class ReportRenderService {
     private readonly pipeline: ReportPipeline,
     private readonly contexts: PluginContextFactory,
     private readonly reports: ReportRepository,
+    private readonly clock: Clock,
     @Optional() @Inject(REPORTS_DIR) private readonly reportsDir: string = DEFAULT_REPORTS_DIR,
   ) {}
 
@@ -70,7 +72,7 @@ export class ReportRenderService {
             }`,
       );
     }
-    const now = options.now ?? new Date();
+    const now = options.now ?? this.clock.now();
     const row = await this.reports.startRendering(brandId, month, templateName, now);
     try {
       const template = await this.pipeline.prepare(
@@ -86,7 +88,7 @@ export class ReportRenderService {
         );
       }
       const filePath = await this.store(brandId, month, document.bytes);
-      await this.reports.markRendered(row.id, filePath, document.bytes.byteLength, new Date());
+      await this.reports.markRendered(row.id, filePath, document.bytes.byteLength, this.clock.now());
       return {
         reportId: row.id,
         template: templateName,

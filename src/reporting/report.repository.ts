@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type Repository } from 'typeorm';
 import { ReportEntity } from '../persistence/entities/report.entity';
+import { toDbInstant } from '../persistence/instant-column.decorator';
+import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { isUniqueViolation } from '../persistence/unique-violation';
 
 /** The `reports` rows: one per (brand, month, template), moved through rendering → rendered | failed. */
@@ -8,7 +10,7 @@ import { isUniqueViolation } from '../persistence/unique-violation';
 export class ReportRepository {
   private readonly reports: Repository<ReportEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.reports = dataSource.getRepository(ReportEntity);
   }
 
@@ -113,6 +115,58 @@ export class ReportRepository {
   async claimPending(id: string): Promise<boolean> {
     const result = await this.reports.update({ id, status: 'pending' }, { status: 'rendering' });
     return (result.affected ?? 0) === 1;
+  }
+
+  /** Reports whose delivery retry is due (or whose delivering worker died), oldest first. */
+  async dueDeliveries(now: Date): Promise<ReportEntity[]> {
+    return this.reports
+      .createQueryBuilder('r')
+      .where(`r.status IN ('rendered', 'delivering')`)
+      .andWhere('r.nextDeliveryAt <= :now', { now: toDbInstant(now) })
+      .orderBy('r.nextDeliveryAt', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * rendered (first delivery or a due retry) or a delivering claim that expired → delivering, held until
+   * `claimUntil` and counted as an attempt; the claimed row, or null when another worker holds it or it is done.
+   */
+  async claimDelivery(id: string, now: Date, claimUntil: Date): Promise<ReportEntity | null> {
+    const manager = this.dataSource.manager;
+    const p = placeholders(manager);
+    const at = toDbInstant(now);
+    const claimed = await executeCounting(
+      manager,
+      `UPDATE "reports" SET "status" = 'delivering', "delivery_attempts" = "delivery_attempts" + 1, "next_delivery_at" = ${p(1)} ` +
+        `WHERE "id" = ${p(2)} AND ((("status" = 'rendered') AND ("next_delivery_at" IS NULL OR "next_delivery_at" <= ${p(3)})) ` +
+        `OR ("status" = 'delivering' AND "next_delivery_at" <= ${p(4)}))`,
+      [toDbInstant(claimUntil), id, at, at],
+    );
+    return claimed === 1 ? this.reports.findOneBy({ id }) : null;
+  }
+
+  /** Every target has the report. */
+  async markDelivered(id: string, at: Date, deliveredTargets: string[]): Promise<void> {
+    await this.reports.update(
+      { id },
+      { status: 'delivered', deliveredAt: at, error: null, nextDeliveryAt: null, deliveredTargets },
+    );
+  }
+
+  /** Some target failed: back to rendered, to be tried again at `next` (the targets that have it are kept). */
+  async retryDeliveryAt(id: string, next: Date, error: string, deliveredTargets: string[]): Promise<void> {
+    await this.reports.update(
+      { id },
+      { status: 'rendered', nextDeliveryAt: next, error: error.slice(0, 2000), deliveredTargets },
+    );
+  }
+
+  /** The last attempt failed: the report stays undelivered, with the reason. */
+  async markDeliveryFailed(id: string, error: string, deliveredTargets: string[]): Promise<void> {
+    await this.reports.update(
+      { id },
+      { status: 'failed', nextDeliveryAt: null, error: error.slice(0, 2000), deliveredTargets },
+    );
   }
 
   /** A report row before any render or delivery. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { readFile } from 'node:fs/promises';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import type { ReportEntity } from '../persistence/entities/report.entity';
@@ -41,6 +42,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly renderer: ReportRenderService,
     private readonly delivery: ReportDeliveryService,
     private readonly brands: BrandRepository,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -125,7 +127,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
     return false;
   }
 
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     if (this.running) {
       return;
     }

@@ -23,7 +23,7 @@ export interface ReportingModuleOptions {
 }
 
 /**
- * Monthly reports: model, charts, HTML, PDF. Needs the global DataSource, ConfigService and
+ * Monthly reports: model, charts, HTML, PDF. Needs the global persistence (its repositories read the database), ConfigService and
  * PluginContextFactory. Chromium starts on the first render, not at boot, so roles that never render
  * reports never pay for a browser; it stops when the application shuts down.
  */

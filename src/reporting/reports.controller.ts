@@ -13,6 +13,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { ReportEntity } from '../persistence/entities/report.entity';
 import { ApiAccess } from '../http/api-access.decorator';
@@ -57,6 +58,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportRepository,
     private readonly config: ConfigService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -117,7 +119,7 @@ export class ReportsController {
       body.brand,
       body.month,
       brand.reports?.template ?? DEFAULT_TEMPLATE,
-      new Date(),
+      this.clock.now(),
     );
     return view(row);
   }

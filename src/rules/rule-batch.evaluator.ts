@@ -1,11 +1,10 @@
+import { Clock } from '../clock/clock';
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
 import type { RuleEvent } from '../config/schema/rules.schema';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { placeholders } from '../persistence/sql-placeholders';
 import { CompiledRules } from './compiled-rules';
 import { RuleActions } from './rule-actions';
+import { RuleFiringRepository } from './rule-firing.repository';
 import type { Facts } from './rule-facts.builder';
 import { ruleMatchTitle } from './rule-match.title';
 import { timeOrderedId } from '../persistence/time-ordered-id';
@@ -31,12 +30,10 @@ export interface BatchMatch {
   facts: Facts;
 }
 
-const FIRINGS_PER_INSERT = 400;
-
 /**
  * Evaluates many NEW subjects of one trigger at once — the inbox path, where thousands of comments arrive
  * together — in three steps the caller strings together: `match` runs the conditions in memory over facts
- * the caller built; `record` writes the firings with multi-row inserts inside the caller's transaction
+ * the caller built; `record` writes the firings (RuleFiringRepository) inside the caller's transaction
  * (the one that stores the subjects, so both commit together; the partial unique index still allows one
  * open firing per rule and subject); `act` runs the actions after the commit and marks the firings acted.
  * A crash between commit and `act` leaves firings that RuleActions.recover carries out later.
@@ -48,6 +45,8 @@ export class RuleBatchEvaluator {
   constructor(
     private readonly rules: CompiledRules,
     private readonly actions: RuleActions,
+    private readonly firings: RuleFiringRepository,
+    private readonly clock: Clock,
   ) {}
 
   match(
@@ -85,32 +84,21 @@ export class RuleBatchEvaluator {
     return { matches, evaluations };
   }
 
-  /** Inserts the firings in `manager`'s transaction, skipping those already open; returns the new ones. */
-  async record(manager: EntityManager, matches: readonly BatchMatch[]): Promise<BatchMatch[]> {
-    const created = new Set<string>();
-    const p = placeholders(manager);
-    for (let i = 0; i < matches.length; i += FIRINGS_PER_INSERT) {
-      const values: unknown[] = [];
-      const rows = matches.slice(i, i + FIRINGS_PER_INSERT).map((match) => {
-        const base = values.length;
-        values.push(
-          match.firingId,
-          match.rule.name,
-          match.subjectKey,
-          match.brandId,
-          toDbInstant(match.at),
-          match.title,
-        );
-        return `(${Array.from({ length: 6 }, (_, k) => p(base + k + 1)).join(', ')}, NULL, NULL)`;
-      });
-      const inserted = await manager.query<Array<{ id: string }>>(
-        `INSERT INTO "rule_firings" ("id", "rule", "subject_key", "brand_id", "fired_at", "title", "cleared_at", "acted_at") VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "id"`,
-        values,
-      );
-      for (const { id } of inserted) {
-        created.add(id);
-      }
-    }
+  /**
+   * Records the firings in the transaction open in the TransactionContext (the one that stores the subjects),
+   * skipping those already open; returns the new ones.
+   */
+  async record(matches: readonly BatchMatch[]): Promise<BatchMatch[]> {
+    const created = await this.firings.insertNew(
+      matches.map((match) => ({
+        id: match.firingId,
+        rule: match.rule.name,
+        subjectKey: match.subjectKey,
+        brandId: match.brandId,
+        firedAt: match.at,
+        title: match.title,
+      })),
+    );
     return matches.filter((match) => created.has(match.firingId));
   }
 
@@ -119,7 +107,7 @@ export class RuleBatchEvaluator {
     await this.actions.executeMany(fired);
     await this.actions.markActed(
       fired.map((match) => match.firingId),
-      new Date(),
+      this.clock.now(),
     );
   }
 }

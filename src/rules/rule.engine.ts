@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { ConfigService } from '../config/config.service';
@@ -31,6 +32,7 @@ export class RuleEngine implements OnModuleInit {
     private readonly actions: RuleActions,
     private readonly incidents: IncidentService,
     private readonly rules: CompiledRules,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -132,7 +134,7 @@ export class RuleEngine implements OnModuleInit {
     }
     this.logger.log(`rule ${rule.name} fired for ${subjectKey}`);
     await this.actions.execute({ rule, brandId, subjectKey, ...matched });
-    await this.actions.markActed([firing.id], new Date());
+    await this.actions.markActed([firing.id], this.clock.now());
   }
 
   private appliesTo(rule: RuleConfig, brandId: string): boolean {

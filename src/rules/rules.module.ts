@@ -7,6 +7,7 @@ import { CompiledRules } from './compiled-rules';
 import { RuleActionExecutor } from './rule-action.executor';
 import { RuleActions } from './rule-actions';
 import { RuleBatchEvaluator } from './rule-batch.evaluator';
+import { RuleFiringRepository } from './rule-firing.repository';
 import { RuleEngine } from './rule.engine';
 import { RuleFactsBuilder } from './rule-facts.builder';
 import { RulesScheduler } from './rules.scheduler';
@@ -21,6 +22,7 @@ import { RulesScheduler } from './rules.scheduler';
     CompiledRules,
     RuleEngine,
     RuleBatchEvaluator,
+    RuleFiringRepository,
     GuardRuleRunner,
     CycleService,
   ],

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { Clock } from '../clock/clock';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ConfigService } from '../config/config.service';
 import { CycleService } from '../cycles/cycle.service';
@@ -29,10 +30,11 @@ export class RulesScheduler {
     private readonly actions: RuleActions,
     private readonly events: TransactionalEvents,
     private readonly lease: ClusterLease,
+    private readonly clock: Clock,
   ) {}
 
   @Interval('rules-tick', 30_000)
-  async tick(now = new Date()): Promise<void> {
+  async tick(now = this.clock.now()): Promise<void> {
     if (this.running) {
       return;
     }

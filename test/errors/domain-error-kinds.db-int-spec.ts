@@ -1,3 +1,6 @@
+import { InboxItemRepository } from '../../src/inbox/inbox-item.repository';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import type { DataSource } from 'typeorm';
 import { createContentServices, type ContentServices } from '../../src/content/content-services';
 import { ContentFilesService } from '../../src/content/content-files.service';
@@ -52,9 +55,14 @@ describe('domain error kinds thrown by the services', () => {
 
   it('inbox and incidents: an unknown id is not found', async () => {
     const audit = new AuditRepository(dataSource);
-    await expect(new InboxService(dataSource, audit).answer(unknownId, 'maya')).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      new InboxService(
+        new InboxItemRepository(new TransactionContext(dataSource)),
+        audit,
+        new TransactionContext(dataSource),
+        SYSTEM_CLOCK,
+      ).answer(unknownId, 'maya'),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       new IncidentService(dataSource, audit).acknowledge(unknownId, 'maya', now),
     ).rejects.toBeInstanceOf(NotFoundError);

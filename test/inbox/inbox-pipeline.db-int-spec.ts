@@ -1,3 +1,7 @@
+import { InboxItemRepository } from '../../src/inbox/inbox-item.repository';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { RuleFiringRepository } from '../../src/rules/rule-firing.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -126,16 +130,27 @@ describe('inbox pipeline', () => {
       new RuleActionExecutor(config, incidents, services.states, services.events, sender),
     );
     ingestor = new InboxIngestor(
-      dataSource,
+      new InboxItemRepository(new TransactionContext(dataSource)),
+      new TransactionContext(dataSource),
       config,
       new RuleFactsBuilder(dataSource),
-      new RuleBatchEvaluator(new CompiledRules(config), actions),
+      new RuleBatchEvaluator(
+        new CompiledRules(config),
+        actions,
+        new RuleFiringRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
+      ),
     );
     const connectors = new ConnectorInstances(
       config,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
     );
-    poller = new InboxPoller(dataSource, config, connectors, ingestor);
+    poller = new InboxPoller(
+      new InboxItemRepository(new TransactionContext(dataSource)),
+      config,
+      connectors,
+      ingestor,
+    );
     guards = new GuardRuleRunner(dataSource, config, incidents);
     const row = await dataSource
       .getRepository(ChannelEntity)
@@ -281,7 +296,12 @@ describe('inbox pipeline', () => {
       '4 items unanswered on acme/insta past the 4h response time (oldest: comment from li, 2026-10-09 16:20 BST)',
     );
 
-    const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
+    const inbox = new InboxService(
+      new InboxItemRepository(new TransactionContext(dataSource)),
+      new AuditRepository(dataSource),
+      new TransactionContext(dataSource),
+      SYSTEM_CLOCK,
+    );
     const waiting = await inbox.list({ brand: 'acme' });
     expect(waiting.map((w) => w.author).sort()).toEqual(['big.customer', 'li', 'marta', 'sam']);
     for (const entry of waiting) {

@@ -1,3 +1,4 @@
+import { ClockModule } from '../../src/clock/clock.module';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigService } from '../../src/config/config.service';
@@ -118,7 +119,9 @@ describe('notification dispatcher', () => {
       exports: [ConfigService, PluginContextFactory, NOTIFICATION_RETRY_OPTIONS],
     })
     class AppProvidersModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppProvidersModule, NotificationsModule] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [ClockModule, AppProvidersModule, NotificationsModule],
+    })
       .setLogger(collectingLogger(harness.logs))
       .compile();
     try {

@@ -2,6 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeClock } from '../../src/clock/fake.clock';
 import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
@@ -37,7 +38,7 @@ export const START = new Date('2026-11-02T09:00:00Z');
 
 export interface HarnessOptions {
   failingAfter?: number;
-  retry?: Partial<NotificationRetryOptions>;
+  retry?: Partial<Omit<NotificationRetryOptions, 'clock'>>;
   /** What ${env:…} references in the YAML resolve to. */
   env?: NodeJS.ProcessEnv;
 }
@@ -64,13 +65,12 @@ export async function createNotificationHarness(
     new WebhookTargets(config),
   );
   const health = new NotifierHealthService(config, options.failingAfter);
-  let current = START;
+  const clock = new FakeClock(START);
   const sleeps: number[] = [];
-  const dispatcher = new NotificationDispatcherService(config, contexts, health, {
-    clock: { now: () => current },
+  const dispatcher = new NotificationDispatcherService(config, contexts, health, clock, {
     sleep: async (ms) => {
       sleeps.push(ms);
-      current = new Date(current.getTime() + ms);
+      clock.advance(ms);
     },
     random: () => 0.5,
     ...options.retry,
@@ -82,7 +82,7 @@ export async function createNotificationHarness(
     health,
     sleeps,
     logs,
-    now: () => current,
+    now: () => clock.now(),
     async rewriteConfig(next) {
       writeFileSync(file, next);
       const reloaded = await config.reload('test');

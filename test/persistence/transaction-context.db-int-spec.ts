@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AuditRepository } from '../../src/persistence/audit.repository';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -66,5 +67,27 @@ describe('TransactionContext (the transaction travels in async context)', () => 
       expect(seen).toEqual([]);
     });
     expect(seen).toEqual([{ keys: ['a', 'b', 'e'], active: false }]);
+  });
+
+  it('is one context per database: another instance and the audit log join the open transaction and roll back with it', async () => {
+    const other = new TransactionContext(dataSource);
+    const audit = new AuditRepository(dataSource);
+    const audited = async (): Promise<number> => {
+      const [row] = await dataSource.query<Array<{ n: number | string }>>(
+        `SELECT COUNT(*) AS "n" FROM "audit_events" WHERE "action" = 'test.joined'`,
+      );
+      return Number(row.n);
+    };
+    await expect(
+      tx.run(async () => {
+        await write('f');
+        expect(other.active).toBe(true);
+        await other.run(async (): Promise<void> => write('g'));
+        await audit.append({ actor: 't', action: 'test.joined', subjectType: 't', subjectId: 'f' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await keys()).toEqual(['a', 'b', 'e']);
+    expect(await audited()).toBe(0);
   });
 });

@@ -1,3 +1,5 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,12 +78,13 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -89,6 +92,7 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

@@ -1,3 +1,5 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,12 +60,13 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -71,6 +74,7 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

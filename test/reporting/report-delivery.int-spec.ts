@@ -1,3 +1,5 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,12 +81,13 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
   });
 

@@ -1,3 +1,4 @@
+import { Clock, SYSTEM_CLOCK } from '../../src/clock/clock';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
@@ -32,6 +33,8 @@ export function reportHarness(
     pool?: BrowserPoolOptions;
     pdf?: PdfRendererOptions;
     sharedPool?: BrowserPool;
+    /** "Now" for renders that pass none; the system clock by default. */
+    clock?: Clock;
   },
 ): ReportHarness {
   const pool = options.sharedPool ?? new BrowserPool(options.pool);
@@ -41,6 +44,14 @@ export function reportHarness(
   const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
   const reports = new ReportRepository(dataSource);
   const config = new ConfigService(loaded, loaded.baseDir);
-  const service = new ReportRenderService(config, builder, pipeline, contexts, reports, options.reportsDir);
+  const service = new ReportRenderService(
+    config,
+    builder,
+    pipeline,
+    contexts,
+    reports,
+    options.clock ?? SYSTEM_CLOCK,
+    options.reportsDir,
+  );
   return { pool, pdf, pipeline, builder, contexts, service, reports };
 }

@@ -181,9 +181,11 @@ describe('report model', () => {
   });
 
   it('names the brands there are when asked for one that is not configured', async () => {
-    await expect(builder.build(reportConfig().config, 'nope', '2026-10')).rejects.toThrow(
+    await expect(builder.build(reportConfig().config, 'nope', '2026-10', { now: NOW })).rejects.toThrow(
       'unknown brand "nope": the configuration has northwind',
     );
-    await expect(builder.build(reportConfig().config, 'northwind', '2026-13')).rejects.toThrow('YYYY-MM');
+    await expect(builder.build(reportConfig().config, 'northwind', '2026-13', { now: NOW })).rejects.toThrow(
+      'YYYY-MM',
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { ReportRepository } from '../../src/reporting/report.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,12 +61,13 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
     const config = new ConfigService(loaded, loaded.baseDir);
     const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
     const delivery = new ReportDeliveryService(
-      dataSource,
+      new ReportRepository(dataSource),
       config,
-      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), {
+      new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
       new IncidentService(dataSource, new AuditRepository(dataSource)),
+      SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(
       config,
@@ -72,6 +75,7 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
       harness.service,
       delivery,
       new BrandRepository(dataSource),
+      SYSTEM_CLOCK,
     );
   });
 

@@ -1,3 +1,4 @@
+import { ClockModule } from '../../src/clock/clock.module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ describe('ReportingModule', () => {
     const loaded = reportConfig();
     const moduleRef = await Test.createTestingModule({
       imports: [
+        ClockModule,
         PersistenceModule.forRoot({ databaseUrl: db.url, schema: db.schema, runMigrations: true }),
         ConfigModule.forRoot(loaded, loaded.baseDir),
         PluginHostModule,

@@ -1,3 +1,7 @@
+import { InboxItemRepository } from '../../src/inbox/inbox-item.repository';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { RuleFiringRepository } from '../../src/rules/rule-firing.repository';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +80,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       configService,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
       new NotifierHealthService(configService),
+      SYSTEM_CLOCK,
     );
     const services = createContentServices(dataSource);
     const actions = new RuleActions(
@@ -90,10 +95,16 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       ),
     );
     const ingestor = new InboxIngestor(
-      dataSource,
+      new InboxItemRepository(new TransactionContext(dataSource)),
+      new TransactionContext(dataSource),
       configService,
       new RuleFactsBuilder(dataSource),
-      new RuleBatchEvaluator(new CompiledRules(configService), actions),
+      new RuleBatchEvaluator(
+        new CompiledRules(configService),
+        actions,
+        new RuleFiringRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
+      ),
     );
     const row = await dataSource
       .getRepository(ChannelEntity)

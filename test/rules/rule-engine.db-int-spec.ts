@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
@@ -74,6 +75,7 @@ describe('rule engine', () => {
       ),
       incidents,
       new CompiledRules(config),
+      SYSTEM_CLOCK,
     );
     engine.onModuleInit();
   });

@@ -1,3 +1,4 @@
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
@@ -67,6 +68,7 @@ guards:
       config,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
       new NotifierHealthService(config),
+      SYSTEM_CLOCK,
       { sleep: async () => undefined },
     );
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));

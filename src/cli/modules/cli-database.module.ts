@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ClockModule } from '../../clock/clock.module';
 import { EventsModule } from '../../events/events.module';
 import { maskPassword, parseDatabaseUrl, type DatabaseUrl } from '../../persistence/database-url';
 import { PersistenceModule } from '../../persistence/persistence.module';
@@ -6,7 +7,7 @@ import { CliError, EXIT_INVALID_INPUT } from '../exit-codes';
 
 /**
  * The database every CLI command works on: DATABASE_URL (default `sqlite:data/metronome.db`), migrated as
- * it opens, with the repositories and the event bus. Nothing in it starts a timer, a queue or a server.
+ * it opens, with the repositories, the event bus and the clock. Nothing in it starts a timer, a queue or a server.
  * Events a command causes reach only subscribers its own context brings (none unless it imports RulesModule).
  */
 @Module({})
@@ -16,6 +17,7 @@ export class CliDatabaseModule {
     return {
       module: CliDatabaseModule,
       imports: [
+        ClockModule,
         PersistenceModule.forRoot({
           databaseUrl: url,
           runMigrations: true,

@@ -3,6 +3,7 @@ import { ContentModule } from '../../content/content.module';
 import { CycleStatusQuery } from '../../cycles/cycle-status.query';
 import { IncidentReachQuery } from '../../escalations/incident-reach.query';
 import { IncidentService } from '../../escalations/incident.service';
+import { InboxItemRepository } from '../../inbox/inbox-item.repository';
 import { InboxService } from '../../inbox/inbox.service';
 import { MetricCollectionRepository } from '../../metrics/metric-collection.repository';
 import { ReportRepository } from '../../reporting/report.repository';
@@ -12,6 +13,7 @@ const RECORDS = [
   CycleStatusQuery,
   IncidentReachQuery,
   IncidentService,
+  InboxItemRepository,
   InboxService,
   MetricCollectionRepository,
   ReportRepository,
