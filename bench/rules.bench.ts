@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   ).join('\n');
   writeFileSync(
     join(dir, 'metronome.yaml'),
-    `organisation: { name: Bench }\npeople: { ops: { name: Ops } }\nplugins: []\nescalations:\n  community: { levels: [{ targets: [ops] }] }\nnotifiers:\n  team: { plugin: webhook, options: { url: "http://127.0.0.1:9/unused", secret: "bench-only-not-a-real-secret" } }\nbrands:\n  bench:\n    name: Bench\n    timezone: UTC\n    owner: ops\n    channels:\n${channels}\nguards: { channel-quiet: false, post-without-campaign: false, plan-not-ready: false, approval-overdue: false, post-failed: false }\nrules:\n${rules}\n`,
+    `organisation: { name: Bench }\npeople: { ops: { name: Ops } }\nplugins: []\nescalations:\n  community: { levels: [{ targets: [ops] }] }\nnotifiers:\n  team: { plugin: webhook, options: { url: "http://127.0.0.1:9/unused", secret: "whsec_YmVuY2gtb25seS1ub3QtYS1yZWFsLXNlY3JldC0zMmI=" } }\nbrands:\n  bench:\n    name: Bench\n    timezone: UTC\n    owner: ops\n    channels:\n${channels}\nguards: { channel-quiet: false, post-without-campaign: false, plan-not-ready: false, approval-overdue: false, post-failed: false }\nrules:\n${rules}\n`,
   );
   const loaded = await loadConfiguration(join(dir, 'metronome.yaml'), { env: {} });
   if (!loaded.ok) {
