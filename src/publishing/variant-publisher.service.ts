@@ -21,6 +21,8 @@ import { CHANNEL_SLOTS, ChannelSlots, type ChannelSlotPool } from './channel-slo
 import { ConnectorInstances } from './connector-instances';
 import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
 import { postSettlement } from './post-settlement';
+import { missedReason } from './missed-reason';
+import { publishFailureLine, type AfterFailure } from './publish-failure.log';
 import { claimVariants } from './variant-batch-claim';
 import { recordPublishedVariants } from './variant-batch-record';
 import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
@@ -64,6 +66,7 @@ export class VariantPublisher {
 
   /** Variants whose time has come (due by `now`), oldest first. */
   due(now: Date, limit: number): Promise<DueVariant[]> {
+    this.workerSince ??= now;
     return dueVariants(this.dataSource, now, limit);
   }
 
@@ -74,8 +77,9 @@ export class VariantPublisher {
   /** Publishes one due variant; safe to call from several workers at once. Returns its final state. */
   async publish(item: DueVariant, now: Date): Promise<string> {
     const { variant } = item;
+    this.workerSince ??= now;
     if (this.isMissed(variant, now)) {
-      return this.markMissed(variant, now);
+      return this.markMissed(item, now);
     }
     const wait = await this.limits.budgetWait(item.channel, now);
     if (wait > 0) {
@@ -114,9 +118,10 @@ export class VariantPublisher {
    */
   async claimAhead(items: DueVariant[], now: Date): Promise<DueVariant[]> {
     const fresh: DueVariant[] = [];
+    this.workerSince ??= now;
     for (const item of items) {
       if (this.isMissed(item.variant, now)) {
-        await this.markMissed(item.variant, now);
+        await this.markMissed(item, now);
       } else {
         fresh.push(item);
       }
@@ -227,8 +232,19 @@ export class VariantPublisher {
     );
   }
 
-  private async markMissed(variant: PostVariantEntity, now: Date): Promise<'missed'> {
-    const reason = `was due ${variant.scheduledAt?.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running, or the channel waited to be reconnected): publish it again by editing its time`;
+  /** When this worker first looked for due variants (what a missed reason compares the due time with). */
+  private workerSince?: Date;
+
+  private async markMissed({ variant, channel }: DueVariant, now: Date): Promise<'missed'> {
+    const post = await this.dataSource.getRepository(PostEntity).findOneBy({ id: variant.postId });
+    const reason = missedReason({
+      variant,
+      channel: `${channel.brandId}/${channel.key}`,
+      zone: this.zoneOf(channel),
+      grace: this.config.loaded.config.publishing.missedGrace,
+      postPublishAt: post?.publishAt,
+      workerSince: this.workerSince,
+    });
     await this.finish(variant, 'missed', { lastError: reason }, now, reason);
     return 'missed';
   }
@@ -353,7 +369,8 @@ export class VariantPublisher {
     if (!connector.lookup) {
       // Without a lookup a retry could duplicate: stop and ask a person.
       const reason = `the outcome of publishing is unknown and ${channel.connector} cannot look posts up: check the channel, then reschedule`;
-      await this.finish(variant, 'failed', { lastError: reason }, now, reason);
+      // After a failed attempt, handleFailure logs the one line.
+      await this.finish(variant, 'failed', { lastError: reason }, now, reason, cause === 'worker-stopped');
       return 'failed';
     }
     if (cause === 'worker-stopped') {
@@ -378,7 +395,45 @@ export class VariantPublisher {
     );
   }
 
+  /** The brand's time zone, for times in reasons and log lines. */
+  private zoneOf(channel: ChannelEntity): string {
+    return this.config.loaded.config.brands[channel.brandId]?.timezone ?? 'UTC';
+  }
+
+  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once reconciled as published). */
   private async handleFailure(
+    variant: PostVariantEntity,
+    channel: ChannelEntity,
+    error: unknown,
+    now: Date,
+  ): Promise<string> {
+    const attempt = variant.attempts;
+    const outcome = await this.settleFailure(variant, channel, error, now);
+    if (outcome !== 'published' && outcome !== 'lost-race') {
+      const after: AfterFailure =
+        variant.state === 'failed'
+          ? 'gave up'
+          : error instanceof AuthenticationError
+            ? 'waits for reconnect'
+            : { retryAt: variant.scheduledAt ?? now };
+      this.logger.warn(
+        publishFailureLine({
+          postId: variant.postId,
+          variantId: variant.id,
+          brand: channel.brandId,
+          channel: channel.key,
+          connector: channel.connector,
+          zone: this.zoneOf(channel),
+          attempt,
+          error,
+          after,
+        }),
+      );
+    }
+    return outcome;
+  }
+
+  private async settleFailure(
     variant: PostVariantEntity,
     channel: ChannelEntity,
     error: unknown,
@@ -393,12 +448,12 @@ export class VariantPublisher {
       return this.waitForReconnect({ variant, channel }, now, message);
     }
     if (error instanceof PermanentError) {
-      await this.finish(variant, 'failed', { lastError: message }, now, message);
+      await this.finish(variant, 'failed', { lastError: message }, now, message, false);
       return 'failed';
     }
     if (variant.attempts >= MAX_PUBLISH_ATTEMPTS) {
       const reason = `gave up after ${variant.attempts} attempts: ${message}`;
-      await this.finish(variant, 'failed', { lastError: reason }, now, reason);
+      await this.finish(variant, 'failed', { lastError: reason }, now, reason, false);
       return 'failed';
     }
     const wait =
@@ -440,9 +495,10 @@ export class VariantPublisher {
     changes: Parameters<VariantStateService['move']>[3],
     now: Date,
     reason?: string,
+    log = true,
   ): Promise<void> {
     await this.events.run((manager) => this.settle(manager, variant, to, changes, now, reason));
-    if (to !== 'published') {
+    if (to !== 'published' && log) {
       this.logger.warn(`variant ${variant.id} ${to}: ${reason ?? ''}`);
     }
   }
