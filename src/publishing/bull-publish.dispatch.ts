@@ -8,6 +8,7 @@ import { placeholders } from '../persistence/sql-placeholders';
 import { HeldSends, type HeldOutcome, type HeldSendOptions } from './held-sends';
 import type { PublishDispatch } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
+import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 export interface BullDispatchOptions {
   /** Jobs this process runs at once. */
@@ -107,7 +108,8 @@ export class BullPublishDispatch implements PublishDispatch {
         .runExclusive('publish-dispatch', () => this.dispatchRound(this.clock()), {
           ttlMs: Math.max(10_000, this.options.dispatchEveryMs * 5),
         })
-        .catch((error: unknown) => this.logger.error(`dispatch failed: ${(error as Error).message}`))
+        .then(() => databaseAnswered())
+        .catch((error: unknown) => logRoundFailure(this.logger, 'dispatch', error))
         .finally(() => (this.dispatching = undefined));
     }, this.options.dispatchEveryMs);
   }

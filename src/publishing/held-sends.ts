@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { logRoundFailure } from '../app/dependency-outage.log';
 import type { PublishResult } from '../plugin-sdk';
 import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { VariantPublisher } from './variant-publisher.service';
@@ -154,7 +155,7 @@ export class HeldSends {
           next.settled?.(outcome.state);
         }
       } catch (error) {
-        this.logger.error(`publish failed: ${(error as Error).message}`);
+        logRoundFailure(this.logger, 'publish', error);
         next.settled?.('error');
       }
     }
@@ -174,7 +175,7 @@ export class HeldSends {
       }
     } catch (error) {
       // Left `publishing`: the reconcile finds them on the platform and records them then.
-      this.logger.error(`recording ${batch.length} publishes failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, `recording ${batch.length} publishes`, error);
       for (const { settled } of batch) {
         settled?.('unrecorded');
       }

@@ -3,6 +3,7 @@ import { HeldSends, type HeldSendOptions } from './held-sends';
 import type { PublishDispatch } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './variant-queries';
+import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 export interface PublishLoopOptions extends HeldSendOptions {
   /** Variants claimed per round (one transaction). */
@@ -96,6 +97,7 @@ export class InlinePublishDispatch implements PublishDispatch {
                 this.backlogged ? Math.min(room, dueRoom) : room,
               )
             : [];
+        databaseAnswered();
         const candidates = fetched.filter((item) => !isDue(item) || dueRoom-- > 0);
         // Due variants were left in the database, or everything fetched was due: more are likely waiting.
         this.backlogged = candidates.length < fetched.length || (fetched.length > 0 && fetched.every(isDue));
@@ -108,7 +110,7 @@ export class InlinePublishDispatch implements PublishDispatch {
           await sleep(options.idleMs);
         }
       } catch (error) {
-        this.logger.error(`publish round failed: ${(error as Error).message}`);
+        logRoundFailure(this.logger, 'publish round', error);
         await sleep(options.idleMs);
       }
     }

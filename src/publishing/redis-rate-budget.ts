@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { callingDependency, REDIS } from '../app/dependency-outage.log';
 import type { RateBudget } from './rate-budget';
 
 /**
@@ -24,12 +25,14 @@ export class RedisRateBudget implements RateBudget {
   ) {}
 
   async take(channelId: string, perMinute: number, now: Date): Promise<number> {
-    const wait = await this.redis.eval(
-      TAKE,
-      1,
-      `${this.prefix}:${channelId}`,
-      String(now.getTime()),
-      String(60_000 / perMinute),
+    const wait = await callingDependency(REDIS, () =>
+      this.redis.eval(
+        TAKE,
+        1,
+        `${this.prefix}:${channelId}`,
+        String(now.getTime()),
+        String(60_000 / perMinute),
+      ),
     );
     return Number(wait);
   }
