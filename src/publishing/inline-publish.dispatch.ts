@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { HeldSends, type HeldSendOptions } from './held-sends';
-import type { PublishDispatch } from './publish-dispatch';
+import { settledBy, type PublishDispatch, type ShutdownSummary } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './variant-queries';
 import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
@@ -35,6 +35,10 @@ export class InlinePublishDispatch implements PublishDispatch {
   private readonly logger = new Logger('PublishWorker');
   private stopping = false;
   private loop?: Promise<void>;
+  /** The running loop's parts, for `stop`. */
+  private sends?: HeldSends;
+  private claiming?: Promise<void>;
+  private clock: () => Date = () => new Date();
   private lastReconcile = 0;
   /** The last round left due variants in the database for want of free lanes. */
   private backlogged = false;
@@ -48,9 +52,20 @@ export class InlinePublishDispatch implements PublishDispatch {
     this.loop = this.run(this.options);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline = performance.now() + 15_000): Promise<ShutdownSummary> {
     this.stopping = true;
-    await this.loop;
+    const sends = this.sends;
+    if (!sends) {
+      await this.loop;
+      return { finished: 0, released: 0, leftInFlight: 0 };
+    }
+    const before = sends.counts.finished;
+    // A claim round under way lands its claims in `sends` first; then nothing more is claimed.
+    await settledBy(this.claiming ?? Promise.resolve(), deadline);
+    const released = await this.publisher.releaseClaims(sends.release(), this.clock());
+    const done = await settledBy(this.loop ?? Promise.resolve(), deadline);
+    const after = sends.counts;
+    return { finished: after.finished - before, released, leftInFlight: done ? 0 : after.inFlight };
   }
 
   /** Publishes everything due until `stop()` answers true, then sends what it holds. Exposed for benchmarks. */
@@ -60,8 +75,11 @@ export class InlinePublishDispatch implements PublishDispatch {
     stop: () => boolean = () => this.stopping,
   ): Promise<void> {
     const sends = new HeldSends(this.publisher, options, clock);
+    this.sends = sends;
+    this.clock = clock;
     const sending = sends.run(stop);
-    await this.claimLoop(sends, options, clock, stop);
+    this.claiming = this.claimLoop(sends, options, clock, stop);
+    await this.claiming;
     sends.nudge();
     await sending;
   }

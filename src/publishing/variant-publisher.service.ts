@@ -164,6 +164,27 @@ export class VariantPublisher {
     return this.send(item, now);
   }
 
+  /**
+   * Gives claims this worker holds but has not sent back (shutdown): due again at their own time for any worker,
+   * with the attempt their claim counted given back. A claim renewed or reconciled elsewhere is left alone.
+   */
+  async releaseClaims(items: DueVariant[], now: Date): Promise<number> {
+    let released = 0;
+    for (const { variant } of items) {
+      const moved = await this.events.run((manager) =>
+        this.variants.move(
+          manager,
+          variant,
+          'scheduled',
+          { attempts: Math.max(0, variant.attempts - 1) },
+          { actor: ACTOR, at: now, reason: 'released unsent at shutdown', unchangedSince: variant.updatedAt },
+        ),
+      );
+      released += moved ? 1 : 0;
+    }
+    return released;
+  }
+
   /** Records many publishes in one transaction: the same conditional moves, audit rows and events as one by one. */
   async recordPublishedMany(
     sent: Array<{ variant: PostVariantEntity; result: PublishResult }>,
