@@ -56,6 +56,9 @@ for entry in $(ls -A "$root"); do
     *) cp -al "$root/$entry" "$run/$entry" ;;
   esac
 done
+# The PDS harness finds Node 22 at .tools/node22 of the tree it runs from.
+mkdir -p "$run/.tools"
+ln -s "$tools" "$run/.tools/node22"
 target="$run/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
 cp --remove-destination "$addon" "$target"
 # The PDS peer (Node 22 already) is found through the tree; its own node_modules is shared as it is.
@@ -69,8 +72,9 @@ if [ "$what" = test ] || [ "$what" = all ]; then
   npm test
 fi
 if [ "$what" = services ] || [ "$what" = all ]; then
-  say "service suites on Node 22"
-  METRONOME_TEST_DATABASE_URL=${METRONOME_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+  say "service suites on Node 22 (the chaos runs bounded: the full-size runs are the Node 20 phase's)"
+  CHAOS_POSTS=${CHAOS_POSTS:-300} CHAOS_KILLS=${CHAOS_KILLS:-8} CHAOS_PDS_KILLS=${CHAOS_PDS_KILLS:-3} \
+    METRONOME_TEST_DATABASE_URL=${METRONOME_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
     METRONOME_TEST_REDIS_URL=${METRONOME_TEST_REDIS_URL:-redis://127.0.0.1:6379} \
     npm run test:services
 fi

@@ -22,6 +22,15 @@ describe('bluesky errors', () => {
     expect(rateLimitReset({}, NOW)).toBeUndefined();
   });
 
+  it('takes the later of RateLimit-Reset (rounded down by the PDS) and Retry-After (rounded up)', () => {
+    const now = new Date('2026-12-02T09:15:00.600Z');
+    const headers = { 'ratelimit-reset': String(Math.floor(now.getTime() / 1000)), 'retry-after': '1' };
+    expect(rateLimitReset(headers, now)).toEqual(new Date('2026-12-02T09:15:01.600Z'));
+    expect(rateLimitReset({ 'ratelimit-reset': 'soon', 'retry-after': '2' }, now)).toEqual(
+      new Date('2026-12-02T09:15:02.600Z'),
+    );
+  });
+
   it('maps a 429 to RateLimitedError carrying the reset time', () => {
     const error = mapped(429, 'RateLimitExceeded', { 'ratelimit-reset': RESET_SECONDS });
     expect(error).toBeInstanceOf(RateLimitedError);

@@ -96,13 +96,19 @@ export async function readXrpcError(response: PluginHttpResponse): Promise<XrpcE
   );
 }
 
-/** When a rate limit resets: `ratelimit-reset` (epoch seconds, what a PDS sends), else Retry-After. */
+/**
+ * When a rate limit resets: the later of `ratelimit-reset` (epoch seconds, rounded DOWN by the PDS) and
+ * Retry-After (seconds, rounded UP by the PDS), so neither rounding sends a retry too early. Unreadable headers
+ * are ignored; the core validates what is left (a reset days away is not believed).
+ */
 export function rateLimitReset(headers: Record<string, string>, now: Date): Date | undefined {
   const reset = headers['ratelimit-reset']?.trim();
-  if (reset && /^\d+$/.test(reset)) {
-    return new Date(Number(reset) * 1000);
+  const fromReset = reset && /^\d{1,12}$/.test(reset) ? new Date(Number(reset) * 1000) : undefined;
+  const fromRetryAfter = retryAtFromHeaders(headers, now);
+  if (fromReset && fromRetryAfter) {
+    return fromReset > fromRetryAfter ? fromReset : fromRetryAfter;
   }
-  return retryAtFromHeaders(headers, now);
+  return fromReset ?? fromRetryAfter;
 }
 
 const ACCOUNT_BLOCKED = new Set(['AccountTakedown', 'AccountDeactivated', 'AccountSuspended']);

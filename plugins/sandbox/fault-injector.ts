@@ -17,6 +17,14 @@ export interface FaultOptions {
   latencyMs: number;
   /** Seconds a rate limit asks to wait. */
   retryAfterSeconds: number;
+  /** The account's rate limit: `posts` per window of `windowSeconds`, whatever the post. */
+  budget?: { posts: number; windowSeconds: number };
+}
+
+/** The account's rate-limit window, kept in the sandbox's durable state. */
+interface BudgetWindow {
+  start: number;
+  used: number;
 }
 
 /**
@@ -43,6 +51,7 @@ export class FaultInjector {
 
   /** Throws the configured fault before sending, or returns whether to throw after sending. */
   async before(idempotencyKey: string): Promise<'send' | 'send-then-timeout'> {
+    await this.spendBudget();
     const mode = this.options?.mode;
     if (!mode) {
       return 'send';
@@ -69,6 +78,44 @@ export class FaultInjector {
       case 'timeout-after-send':
         return 'send-then-timeout';
     }
+  }
+
+  /**
+   * Spends one post of the account's window, or refuses with a 429 whose reset is the window's end rounded down
+   * to the whole second (so a retry at exactly that second is refused again, as by a real PDS). Refusals are
+   * counted in the state (`budget:refused`) for tests.
+   */
+  private spendBudget(): Promise<void> {
+    // One at a time in this process: concurrent sends must not all read the same count (a real platform counts
+    // atomically).
+    const turn = this.budgetTurn.then(() => this.spendBudgetNow());
+    this.budgetTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private budgetTurn: Promise<unknown> = Promise.resolve();
+
+  private async spendBudgetNow(): Promise<void> {
+    const budget = this.options?.budget;
+    if (!budget) {
+      return;
+    }
+    const now = this.context.clock.now().getTime();
+    const windowMs = budget.windowSeconds * 1000;
+    const saved = await this.context.state.get<BudgetWindow>('budget:window');
+    const window = saved && saved.start + windowMs > now ? saved : { start: now, used: 0 };
+    if (window.used >= budget.posts) {
+      await this.context.state.set(
+        'budget:refused',
+        ((await this.context.state.get<number>('budget:refused')) ?? 0) + 1,
+      );
+      const reset = Math.floor((window.start + windowMs) / 1000) * 1000;
+      throw new RateLimitedError(
+        `sandbox: 429 Too Many Requests (${budget.posts} posts per ${budget.windowSeconds} s)`,
+        new Date(reset),
+      );
+    }
+    await this.context.state.set('budget:window', { start: window.start, used: window.used + 1 });
   }
 
   timeout(): never {

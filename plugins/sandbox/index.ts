@@ -33,6 +33,16 @@ const options = z.strictObject({
       times: z.number().int().min(0).default(1),
       latencyMs: z.number().int().min(0).default(0),
       retryAfterSeconds: z.number().int().min(0).default(60),
+      budget: z
+        .strictObject({
+          posts: z.number().int().min(1),
+          windowSeconds: z.number().int().min(1),
+        })
+        .optional()
+        .describe(
+          'A platform rate limit on the account: this many posts per window, then 429s whose reset is rounded ' +
+            'down to the second (as a Bluesky PDS does) until the window ends.',
+        ),
     })
     .optional()
     .describe(

@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
+import { UnavailableError } from '../errors/domain.error';
 
 /** The port could not be bound: nothing else may start, and the person is told what to change. */
-export class ListenError extends Error {}
+export class ListenError extends UnavailableError {}
 
 /**
  * Binds the HTTP port before the application initialises, so a process that cannot serve `/health` and
@@ -31,7 +32,7 @@ export async function listenBeforeInit(
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.removeListener('listening', onListening);
-      reject(new ListenError(describeListenError(error, port, host), { cause: error }));
+      reject(new ListenError(describeListenError(error, port, host), undefined, undefined, { cause: error }));
     };
     const onListening = () => {
       server.removeListener('error', onError);

@@ -1,5 +1,6 @@
 import { DEFAULT_MIN_FREE_BYTES } from '../http/storage-health';
 import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
+import { InvalidError } from '../errors/domain.error';
 
 export const ROLES = ['all', 'api', 'scheduler', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,7 +23,7 @@ export interface RuntimeOptions {
   shutdownTimeoutMs: number;
 }
 
-export class RuntimeOptionsError extends Error {}
+export class RuntimeOptionsError extends InvalidError {}
 
 export function runtimeOptions(
   env: NodeJS.ProcessEnv,

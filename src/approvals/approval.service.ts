@@ -10,8 +10,7 @@ import {
 import { ApprovalEntity } from '../persistence/entities/approval.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
 import { ApprovalStepPlan } from './approval-chain';
-
-export class ApprovalError extends Error {}
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 
 export interface DecisionInput {
   postId: string;
@@ -81,20 +80,20 @@ export class ApprovalService {
     return this.events.run(async (manager) => {
       const post = await manager.getRepository(PostEntity).findOneBy({ id: input.postId });
       if (!post) {
-        throw new ApprovalError(`no post with id ${input.postId}: see \`metronome approvals list\``);
+        throw new NotFoundError(`no post with id ${input.postId}: see \`metronome approvals list\``);
       }
       if (post.state !== 'in_review') {
-        throw new ApprovalError(`post "${post.title}" is ${post.state}, not waiting for approval`);
+        throw new InvalidError(`post "${post.title}" is ${post.state}, not waiting for approval`);
       }
       const steps = await manager
         .getRepository(ApprovalEntity)
         .find({ where: { postId: post.id, status: 'pending' }, order: { stepIndex: 'ASC' } });
       const step = steps[0];
       if (!step) {
-        throw new ApprovalError(`post "${post.title}" has no open approval step`);
+        throw new InvalidError(`post "${post.title}" has no open approval step`);
       }
       if (!step.approvers.includes(input.person)) {
-        throw new ApprovalError(
+        throw new InvalidError(
           `${input.person} is not an approver of step "${step.stepName}" (approvers: ${step.approvers.join(', ')})`,
         );
       }

@@ -1,15 +1,16 @@
 import { Command } from 'commander';
-import { ApprovalError } from '../approvals/approval.service';
-import { createContentServices } from '../content/content-services';
+import { ApprovalService } from '../approvals/approval.service';
 import { PostQueryService } from '../content/post-query.service';
 import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { allIds, formatLocal, shortIds, table } from './cli.format';
+import { formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
 import { resolvePostId } from './posts.command';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 function decisionCommand(name: string, decision: ApprovalDecisionKind, description: string): Command {
   return new Command(name)
@@ -27,23 +28,16 @@ function decisionCommand(name: string, decision: ApprovalDecisionKind, descripti
       if (decision !== 'approve' && !options.comment) {
         throw new CliError(`say why with --comment: the author sees it`, EXIT_INVALID_INPUT);
       }
-      await withDatabase(async (dataSource) => {
-        try {
-          const outcome = await createContentServices(dataSource).approvals.decide({
-            postId: await resolvePostId(dataSource, postId),
-            person: options.as,
-            decision,
-            comment: options.comment,
-          });
-          process.stdout.write(
-            `${outcome.post.title}: ${decision} at "${outcome.step.stepName}" → post is ${outcome.postState}\n`,
-          );
-        } catch (error) {
-          if (error instanceof ApprovalError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const outcome = await app.get(ApprovalService).decide({
+          postId: await resolvePostId(app.get(RecordIdRepository), postId),
+          person: options.as,
+          decision,
+          comment: options.comment,
+        });
+        process.stdout.write(
+          `${outcome.post.title}: ${decision} at "${outcome.step.stepName}" → post is ${outcome.postState}\n`,
+        );
       });
     });
 }
@@ -59,8 +53,8 @@ export function approvalsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; for?: string; overdue?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new PostQueryService(dataSource).pendingApprovals({
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(PostQueryService).pendingApprovals({
           brand: options.brand,
           person: options.for,
           overdueOnly: options.overdue,
@@ -71,7 +65,7 @@ export function approvalsCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.postId),
-          await allIds(dataSource, 'posts'),
+          await app.get(RecordIdRepository).all('posts'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;

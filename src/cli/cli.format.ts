@@ -1,5 +1,5 @@
 import { formatBrandTime } from '../notifications/brand-time.format';
-import type { DataSource } from 'typeorm';
+import type { RecordIdRepository, RecordTable } from '../persistence/record-id.repository';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 
 /**
@@ -66,24 +66,17 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
-/** Every id of a table, for `shortIds` (a CLI list is small; the ids are indexed). */
-export async function allIds(dataSource: DataSource, tableName: string): Promise<string[]> {
-  const rows = await dataSource.query<Array<{ id: string }>>(`SELECT "id" FROM "${tableName}"`);
-  return rows.map((row) => row.id);
-}
-
 const MIN_PREFIX = 4;
 
 /**
- * The full id that `given` starts, in `tableName`: the whole id or a unique prefix of it. An ambiguous
- * prefix is an error that lists the candidates with `describe` (e.g. their titles).
+ * The full id that `given` starts, in `table`: the whole id or a unique prefix of it. An ambiguous prefix is
+ * an error that lists the candidates with their labels (e.g. their titles).
  */
 export async function resolveId(
-  dataSource: DataSource,
-  tableName: string,
+  ids: RecordIdRepository,
+  table: RecordTable,
   given: string,
   what: string,
-  describe: (id: string) => Promise<string> = async () => '',
 ): Promise<string> {
   const prefix = given.trim().toLowerCase();
   if (!/^[0-9a-f-]+$/.test(prefix) || prefix.length < MIN_PREFIX) {
@@ -92,20 +85,16 @@ export async function resolveId(
       EXIT_INVALID_INPUT,
     );
   }
-  const p = dataSource.options.type === 'postgres' ? '$1' : '?';
-  const rows = await dataSource.query<Array<{ id: string }>>(
-    `SELECT "id" FROM "${tableName}" WHERE "id" LIKE ${p} ORDER BY "id" LIMIT 11`,
-    [`${prefix}%`],
-  );
+  const rows = await ids.startingWith(table, prefix, 11);
   if (rows.length === 1) {
-    return rows[0].id;
+    return rows[0];
   }
   if (rows.length === 0) {
     throw new CliError(`no ${what} id starts with "${given}"`, EXIT_INVALID_INPUT);
   }
   const candidates = await Promise.all(
-    rows.slice(0, 10).map(async ({ id }) => {
-      const label = await describe(id);
+    rows.slice(0, 10).map(async (id) => {
+      const label = await ids.label(table, id);
       return `  ${id}${label ? `  ${label}` : ''}`;
     }),
   );

@@ -3,7 +3,8 @@ import { CycleStatusQuery } from '../cycles/cycle-status.query';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { formatLocal } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 export function cycleCommand(): Command {
   const cycle = new Command('cycle').description(
@@ -18,8 +19,8 @@ export function cycleCommand(): Command {
     .addOption(configOption())
     .action(async (options: { json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new CycleStatusQuery(dataSource).status(loaded.config, new Date());
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(CycleStatusQuery).status(loaded.config, new Date());
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;

@@ -1,26 +1,18 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
-import { ConfigModule } from '../config/config.module';
-import { EventsModule } from '../events/events.module';
-import { InboxModule } from '../inbox/inbox.module';
 import { InboxPoller } from '../inbox/inbox.poller';
-import { InboxError, InboxService } from '../inbox/inbox.service';
-import { AuditRepository } from '../persistence/audit.repository';
+import { InboxService } from '../inbox/inbox.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
-import { InboxItemEntity, type InboxItemState } from '../persistence/entities/inbox-item.entity';
-import { PersistenceModule } from '../persistence/persistence.module';
-import { PluginHostModule } from '../plugin-host/plugin-host.module';
-import { QueueModule } from '../queue/queue.module';
+import type { InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { allIds, count, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { count, formatLocal, resolveId, shortIds, table } from './cli.format';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
-import { StderrLogger } from './stderr.logger';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { InboxPollCliModule } from './modules/inbox-poll-cli.module';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 function changeCommand(name: 'answer' | 'ignore', description: string): Command {
   return new Command(name)
@@ -31,24 +23,12 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
     .action(async (id: string, options: { as: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
-      await withDatabase(async (dataSource) => {
-        const inbox = new InboxService(dataSource, new AuditRepository(dataSource));
-        try {
-          const itemId = await resolveId(dataSource, 'inbox_items', id, 'inbox item', async (candidate) => {
-            const item = await dataSource.getRepository(InboxItemEntity).findOneBy({ id: candidate });
-            return item ? `${item.kind} from ${item.author}: "${item.text.slice(0, 60)}"` : '';
-          });
-          const item =
-            name === 'answer'
-              ? await inbox.answer(itemId, options.as)
-              : await inbox.ignore(itemId, options.as);
-          process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
-        } catch (error) {
-          if (error instanceof InboxError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const inbox = app.get(InboxService);
+        const itemId = await resolveId(app.get(RecordIdRepository), 'inbox_items', id, 'inbox item');
+        const item =
+          name === 'answer' ? await inbox.answer(itemId, options.as) : await inbox.ignore(itemId, options.as);
+        process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
       });
     });
 }
@@ -73,8 +53,8 @@ export function inboxCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; state?: InboxItemState; json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new InboxService(dataSource, new AuditRepository(dataSource)).list(options);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(InboxService).list(options);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -85,7 +65,7 @@ export function inboxCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'inbox_items'),
+          await app.get(RecordIdRepository).all('inbox_items'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
@@ -121,24 +101,7 @@ export function inboxCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-
-      @Module({
-        imports: [
-          PersistenceModule.forRoot({
-            databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
-            runMigrations: true,
-          }),
-          ConfigModule.forRoot(loaded, configPath),
-          QueueModule.forRoot(process.env.REDIS_URL, process.env.METRONOME_REDIS_PREFIX || 'metronome'),
-          PluginHostModule,
-          EventsModule,
-          InboxModule,
-        ],
-      })
-      class InboxCliModule {}
-
-      const app = await NestFactory.createApplicationContext(InboxCliModule, { logger: new StderrLogger() });
-      try {
+      await inCliContext(InboxPollCliModule.forConfig(loaded, configPath), async (app) => {
         await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
         const report = await app.get(InboxPoller).poll(new Date(), options.brand);
         process.stdout.write(
@@ -153,9 +116,7 @@ export function inboxCommand(): Command {
         if (report.failures.length > 0) {
           process.exitCode = EXIT_FAILURE;
         }
-      } finally {
-        await app.close();
-      }
+      });
     });
   return inbox;
 }

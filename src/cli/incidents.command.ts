@@ -1,16 +1,15 @@
 import { Command, Option } from 'commander';
-import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../config/config.loader';
 import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
-import { IncidentError, IncidentService } from '../escalations/incident.service';
-import { AuditRepository } from '../persistence/audit.repository';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
-import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { IncidentService } from '../escalations/incident.service';
+import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
+import { formatLocal, resolveId, shortIds, table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 function changeCommand(name: 'ack' | 'resolve', description: string): Command {
   return new Command(name)
@@ -22,30 +21,20 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
     .action(async (id: string, options: { as: string; comment?: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
-      await withDatabase(async (dataSource) => {
-        const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-        try {
-          const incidentId = await resolveIncidentId(dataSource, id);
-          const incident =
-            name === 'ack'
-              ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
-              : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
-          process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
-        } catch (error) {
-          if (error instanceof IncidentError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const incidents = app.get(IncidentService);
+        const incidentId = await resolveIncidentId(app.get(RecordIdRepository), id);
+        const incident =
+          name === 'ack'
+            ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
+            : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
+        process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
       });
     });
 }
 
-function resolveIncidentId(dataSource: DataSource, given: string): Promise<string> {
-  return resolveId(dataSource, 'incidents', given, 'incident', async (id) => {
-    const incident = await dataSource.getRepository(IncidentEntity).findOneBy({ id });
-    return incident ? `${incident.state}  ${incident.title}` : '';
-  });
+function resolveIncidentId(ids: RecordIdRepository, given: string): Promise<string> {
+  return resolveId(ids, 'incidents', given, 'incident');
 }
 
 /**
@@ -121,16 +110,16 @@ export function incidentsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; state?: IncidentEntity['state']; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new IncidentService(dataSource, new AuditRepository(dataSource)).list(options);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(IncidentService).list(options);
         if (rows.length === 0) {
           process.stdout.write(options.state ? `no ${options.state} incidents\n` : 'no open incidents\n');
           return;
         }
-        const stories = await new IncidentReachQuery(dataSource).stories(rows);
+        const stories = await app.get(IncidentReachQuery).stories(rows);
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'incidents'),
+          await app.get(RecordIdRepository).all('incidents'),
         );
         const lines = rows.map((row) => {
           const zone = zoneOf(loaded, row);

@@ -1,25 +1,15 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
-import { ConfigModule } from '../config/config.module';
-import { EventsModule } from '../events/events.module';
 import { MetricCollectionRepository } from '../metrics/metric-collection.repository';
-import { MetricsCollector, MetricsInputError } from '../metrics/metrics-collector.service';
-import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsCollector } from '../metrics/metrics-collector.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PersistenceModule } from '../persistence/persistence.module';
-import { PluginHostModule } from '../plugin-host/plugin-host.module';
-import { QueueModule } from '../queue/queue.module';
-import { RulesModule } from '../rules/rules.module';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
-import { StderrLogger } from './stderr.logger';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { MetricsCliModule } from './modules/metrics-cli.module';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 function collectCommand(): Command {
   return new Command('collect')
@@ -30,71 +20,43 @@ function collectCommand(): Command {
     .action(async (options: { brand?: string; day?: string; config?: string }) => {
       const configPath = resolveConfigPath(options.config);
       const loaded = await loadConfigOrExit(configPath);
-
-      @Module({
-        imports: [
-          PersistenceModule.forRoot({
-            databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
-            runMigrations: true,
-          }),
-          // Connectors live in the publishing module, which needs a queue driver; the inline one starts nothing.
-          QueueModule.forRoot(undefined),
-          ConfigModule.forRoot(loaded, configPath),
-          PluginHostModule,
-          EventsModule,
-          // metrics.collected rules run as they would in the scheduler.
-          RulesModule,
-          MetricsModule,
-        ],
-      })
-      class MetricsCliModule {}
-
-      const app = await NestFactory.createApplicationContext(MetricsCliModule, {
-        logger: new StderrLogger(['error']),
-      });
-      try {
-        await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
-        let summary;
-        try {
-          summary = await app.get(MetricsCollector).collect(new Date(), options);
-        } catch (error) {
-          if (error instanceof MetricsInputError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
+      await inCliContext(
+        MetricsCliModule.forConfig(loaded, configPath),
+        async (app) => {
+          await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+          const summary = await app.get(MetricsCollector).collect(new Date(), options);
+          const asked = summary.collected.length + summary.failed.length + summary.waiting.length;
+          if (asked === 0) {
+            process.stdout.write(
+              summary.upToDate.length > 0
+                ? 'nothing to collect: every day of the last week is collected already\n'
+                : 'nothing to collect: no channel offers metrics\n',
+            );
           }
-          throw error;
-        }
-        const asked = summary.collected.length + summary.failed.length + summary.waiting.length;
-        if (asked === 0) {
-          process.stdout.write(
-            summary.upToDate.length > 0
-              ? 'nothing to collect: every day of the last week is collected already\n'
-              : 'nothing to collect: no channel offers metrics\n',
-          );
-        }
-        for (const day of summary.collected) {
-          process.stdout.write(
-            `collected ${day.brand}/${day.channel} ${day.day} (${count(day.posts, 'post')})\n`,
-          );
-        }
-        for (const failure of summary.failed) {
-          process.stdout.write(
-            `FAILED    ${failure.brand}/${failure.channel} ${failure.day}: ${failure.error}\n`,
-          );
-        }
-        for (const channel of summary.waiting) {
-          process.stdout.write(
-            `waiting   ${channel.brand}/${channel.channel}: failed less than an hour ago; tried again after that\n`,
-          );
-        }
-        for (const skipped of summary.skipped) {
-          process.stdout.write(`skipped   ${skipped.brand}/${skipped.channel}: ${skipped.reason}\n`);
-        }
-        if (summary.failed.length > 0) {
-          process.exitCode = EXIT_FAILURE;
-        }
-      } finally {
-        await app.close();
-      }
+          for (const day of summary.collected) {
+            process.stdout.write(
+              `collected ${day.brand}/${day.channel} ${day.day} (${count(day.posts, 'post')})\n`,
+            );
+          }
+          for (const failure of summary.failed) {
+            process.stdout.write(
+              `FAILED    ${failure.brand}/${failure.channel} ${failure.day}: ${failure.error}\n`,
+            );
+          }
+          for (const channel of summary.waiting) {
+            process.stdout.write(
+              `waiting   ${channel.brand}/${channel.channel}: failed less than an hour ago; tried again after that\n`,
+            );
+          }
+          for (const skipped of summary.skipped) {
+            process.stdout.write(`skipped   ${skipped.brand}/${skipped.channel}: ${skipped.reason}\n`);
+          }
+          if (summary.failed.length > 0) {
+            process.exitCode = EXIT_FAILURE;
+          }
+        },
+        ['error'],
+      );
     });
 }
 
@@ -111,8 +73,8 @@ function statusCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        const channels = (await dataSource.getRepository(ChannelEntity).find()).filter(
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const channels = (await app.get(MetricCollectionRepository).channels()).filter(
           (channel) =>
             (!options.brand || channel.brandId === options.brand) &&
             loaded.plugins.find('connector', channel.connector)?.capabilities.metrics,
@@ -121,7 +83,7 @@ function statusCommand(): Command {
           process.stdout.write('no channel offers metrics: none of their connectors can report them\n');
           return;
         }
-        const status = await new MetricCollectionRepository(dataSource).status(channels.map((c) => c.id));
+        const status = await app.get(MetricCollectionRepository).status(channels.map((c) => c.id));
         process.stdout.write(
           table(
             ['CHANNEL', 'LAST COLLECTED', 'LAST ERROR'],

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { formatConfigIssue, sortConfigIssues } from '../config/config-issue';
 import { recordConfigRevision } from '../config/config-sync.service';
-import { createContentServices } from '../content/content-services';
+import { PlanSyncService } from '../content/plan-sync.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 export function planCommand(): Command {
   const plan = new Command('plan').description('plan and prepare: the brands’ content folders');
@@ -25,9 +26,9 @@ export function planCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        await recordConfigRevision(new ConfigRevisionRepository(dataSource), loaded);
-        const { planSync } = createContentServices(dataSource);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+        const planSync = app.get(PlanSyncService);
         const reports = options.brand
           ? [await planSync.syncBrand(loaded, options.brand)]
           : await planSync.syncAll(loaded);

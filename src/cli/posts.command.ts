@@ -1,23 +1,19 @@
-import type { DataSource } from 'typeorm';
 import { Command, Option } from 'commander';
-import { createContentServices } from '../content/content-services';
-import { PostReleaseError } from '../content/post-release.service';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
-import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
+import { PostReleaseService } from '../content/post-release.service';
+import type { PublishState } from '../persistence/entities/post.entity';
+import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { allIds, formatLocal, resolveId, shortIds, table } from './cli.format';
+import { formatLocal, resolveId, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 /** A post id or a unique prefix of one; an ambiguous prefix lists the posts it could be. */
-export function resolvePostId(dataSource: DataSource, given: string): Promise<string> {
-  return resolveId(dataSource, 'posts', given, 'post', async (id) => {
-    const post = await dataSource.getRepository(PostEntity).findOneBy({ id });
-    return post ? `${post.brandId}  "${post.title}"` : '';
-  });
+export function resolvePostId(ids: RecordIdRepository, given: string): Promise<string> {
+  return resolveId(ids, 'posts', given, 'post');
 }
 
 export function postsCommand(): Command {
@@ -33,8 +29,8 @@ export function postsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; state?: PublishState; json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await new PostQueryService(dataSource).listPosts({
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(PostQueryService).listPosts({
           brand: options.brand,
           state: options.state,
         });
@@ -48,7 +44,7 @@ export function postsCommand(): Command {
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'posts'),
+          await app.get(RecordIdRepository).all('posts'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brand]?.timezone ?? loaded.config.organisation.timezone;
@@ -83,17 +79,10 @@ export function postsCommand(): Command {
     .action(async (id: string, options: { as: string; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       requirePerson(loaded, options.as);
-      await withDatabase(async (dataSource) => {
-        try {
-          const postId = await resolvePostId(dataSource, id);
-          const { post, to } = await createContentServices(dataSource).release.release(postId, options.as);
-          process.stdout.write(`${post.title}: held → ${to}\n`);
-        } catch (error) {
-          if (error instanceof PostReleaseError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const postId = await resolvePostId(app.get(RecordIdRepository), id);
+        const { post, to } = await app.get(PostReleaseService).release(postId, options.as);
+        process.stdout.write(`${post.title}: held → ${to}\n`);
       });
     });
   return posts;

@@ -1,22 +1,13 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
-import { ConfigModule } from '../config/config.module';
-import { EventsModule } from '../events/events.module';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
-import { PersistenceModule } from '../persistence/persistence.module';
-import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { ProfileChecker } from '../profiles/profile-checker.service';
-import { ProfilesModule } from '../profiles/profiles.module';
-import { QueueModule } from '../queue/queue.module';
-import { RulesModule } from '../rules/rules.module';
 import { table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { StderrLogger } from './stderr.logger';
+import { inCliContext } from './cli-context';
+import { ProfilesCliModule } from './modules/profiles-cli.module';
 
 const show = (value: unknown) =>
   Array.isArray(value) ? `[${value.join(', ')}]` : JSON.stringify(value ?? '');
@@ -37,64 +28,45 @@ function checkCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-
-      @Module({
-        imports: [
-          PersistenceModule.forRoot({
-            databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
-            runMigrations: true,
-          }),
-          // Connectors live in the publishing module, which needs a queue driver; the inline one starts nothing.
-          QueueModule.forRoot(undefined),
-          ConfigModule.forRoot(loaded, configPath),
-          PluginHostModule,
-          EventsModule,
-          // profile.drifted rules run as they would in the scheduler.
-          RulesModule,
-          ProfilesModule,
-        ],
-      })
-      class ProfilesCliModule {}
-
-      const app = await NestFactory.createApplicationContext(ProfilesCliModule, {
-        logger: new StderrLogger(['error']),
-      });
-      try {
-        await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
-        const results = await app
-          .get(ProfileChecker)
-          .check(new Date(), { brand: options.brand, force: true });
-        if (results.length === 0) {
+      await inCliContext(
+        ProfilesCliModule.forConfig(loaded, configPath),
+        async (app) => {
+          await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+          const results = await app
+            .get(ProfileChecker)
+            .check(new Date(), { brand: options.brand, force: true });
+          if (results.length === 0) {
+            process.stdout.write(
+              'no profile to check: declare `profile:` on a channel whose connector can read profiles\n',
+            );
+            return;
+          }
           process.stdout.write(
-            'no profile to check: declare `profile:` on a channel whose connector can read profiles\n',
+            table(
+              ['CHANNEL', 'PROFILE'],
+              results.map((result) => ({
+                cells: [
+                  `${result.brand}/${result.channel}`,
+                  result.error
+                    ? `could not be read: ${result.error}`
+                    : result.differences.length === 0
+                      ? 'matches the config'
+                      : result.differences
+                          .map(
+                            (d) =>
+                              `${d.field} differs: expected ${show(d.expected)}, found ${show(d.actual)}`,
+                          )
+                          .join('; '),
+                ],
+              })),
+            ),
           );
-          return;
-        }
-        process.stdout.write(
-          table(
-            ['CHANNEL', 'PROFILE'],
-            results.map((result) => ({
-              cells: [
-                `${result.brand}/${result.channel}`,
-                result.error
-                  ? `could not be read: ${result.error}`
-                  : result.differences.length === 0
-                    ? 'matches the config'
-                    : result.differences
-                        .map(
-                          (d) => `${d.field} differs: expected ${show(d.expected)}, found ${show(d.actual)}`,
-                        )
-                        .join('; '),
-              ],
-            })),
-          ),
-        );
-        if (results.some((result) => result.error)) {
-          process.exitCode = EXIT_FAILURE;
-        }
-      } finally {
-        await app.close();
-      }
+          if (results.some((result) => result.error)) {
+            process.exitCode = EXIT_FAILURE;
+          }
+        },
+        ['error'],
+      );
     });
 }
 

@@ -1,22 +1,15 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { recordConfigRevision } from '../config/config-sync.service';
-import { ConfigModule } from '../config/config.module';
-import { EventsModule } from '../events/events.module';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import { PersistenceModule } from '../persistence/persistence.module';
-import { PluginHostModule } from '../plugin-host/plugin-host.module';
-import { ReportingModule } from '../reporting/reporting.module';
 import { ReportDeliveryService } from '../reporting/report-delivery.service';
 import { ReportRenderService } from '../reporting/report-render.service';
-import { DEFAULT_DATABASE_URL } from '../persistence/database-url';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { StderrLogger } from './stderr.logger';
+import { inCliContext } from './cli-context';
+import { ReportCliModule } from './modules/report-cli.module';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -58,25 +51,7 @@ export function reportCommand(): Command {
         if (options.out && brands.length > 1) {
           throw new CliError('--out writes one file: use it with --brand, not --all', EXIT_INVALID_INPUT);
         }
-
-        @Module({
-          imports: [
-            PersistenceModule.forRoot({
-              databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
-              runMigrations: true,
-            }),
-            ConfigModule.forRoot(loaded, configPath),
-            PluginHostModule,
-            EventsModule,
-            ReportingModule.forRoot({ schedule: false }),
-          ],
-        })
-        class ReportCliModule {}
-
-        const app = await NestFactory.createApplicationContext(ReportCliModule, {
-          logger: new StderrLogger(),
-        });
-        try {
+        await inCliContext(ReportCliModule.forConfig(loaded, configPath), async (app) => {
           // Reports reference their brand row: mirror the config first, as the scheduler does at start.
           await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
           const renderer = app.get(ReportRenderService);
@@ -103,9 +78,7 @@ export function reportCommand(): Command {
                 `${options.out ? ` and ${options.out}` : ''} (${Math.round(report.pdf.byteLength / 1024)} KB, ${Math.round(performance.now() - started)} ms)${deliveredText}\n`,
             );
           }
-        } finally {
-          await app.close();
-        }
+        });
       },
     );
 }

@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { ReportRepository } from '../reporting/report.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
-import { allIds, formatLocal, shortIds, table } from './cli.format';
+import { formatLocal, shortIds, table } from './cli.format';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { RecordIdRepository } from '../persistence/record-id.repository';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 export function reportsCommand(): Command {
   const reports = new Command('reports').description('stored monthly reports');
@@ -21,15 +23,15 @@ export function reportsCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        const rows = await new ReportRepository(dataSource).list({ brand: options.brand });
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(ReportRepository).list({ brand: options.brand });
         if (rows.length === 0) {
           process.stdout.write('no reports yet: `metronome report --brand <id>` renders one\n');
           return;
         }
         const short = shortIds(
           rows.map((row) => row.id),
-          await allIds(dataSource, 'reports'),
+          await app.get(RecordIdRepository).all('reports'),
         );
         const lines = rows.map((row) => {
           const zone = loaded.config.brands[row.brandId]?.timezone ?? loaded.config.organisation.timezone;

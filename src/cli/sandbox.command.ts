@@ -1,15 +1,14 @@
 import { Command } from 'commander';
-import type { DataSource } from 'typeorm';
 import { SandboxNetwork } from '../../plugins/sandbox/sandbox-network';
 import type { LoadedConfig } from '../config/config.loader';
-import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
 import type { ProfileSnapshot } from '../plugin-sdk';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { SandboxCliModule } from './modules/sandbox-cli.module';
 
 interface SandboxOptions {
   handle: string;
@@ -23,7 +22,7 @@ interface SandboxOptions {
  */
 async function sandboxOf(
   loaded: LoadedConfig,
-  dataSource: DataSource,
+  contexts: PluginContextFactory,
   target: string,
 ): Promise<SandboxNetwork> {
   const [brandId, key] = target.split('/');
@@ -54,7 +53,7 @@ async function sandboxOf(
     );
   }
   const { handle, idempotency, profile } = options.value as SandboxOptions;
-  const context = new PluginContextFactory(new PluginStateRepository(dataSource)).create('sandbox', target);
+  const context = contexts.create('sandbox', target);
   return new SandboxNetwork(context, handle, idempotency, profile);
 }
 
@@ -68,12 +67,14 @@ function commentCommand(): Command {
     .option('-a, --author <handle>', 'who writes it', 'a.customer')
     .addOption(configOption())
     .action(async (target: string, text: string, options: { author: string; config?: string }) => {
-      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      const configPath = resolveConfigPath(options.config);
+      const loaded = await loadConfigOrExit(configPath);
       if (!text.trim()) {
         throw new CliError('the comment is empty: give its text in quotes', EXIT_INVALID_INPUT);
       }
-      await withDatabase(async (dataSource) => {
-        const item = await (await sandboxOf(loaded, dataSource, target)).writeComment(options.author, text);
+      await inCliContext(SandboxCliModule.forConfig(loaded, configPath), async (app) => {
+        const network = await sandboxOf(loaded, app.get(PluginContextFactory), target);
+        const item = await network.writeComment(options.author, text);
         process.stdout.write(
           `${item.kind} from ${item.author} on ${target}: the next inbox poll reads it (\`metronome inbox poll\`, or the scheduler within 2 minutes)\n`,
         );
@@ -97,13 +98,14 @@ function profileCommand(): Command {
         target: string,
         options: { displayName?: string; bio?: string; links?: string[]; pinned?: string; config?: string },
       ) => {
-        const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+        const configPath = resolveConfigPath(options.config);
+        const loaded = await loadConfigOrExit(configPath);
         const { displayName, bio, links, pinned } = options;
         const changes = Object.fromEntries(
           Object.entries({ displayName, bio, links, pinned }).filter(([, value]) => value !== undefined),
         );
-        await withDatabase(async (dataSource) => {
-          const network = await sandboxOf(loaded, dataSource, target);
+        await inCliContext(SandboxCliModule.forConfig(loaded, configPath), async (app) => {
+          const network = await sandboxOf(loaded, app.get(PluginContextFactory), target);
           const profile =
             Object.keys(changes).length > 0 ? await network.editProfile(changes) : await network.profile();
           process.stdout.write(

@@ -1,10 +1,8 @@
 import { Command, Option } from 'commander';
 import { startApp } from '../app/bootstrap';
-import { ListenError } from '../app/listen-first';
-import { ROLES, runtimeOptions, RuntimeOptionsError } from '../app/runtime-options';
+import { ROLES, runtimeOptions } from '../app/runtime-options';
 import { summarizeConfig } from '../config/config.loader';
 import { configOption } from './config-path.option';
-import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
 
 export function startCommand(): Command {
@@ -15,25 +13,10 @@ export function startCommand(): Command {
     .option('-p, --port <port>', 'HTTP port (default: $PORT or 3000)')
     .action(async (flags: { role: string; config?: string; port?: string }) => {
       const started = performance.now();
-      let runtime;
-      try {
-        runtime = runtimeOptions(process.env, flags);
-      } catch (error) {
-        if (error instanceof RuntimeOptionsError) {
-          throw new CliError(error.message, EXIT_INVALID_INPUT);
-        }
-        throw error;
-      }
+      // A RuntimeOptionsError (invalid) leaves with code 2, a ListenError (unavailable) with 1: main.ts maps kinds.
+      const runtime = runtimeOptions(process.env, flags);
       const loaded = await loadConfigOrExit(runtime.configPath);
-      let app;
-      try {
-        app = await startApp(runtime, loaded);
-      } catch (error) {
-        if (error instanceof ListenError) {
-          throw new CliError(error.message);
-        }
-        throw error;
-      }
+      const app = await startApp(runtime, loaded);
       const server = app.getHttpServer() as { address(): { port: number } | string | null };
       const address = server.address();
       process.stdout.write(

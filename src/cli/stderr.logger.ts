@@ -17,6 +17,10 @@ export class StderrLogger extends ConsoleLogger {
     errorStack?: unknown,
     params?: Record<string, unknown>,
   ): void {
+    // Nest reports an error that stops a context from starting, then throws it to cli/main.ts, which prints it.
+    if (context === 'ExceptionHandler') {
+      return;
+    }
     super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
   }
 }

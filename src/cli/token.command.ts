@@ -6,7 +6,8 @@ import { ApiTokenRepository } from '../persistence/api-token.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
-import { withDatabase } from './with-database';
+import { inCliContext } from './cli-context';
+import { RecordsCliModule } from './modules/records-cli.module';
 
 interface CreateOptions {
   name: string;
@@ -59,8 +60,8 @@ export function tokenCommand(): Command {
       if (options.person || brands) {
         await checkAgainstConfig(resolveConfigPath(options.config), options.person, brands);
       }
-      await withDatabase(async (dataSource) => {
-        const repository = new ApiTokenRepository(dataSource);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const repository = app.get(ApiTokenRepository);
         if ((await repository.list()).some((t) => t.name === options.name && !t.revokedAt)) {
           throw new CliError(
             `a token named "${options.name}" already exists: revoke it first or pick another name`,
@@ -87,8 +88,8 @@ export function tokenCommand(): Command {
     .argument('<name-or-id>')
     .addOption(configOption())
     .action(async (nameOrId: string) => {
-      await withDatabase(async (dataSource) => {
-        const revoked = await new ApiTokenRepository(dataSource).revoke(nameOrId);
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const revoked = await app.get(ApiTokenRepository).revoke(nameOrId);
         if (!revoked) {
           throw new CliError(
             `no active token named or with id "${nameOrId}": see \`metronome token list\``,
@@ -103,8 +104,8 @@ export function tokenCommand(): Command {
     .description('list tokens with who they act for, scopes and brands (never their values)')
     .addOption(configOption())
     .action(async () => {
-      await withDatabase(async (dataSource) => {
-        for (const t of await new ApiTokenRepository(dataSource).list()) {
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        for (const t of await app.get(ApiTokenRepository).list()) {
           const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
           process.stdout.write(
             `${t.name.padEnd(20)} ${t.prefix}…  ${describe(t)}  created ${t.createdAt.toISOString()}  ${state}\n`,

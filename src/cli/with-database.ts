@@ -3,7 +3,11 @@ import { openDataSource, runMigrations } from '../persistence/data-source.factor
 import { maskPassword, parseDatabaseUrl } from '../persistence/database-url';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 
-/** Opens the database named by DATABASE_URL, brings its schema up to date, runs `work`, and closes it. */
+/**
+ * Opens the database named by DATABASE_URL, brings its schema up to date, runs `work`, and closes it.
+ * Only `channels` still uses it; every other command boots its role module (src/cli/modules) through
+ * inCliContext, which gives the same errors. Delete this once channels.command.ts moves over.
+ */
 export async function withDatabase<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   let url: ReturnType<typeof parseDatabaseUrl>;
   try {

@@ -1,3 +1,5 @@
+import { InvalidError } from '../errors/domain.error';
+
 /** One problem in the configuration, with where it is and what to do about it. */
 export interface ConfigIssue {
   file?: string;
@@ -34,12 +36,11 @@ export function sortConfigIssues(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 /** Thrown when a configuration cannot be used; carries every issue found, not just the first. */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends InvalidError {
   constructor(readonly issues: ConfigIssue[]) {
     super(
       `configuration has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n` +
         sortConfigIssues(issues).map(formatConfigIssue).join('\n'),
     );
-    this.name = 'ConfigValidationError';
   }
 }

@@ -1,18 +1,9 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  NotFoundException,
-  Param,
-  Put,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ConfigService } from '../config/config.service';
 import { ApiAccess } from '../http/api-access.decorator';
-import { ContentFileError, ContentFilesService } from './content-files.service';
+import { ContentFilesService } from './content-files.service';
 
 const fileBody = z.strictObject({
   text: z
@@ -39,7 +30,7 @@ export class ContentFilesController {
   @ApiAccess('content:read', { param: 'brand' })
   @ApiOperation({ summary: 'The post files in the brand’s content folder (paths relative to it).' })
   list(@Param('brand') brand: string) {
-    return this.act(() => ({ files: this.files.list(this.config.loaded, brand) }));
+    return { files: this.files.list(this.config.loaded, brand) };
   }
 
   @Put('*path')
@@ -53,7 +44,7 @@ export class ContentFilesController {
     @Param('path') path: string | string[],
     @Body({ schema: fileBody }) body: z.output<typeof fileBody>,
   ) {
-    return this.act(() => this.files.write(this.config.loaded, brand, joinPath(path), body.text));
+    return this.files.write(this.config.loaded, brand, joinPath(path), body.text);
   }
 
   @Delete('*path')
@@ -62,19 +53,6 @@ export class ContentFilesController {
     summary: 'Remove a post file and sync: its unpublished post is cancelled; a published post is kept.',
   })
   remove(@Param('brand') brand: string, @Param('path') path: string | string[]) {
-    return this.act(() => this.files.remove(this.config.loaded, brand, joinPath(path)));
-  }
-
-  private async act<T>(work: () => T | Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ContentFileError) {
-        throw error.reason === 'missing'
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    return this.files.remove(this.config.loaded, brand, joinPath(path));
   }
 }

@@ -3,20 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadedConfig } from '../config/config.loader';
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 import { MAX_CONTENT_FILE_BYTES } from './content-file.reader';
 import { scanContentFolder } from './content-folder.scanner';
 import { contentPathProblem } from './content-path.validator';
 import { PlanSyncService, SyncReport } from './plan-sync.service';
-
-export class ContentFileError extends Error {
-  constructor(
-    message: string,
-    /** `missing`: the brand or file does not exist; `invalid`: the request cannot be carried out as asked. */
-    readonly reason: 'missing' | 'invalid' = 'invalid',
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The JSON request that carries a post file: its 256 KiB cap plus room for JSON escaping (a line break is two
@@ -42,7 +33,7 @@ export class ContentFilesService {
     const target = this.target(loaded, brandId, path);
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_CONTENT_FILE_BYTES) {
-      throw new ContentFileError(
+      throw new InvalidError(
         `${path}: ${bytes.toLocaleString('en-GB')} bytes is more than a post file may hold (${MAX_CONTENT_FILE_BYTES.toLocaleString('en-GB')} bytes, 256 KiB); media go next to it, referenced from the front matter`,
       );
     }
@@ -63,10 +54,7 @@ export class ContentFilesService {
   async remove(loaded: LoadedConfig, brandId: string, path: string): Promise<SyncReport> {
     const target = this.target(loaded, brandId, path);
     if (!existsSync(target)) {
-      throw new ContentFileError(
-        `${path}: no such content file (GET the content list to see what there is)`,
-        'missing',
-      );
+      throw new NotFoundError(`${path}: no such content file (GET the content list to see what there is)`);
     }
     rmSync(target);
     return this.planSync.syncBrand(loaded, brandId);
@@ -75,13 +63,12 @@ export class ContentFilesService {
   private folder(loaded: LoadedConfig, brandId: string): string {
     const brand = loaded.config.brands[brandId];
     if (!brand) {
-      throw new ContentFileError(
+      throw new NotFoundError(
         `unknown brand "${brandId}" (brands: ${Object.keys(loaded.config.brands).join(', ')})`,
-        'missing',
       );
     }
     if (!brand.content) {
-      throw new ContentFileError(
+      throw new InvalidError(
         `brand "${brandId}" has no content folder: set brands.${brandId}.content.folder`,
       );
     }
@@ -92,13 +79,13 @@ export class ContentFilesService {
     const folder = this.folder(loaded, brandId);
     const problem = contentPathProblem(path);
     if (problem) {
-      throw new ContentFileError(problem);
+      throw new InvalidError(problem);
     }
     const segments = path.split('/');
     const target = resolve(folder, ...segments);
     const inside = relative(existsSync(folder) ? realpathSync(folder) : folder, this.realParent(target));
     if (inside.startsWith('..') || isAbsolute(inside) || inside.split(sep).includes('..')) {
-      throw new ContentFileError(`"${path}" leads outside the content folder`);
+      throw new InvalidError(`"${path}" leads outside the content folder`);
     }
     return target;
   }

@@ -17,8 +17,9 @@ export interface ContentServices {
 }
 
 /**
- * The content services wired by hand, for CLI commands and tests that run without the Nest application.
- * Pass the bus whose subscribers (the rule engine) should hear the events.
+ * The content services wired by hand, for integration tests and benchmarks that run without Nest (the CLI
+ * boots RecordsCliModule instead). Pass the bus whose subscribers (the rule engine) should hear the events.
+ * To be deleted once test/publishing and bench/ build their services from ContentModule.
  */
 export function createContentServices(dataSource: DataSource, bus = new DomainEventBus()): ContentServices {
   const audit = new AuditRepository(dataSource);

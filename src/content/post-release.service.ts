@@ -3,8 +3,7 @@ import { TransactionalEvents } from '../events/transactional-events';
 import { AuditEventEntity } from '../persistence/entities/audit-event.entity';
 import { PostEntity, PublishState } from '../persistence/entities/post.entity';
 import { PostStateService } from './post-state.service';
-
-export class PostReleaseError extends Error {}
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 
 /**
  * Releases a post a rule held: it goes back to the state it was held from (review, approved or scheduled),
@@ -27,10 +26,10 @@ export class PostReleaseService {
     return this.events.run(async (manager) => {
       const post = await manager.getRepository(PostEntity).findOneBy({ id: postId });
       if (!post) {
-        throw new PostReleaseError(`no post ${postId}: see \`metronome posts list --state held\``);
+        throw new NotFoundError(`no post ${postId}: see \`metronome posts list --state held\``);
       }
       if (post.state !== 'held') {
-        throw new PostReleaseError(`post "${post.title}" is ${post.state}, not held`);
+        throw new InvalidError(`post "${post.title}" is ${post.state}, not held`);
       }
       const heldAt = await manager
         .getRepository(AuditEventEntity)
@@ -52,7 +51,7 @@ export class PostReleaseService {
         at,
       });
       if (!moved) {
-        throw new PostReleaseError(`post "${post.title}" changed while it was being released: try again`);
+        throw new InvalidError(`post "${post.title}" changed while it was being released: try again`);
       }
       return { post, to };
     });

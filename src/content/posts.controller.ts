@@ -1,16 +1,7 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ApprovalError, ApprovalService } from '../approvals/approval.service';
+import { ApprovalService } from '../approvals/approval.service';
 import { ConfigService } from '../config/config.service';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
 import { actionBody, actorOnlyBody } from '../http/acting-person.schema';
@@ -20,7 +11,7 @@ import { Caller } from '../http/api-caller.decorator';
 import { PlanSyncService } from './plan-sync.service';
 import { POST_STATES } from './post-state-machine';
 import { PostQueryService } from './post-query.service';
-import { PostReleaseError, PostReleaseService } from './post-release.service';
+import { PostReleaseService } from './post-release.service';
 
 const listQuery = z.strictObject({ brand: z.string().optional(), state: z.enum(POST_STATES).optional() });
 const approvalsQuery = z.strictObject({
@@ -112,27 +103,18 @@ export class PostsController {
     @Caller() caller: ApiCaller,
   ) {
     const person = this.actors.resolve(caller, body.onBehalfOf, 'person');
-    try {
-      const outcome = await this.approvals.decide({
-        postId: id,
-        person,
-        decision: body.decision,
-        comment: body.comment,
-      });
-      return {
-        postId: id,
-        step: outcome.step.stepName,
-        stepStatus: outcome.step.status,
-        postState: outcome.postState,
-      };
-    } catch (error) {
-      if (error instanceof ApprovalError) {
-        throw error.message.startsWith('no post')
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    const outcome = await this.approvals.decide({
+      postId: id,
+      person,
+      decision: body.decision,
+      comment: body.comment,
+    });
+    return {
+      postId: id,
+      step: outcome.step.stepName,
+      stepStatus: outcome.step.status,
+      postState: outcome.postState,
+    };
   }
 
   @Post('posts/:id/release')
@@ -147,16 +129,7 @@ export class PostsController {
     @Caller() caller: ApiCaller,
   ) {
     const person = this.actors.resolve(caller, body.onBehalfOf, 'person');
-    try {
-      const { post, to } = await this.releases.release(id, person);
-      return { postId: post.id, postState: to };
-    } catch (error) {
-      if (error instanceof PostReleaseError) {
-        throw error.message.startsWith('no post')
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    const { post, to } = await this.releases.release(id, person);
+    return { postId: post.id, postState: to };
   }
 }

@@ -13,8 +13,9 @@ export abstract class DomainError extends Error {
     readonly details?: Record<string, unknown>,
     /** A stable code more specific than the kind (e.g. `post_not_found`); defaults to the kind. */
     readonly code?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }

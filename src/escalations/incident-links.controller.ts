@@ -8,7 +8,8 @@ import type { IncidentEntity } from '../persistence/entities/incident.entity';
 import { INCIDENT_LINK_SIGNER } from './escalation.sweeper';
 import { IncidentLinkPages, type LinkPageContent } from './incident-link.pages';
 import { IncidentLinkAction, IncidentLinkSigner } from './incident-link.signer';
-import { IncidentError, IncidentService } from './incident.service';
+import { DomainError } from '../errors/domain.error';
+import { IncidentService } from './incident.service';
 
 // Loose: click tracking in mail and chat tools appends its own parameters (utm_source, …).
 const linkQuery = z.looseObject({ token: z.string().min(1) });
@@ -131,7 +132,7 @@ export class IncidentLinksController {
           : await this.incidents.resolve(id, 'signed link');
       return this.send(response, 200, { ...DONE[action], incident: this.view(incident) });
     } catch (error) {
-      if (!(error instanceof IncidentError)) {
+      if (!(error instanceof DomainError)) {
         throw error;
       }
       const incident = await this.incidents.byId(id);

@@ -8,6 +8,7 @@ import { placeholders } from '../persistence/sql-placeholders';
 import { timeOrderedId } from '../persistence/time-ordered-id';
 import { isUniqueViolation } from '../persistence/unique-violation';
 import { PolicySnapshot } from './escalation-policy.snapshot';
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 
 export interface OpenIncidentInput {
   brandId: string | null;
@@ -20,8 +21,6 @@ export interface OpenIncidentInput {
   policy: PolicySnapshot;
   at: Date;
 }
-
-export class IncidentError extends Error {}
 
 /**
  * Incidents: opened once per (rule, subject) while unresolved — the database's partial unique index on
@@ -235,14 +234,14 @@ export class IncidentService {
       const repository = manager.getRepository(IncidentEntity);
       const incident = await repository.findOneBy({ id });
       if (!incident) {
-        throw new IncidentError(`no incident with id ${id}: see \`metronome incidents list\``);
+        throw new NotFoundError(`no incident with id ${id}: see \`metronome incidents list\``);
       }
       if (!from.includes(incident.state)) {
-        throw new IncidentError(`incident "${incident.title}" is already ${incident.state}`);
+        throw new InvalidError(`incident "${incident.title}" is already ${incident.state}`);
       }
       const result = await repository.update({ id, state: incident.state }, changes);
       if ((result.affected ?? 0) !== 1) {
-        throw new IncidentError(`incident "${incident.title}" changed at the same moment; look again`);
+        throw new InvalidError(`incident "${incident.title}" changed at the same moment; look again`);
       }
       await this.audit.append(
         {

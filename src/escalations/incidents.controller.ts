@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
@@ -15,7 +6,7 @@ import { actorOnlyBody } from '../http/acting-person.schema';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';
-import { IncidentError, IncidentService } from './incident.service';
+import { IncidentService } from './incident.service';
 
 const listQuery = z.strictObject({
   brand: z.string().optional(),
@@ -49,7 +40,7 @@ export class IncidentsController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.act(() => this.incidents.acknowledge(id, by));
+    return this.incidents.acknowledge(id, by);
   }
 
   @Post(':id/resolve')
@@ -62,19 +53,6 @@ export class IncidentsController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.act(() => this.incidents.resolve(id, by));
-  }
-
-  private async act<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof IncidentError) {
-        throw error.message.startsWith('no incident')
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    return this.incidents.resolve(id, by);
   }
 }

@@ -1,4 +1,5 @@
 import { didYouMean } from '../config/did-you-mean';
+import { InvalidError } from '../errors/domain.error';
 
 /**
  * What a token may do, per area of the API: `<area>:read` for its GET routes, `<area>:write` for the
@@ -24,7 +25,7 @@ export const API_SCOPES = [
 
 export type ApiScope = (typeof API_SCOPES)[number];
 
-export class ApiScopeError extends Error {}
+export class ApiScopeError extends InvalidError {}
 
 /** True when `granted` allows `needed`: the scope itself, or the area's write scope for a read. */
 export function grantsScope(granted: readonly string[], needed: ApiScope): boolean {

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
@@ -15,7 +6,7 @@ import { actorOnlyBody } from '../http/acting-person.schema';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';
-import { InboxError, InboxService } from './inbox.service';
+import { InboxService } from './inbox.service';
 
 const listQuery = z.strictObject({
   brand: z.string().optional(),
@@ -52,7 +43,7 @@ export class InboxController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.act(() => this.inbox.answer(id, by));
+    return this.inbox.answer(id, by);
   }
 
   @Post(':id/ignore')
@@ -65,19 +56,6 @@ export class InboxController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    return this.act(() => this.inbox.ignore(id, by));
-  }
-
-  private async act<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof InboxError) {
-        throw error.message.startsWith('no inbox item')
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    return this.inbox.ignore(id, by);
   }
 }

@@ -3,8 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { AuditRepository } from '../persistence/audit.repository';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { InboxItemEntity, InboxItemState } from '../persistence/entities/inbox-item.entity';
-
-export class InboxError extends Error {}
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 
 export interface InboxListQuery {
   brand?: string;
@@ -93,10 +92,10 @@ export class InboxService {
       const repository = manager.getRepository(InboxItemEntity);
       const item = await repository.findOneBy({ id });
       if (!item) {
-        throw new InboxError(`no inbox item ${id}: see \`metronome inbox list\``);
+        throw new NotFoundError(`no inbox item ${id}: see \`metronome inbox list\``);
       }
       if (item.state === 'answered' || item.state === 'ignored') {
-        throw new InboxError(`inbox item ${id} is already ${item.state}`);
+        throw new InvalidError(`inbox item ${id} is already ${item.state}`);
       }
       item.state = state;
       if (state === 'answered') {

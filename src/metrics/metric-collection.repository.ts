@@ -1,3 +1,4 @@
+import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { MetricCollectionEntity } from '../persistence/entities/metric-collection.entity';
@@ -129,6 +130,11 @@ export class MetricCollectionRepository {
     await this.dataSource
       .getRepository(MetricCollectionEntity)
       .update({ channelId, day }, { status: 'failed', finishedAt: now, error: error.slice(0, 2000) });
+  }
+
+  /** Every channel the database knows (the config's channels, recorded), whose collection status can be shown. */
+  channels(): Promise<ChannelEntity[]> {
+    return this.dataSource.getRepository(ChannelEntity).find();
   }
 
   /** Per channel: the newest collected day and the newest failure (shown by `metronome metrics status`). */

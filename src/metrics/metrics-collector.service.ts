@@ -9,6 +9,7 @@ import { ConnectorInstances } from '../publishing/connector-instances';
 import { collectionDays, todayIn } from './collection-days';
 import { MetricCollectionRepository, type SnapshotRow } from './metric-collection.repository';
 import { channelFigures, flattenMetrics } from './metric-names';
+import { InvalidError } from '../errors/domain.error';
 
 export interface CollectOptions {
   /** Only this brand. */
@@ -36,8 +37,6 @@ export interface CollectionSummary {
   upToDate: Array<{ brand: string; channel: string }>;
 }
 
-export class MetricsInputError extends Error {}
-
 const REMOTE_ID_CHUNK = 500;
 
 /**
@@ -61,7 +60,7 @@ export class MetricsCollector {
   async collect(now: Date, options: CollectOptions = {}): Promise<CollectionSummary> {
     const { config, plugins } = this.config.loaded;
     if (options.brand && !config.brands[options.brand]) {
-      throw new MetricsInputError(
+      throw new InvalidError(
         `unknown brand "${options.brand}" (brands: ${Object.keys(config.brands).join(', ') || 'none'})`,
       );
     }
@@ -175,10 +174,10 @@ export class MetricsCollector {
 
   private checkDay(day: string, zone: string, now: Date): string {
     if (!/^\d{4}-\d\d-\d\d$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
-      throw new MetricsInputError(`--day ${day}: write a date as YYYY-MM-DD, e.g. 2026-10-31`);
+      throw new InvalidError(`--day ${day}: write a date as YYYY-MM-DD, e.g. 2026-10-31`);
     }
     if (day >= todayIn(zone, now)) {
-      throw new MetricsInputError(
+      throw new InvalidError(
         `--day ${day}: that day has not ended yet in ${zone}; collect ${collectionDays(zone, now, 1)[0]} or earlier`,
       );
     }

@@ -159,9 +159,12 @@ export class NotificationDispatcherService implements OnModuleDestroy {
       const notifier = await plugin.create(context, options.value);
       return { notifier, plugin: definition.plugin, addressing: plugin.addressing ?? 'handle', loaded };
     } catch (error) {
-      throw new NotifierSetupError(`${place}: the plugin could not start: ${this.describe(error)}`, {
-        cause: error,
-      });
+      throw new NotifierSetupError(
+        `${place}: the plugin could not start: ${this.describe(error)}`,
+        undefined,
+        undefined,
+        { cause: error },
+      );
     }
   }
 

@@ -7,12 +7,16 @@ import { ConfigRevisionRepository } from './config-revision.repository';
 import { openDataSource, runMigrations, type DataSourceFactoryOptions } from './data-source.factory';
 import type { DatabaseUrl } from './database-url';
 import { PluginStateRepository } from './plugin-state.repository';
+import { RecordIdRepository } from './record-id.repository';
+import { SchemaRepository } from './schema.repository';
 
 export interface PersistenceModuleOptions extends DataSourceFactoryOptions {
   /** A DATABASE_URL string or an already parsed one. */
   databaseUrl: string | DatabaseUrl;
   /** Apply pending migrations while the module initialises; off by default so only `migrate`/`start` change the schema. */
   runMigrations?: boolean;
+  /** What to throw when the database cannot be opened (the CLI names the database and leaves with code 1). */
+  openFailure?: (error: unknown) => Error;
 }
 
 const REPOSITORIES = [
@@ -21,6 +25,8 @@ const REPOSITORIES = [
   BrandRepository,
   ConfigRevisionRepository,
   PluginStateRepository,
+  RecordIdRepository,
+  SchemaRepository,
 ];
 
 /** Provides the DataSource (injected by its class) and the repositories to the whole application. */
@@ -36,8 +42,13 @@ export class PersistenceModule implements OnApplicationShutdown {
         {
           provide: DataSource,
           useFactory: async (): Promise<DataSource> => {
-            const { databaseUrl, runMigrations: migrate = false, ...factoryOptions } = options;
-            const dataSource = await openDataSource(databaseUrl, factoryOptions);
+            const { databaseUrl, runMigrations: migrate = false, openFailure, ...factoryOptions } = options;
+            let dataSource: DataSource;
+            try {
+              dataSource = await openDataSource(databaseUrl, factoryOptions);
+            } catch (error) {
+              throw openFailure ? openFailure(error) : error;
+            }
             if (migrate) {
               try {
                 await runMigrations(dataSource);

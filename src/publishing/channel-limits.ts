@@ -20,10 +20,12 @@ export class ChannelLimits {
     );
   }
 
-  /** 0 when a send may start now (its slot in the budget is booked), else how many ms to wait. */
-  async budgetWait(channel: ChannelEntity, now: Date): Promise<number> {
-    const perMinute = this.of(channel).perMinute;
-    return perMinute ? this.budget.take(channel.id, perMinute, now) : 0;
+  /**
+   * 0 when a send may start now, else how many ms until the slot booked for `holder` (a variant id): its
+   * `perMinute` spacing, or the end of a platform rate limit the channel is waiting out.
+   */
+  budgetWait(channel: ChannelEntity, holder: string, now: Date): Promise<number> {
+    return this.budget.take(channel.id, this.of(channel).perMinute, now, holder);
   }
 
   /** Runs a send once the channel has a free slot (in this process, or in the cluster on Bull). */

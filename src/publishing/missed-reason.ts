@@ -19,6 +19,7 @@ export interface MissedFacts {
 /** Markers of the waits the publisher writes into `lastError` (see VariantPublisher). */
 const RECONNECT_WAIT = /^waits for \S+ to be reconnected/;
 const WORKER_STOPPED = /^the worker stopped before the outcome was known/;
+const RATE_LIMITED = /^\S+ rate limit on \S+: waits until/;
 
 /**
  * Why a variant was missed, in words a person can act on: the cause the publisher can tell from the variant's
@@ -31,10 +32,15 @@ export function missedReason(facts: MissedFacts): string {
   const { variant } = facts;
   const due = variant.scheduledAt;
   const head = `was due ${due ? at(due) : 'at an unknown time'} and no attempt was made within the ${facts.grace} grace`;
-  // Waits for the rate budget move the variant's time without a lastError; the other moves leave one.
+  // Waits for the rate budget move the variant's time without a lastError, a platform's rate limit with one;
+  // the other moves leave a lastError of their own.
+  const limited = variant.lastError ? RATE_LIMITED.test(variant.lastError) : false;
   const moved =
-    due && !variant.lastError && facts.postPublishAt && facts.postPublishAt.getTime() !== due.getTime()
-      ? `; its time had moved from ${at(facts.postPublishAt)} while it waited for the channel's rate budget`
+    due &&
+    (!variant.lastError || limited) &&
+    facts.postPublishAt &&
+    facts.postPublishAt.getTime() !== due.getTime()
+      ? `; its time had moved from ${at(facts.postPublishAt)} while it waited for ${limited ? "the platform's rate limit" : "the channel's rate budget"}`
       : '';
   const fix = ': publish it again by editing its time';
   if (variant.lastError && RECONNECT_WAIT.test(variant.lastError)) {

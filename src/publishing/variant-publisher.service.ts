@@ -23,6 +23,7 @@ import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget
 import { postSettlement } from './post-settlement';
 import { missedReason } from './missed-reason';
 import { publishFailureLine, type AfterFailure } from './publish-failure.log';
+import { RateLimitWaits } from './rate-limit-waits';
 import { claimVariants } from './variant-batch-claim';
 import { recordPublishedVariants } from './variant-batch-record';
 import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
@@ -52,12 +53,15 @@ export class VariantPublisher {
     @Optional() credentials?: ChannelCredentials,
   ) {
     this.limits = new ChannelLimits(config, budget, slots);
+    this.waits = new RateLimitWaits(budget, this.limits, variants, events);
     this.credentials = credentials ?? new ChannelCredentials(dataSource, config);
   }
 
   private readonly credentials: ChannelCredentials;
 
   private readonly limits: ChannelLimits;
+
+  private readonly waits: RateLimitWaits;
 
   /** What the batched claims and records write through. */
   private get batchDeps() {
@@ -81,9 +85,9 @@ export class VariantPublisher {
     if (this.isMissed(variant, now)) {
       return this.markMissed(item, now);
     }
-    const wait = await this.limits.budgetWait(item.channel, now);
+    const wait = await this.limits.budgetWait(item.channel, variant.id, now);
     if (wait > 0) {
-      return this.waitForBudget(item, now, wait);
+      return this.waits.waitForBudget(item, now, wait);
     }
     const claimed = await this.events.run(async (manager) => {
       if (
@@ -157,9 +161,9 @@ export class VariantPublisher {
     ) {
       return { state: 'lost-race' };
     }
-    const wait = await this.limits.budgetWait(item.channel, now);
+    const wait = await this.limits.budgetWait(item.channel, item.variant.id, now);
     if (wait > 0) {
-      return { state: await this.waitForBudget(item, now, wait) };
+      return { state: await this.waits.waitForBudget(item, now, wait) };
     }
     return this.send(item, now);
   }
@@ -268,31 +272,6 @@ export class VariantPublisher {
     });
     await this.finish(variant, 'missed', { lastError: reason }, now, reason);
     return 'missed';
-  }
-
-  /**
-   * Over the channel's rate budget: the variant waits, scheduled again at the next free slot. Its attempt
-   * count is what it was before this try (a wait is not an attempt), and since its time moved to that slot
-   * the missed-grace window counts from there: a wait never makes a post missed.
-   */
-  private async waitForBudget({ variant, channel }: DueVariant, now: Date, waitMs: number): Promise<string> {
-    const retryAt = new Date(now.getTime() + waitMs);
-    const perMinute = this.limits.of(channel).perMinute ?? 0;
-    const reason = `over the rate budget of ${perMinute}/min on ${channel.brandId}/${channel.key}: waits until ${retryAt.toISOString()}`;
-    const moved = await this.events.run((manager) =>
-      this.variants.move(
-        manager,
-        variant,
-        'scheduled',
-        {
-          scheduledAt: retryAt,
-          // A wait is not an attempt: a variant claimed ahead gives back the attempt its claim counted.
-          attempts: variant.state === 'publishing' ? variant.attempts - 1 : variant.attempts,
-        },
-        { actor: ACTOR, at: now, reason },
-      ),
-    );
-    return moved ? 'waiting' : 'lost-race';
   }
 
   /**
@@ -430,7 +409,8 @@ export class VariantPublisher {
   ): Promise<string> {
     const attempt = variant.attempts;
     const outcome = await this.settleFailure(variant, channel, error, now);
-    if (outcome !== 'published' && outcome !== 'lost-race') {
+    // A 429 is a wait of the whole channel, logged once per block (RateLimitWaits), not an attempt.
+    if (outcome !== 'published' && outcome !== 'lost-race' && !(error instanceof RateLimitedError)) {
       const after: AfterFailure =
         variant.state === 'failed'
           ? 'gave up'
@@ -472,16 +452,16 @@ export class VariantPublisher {
       await this.finish(variant, 'failed', { lastError: message }, now, message, false);
       return 'failed';
     }
+    if (error instanceof RateLimitedError) {
+      // The platform did not refuse the post, only the moment: a wait, never counted as an attempt.
+      return this.waits.rateLimited({ variant, channel }, error, now);
+    }
     if (variant.attempts >= MAX_PUBLISH_ATTEMPTS) {
       const reason = `gave up after ${variant.attempts} attempts: ${message}`;
       await this.finish(variant, 'failed', { lastError: reason }, now, reason, false);
       return 'failed';
     }
-    const wait =
-      error instanceof RateLimitedError && error.retryAt
-        ? Math.max(0, error.retryAt.getTime() - now.getTime())
-        : backoffMs(variant.attempts);
-    return this.retryLater(variant, now, message, wait);
+    return this.retryLater(variant, now, message, backoffMs(variant.attempts));
   }
 
   private async retryLater(

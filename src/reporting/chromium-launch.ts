@@ -1,4 +1,5 @@
 import type { Browser } from 'puppeteer-core';
+import { InvalidError } from '../errors/domain.error';
 
 /** `METRONOME_CHROMIUM_SANDBOX`: auto (default), on (fail without it), off (never; trusted hosts only). */
 export type ChromiumSandboxMode = 'auto' | 'on' | 'off';
@@ -10,7 +11,7 @@ export interface LaunchedChromium {
   withoutSandbox?: string;
 }
 
-export class ChromiumSandboxError extends Error {}
+export class ChromiumSandboxError extends InvalidError {}
 
 export function sandboxModeFrom(env: NodeJS.ProcessEnv): ChromiumSandboxMode {
   const value = (env.METRONOME_CHROMIUM_SANDBOX ?? 'auto').trim().toLowerCase();

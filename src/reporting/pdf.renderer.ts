@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Page } from 'puppeteer-core';
 import { BrowserPool, type BrowserLease } from './browser.pool';
 import { SparePage, type IsolatedPage } from './isolated-page';
+import { UnavailableError } from '../errors/domain.error';
 
 export const PDF_RENDERER_OPTIONS = Symbol('PDF_RENDERER_OPTIONS');
 
@@ -16,9 +17,7 @@ export interface PdfResult {
   blockedRequests: string[];
 }
 
-export class RenderTimeoutError extends Error {
-  override name = 'RenderTimeoutError';
-}
+export class RenderTimeoutError extends UnavailableError {}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

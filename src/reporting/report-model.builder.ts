@@ -17,6 +17,7 @@ import { REPORT_MODEL_VERSION, type ReportModel } from './report-model';
 import { dayBefore, periodWindow, previousMonth, type PeriodWindow } from './report-period';
 import { recommend } from './report-recommendations';
 import { audienceSection, channelLabel, channelRows, reachSection } from './report-sections';
+import { NotFoundError } from '../errors/domain.error';
 
 export interface ReportBuildOptions {
   /** "Now" for month-to-date figures and SLA cut-offs; tests and re-renders pass a fixed one. */
@@ -27,10 +28,6 @@ export interface ReportBuildOptions {
 
 const DEFAULT_RESPONSE_SLA = '4h';
 const DEFAULT_ON_TIME_TOLERANCE_MINUTES = 10;
-
-export class UnknownBrandError extends Error {
-  override name = 'UnknownBrandError';
-}
 
 /** The shortest final-step `dueBefore` among the approval chains the brand's channels use, in hours. */
 function signOffWindowHours(brand: BrandConfig): number | null {
@@ -71,7 +68,7 @@ export class ReportModelBuilder {
   ): Promise<ReportModel> {
     const brand = config.brands[brandId] as BrandConfig | undefined;
     if (!brand) {
-      throw new UnknownBrandError(
+      throw new NotFoundError(
         `unknown brand "${brandId}": the configuration has ${Object.keys(config.brands).join(', ') || 'no brands'}`,
       );
     }

@@ -9,6 +9,7 @@ import type { ReportModel } from './report-model';
 import { assertMonth } from './report-period';
 import { ReportPipeline } from './report-pipeline';
 import { ReportRepository } from './report.repository';
+import { UnavailableError } from '../errors/domain.error';
 
 export const REPORTS_DIR = Symbol('REPORTS_DIR');
 
@@ -33,9 +34,8 @@ export interface RenderedReport {
   blockedRequests: string[];
 }
 
-export class ReportTemplateMissingError extends Error {
-  override name = 'ReportTemplateMissingError';
-}
+/** The brand or its template plugin is not there: rendering cannot happen until the config is fixed. */
+export class ReportTemplateMissingError extends UnavailableError {}
 
 /**
  * (brand, month) → report model → the brand's template plugin → HTML → PDF, stored under

@@ -1,3 +1,5 @@
+import { InvalidError } from '../errors/domain.error';
+
 /**
  * A bound on what one evaluation of a rule condition may cost. CEL has no loops but comprehensions
  * (`.all()`, `.exists()`, `.map()`, `.filter()`), and nested ones multiply: three over a 200-element list
@@ -12,13 +14,12 @@ export const CONDITION_BUDGET = 100_000;
 /** Thrown inside cel-js when the budget runs out; cel-js may absorb errors (`false || e`), so it is also a flag. */
 const EXHAUSTED: Error = new Error('evaluation budget exhausted');
 
-export class ConditionBudgetExceededError extends Error {
+export class ConditionBudgetExceededError extends InvalidError {
   constructor() {
     super(
       `the condition used up its budget of ${CONDITION_BUDGET.toLocaleString('en-GB')} evaluation steps and was stopped: ` +
         'simplify it (nested .all()/.exists()/.map() over long lists multiply); it is treated as not holding',
     );
-    this.name = 'ConditionBudgetExceededError';
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ApprovalError } from '../../src/approvals/approval.service';
+import { InvalidError } from '../../src/errors/domain.error';
 import { ApprovalEntity } from '../../src/persistence/entities/approval.entity';
 import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
@@ -32,7 +32,7 @@ describe('approval chains', () => {
     const a = await find('a.md');
     await expect(
       ws.approvals.decide({ postId: a.id, person: 'maya', decision: 'approve', at: now }),
-    ).rejects.toThrow(new ApprovalError('maya is not an approver of step "copy review" (approvers: theo)'));
+    ).rejects.toThrow(new InvalidError('maya is not an approver of step "copy review" (approvers: theo)'));
     await ws.approvals.decide({ postId: a.id, person: 'theo', decision: 'approve', at: now });
     let outcome = await ws.approvals.decide({ postId: a.id, person: 'maya', decision: 'approve', at: now });
     expect(outcome.postState).toBe('in_review');

@@ -118,6 +118,12 @@ export interface MastodonApiFakeOptions {
   maxCharacters?: number;
   /** How many GET /api/v1/media/:id calls answer 206 before an upload is processed. 0 answers POST with 200. */
   mediaPollsUntilReady?: number;
+  /**
+   * The account's request budget on POST /api/v1/statuses. Default: Mastodon's documented 300 requests per
+   * 5 minutes per account (docs.joinmastodon.org/api/rate-limits), in windows aligned to the period as
+   * rack-attack counts them; every answer carries X-RateLimit-Limit/Remaining/Reset (the reset as ISO 8601).
+   */
+  statusBudget?: { limit: number; periodMs: number };
 }
 
 /**
@@ -156,6 +162,10 @@ export class MastodonApiFake {
   private readonly idempotency = new Map<string, { statusId: string; expiresAt: number }>();
   private readonly faults: PendingFault[] = [];
   private sequence = 0;
+  private readonly statusBudget: { limit: number; periodMs: number };
+  private budgetWindow = { period: -1, used: 0 };
+  /** POST /api/v1/statuses answered 429 for want of budget. */
+  rateLimitedPosts = 0;
   private notificationSequence = 1000;
   private server?: Server;
   private port = 0;
@@ -164,6 +174,7 @@ export class MastodonApiFake {
     this.now = options.now ?? (() => new Date());
     this.maxCharacters = options.maxCharacters ?? 500;
     this.mediaPollsUntilReady = options.mediaPollsUntilReady ?? 2;
+    this.statusBudget = options.statusBudget ?? { limit: 300, periodMs: 5 * 60_000 };
     this.accounts.set(this.account.id, this.account);
   }
 
@@ -345,7 +356,7 @@ export class MastodonApiFake {
     }
     let match: RegExpExecArray | null;
     if (method === 'POST' && path === '/api/v1/statuses') {
-      return this.createStatusFromApi(request);
+      return this.withinBudget(() => this.createStatusFromApi(request));
     }
     if ((match = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path))) {
       if (method === 'GET') {
@@ -406,6 +417,29 @@ export class MastodonApiFake {
       contact: { email: 'admin@fake.invalid', account: null },
       rules: [],
     };
+  }
+
+  /** Spends one request of the account's status budget, or answers 429 until the window's end. */
+  private withinBudget(answer: () => Reply): Reply {
+    const { limit, periodMs } = this.statusBudget;
+    const now = this.now().getTime();
+    const period = Math.floor(now / periodMs);
+    if (this.budgetWindow.period !== period) {
+      this.budgetWindow = { period, used: 0 };
+    }
+    const reset = new Date((period + 1) * periodMs).toISOString().replace('Z', '000Z');
+    const headers = (remaining: number) => ({
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': reset,
+    });
+    if (this.budgetWindow.used >= limit) {
+      this.rateLimitedPosts += 1;
+      return { status: 429, body: { error: 'Too many requests' }, headers: headers(0) };
+    }
+    this.budgetWindow.used += 1;
+    const reply = answer();
+    return { ...reply, headers: { ...reply.headers, ...headers(limit - this.budgetWindow.used) } };
   }
 
   private createStatusFromApi(request: FakeRequest): Reply {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices, type ContentServices } from '../../src/content/content-services';
 import { AuditRepository } from '../../src/persistence/audit.repository';
+import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
@@ -36,6 +37,9 @@ brands:
       locked: { connector: sandbox, options: { handle: locked, faults: { mode: auth, times: 0 } } }
       lossy: { connector: sandbox, options: { handle: lossy, faults: { mode: timeout-after-send, times: 1 } } }
       budgeted: { connector: sandbox, options: { handle: budgeted }, publishing: { concurrency: 1, perMinute: 1 } }
+      rounded: { connector: sandbox, options: { handle: rounded, faults: { mode: rate-limit, times: 1, retryAfterSeconds: 0 } } }
+      throttled: { connector: sandbox, options: { handle: throttled, faults: { budget: { posts: 2, windowSeconds: 60 } } } }
+      paced: { connector: sandbox, options: { handle: paced }, publishing: { perMinute: 5 } }
 `;
 
 /**
@@ -167,14 +171,15 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
         state: 'open',
       });
 
-      // 429: back to scheduled at the platform's retry time.
+      // 429: back to scheduled after the platform's retry time plus a margin; the wait is not an attempt.
       const limited = await variantOn('limited', launch.id);
-      expect(limited).toMatchObject({ state: 'scheduled', attempts: 1 });
-      expect(limited.scheduledAt?.toISOString()).toBe('2026-12-01T09:01:02.000Z');
+      expect(limited).toMatchObject({ state: 'scheduled', attempts: 0 });
+      expect(limited.scheduledAt!.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-12-01T09:01:03Z'));
+      expect(limited.scheduledAt!.getTime()).toBeLessThanOrEqual(Date.parse('2026-12-01T09:01:04Z'));
       expect(await postsOnNetwork('limited')).toBe(0);
 
-      await runAt(new Date('2026-12-01T09:01:03Z'));
-      expect(await variantOn('limited', launch.id)).toMatchObject({ state: 'published', attempts: 2 });
+      await runAt(new Date('2026-12-01T09:01:05Z'));
+      expect(await variantOn('limited', launch.id)).toMatchObject({ state: 'published', attempts: 1 });
 
       // 503 every time: retried with backoff, then failed after the last attempt.
       for (let i = 0; i < 6; i++) {
@@ -259,6 +264,109 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       await runAt(new Date(waiting.scheduledAt!.getTime() + 100));
       expect(await variantOn('budgeted', waiting.postId)).toMatchObject({ state: 'published', attempts: 1 });
       expect(await postsOnNetwork('budgeted')).toBe(before + 2);
+    });
+
+    const writePosts = async (prefix: string, channel: string, count: number, at: string) => {
+      for (let i = 0; i < count; i++) {
+        ws.write(
+          `${prefix}-${i}.md`,
+          post(`title: ${prefix} ${i}\ncampaign: launch\nchannels: [${channel}]\npublish: ${at}`),
+        );
+      }
+      await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+      const rows = await dataSource
+        .getRepository(PostEntity)
+        .createQueryBuilder('post')
+        .where('post.source_path LIKE :prefix', { prefix: `${prefix}-%` })
+        .getMany();
+      return Promise.all(rows.map((row) => variantOn(channel, row.id)));
+    };
+    const refresh = (variants: PostVariantEntity[]) =>
+      Promise.all(
+        variants.map((v) => dataSource.getRepository(PostVariantEntity).findOneByOrFail({ id: v.id })),
+      );
+    const sandboxState = async (handle: string, key: string) => {
+      const value = await new PluginStateRepository(dataSource).get('sandbox', `acme/${handle}`, key);
+      return Number(value ?? 0);
+    };
+
+    it('waits past a reset rounded down to now by 1 s plus jitter, and does not count the wait as an attempt', async () => {
+      const [variant] = await writePosts('rounded', 'rounded', 1, '2026-12-06 09:00');
+      const at = new Date('2026-12-06T09:00:01Z');
+      await runAt(at);
+      const waiting = await variantOn('rounded', variant.postId);
+      expect(waiting).toMatchObject({ state: 'scheduled', attempts: 0 });
+      expect(waiting.scheduledAt!.getTime()).toBeGreaterThanOrEqual(at.getTime() + 1000);
+      expect(waiting.scheduledAt!.getTime()).toBeLessThanOrEqual(at.getTime() + 2000);
+      expect(waiting.lastError).toMatch(
+        /^Sandbox rate limit on acme\/rounded: waits until 2026-12-06T09:00:0[23]/,
+      );
+      await runAt(waiting.scheduledAt!);
+      expect(await variantOn('rounded', variant.postId)).toMatchObject({ state: 'published', attempts: 1 });
+    });
+
+    it('makes every post of a channel wait out its 429, spread apart, and publishes them all, none failed', async () => {
+      const variants = await writePosts('burst', 'throttled', 30, '2026-12-07 09:00');
+      expect(variants).toHaveLength(30);
+      await runAt(new Date('2026-12-07T09:00:01Z'));
+      let rows = await refresh(variants);
+      // Two fit the window; the first 429 blocks the channel, and the posts not yet sent never hammer the
+      // platform: only sends already in flight are refused too (the drain sends one at a time, Bull's lanes up to
+      // the channel's concurrency of 16).
+      const inFlight = driver.name === 'inline' ? 1 : 16;
+      expect(rows.filter((v) => v.state === 'published')).toHaveLength(2);
+      expect(await sandboxState('throttled', 'budget:refused')).toBeLessThanOrEqual(inFlight);
+      const waiting = rows.filter((v) => v.state === 'scheduled');
+      expect(waiting).toHaveLength(28);
+      const reset = Date.parse('2026-12-07T09:01:01Z'); // the window's end, as the 429 said
+      for (const v of waiting) {
+        expect(v.attempts).toBe(0);
+        expect(v.scheduledAt!.getTime()).toBeGreaterThanOrEqual(reset + 1000);
+        expect(v.lastError).toMatch(/^Sandbox rate limit on acme\/throttled: waits until /);
+      }
+      expect(new Set(waiting.map((v) => v.scheduledAt!.getTime())).size).toBe(28);
+
+      for (let round = 0; round < 40 && rows.some((v) => v.state !== 'published'); round++) {
+        const latest = Math.max(
+          ...rows.filter((v) => v.state === 'scheduled').map((v) => v.scheduledAt!.getTime()),
+        );
+        await runAt(new Date(latest));
+        rows = await refresh(variants);
+        expect(rows.filter((v) => v.state === 'failed')).toEqual([]);
+      }
+      expect(rows.map((v) => v.state)).toEqual(Array(30).fill('published'));
+      expect(await postsOnNetwork('throttled')).toBe(30 + 1); // and the launch post
+      // 15 windows of 2: at most the sends in flight are refused per window, not every waiting post.
+      expect(await sandboxState('throttled', 'budget:refused')).toBeLessThanOrEqual(15 * inFlight);
+    });
+
+    it('books perMinute slots: 50 posts due at once are each moved at most once', async () => {
+      const variants = await writePosts('paced', 'paced', 50, '2026-12-08 09:00');
+      await runAt(new Date('2026-12-08T09:00:01Z'));
+      let rows = await refresh(variants);
+      for (let round = 0; round < 60 && rows.some((v) => v.state !== 'published'); round++) {
+        const next = Math.min(
+          ...rows.filter((v) => v.state === 'scheduled').map((v) => v.scheduledAt!.getTime()),
+        );
+        await runAt(new Date(next));
+        rows = await refresh(variants);
+      }
+      expect(rows.map((v) => v.state)).toEqual(Array(50).fill('published'));
+      const moves = await dataSource
+        .getRepository(AuditEventEntity)
+        .createQueryBuilder('audit')
+        .where('audit.subject_id IN (:...ids)', { ids: variants.map((v) => v.id) })
+        .andWhere("audit.action = 'variant.state_changed'")
+        .getMany();
+      const budgetMoves = moves.filter(
+        (row) => typeof row.data.reason === 'string' && row.data.reason.startsWith('over the rate budget'),
+      );
+      const perVariant = new Map<string, number>();
+      for (const row of budgetMoves) {
+        perVariant.set(row.subjectId, (perVariant.get(row.subjectId) ?? 0) + 1);
+      }
+      expect(budgetMoves.length).toBeLessThanOrEqual(50);
+      expect(Math.max(...perVariant.values())).toBe(1);
     });
 
     it('loses nothing when a worker dies holding variants it claimed ahead: reconciled, then published', async () => {
