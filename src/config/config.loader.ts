@@ -29,6 +29,8 @@ export interface LoadedConfig {
   pluginCodeHash?: string;
   /** Values that came from ${env:…}/${file:…}: for redaction, never for output. */
   secrets: ReadonlySet<string>;
+  /** sha256 over the references and their values as read: a renewed secret is a new configuration. */
+  secretsHash?: string;
   plugins: PluginRegistry;
 }
 
@@ -143,6 +145,7 @@ export async function loadConfiguration(
       revisionHash: hash.digest('hex'),
       pluginCodeHash: pluginCodeHash(plugins),
       secrets: secrets.secrets,
+      secretsHash: secrets.secretsHash,
       plugins,
     },
   };

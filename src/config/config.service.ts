@@ -74,7 +74,9 @@ export class ConfigService implements OnModuleDestroy {
     }
     if (
       result.loaded.revisionHash === this.current.revisionHash &&
-      result.loaded.pluginCodeHash === this.current.pluginCodeHash
+      result.loaded.pluginCodeHash === this.current.pluginCodeHash &&
+      // Secrets are outside the revision hash (no secret enters it): a renewed secret file is a change too.
+      result.loaded.secretsHash === this.current.secretsHash
     ) {
       return result;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isPair, isScalar, isSeq, visit } from 'yaml';
@@ -14,6 +15,11 @@ export interface SecretResolution {
   notes: ConfigIssue[];
   /** Resolved values that came from references: never to be logged or stored. */
   secrets: Set<string>;
+  /**
+   * sha256 over every reference and the value it resolved to: a renewed secret file or variable changes it while
+   * the files as written (the revision hash) stay the same. A digest, never the values themselves.
+   */
+  secretsHash: string;
 }
 
 /**
@@ -29,6 +35,7 @@ export function resolveSecretReferences(
   const issues: ConfigIssue[] = [];
   const notes: ConfigIssue[] = [];
   const secrets = new Set<string>();
+  const hash = createHash('sha256');
   for (const source of sources) {
     visit(source.doc, {
       Scalar(_key, node, ancestors) {
@@ -40,6 +47,9 @@ export function resolveSecretReferences(
         const written = node.value;
         node.value = written.replace(REFERENCE, (_match, kind: string, name: string) => {
           const value = kind === 'env' ? readEnv(name, env) : readSecretFile(name, baseDir);
+          hash.update(
+            `${source.file}\u0000${kind}:${name}\u0000${typeof value === 'string' ? value : ''}\u0000`,
+          );
           if (typeof value === 'string') {
             secrets.add(value);
             return value;
@@ -61,7 +71,7 @@ export function resolveSecretReferences(
       },
     });
   }
-  return { issues, notes, secrets };
+  return { issues, notes, secrets, secretsHash: hash.digest('hex') };
 }
 
 /** `error`: the reference itself is wrong. `unavailable`: it is right, but its value is not here. */

@@ -20,6 +20,7 @@ import { mimeTypeOf } from './channel-content';
 import { scanContentFolder } from './content-folder.scanner';
 import { ContentFile, readContentFile } from './content-file.reader';
 import { PostPlan, resolvePostPlan } from './post-plan.resolver';
+import { postSettlement } from '../publishing/post-settlement';
 import { PostSlotter } from './post-slotter';
 import { PostStateService } from './post-state.service';
 
@@ -136,6 +137,7 @@ export class PlanSyncService {
       }
     }
     await this.cancelDeleted(brandId, files, now, report);
+    await this.cancelDeletedUnderWay(brandId, files, now, report);
     return report;
   }
 
@@ -441,6 +443,72 @@ export class PlanSyncService {
           report.cancelled.push(post.sourcePath as string);
         }
       });
+    }
+  }
+
+  /**
+   * A post under way whose file was deleted: what has not gone out yet (variants still `scheduled`, waiting for a
+   * reconnect or a rate limit) is cancelled, nothing is ever published from a deleted file. With nothing out it is
+   * cancelled as a whole; otherwise it settles on what went out.
+   */
+  private async cancelDeletedUnderWay(
+    brandId: string,
+    files: string[],
+    now: Date,
+    report: SyncReport,
+  ): Promise<void> {
+    const underWay = await this.dataSource.getRepository(PostEntity).find({
+      where: { brandId, state: 'publishing', sourcePath: Not(In(files.length > 0 ? files : [''])) },
+    });
+    for (const post of underWay) {
+      if (post.sourcePath === null) {
+        continue;
+      }
+      const reason = `file ${post.sourcePath} was deleted`;
+      const cancelled = await this.events.run(async (manager) => {
+        const variants = manager.getRepository(PostVariantEntity);
+        const all = await variants.findBy({ postId: post.id });
+        const waiting = all.filter((variant) => variant.state === 'scheduled');
+        if (waiting.length === 0) {
+          return false;
+        }
+        if (waiting.length === all.length) {
+          // Nothing went out: back to scheduled, then cancelled like any scheduled post (its variants follow).
+          await this.states.transition(manager, post, 'scheduled', { actor: ACTOR, reason, at: now });
+          return this.states.transition(manager, post, 'cancelled', { actor: ACTOR, reason, at: now });
+        }
+        for (const variant of waiting) {
+          const moved = await variants.update(
+            { id: variant.id, state: 'scheduled' },
+            { state: 'cancelled', lastError: reason, updatedAt: now },
+          );
+          if (moved.affected === 1) {
+            variant.state = 'cancelled';
+            await this.audit.append(
+              {
+                actor: ACTOR,
+                action: 'variant.cancelled',
+                subjectType: 'variant',
+                subjectId: variant.id,
+                data: { reason },
+                at: now,
+              },
+              manager,
+            );
+          }
+        }
+        for (const step of postSettlement(post.state, all)) {
+          await this.states.transition(manager, post, step.to, {
+            actor: ACTOR,
+            reason: step.reason,
+            at: now,
+          });
+        }
+        return true;
+      });
+      if (cancelled) {
+        report.cancelled.push(post.sourcePath);
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import { BrandFirstSeen1796030000000 as PostgresBrandFirstSeen } from './migrati
 import { BrandFirstSeen1796030000000 as SqliteBrandFirstSeen } from './migrations/sqlite/1796030000000-brand-first-seen';
 import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './migrations/postgres/1796040000000-api-token-identity';
 import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
+import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVersion } from './migrations/postgres/1796050000000-channel-credentials-version';
+import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -25,6 +27,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteClusterLeases,
   SqliteBrandFirstSeen,
   SqliteApiTokenIdentity,
+  SqliteChannelCredentialsVersion,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -36,4 +39,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresClusterLeases,
   PostgresBrandFirstSeen,
   PostgresApiTokenIdentity,
+  PostgresChannelCredentialsVersion,
 ];

@@ -45,11 +45,32 @@ export class ChannelCredentials {
     return status !== 'needs_reconnect';
   }
 
-  /** The platform refused the channel's credentials: mark it and tell the brand owner, once. */
-  async refused(channel: ChannelEntity, message: string, now: Date): Promise<void> {
-    const moved = await this.dataSource
-      .getRepository(ChannelEntity)
-      .update({ id: channel.id, status: 'active' }, { status: 'needs_reconnect', updatedAt: now });
+  /**
+   * The platform refused the channel's credentials: mark it and tell the brand owner, once. `credentialsVersion` is
+   * the version the refused connector instance was built at: when the channel's credentials were renewed since (a
+   * send that was already under way when someone ran reconnect), the refusal says nothing about the new ones and
+   * is ignored — returns false, and the caller sends again with the renewed credentials.
+   */
+  async refused(
+    channel: ChannelEntity,
+    message: string,
+    now: Date,
+    credentialsVersion = channel.credentialsVersion,
+  ): Promise<boolean> {
+    const channels = this.dataSource.getRepository(ChannelEntity);
+    const moved = await channels.update(
+      { id: channel.id, status: 'active', credentialsVersion },
+      { status: 'needs_reconnect', updatedAt: now },
+    );
+    if (!moved.affected) {
+      const current = await channels.findOneBy({ id: channel.id });
+      if (current && current.credentialsVersion > credentialsVersion) {
+        this.logger.log(
+          `${channel.brandId}/${channel.key}: a send with its previous credentials was refused after they were renewed; sending again`,
+        );
+        return false;
+      }
+    }
     if (moved.affected) {
       await this.audit.append({
         actor: 'publisher',
@@ -63,7 +84,7 @@ export class ChannelCredentials {
     this.statuses.set(channel.id, { status: 'needs_reconnect', readAt: now.getTime() });
     const brand = this.config.loaded.config.brands[channel.brandId];
     if (!brand || !this.incidents) {
-      return;
+      return true;
     }
     await this.incidents.open({
       brandId: channel.brandId,
@@ -81,11 +102,14 @@ export class ChannelCredentials {
       at: now,
     });
     this.logger.warn(`${channel.brandId}/${channel.key} needs reconnecting: ${message}`);
+    return true;
   }
 
   /**
    * A person renewed the credentials: the channel is active again (its waiting posts go out) and its
-   * incident is resolved. Returns how many of its variants were waiting.
+   * incident is resolved. Its credentials version goes up, so every process holding a connector instance for the
+   * channel reads the config's secrets again and builds a new one before it sends (see ConnectorInstances).
+   * Returns how many of its variants were waiting.
    */
   async reconnect(brandId: string, key: string, by: string, now: Date): Promise<{ waiting: number }> {
     const channels = this.dataSource.getRepository(ChannelEntity);
@@ -98,7 +122,7 @@ export class ChannelCredentials {
     }
     await channels.update(
       { id: channel.id, status: 'needs_reconnect' },
-      { status: 'active', updatedAt: now },
+      { status: 'active', credentialsVersion: () => '"credentials_version" + 1', updatedAt: now },
     );
     await this.audit.append({
       actor: by,

@@ -1,20 +1,44 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
 import type { Connector, ConnectorPlugin, PluginClock } from '../plugin-sdk';
 
 export class ConnectorSetupError extends Error {}
 
-/** One connector instance per channel, built from the config in force and rebuilt after a reload. */
+export interface ConnectorInstance {
+  connector: Connector;
+  plugin: ConnectorPlugin;
+  /** The channel's credentials version (see ChannelEntity.credentialsVersion) this instance was built at. */
+  credentialsVersion: number;
+}
+
+interface HeldInstance {
+  credentialsVersion: number;
+  instance: Promise<ConnectorInstance>;
+}
+
+/**
+ * One connector instance per channel, built from the config in force and rebuilt after a reload, or when the
+ * channel's credentials were renewed (`metronome channels reconnect`, in any process): a caller names the
+ * credentials version it read on the channel's row, and an instance built at an older one is replaced after the
+ * config's secrets were read again.
+ */
 @Injectable()
 export class ConnectorInstances {
-  private readonly instances = new Map<string, Promise<{ connector: Connector; plugin: ConnectorPlugin }>>();
+  private readonly logger = new Logger('Connectors');
+  private readonly instances = new Map<string, HeldInstance>();
+  private readonly renewals = new Map<string, Promise<void>>();
+  /** Per channel, the credentials version this process last read the configuration's secrets for. */
+  private readonly secretsReadAt = new Map<string, number>();
   private clock?: PluginClock;
 
   constructor(
     private readonly config: ConfigService,
     private readonly contexts: PluginContextFactory,
+    @Optional() private readonly dataSource?: DataSource,
   ) {
     this.config.onReload(() => this.reset());
   }
@@ -24,29 +48,77 @@ export class ConnectorInstances {
     this.clock = clock;
   }
 
-  get(brandId: string, channelKey: string): Promise<{ connector: Connector; plugin: ConnectorPlugin }> {
+  /**
+   * The channel's instance. `credentialsVersion`: the version on the channel row the caller holds; without it the
+   * row is read (callers off the publishing hot path).
+   */
+  async get(brandId: string, channelKey: string, credentialsVersion?: number): Promise<ConnectorInstance> {
     const key = `${brandId}/${channelKey}`;
-    let instance = this.instances.get(key);
-    if (!instance) {
-      instance = this.create(brandId, channelKey);
-      instance.catch(() => this.instances.delete(key));
-      this.instances.set(key, instance);
+    const wanted = credentialsVersion ?? (await this.storedVersion(brandId, channelKey));
+    // Until this process has read the secrets since that renewal (none yet after a start: read them once, to be sure).
+    while ((this.secretsReadAt.get(key) ?? 0) < wanted) {
+      // Several sends may notice at once: one renewal, the others wait for it.
+      let renewal = this.renewals.get(key);
+      if (!renewal) {
+        renewal = this.renew(key, wanted).finally(() => this.renewals.delete(key));
+        this.renewals.set(key, renewal);
+      }
+      await renewal;
     }
-    return instance;
+    let held = this.instances.get(key);
+    if (!held || held.credentialsVersion < wanted) {
+      const old = held;
+      const created: HeldInstance = {
+        credentialsVersion: wanted,
+        instance: this.create(brandId, channelKey, wanted),
+      };
+      created.instance.catch(() => {
+        if (this.instances.get(key) === created) {
+          this.instances.delete(key);
+        }
+      });
+      this.instances.set(key, created);
+      held = created;
+      // Built with the credentials renewed since: the same secret may be accepted now, a token refreshed on login.
+      void old?.instance.then(({ connector }) => connector.close?.()).catch(() => undefined);
+    }
+    return held.instance;
   }
 
   async reset(): Promise<void> {
     const old = [...this.instances.values()];
     this.instances.clear();
-    for (const instance of old) {
+    for (const { instance } of old) {
       await instance.then(({ connector }) => connector.close?.()).catch(() => undefined);
     }
+  }
+
+  /**
+   * The channel's credentials were renewed (its version is `version` now): read the configuration again, so
+   * `${file:…}` and `${env:…}` give their current values. A changed secret is a new configuration, which rebuilds
+   * every instance; the channel's own instance is rebuilt in any case (see `get`).
+   */
+  private async renew(key: string, version: number): Promise<void> {
+    this.logger.log(`the credentials of ${key} were renewed: reading the configuration's secrets again`);
+    await this.config.reload(`the credentials of ${key} were renewed`);
+    this.secretsReadAt.set(key, Math.max(this.secretsReadAt.get(key) ?? 0, version));
+  }
+
+  private async storedVersion(brandId: string, channelKey: string): Promise<number> {
+    if (!this.dataSource) {
+      return 0;
+    }
+    const row = await this.dataSource
+      .getRepository(ChannelEntity)
+      .findOne({ select: { credentialsVersion: true }, where: { brandId, key: channelKey } });
+    return row?.credentialsVersion ?? 0;
   }
 
   private async create(
     brandId: string,
     channelKey: string,
-  ): Promise<{ connector: Connector; plugin: ConnectorPlugin }> {
+    credentialsVersion: number,
+  ): Promise<ConnectorInstance> {
     const loaded = this.config.loaded;
     const channel = loaded.config.brands[brandId]?.channels[channelKey];
     if (!channel) {
@@ -69,6 +141,7 @@ export class ConnectorInstances {
     return {
       connector: await definition.create(context, options.value),
       plugin: definition as ConnectorPlugin,
+      credentialsVersion,
     };
   }
 }

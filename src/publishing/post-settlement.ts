@@ -10,7 +10,8 @@ export interface SettlementStep {
 /**
  * What a post becomes once one of its channel variants ended: nothing while another variant is still on its
  * way; `missed` if every variant was missed before it started; otherwise (through `publishing` if it had not
- * started) `published` when every variant was, else `failed` with each unpublished variant's reason.
+ * started) `published` when every variant was (or was cancelled after another went out), else `failed` with each
+ * unpublished variant's reason.
  * `reason` is the ending variant's, used for `missed`.
  */
 export function postSettlement(
@@ -27,7 +28,10 @@ export function postSettlement(
   if (postState !== 'scheduled' && postState !== 'publishing') {
     return [];
   }
-  const unpublished = variants.filter((variant) => variant.state !== 'published');
+  // A variant cancelled on its own (its file was deleted while another channel had published) is not a failure.
+  const unpublished = variants.filter(
+    (variant) => variant.state !== 'published' && variant.state !== 'cancelled',
+  );
   return [
     ...(postState === 'scheduled' ? [{ to: 'publishing' as const }] : []),
     unpublished.length === 0

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { TransactionalEvents } from '../events/transactional-events';
+import type { ChannelEntity } from '../persistence/entities/channel.entity';
 import type { RateLimitedError } from '../plugin-sdk';
 import type { ChannelLimits } from './channel-limits';
 import type { RateBudget } from './rate-budget';
@@ -29,15 +30,26 @@ export class RateLimitWaits {
    * per block, not once per post), and this variant takes the channel's next slot after it.
    */
   async rateLimited(item: DueVariant, error: RateLimitedError, now: Date): Promise<string> {
-    const { channel } = item;
+    const until = await this.blockChannel(item.channel, error, now);
+    const wait = await this.limits.budgetWait(item.channel, item.variant.id, now);
+    return this.waitForBudget(item, now, Math.max(wait, until.getTime() - now.getTime()));
+  }
+
+  /** Blocks the whole channel after a 429 until the platform's reset plus a margin; returns until when. */
+  async blockChannel(channel: ChannelEntity, error: RateLimitedError, now: Date): Promise<Date> {
     const { until, note } = rateLimitUntil(error.retryAt, now, await this.budget.lastBlock(channel.id));
     if (await this.budget.block(channel.id, until, now)) {
       this.logger.warn(
         `${platformOf(channel.connector)} rate limit on ${channel.brandId}/${channel.key}: its posts wait until ${until.toISOString()}${note ? ` (${note})` : ''}: ${error.message}`,
       );
     }
-    const wait = await this.limits.budgetWait(channel, item.variant.id, now);
-    return this.waitForBudget(item, now, Math.max(wait, until.getTime() - now.getTime()));
+    return until;
+  }
+
+  /** Whether a 429 blocks the channel at `now`: nothing, not even a lookup, goes to the platform meanwhile. */
+  async blocked(channelId: string, now: Date): Promise<boolean> {
+    const block = await this.budget.lastBlock(channelId);
+    return block !== undefined && block.until > now.getTime();
   }
 
   /** Over the channel's budget: the variant waits, scheduled again at the slot booked for it. */

@@ -24,6 +24,7 @@ import { postSettlement } from './post-settlement';
 import { missedReason } from './missed-reason';
 import { publishFailureLine, type AfterFailure } from './publish-failure.log';
 import { RateLimitWaits } from './rate-limit-waits';
+import { postWaitsForReconnect } from './post-waits-for-reconnect';
 import { claimVariants } from './variant-batch-claim';
 import { recordPublishedVariants } from './variant-batch-record';
 import { dueVariants, staleClaims, variantsByIds, type DueVariant } from './variant-queries';
@@ -206,11 +207,15 @@ export class VariantPublisher {
     { variant, channel }: DueVariant,
     now: Date,
   ): Promise<{ state: 'sent'; result: PublishResult } | { state: string }> {
+    // The credentials version of the instance that sends: a refusal counts only if nobody renewed them since.
+    let credentialsVersion = channel.credentialsVersion;
     try {
       if (!(await this.credentials.usable(channel, now))) {
         return { state: await this.waitForReconnect({ variant, channel }, now) };
       }
-      const { connector } = await this.connectors.get(channel.brandId, channel.key);
+      const instance = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
+      const { connector } = instance;
+      credentialsVersion = instance.credentialsVersion;
       const publish = connector.publish?.bind(connector);
       if (!publish) {
         throw new PermanentError(`connector ${channel.connector} cannot publish`);
@@ -235,7 +240,7 @@ export class VariantPublisher {
       if (error instanceof ClaimLostError) {
         return { state: 'lost-race' };
       }
-      return { state: await this.handleFailure(variant, channel, error, now) };
+      return { state: await this.handleFailure(variant, channel, error, now, credentialsVersion) };
     }
   }
 
@@ -277,6 +282,8 @@ export class VariantPublisher {
   /**
    * The channel's credentials were refused: the variant is not the problem, so it waits, scheduled at its
    * time with its attempt given back, until the channel is reconnected (the due queries skip the channel).
+   * Its post waits `scheduled` too, with the reason (see postWaitsForReconnect), so its file can still be
+   * edited or deleted like that of any scheduled post.
    */
   private async waitForReconnect(
     { variant, channel }: DueVariant,
@@ -284,15 +291,26 @@ export class VariantPublisher {
     refusal?: string,
   ): Promise<string> {
     const reason = `waits for ${channel.brandId}/${channel.key} to be reconnected: ${channel.connector} refused its credentials${refusal ? ` (${refusal})` : ''}; renew them, then run \`metronome channels reconnect ${channel.brandId}/${channel.key}\``;
-    const moved = await this.events.run((manager) =>
-      this.variants.move(
+    const moved = await this.events.run(async (manager) => {
+      if (
+        !(await this.variants.move(
+          manager,
+          variant,
+          'scheduled',
+          { attempts: Math.max(0, variant.attempts - 1), lastError: reason },
+          { actor: ACTOR, at: now, reason },
+        ))
+      ) {
+        return false;
+      }
+      await postWaitsForReconnect(
         manager,
-        variant,
-        'scheduled',
-        { attempts: Math.max(0, variant.attempts - 1), lastError: reason },
+        variant.postId,
+        { postStates: this.posts },
         { actor: ACTOR, at: now, reason },
-      ),
-    );
+      );
+      return true;
+    });
     return moved ? 'waiting' : 'lost-race';
   }
 
@@ -342,7 +360,10 @@ export class VariantPublisher {
   async reconcileStale(now: Date, staleAfterMs = this.reclaimAfterMs()): Promise<number> {
     const stale = await staleClaims(this.dataSource, new Date(now.getTime() - staleAfterMs), 500);
     for (const { variant, channel } of stale) {
-      await this.reconcile(variant, channel, now, 'worker-stopped');
+      // A channel waiting for the platform's reset is not asked anything: its claims are looked up after it.
+      if (!(await this.waits.blocked(channel.id, now))) {
+        await this.reconcile(variant, channel, now, 'worker-stopped');
+      }
     }
     return stale.length;
   }
@@ -361,8 +382,19 @@ export class VariantPublisher {
     now: Date,
     cause: 'unknown-outcome' | 'worker-stopped',
   ): Promise<string> {
-    const { connector } = await this.connectors.get(channel.brandId, channel.key);
-    const found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
+    const { connector } = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
+    let found: PublishResult | undefined;
+    try {
+      found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) {
+        throw error;
+      }
+      // The lookup met the platform's rate limit: the claim stays as it is (outcome still unknown) and the whole
+      // channel waits, so no worker asks again, sign-ins included, before the reset; then it is looked up again.
+      await this.waits.blockChannel(channel, error, now);
+      return 'waiting';
+    }
     if (found) {
       return this.recordPublished(variant, found, now, 'found on the platform after an unknown outcome');
     }
@@ -406,15 +438,16 @@ export class VariantPublisher {
     channel: ChannelEntity,
     error: unknown,
     now: Date,
+    credentialsVersion = channel.credentialsVersion,
   ): Promise<string> {
     const attempt = variant.attempts;
-    const outcome = await this.settleFailure(variant, channel, error, now);
+    const outcome = await this.settleFailure(variant, channel, error, now, credentialsVersion);
     // A 429 is a wait of the whole channel, logged once per block (RateLimitWaits), not an attempt.
     if (outcome !== 'published' && outcome !== 'lost-race' && !(error instanceof RateLimitedError)) {
       const after: AfterFailure =
         variant.state === 'failed'
           ? 'gave up'
-          : error instanceof AuthenticationError
+          : error instanceof AuthenticationError && outcome === 'waiting'
             ? 'waits for reconnect'
             : { retryAt: variant.scheduledAt ?? now };
       this.logger.warn(
@@ -439,13 +472,24 @@ export class VariantPublisher {
     channel: ChannelEntity,
     error: unknown,
     now: Date,
+    credentialsVersion: number,
   ): Promise<string> {
     const message = (error as Error).message ?? String(error);
     if (error instanceof OutcomeUnknownError) {
       return this.reconcile(variant, channel, now, 'unknown-outcome');
     }
     if (error instanceof AuthenticationError) {
-      await this.credentials.refused(channel, message, now);
+      if (!(await this.credentials.refused(channel, message, now, credentialsVersion))) {
+        // Refused with the credentials a reconnect has replaced since: not an attempt, due again at once.
+        return this.retryLater(
+          variant,
+          now,
+          `${message}, with credentials renewed since: sending again with the new ones`,
+          0,
+          undefined,
+          Math.max(0, variant.attempts - 1),
+        );
+      }
       return this.waitForReconnect({ variant, channel }, now, message);
     }
     if (error instanceof PermanentError) {

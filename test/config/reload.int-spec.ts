@@ -80,6 +80,28 @@ describe('configuration reload', () => {
     expect(service.loaded).toBe(before);
   });
 
+  it('applies a renewed secret file although the files as written are the same (SIGHUP after renewing a secret)', async () => {
+    writeFileSync(join(dir, 'handle.secret'), 'first-handle\n');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/handle: \S+/, 'handle: ${file:handle.secret}'));
+    await service.reload('test');
+    const handleOf = () =>
+      (service.loaded.config.brands.demo.channels.sandbox.options as { handle: string }).handle;
+    expect(handleOf()).toBe('first-handle');
+    const seen: string[] = [];
+    service.onReload(() => {
+      seen.push(handleOf());
+    });
+
+    writeFileSync(join(dir, 'handle.secret'), 'renewed-handle\n');
+    await service.reload('SIGHUP');
+
+    expect(handleOf()).toBe('renewed-handle');
+    expect(seen).toEqual(['renewed-handle']);
+    // Nothing changed since: no listener is woken for nothing.
+    await service.reload('SIGHUP');
+    expect(seen).toEqual(['renewed-handle']);
+  });
+
   it('notices a saved file without a signal', async () => {
     service.watchForChanges();
     // Editors replace the file rather than writing in place; the folder watch must still see it.

@@ -85,8 +85,14 @@ describe('ApiTokenRepository', () => {
     const scratch = await createTestDatabase();
     try {
       const old = await scratch.openMigrated();
-      // Back to the schema before identities, where a token was a name and a hash.
-      await old.undoLastMigration({ transaction: 'all' });
+      // Back to the schema before identities, where a token was a name and a hash (undoing later migrations too).
+      const applied = (
+        await old.query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id')
+      ).map((row) => row.name);
+      const undone = applied.slice(applied.indexOf('ApiTokenIdentity1796040000000'));
+      for (let i = 0; i < undone.length; i++) {
+        await old.undoLastMigration({ transaction: 'all' });
+      }
       const plaintext = 'mtr_made-before-scopes-0123456789abcdefghijklmnopq';
       const p = old.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
       await old.query(
@@ -99,7 +105,8 @@ describe('ApiTokenRepository', () => {
           '2026-01-01T00:00:00.000Z',
         ],
       );
-      expect(await runMigrations(old)).toEqual(['ApiTokenIdentity1796040000000']);
+      expect(await runMigrations(old)).toEqual(undone);
+      expect(undone[0]).toBe('ApiTokenIdentity1796040000000');
 
       const migrated = await new ApiTokenRepository(old).verify(plaintext);
       expect(migrated).toMatchObject({

@@ -41,6 +41,10 @@ export interface WorkerProcessOptions {
   redis?: { url: string; prefix: string };
   /** The script to run as `<cli> start --role worker …`; the built CLI unless a test of this class passes a stand-in. */
   cli?: string;
+  /** `worker` unless a test needs another role beside it (an `api` process, say). */
+  role?: 'worker' | 'api' | 'scheduler' | 'all';
+  /** HTTP port; 0 (any free one) unless a test calls the process's API. */
+  port?: number;
 }
 
 /** Every worker still running, so a test that times out or fails cannot leave one behind. */
@@ -74,14 +78,14 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.logPath = options.logPath;
     this.log = createWriteStream(options.logPath, { flags: 'a' });
-    const args = ['start', '--role', 'worker', '--config', options.configPath];
+    const args = ['start', '--role', options.role ?? 'worker', '--config', options.configPath];
     this.child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
       cwd: options.cwd,
       env: {
         ...process.env,
         ...options.env,
         DATABASE_URL: options.databaseUrl,
-        PORT: '0',
+        PORT: String(options.port ?? 0),
         REDIS_URL: options.redis?.url ?? '',
         METRONOME_REDIS_PREFIX: options.redis?.prefix ?? 'metronome',
       },

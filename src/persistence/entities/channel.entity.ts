@@ -27,6 +27,13 @@ export class ChannelEntity {
   @Column({ type: 'varchar' })
   status!: ChannelStatus;
 
+  /**
+   * Bumped by every reconnect: a process whose connector instance for this channel was built at a lower
+   * version reads the channel's secrets again and builds it anew.
+   */
+  @Column({ type: 'integer', default: 0 })
+  credentialsVersion!: number;
+
   @Column({ type: 'varchar' })
   @ForeignKey(() => ConfigRevisionEntity)
   configRevisionId!: string;

@@ -24,6 +24,11 @@ export interface TestPds {
 export interface TestPdsOptions {
   /** The PDS's real rate limits (e.g. 30 sign-ins per 5 minutes per account): 429s with RateLimit-* headers. */
   rateLimits?: boolean;
+  /**
+   * With `rateLimits`: requests carrying this value in `x-ratelimit-bypass` skip every limit (the PDS's own
+   * PDS_RATE_LIMIT_BYPASS_KEY), so a test can count what is on the PDS without spending the budget under test.
+   */
+  rateLimitBypassKey?: string;
   /** Account names; handles become `<name>.test`. Default alice and bob. */
   accounts?: string[];
   /** How long to wait for the PDS to be ready. Default 90 s (a cold start on a busy machine takes ~10 s). */
@@ -60,6 +65,7 @@ export async function startTestPds(options: TestPdsOptions = {}): Promise<TestPd
     env: {
       ...process.env,
       PDS_RATE_LIMITS_ENABLED: options.rateLimits ? 'true' : 'false',
+      PDS_RATE_LIMIT_BYPASS_KEY: options.rateLimitBypassKey ?? '',
       PDS_ACCOUNTS: (options.accounts ?? ['alice', 'bob']).join(','),
       LOG_ENABLED: process.env.PDS_LOG_ENABLED ?? 'false',
     },

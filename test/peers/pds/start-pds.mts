@@ -7,8 +7,9 @@
 // `.tools/node22/node_modules/node/bin/node test/peers/pds/start-pds.mts`. The PDS packages are imported by a
 // computed name with the little of their API used here typed below, so the project's typecheck (Node 20) does not
 // need them installed.
-// Environment: PDS_RATE_LIMITS_ENABLED=true for the PDS's real rate limits (429s), PDS_ACCOUNTS=alice,bob
-// for the accounts' names (handles become <name>.test).
+// Environment: PDS_RATE_LIMITS_ENABLED=true for the PDS's real rate limits (429s), PDS_RATE_LIMIT_BYPASS_KEY for
+// the value of an `x-ratelimit-bypass` header that skips them, PDS_ACCOUNTS=alice,bob for the accounts' names
+// (handles become <name>.test).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     serviceHandleDomains: ['.test'],
     inviteRequired: false,
     rateLimitsEnabled: process.env.PDS_RATE_LIMITS_ENABLED === 'true',
+    rateLimitBypassKey: process.env.PDS_RATE_LIMIT_BYPASS_KEY || undefined,
     crawlers: [],
     jwtSecret: randomBytes(16).toString('hex'),
     adminPassword: randomBytes(16).toString('hex'),
