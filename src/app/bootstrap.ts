@@ -10,6 +10,7 @@ import { CONTENT_REQUEST_LIMIT } from '../content/content-files.service';
 import { documentErrorBody } from '../http/error-body.openapi';
 import { AppModule } from './app.module';
 import { createPinoLogger, PinoLogger } from './pino.logger';
+import { installGracefulShutdown } from './graceful-shutdown';
 import { listenBeforeInit } from './listen-first';
 import { redactRequestSecrets } from './request-log.serializer';
 import { RuntimeOptions } from './runtime-options';
@@ -39,8 +40,6 @@ export async function createApp(runtime: RuntimeOptions, loaded: LoadedConfig): 
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     strictTransportSecurity: false,
   });
-  // Not SIGHUP, which Nest would treat as shutdown by default: SIGHUP reloads the configuration.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Request bodies and queries are validated by the zod schemas given to @Body/@Query.
   app.useGlobalPipes(new StandardSchemaValidationPipe());
   const document = SwaggerModule.createDocument(
@@ -73,6 +72,8 @@ export async function startApp(runtime: RuntimeOptions, loaded: LoadedConfig): P
     await app.close();
     throw error;
   }
+  // SIGTERM/SIGINT (not SIGHUP, which reloads the configuration): a bounded, reported shutdown.
+  installGracefulShutdown(app, { timeoutMs: runtime.shutdownTimeoutMs });
   app.get(ConfigService).watchForChanges();
   return app;
 }

@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   logLevel: string;
   /** /health reports a data folder with less free space than this as full (METRONOME_MIN_FREE_DISK_MB). */
   minFreeDiskBytes: number;
+  /** SIGTERM to exit, at most (METRONOME_SHUTDOWN_TIMEOUT in seconds, default 20: below Docker's 30 s grace). */
+  shutdownTimeoutMs: number;
 }
 
 export class RuntimeOptionsError extends InvalidError {}
@@ -46,6 +48,7 @@ export function runtimeOptions(
     configPath: flags.config ?? env.METRONOME_CONFIG ?? 'config/metronome.yaml',
     logLevel: env.LOG_LEVEL ?? 'info',
     minFreeDiskBytes: minFreeDiskBytes(env.METRONOME_MIN_FREE_DISK_MB),
+    shutdownTimeoutMs: shutdownTimeoutMs(env.METRONOME_SHUTDOWN_TIMEOUT),
   };
 }
 
@@ -60,6 +63,19 @@ function minFreeDiskBytes(text: string | undefined): number {
     );
   }
   return Math.round(mb * 1024 * 1024);
+}
+
+function shutdownTimeoutMs(text: string | undefined): number {
+  if (text === undefined || text === '') {
+    return 20_000;
+  }
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 1) {
+    throw new RuntimeOptionsError(
+      `METRONOME_SHUTDOWN_TIMEOUT=${text}: must be a number of seconds of at least 1, e.g. 20`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 export function roleRuns(role: Role, part: Exclude<Role, 'all'>): boolean {

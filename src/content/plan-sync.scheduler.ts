@@ -5,6 +5,7 @@ import { formatConfigIssue } from '../config/config-issue';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { ConfigService } from '../config/config.service';
 import { PlanSyncService } from './plan-sync.service';
+import { logRoundFailure } from '../app/dependency-outage.log';
 
 /**
  * The scheduler role re-reads the content folders every minute and right after a config reload, so a
@@ -66,7 +67,7 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
       }
       this.logged = seen;
     } catch (error) {
-      this.logger.error(`plan sync failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'plan sync', error);
     }
   }
 }

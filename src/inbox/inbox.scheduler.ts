@@ -3,6 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { InboxPoller } from './inbox.poller';
+import { logRoundFailure } from '../app/dependency-outage.log';
 
 /** The scheduler role reads every channel's inbox every two minutes. */
 @Injectable()
@@ -26,7 +27,7 @@ export class InboxScheduler {
       // Once per cluster: the replica holding the lease polls, the others skip (TTL spans two missed ticks).
       await this.lease.runExclusive('inbox-poll', () => this.poller.poll(now), { ttlMs: 300_000 });
     } catch (error) {
-      this.logger.error(`inbox poll failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'inbox poll', error);
     } finally {
       this.running = false;
     }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
 import { MetricsCollector } from './metrics-collector.service';
+import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 /**
  * The scheduler role's metrics tick. Each (channel, day) is claimed in the database before it is fetched,
@@ -30,8 +31,9 @@ export class MetricsScheduler implements OnApplicationBootstrap {
     this.running = true;
     try {
       await this.collector.collect(now);
+      databaseAnswered();
     } catch (error) {
-      this.logger.error(`metrics tick failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'metrics tick', error);
     } finally {
       this.running = false;
     }

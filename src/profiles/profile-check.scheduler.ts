@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
 import { ProfileChecker } from './profile-checker.service';
+import { logRoundFailure } from '../app/dependency-outage.log';
 
 /**
  * The scheduler role's profile tick. It looks every 10 minutes, but each channel is fetched once per
@@ -30,7 +31,7 @@ export class ProfileCheckScheduler implements OnApplicationBootstrap {
     try {
       await this.checker.check(now);
     } catch (error) {
-      this.logger.error(`profile check failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'profile check', error);
     } finally {
       this.running = false;
     }

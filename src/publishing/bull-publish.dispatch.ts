@@ -6,8 +6,10 @@ import { ClusterLease } from '../cluster/cluster-lease.service';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
 import { HeldSends, type HeldOutcome, type HeldSendOptions } from './held-sends';
-import type { PublishDispatch } from './publish-dispatch';
+import { settledBy, type PublishDispatch, type ShutdownSummary } from './publish-dispatch';
+import type { DueVariant } from './variant-queries';
 import type { VariantPublisher } from './variant-publisher.service';
+import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 export interface BullDispatchOptions {
   /** Jobs this process runs at once. */
@@ -107,19 +109,57 @@ export class BullPublishDispatch implements PublishDispatch {
         .runExclusive('publish-dispatch', () => this.dispatchRound(this.clock()), {
           ttlMs: Math.max(10_000, this.options.dispatchEveryMs * 5),
         })
-        .catch((error: unknown) => this.logger.error(`dispatch failed: ${(error as Error).message}`))
+        .then(() => databaseAnswered())
+        .catch((error: unknown) => logRoundFailure(this.logger, 'dispatch', error))
         .finally(() => (this.dispatching = undefined));
     }, this.options.dispatchEveryMs);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline = performance.now() + 15_000): Promise<ShutdownSummary> {
     clearInterval(this.timer);
-    await this.dispatching;
-    // Local pause: this process takes no new job and waits for its active ones (their variants are sent).
-    await this.queue.pause(true);
+    // From here a job that arrives claims nothing: its variants are handed to another worker (see flush).
     this.stopping = true;
+    const before = this.sends.counts.finished;
+    await settledBy(this.dispatching ?? Promise.resolve(), deadline);
+    // Local pause without waiting for active jobs: they end once their variants are sent or released.
+    await settledBy(this.queue.pause(true, true), deadline);
+    await settledBy(this.flushing ?? Promise.resolve(), deadline);
+    const items = this.sends.release();
+    const released = await this.publisher.releaseClaims(items, this.clock());
+    await this.handOver(items.map((item) => item.variant.id)).catch((error: unknown) =>
+      logRoundFailure(this.logger, 'handing released variants over', error),
+    );
     this.sends.nudge();
-    await this.sending;
+    const done = await settledBy(this.sending ?? Promise.resolve(), deadline);
+    const after = this.sends.counts;
+    return { finished: after.finished - before, released, leftInFlight: done ? 0 : after.inFlight };
+  }
+
+  /**
+   * New jobs for variants this worker gives back, so another worker takes them at their time rather than at the
+   * dispatcher's next sweep (its own job ids for them are taken: it remembers having enqueued them).
+   */
+  private async handOver(variantIds: string[]): Promise<void> {
+    if (variantIds.length === 0) {
+      return;
+    }
+    const now = this.clock().getTime();
+    const items: DueVariant[] = await this.publisher.byIds(variantIds);
+    await this.queue.addBulk(
+      items
+        .filter((item) => item.variant.state === 'scheduled')
+        .map((item) => ({
+          name: JOB,
+          data: { variantIds: [item.variant.id] },
+          opts: {
+            jobId: `handover:${item.variant.id}@${now}`,
+            delay: Math.max(0, (item.variant.scheduledAt?.getTime() ?? now) - this.leadMs() - now),
+            attempts: 1,
+            removeOnComplete: true,
+            removeOnFail: 1000,
+          },
+        })),
+    );
   }
 
   /**
@@ -138,6 +178,17 @@ export class BullPublishDispatch implements PublishDispatch {
     const jobs = this.pending;
     this.pending = [];
     this.flushing = undefined;
+    if (this.stopping) {
+      // Shutting down: claim nothing, hand the variants to another worker.
+      const ids = [...new Set(jobs.flatMap((job) => job.variantIds))];
+      await this.handOver(ids).catch((error: unknown) =>
+        logRoundFailure(this.logger, 'handing variants over', error),
+      );
+      for (const job of jobs) {
+        job.resolve(Object.fromEntries(job.variantIds.map((id) => [id, 'handed over'])));
+      }
+      return;
+    }
     try {
       const now = this.clock();
       const ids = [...new Set(jobs.flatMap((job) => job.variantIds))];

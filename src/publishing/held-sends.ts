@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { logRoundFailure } from '../app/dependency-outage.log';
 import type { PublishResult } from '../plugin-sdk';
 import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { VariantPublisher } from './variant-publisher.service';
@@ -40,6 +41,10 @@ export class HeldSends {
   private sent: Array<{ variant: PostVariantEntity; result: PublishResult; settled?: Held['settled'] }> = [];
   /** Lanes asleep: each entry wakes one. */
   private readonly sleepers = new Set<() => void>();
+  /** Sends handed to the publisher and not yet returned. */
+  private sending = 0;
+  /** Sends that returned (published, failed, retry…), for the shutdown summary. */
+  private returned = 0;
 
   constructor(
     private readonly publisher: VariantPublisher,
@@ -99,6 +104,26 @@ export class HeldSends {
     await this.record(this.clock(), 1);
   }
 
+  /** Sends in flight now, and sends that have returned so far. */
+  get counts(): { inFlight: number; finished: number } {
+    return { inFlight: this.sending, finished: this.returned };
+  }
+
+  /**
+   * Takes back every held variant not being sent yet (shutdown): they are settled as `released` and returned
+   * for the caller to give back to the database. Lanes then only finish the sends in flight.
+   */
+  release(): DueVariant[] {
+    const held = this.held.slice(this.head);
+    this.held = [];
+    this.head = 0;
+    for (const entry of held) {
+      entry.settled?.('released');
+    }
+    this.nudge();
+    return held.map((entry) => entry.item);
+  }
+
   /** Wakes sleeping lanes (after `stop` turned true, say). */
   nudge(): void {
     for (const wake of [...this.sleepers]) {
@@ -145,6 +170,7 @@ export class HeldSends {
         continue;
       }
       this.take();
+      this.sending++;
       try {
         const outcome = await this.publisher.sendClaimed(next.item, this.clock());
         if ('result' in outcome) {
@@ -154,8 +180,11 @@ export class HeldSends {
           next.settled?.(outcome.state);
         }
       } catch (error) {
-        this.logger.error(`publish failed: ${(error as Error).message}`);
+        logRoundFailure(this.logger, 'publish', error);
         next.settled?.('error');
+      } finally {
+        this.sending--;
+        this.returned++;
       }
     }
   }
@@ -174,7 +203,7 @@ export class HeldSends {
       }
     } catch (error) {
       // Left `publishing`: the reconcile finds them on the platform and records them then.
-      this.logger.error(`recording ${batch.length} publishes failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, `recording ${batch.length} publishes`, error);
       for (const { settled } of batch) {
         settled?.('unrecorded');
       }

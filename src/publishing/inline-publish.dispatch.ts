@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { HeldSends, type HeldSendOptions } from './held-sends';
-import type { PublishDispatch } from './publish-dispatch';
+import { settledBy, type PublishDispatch, type ShutdownSummary } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './variant-queries';
+import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 export interface PublishLoopOptions extends HeldSendOptions {
   /** Variants claimed per round (one transaction). */
@@ -34,6 +35,10 @@ export class InlinePublishDispatch implements PublishDispatch {
   private readonly logger = new Logger('PublishWorker');
   private stopping = false;
   private loop?: Promise<void>;
+  /** The running loop's parts, for `stop`. */
+  private sends?: HeldSends;
+  private claiming?: Promise<void>;
+  private clock: () => Date = () => new Date();
   private lastReconcile = 0;
   /** The last round left due variants in the database for want of free lanes. */
   private backlogged = false;
@@ -47,9 +52,20 @@ export class InlinePublishDispatch implements PublishDispatch {
     this.loop = this.run(this.options);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline = performance.now() + 15_000): Promise<ShutdownSummary> {
     this.stopping = true;
-    await this.loop;
+    const sends = this.sends;
+    if (!sends) {
+      await this.loop;
+      return { finished: 0, released: 0, leftInFlight: 0 };
+    }
+    const before = sends.counts.finished;
+    // A claim round under way lands its claims in `sends` first; then nothing more is claimed.
+    await settledBy(this.claiming ?? Promise.resolve(), deadline);
+    const released = await this.publisher.releaseClaims(sends.release(), this.clock());
+    const done = await settledBy(this.loop ?? Promise.resolve(), deadline);
+    const after = sends.counts;
+    return { finished: after.finished - before, released, leftInFlight: done ? 0 : after.inFlight };
   }
 
   /** Publishes everything due until `stop()` answers true, then sends what it holds. Exposed for benchmarks. */
@@ -59,8 +75,11 @@ export class InlinePublishDispatch implements PublishDispatch {
     stop: () => boolean = () => this.stopping,
   ): Promise<void> {
     const sends = new HeldSends(this.publisher, options, clock);
+    this.sends = sends;
+    this.clock = clock;
     const sending = sends.run(stop);
-    await this.claimLoop(sends, options, clock, stop);
+    this.claiming = this.claimLoop(sends, options, clock, stop);
+    await this.claiming;
     sends.nudge();
     await sending;
   }
@@ -96,6 +115,7 @@ export class InlinePublishDispatch implements PublishDispatch {
                 this.backlogged ? Math.min(room, dueRoom) : room,
               )
             : [];
+        databaseAnswered();
         const candidates = fetched.filter((item) => !isDue(item) || dueRoom-- > 0);
         // Due variants were left in the database, or everything fetched was due: more are likely waiting.
         this.backlogged = candidates.length < fetched.length || (fetched.length > 0 && fetched.every(isDue));
@@ -108,7 +128,7 @@ export class InlinePublishDispatch implements PublishDispatch {
           await sleep(options.idleMs);
         }
       } catch (error) {
-        this.logger.error(`publish round failed: ${(error as Error).message}`);
+        logRoundFailure(this.logger, 'publish round', error);
         await sleep(options.idleMs);
       }
     }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChannelSlotPool } from './channel-slots';
+import { callingDependency, REDIS } from '../app/dependency-outage.log';
 
 /**
  * A channel's concurrency limit across every worker sharing one Redis (ChannelSlots does it per process).
@@ -386,7 +387,8 @@ export class RedisChannelSlots implements ChannelSlotPool {
       ch.dirty = false;
     } catch (error) {
       ch.dirty = true;
-      this.logger.warn(
+      // The Redis outage itself is logged once (callingDependency); this detail only at debug level.
+      this.logger.debug(
         `channel ${ch.id}: permits not synced with Redis, retrying on renewal: ${String(error)}`,
       );
     }
@@ -410,8 +412,13 @@ export class RedisChannelSlots implements ChannelSlotPool {
   }
 
   /** Runs a script by its hash, loading it on the first NOSCRIPT (a restarted or flushed Redis). */
-  private async call(which: Script, ch: ChannelState, extra: Array<string | number>): Promise<unknown> {
-    const args = [...ch.keys, this.holder, ch.held, this.ttlMs, ...extra];
+  private call(which: Script, ch: ChannelState, extra: Array<string | number>): Promise<unknown> {
+    return callingDependency(REDIS, () =>
+      this.callScript(which, [...ch.keys, this.holder, ch.held, this.ttlMs, ...extra]),
+    );
+  }
+
+  private async callScript(which: Script, args: Array<string | number>): Promise<unknown> {
     try {
       return await this.redis.evalsha(which.sha, 3, ...args);
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { callingDependency, REDIS } from '../app/dependency-outage.log';
 import { HOLD_TOLERANCE_MS, STAGGER_MS, type ChannelBlock, type RateBudget } from './rate-budget';
 
 /**
@@ -77,16 +78,18 @@ export class RedisRateBudget implements RateBudget {
       return 0;
     }
     const wait = Number(
-      await this.redis.eval(
-        TAKE,
-        3,
-        `${this.prefix}:${channelId}`,
-        `${this.prefix}:${channelId}:block`,
-        `${this.prefix}:${channelId}:hold:${holder}`,
-        String(at),
-        String(perMinute ? 60_000 / perMinute : 0),
-        String(STAGGER_MS),
-        String(HOLD_TOLERANCE_MS),
+      await callingDependency(REDIS, () =>
+        this.redis.eval(
+          TAKE,
+          3,
+          `${this.prefix}:${channelId}`,
+          `${this.prefix}:${channelId}:block`,
+          `${this.prefix}:${channelId}:hold:${holder}`,
+          String(at),
+          String(perMinute ? 60_000 / perMinute : 0),
+          String(STAGGER_MS),
+          String(HOLD_TOLERANCE_MS),
+        ),
       ),
     );
     if (wait < 0) {

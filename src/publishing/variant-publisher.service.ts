@@ -21,6 +21,8 @@ import { CHANNEL_SLOTS, ChannelSlots, type ChannelSlotPool } from './channel-slo
 import { ConnectorInstances } from './connector-instances';
 import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
 import { postSettlement } from './post-settlement';
+import { missedReason } from './missed-reason';
+import { publishFailureLine, type AfterFailure } from './publish-failure.log';
 import { RateLimitWaits } from './rate-limit-waits';
 import { postWaitsForReconnect } from './post-waits-for-reconnect';
 import { claimVariants } from './variant-batch-claim';
@@ -69,6 +71,7 @@ export class VariantPublisher {
 
   /** Variants whose time has come (due by `now`), oldest first. */
   due(now: Date, limit: number): Promise<DueVariant[]> {
+    this.workerSince ??= now;
     return dueVariants(this.dataSource, now, limit);
   }
 
@@ -79,8 +82,9 @@ export class VariantPublisher {
   /** Publishes one due variant; safe to call from several workers at once. Returns its final state. */
   async publish(item: DueVariant, now: Date): Promise<string> {
     const { variant } = item;
+    this.workerSince ??= now;
     if (this.isMissed(variant, now)) {
-      return this.markMissed(variant, now);
+      return this.markMissed(item, now);
     }
     const wait = await this.limits.budgetWait(item.channel, variant.id, now);
     if (wait > 0) {
@@ -119,9 +123,10 @@ export class VariantPublisher {
    */
   async claimAhead(items: DueVariant[], now: Date): Promise<DueVariant[]> {
     const fresh: DueVariant[] = [];
+    this.workerSince ??= now;
     for (const item of items) {
       if (this.isMissed(item.variant, now)) {
-        await this.markMissed(item.variant, now);
+        await this.markMissed(item, now);
       } else {
         fresh.push(item);
       }
@@ -162,6 +167,27 @@ export class VariantPublisher {
       return { state: await this.waits.waitForBudget(item, now, wait) };
     }
     return this.send(item, now);
+  }
+
+  /**
+   * Gives claims this worker holds but has not sent back (shutdown): due again at their own time for any worker,
+   * with the attempt their claim counted given back. A claim renewed or reconciled elsewhere is left alone.
+   */
+  async releaseClaims(items: DueVariant[], now: Date): Promise<number> {
+    let released = 0;
+    for (const { variant } of items) {
+      const moved = await this.events.run((manager) =>
+        this.variants.move(
+          manager,
+          variant,
+          'scheduled',
+          { attempts: Math.max(0, variant.attempts - 1) },
+          { actor: ACTOR, at: now, reason: 'released unsent at shutdown', unchangedSince: variant.updatedAt },
+        ),
+      );
+      released += moved ? 1 : 0;
+    }
+    return released;
   }
 
   /** Records many publishes in one transaction: the same conditional moves, audit rows and events as one by one. */
@@ -236,8 +262,19 @@ export class VariantPublisher {
     );
   }
 
-  private async markMissed(variant: PostVariantEntity, now: Date): Promise<'missed'> {
-    const reason = `was due ${variant.scheduledAt?.toISOString()}, more than ${this.config.loaded.config.publishing.missedGrace} ago (Metronome was not running, or the channel waited to be reconnected): publish it again by editing its time`;
+  /** When this worker first looked for due variants (what a missed reason compares the due time with). */
+  private workerSince?: Date;
+
+  private async markMissed({ variant, channel }: DueVariant, now: Date): Promise<'missed'> {
+    const post = await this.dataSource.getRepository(PostEntity).findOneBy({ id: variant.postId });
+    const reason = missedReason({
+      variant,
+      channel: `${channel.brandId}/${channel.key}`,
+      zone: this.zoneOf(channel),
+      grace: this.config.loaded.config.publishing.missedGrace,
+      postPublishAt: post?.publishAt,
+      workerSince: this.workerSince,
+    });
     await this.finish(variant, 'missed', { lastError: reason }, now, reason);
     return 'missed';
   }
@@ -364,7 +401,8 @@ export class VariantPublisher {
     if (!connector.lookup) {
       // Without a lookup a retry could duplicate: stop and ask a person.
       const reason = `the outcome of publishing is unknown and ${channel.connector} cannot look posts up: check the channel, then reschedule`;
-      await this.finish(variant, 'failed', { lastError: reason }, now, reason);
+      // After a failed attempt, handleFailure logs the one line.
+      await this.finish(variant, 'failed', { lastError: reason }, now, reason, cause === 'worker-stopped');
       return 'failed';
     }
     if (cause === 'worker-stopped') {
@@ -389,12 +427,52 @@ export class VariantPublisher {
     );
   }
 
+  /** The brand's time zone, for times in reasons and log lines. */
+  private zoneOf(channel: ChannelEntity): string {
+    return this.config.loaded.config.brands[channel.brandId]?.timezone ?? 'UTC';
+  }
+
+  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once reconciled as published). */
   private async handleFailure(
     variant: PostVariantEntity,
     channel: ChannelEntity,
     error: unknown,
     now: Date,
     credentialsVersion = channel.credentialsVersion,
+  ): Promise<string> {
+    const attempt = variant.attempts;
+    const outcome = await this.settleFailure(variant, channel, error, now, credentialsVersion);
+    // A 429 is a wait of the whole channel, logged once per block (RateLimitWaits), not an attempt.
+    if (outcome !== 'published' && outcome !== 'lost-race' && !(error instanceof RateLimitedError)) {
+      const after: AfterFailure =
+        variant.state === 'failed'
+          ? 'gave up'
+          : error instanceof AuthenticationError && outcome === 'waiting'
+            ? 'waits for reconnect'
+            : { retryAt: variant.scheduledAt ?? now };
+      this.logger.warn(
+        publishFailureLine({
+          postId: variant.postId,
+          variantId: variant.id,
+          brand: channel.brandId,
+          channel: channel.key,
+          connector: channel.connector,
+          zone: this.zoneOf(channel),
+          attempt,
+          error,
+          after,
+        }),
+      );
+    }
+    return outcome;
+  }
+
+  private async settleFailure(
+    variant: PostVariantEntity,
+    channel: ChannelEntity,
+    error: unknown,
+    now: Date,
+    credentialsVersion: number,
   ): Promise<string> {
     const message = (error as Error).message ?? String(error);
     if (error instanceof OutcomeUnknownError) {
@@ -415,7 +493,7 @@ export class VariantPublisher {
       return this.waitForReconnect({ variant, channel }, now, message);
     }
     if (error instanceof PermanentError) {
-      await this.finish(variant, 'failed', { lastError: message }, now, message);
+      await this.finish(variant, 'failed', { lastError: message }, now, message, false);
       return 'failed';
     }
     if (error instanceof RateLimitedError) {
@@ -424,7 +502,7 @@ export class VariantPublisher {
     }
     if (variant.attempts >= MAX_PUBLISH_ATTEMPTS) {
       const reason = `gave up after ${variant.attempts} attempts: ${message}`;
-      await this.finish(variant, 'failed', { lastError: reason }, now, reason);
+      await this.finish(variant, 'failed', { lastError: reason }, now, reason, false);
       return 'failed';
     }
     return this.retryLater(variant, now, message, backoffMs(variant.attempts));
@@ -462,9 +540,10 @@ export class VariantPublisher {
     changes: Parameters<VariantStateService['move']>[3],
     now: Date,
     reason?: string,
+    log = true,
   ): Promise<void> {
     await this.events.run((manager) => this.settle(manager, variant, to, changes, now, reason));
-    if (to !== 'published') {
+    if (to !== 'published' && log) {
       this.logger.warn(`variant ${variant.id} ${to}: ${reason ?? ''}`);
     }
   }

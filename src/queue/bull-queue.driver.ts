@@ -1,4 +1,5 @@
 import type { Queue } from 'bull';
+import { dependencyOutages, DependencyOutages, REDIS } from '../app/dependency-outage.log';
 import { QueueDriver } from './queue-driver';
 
 /** Scale-out: jobs on Redis through Bull, shared by any number of worker processes. */
@@ -9,7 +10,14 @@ export class BullQueueDriver implements QueueDriver {
     private readonly queues: Map<string, Queue>,
     /** What every Redis key of this deployment starts with (the queues' prefix). */
     readonly prefix = 'metronome',
-  ) {}
+    outages: DependencyOutages = dependencyOutages,
+  ) {
+    // A Redis outage is two lines (down with the cause, back with the duration), not one per failed command.
+    for (const queue of queues.values()) {
+      queue.on('error', (error: Error) => outages.down(REDIS, error));
+      queue.client.on('ready', () => outages.up(REDIS));
+    }
+  }
 
   /** The Bull queue behind a name, for features that run their own processors on it (publishing). */
   queue(name: string): Queue {

@@ -12,6 +12,7 @@ import { ReportDeliveryService } from './report-delivery.service';
 import { nextMonth } from './report-period';
 import { ReportRenderService } from './report-render.service';
 import { ReportRepository } from './report.repository';
+import { logRoundFailure } from '../app/dependency-outage.log';
 
 /** Delivery retries are minutes apart and API render requests wait for this tick: look every minute. */
 const CHECK_EVERY_MS = 60_000;
@@ -150,7 +151,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
       await this.renderRequested();
       await this.retryDeliveries(now);
     } catch (error) {
-      this.logger.error(`report run failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'report run', error);
     } finally {
       this.running = false;
     }

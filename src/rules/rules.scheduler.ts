@@ -9,6 +9,7 @@ import { GuardRuleRunner } from './guard-rule.runner';
 import { TransactionalEvents } from '../events/transactional-events';
 import { RuleActions } from './rule-actions';
 import { RuleEngine } from './rule.engine';
+import { logRoundFailure } from '../app/dependency-outage.log';
 
 /**
  * The scheduler role's tick: cycle stages, guard rules, `every:` rules, events and actions a stopped process left
@@ -54,7 +55,7 @@ export class RulesScheduler {
         { ttlMs: 75_000 },
       );
     } catch (error) {
-      this.logger.error(`rule tick failed: ${(error as Error).message}`);
+      logRoundFailure(this.logger, 'rule tick', error);
     } finally {
       this.running = false;
     }

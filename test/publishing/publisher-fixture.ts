@@ -1,0 +1,93 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { PinoLogger } from '../../src/app/pino.logger';
+import { ConfigService } from '../../src/config/config.service';
+import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { IncidentService } from '../../src/escalations/incident.service';
+import { AuditRepository } from '../../src/persistence/audit.repository';
+import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
+import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
+import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
+import { VariantStateService } from '../../src/publishing/variant-state.service';
+import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
+
+/**
+ * A VariantPublisher over a real database and a content workspace on the sandbox connector, with the time
+ * in `clock` (set it before each step); `newPublisher()` stands for a freshly started worker process.
+ */
+export interface PublisherFixture {
+  ws: ContentWorkspace;
+  services: ContentServices;
+  credentials: ChannelCredentials;
+  clock: { now: Date };
+  newPublisher(): VariantPublisher;
+  variantOf(sourcePath: string, channel: string): Promise<PostVariantEntity>;
+}
+
+export async function createPublisherFixture(
+  dataSource: DataSource,
+  yaml: string,
+): Promise<PublisherFixture> {
+  const ws = await createContentWorkspace(dataSource, yaml);
+  const services = createContentServices(dataSource);
+  const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
+  const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const credentials = new ChannelCredentials(dataSource, config, incidents);
+  const clock = { now: new Date('2026-12-01T00:00:00Z') };
+  const connectors = new ConnectorInstances(
+    config,
+    new PluginContextFactory(new PluginStateRepository(dataSource)),
+  );
+  connectors.useClock({ now: () => clock.now });
+  return {
+    ws,
+    services,
+    credentials,
+    clock,
+    newPublisher: () =>
+      new VariantPublisher(
+        dataSource,
+        config,
+        connectors,
+        new VariantStateService(new AuditRepository(dataSource)),
+        services.states,
+        services.events,
+        undefined,
+        undefined,
+        credentials,
+      ),
+    variantOf: async (sourcePath, channel) => {
+      const post = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath });
+      const row = await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: channel });
+      return dataSource
+        .getRepository(PostVariantEntity)
+        .findOneByOrFail({ channelId: row.id, postId: post.id });
+    },
+  };
+}
+
+/** Routes Nest's loggers to the app's pino logger writing JSON lines into memory; `restore()` puts Nest's back. */
+export function captureLogs(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {
+  const written: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  Logger.overrideLogger(new PinoLogger(pino({ level: 'debug' }, sink)));
+  return {
+    lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
+    restore: () => {
+      Logger.overrideLogger(new ConsoleLogger());
+    },
+  };
+}
