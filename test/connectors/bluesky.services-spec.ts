@@ -384,7 +384,7 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
     await expect(failure).rejects.toThrow(/alice\.test.*App passwords/);
   });
 
-  it('reports the PDS’s sign-in rate limit as RateLimitedError with the reset time the PDS gave', async () => {
+  it('reports the PDS’s sign-in rate limit as RateLimitedError, never before the reset the PDS gave', async () => {
     let limited: RateLimitedError | undefined;
     for (let attempt = 0; attempt < 40 && !limited; attempt++) {
       const { connector } = await connect({ identifier: carol.handle, appPassword: 'wxyz-wxyz-wxyz-wxyz' });
@@ -405,7 +405,11 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
       body: JSON.stringify({ identifier: carol.handle, password: 'wxyz-wxyz-wxyz-wxyz' }),
     });
     expect(again.status).toBe(429);
-    expect(limited!.retryAt).toEqual(new Date(Number(again.headers.get('ratelimit-reset')) * 1000));
+    // The PDS rounds RateLimit-Reset down to the second and Retry-After up: the connector takes the later of the
+    // two, so its retry time is at the reset or less than a second after it, never before.
+    const reset = Number(again.headers.get('ratelimit-reset')) * 1000;
+    expect(limited!.retryAt!.getTime()).toBeGreaterThanOrEqual(reset);
+    expect(limited!.retryAt!.getTime()).toBeLessThanOrEqual(reset + 1000);
     expect(limited!.message).toMatch(/rate limit/);
   });
 });

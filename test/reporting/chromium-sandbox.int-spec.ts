@@ -23,9 +23,16 @@ const descendants = (pid) => children(pid).flatMap((c) => [c, ...descendants(c)]
   await page.setContent('<p>sandboxed?</p>');
   const pdf = await page.pdf();
   const renderers = descendants(lease.managed.pid).map((pid) => {
-    // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
-    const cmdline = readFileSync('/proc/' + pid + '/cmdline', 'utf8').split(/[\\0 ]/);
-    const status = readFileSync('/proc/' + pid + '/status', 'utf8');
+    // A helper process may end between listing and reading it: skip it.
+    let cmdline, status;
+    try {
+      // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
+      cmdline = readFileSync('/proc/' + pid + '/cmdline', 'utf8').split(/[\\0 ]/);
+      status = readFileSync('/proc/' + pid + '/status', 'utf8');
+    } catch (e) {
+      if (e.code === 'ENOENT' || e.code === 'ESRCH') return { type: 'gone' };
+      throw e;
+    }
     return { type: (cmdline.find((a) => a.startsWith('--type=')) || '').slice(7), noSandbox: cmdline.includes('--no-sandbox'), seccomp: Number(/Seccomp:\\s+(\\d)/.exec(status)[1]) };
   }).filter((p) => p.type === 'renderer');
   console.log(JSON.stringify({ uid: process.getuid(), sandboxed: pool.sandboxed, pdf: Buffer.from(pdf).subarray(0, 5).toString(), renderers }));
