@@ -3,6 +3,9 @@ import { ApprovalService } from '../approvals/approval.service';
 import { DomainEventBus } from '../events/domain-event.bus';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
+import { TransactionContext } from '../persistence/transaction-context';
+import { EventOutboxRepository } from '../events/event-outbox.repository';
+import { SYSTEM_CLOCK } from '../clock/clock';
 import { PlanSyncService } from './plan-sync.service';
 import { PostReleaseService } from './post-release.service';
 import { PostSlotter } from './post-slotter';
@@ -23,7 +26,8 @@ export interface ContentServices {
  */
 export function createContentServices(dataSource: DataSource, bus = new DomainEventBus()): ContentServices {
   const audit = new AuditRepository(dataSource);
-  const events = new TransactionalEvents(dataSource, bus);
+  const tx = new TransactionContext(dataSource);
+  const events = new TransactionalEvents(tx, bus, new EventOutboxRepository(tx), SYSTEM_CLOCK);
   const states = new PostStateService(audit, events);
   const approvals = new ApprovalService(states, audit, events);
   return {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { TransactionContext } from '../persistence/transaction-context';
 import { DomainEvent } from './domain-event';
 import { DomainEventBus } from './domain-event.bus';
-import { EventOutbox } from './event-outbox';
+import { EventOutboxRepository } from './event-outbox.repository';
 
 /** An event still in the outbox this long after its commit belongs to a process that stopped. */
 const REDELIVER_AFTER_MS = 60_000;
@@ -12,33 +14,51 @@ const REDELIVER_AFTER_MS = 60_000;
  * committed: rules never react to a change that was rolled back. The events are also written to the
  * outbox in that transaction and removed once handled, so none is lost when a process dies in between:
  * `redeliverStale` (on the scheduler's tick) hands them to the bus again.
+ *
+ * The transaction is the TransactionContext's (it travels in async context): every repository called inside
+ * `run` joins it without being handed a manager, and a `run` inside an open transaction joins that one (its
+ * events are published once the outer transaction commits).
  */
 @Injectable()
 export class TransactionalEvents {
-  private readonly pending = new WeakMap<EntityManager, DomainEvent[]>();
-  private readonly outbox: EventOutbox;
+  /** Events recorded so far, per open transaction (the TransactionContext's token for it). */
+  private readonly pending = new WeakMap<object, DomainEvent[]>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tx: TransactionContext,
     private readonly bus: DomainEventBus,
-  ) {
-    this.outbox = new EventOutbox(dataSource);
-  }
+    private readonly outbox: EventOutboxRepository,
+    private readonly clock: Clock,
+  ) {}
 
+  /**
+   * Runs `work` in a transaction. `work` still receives the transaction's manager for code that has not moved
+   * into a repository yet; repositories read it from the TransactionContext themselves.
+   */
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const events: DomainEvent[] = [];
-    let ids: string[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
-      this.pending.set(manager, events);
-      const value = await work(manager);
-      ids = events.length > 0 ? await this.outbox.store(manager, events, new Date()) : [];
+    return this.tx.run(async () => {
+      const token = this.tx.current as object;
+      if (this.pending.has(token)) {
+        // A run inside a run: its events join the outer one's and go out with them.
+        return work(this.tx.manager);
+      }
+      const events: DomainEvent[] = [];
+      this.pending.set(token, events);
+      let value: T;
+      try {
+        value = await work(this.tx.manager);
+      } finally {
+        this.pending.delete(token);
+      }
+      if (events.length > 0) {
+        const ids = await this.outbox.store(events, this.clock.now());
+        await this.tx.afterCommit(async () => {
+          await this.bus.publish(events);
+          await this.outbox.remove(ids);
+        });
+      }
       return value;
     });
-    if (events.length > 0) {
-      await this.bus.publish(events);
-      await this.outbox.remove(ids);
-    }
-    return result;
   }
 
   /** Publishes events whose process committed them but stopped before handling them; returns how many. */
@@ -51,9 +71,14 @@ export class TransactionalEvents {
     return stale.length;
   }
 
-  /** Records an event for after the commit of the transaction `manager` belongs to. */
-  record(manager: EntityManager, event: DomainEvent): void {
-    const events = this.pending.get(manager);
+  /** Records an event for after the commit of the transaction this call runs in (inside `run`). */
+  record(event: DomainEvent): void;
+  /** @deprecated the manager is no longer needed: the transaction travels in async context. */
+  record(manager: EntityManager, event: DomainEvent): void;
+  record(first: EntityManager | DomainEvent, second?: DomainEvent): void {
+    const event = second ?? (first as DomainEvent);
+    const token = this.tx.current;
+    const events = token ? this.pending.get(token) : undefined;
     if (!events) {
       throw new Error(
         `event ${event.type} recorded outside TransactionalEvents.run: it would never be published`,

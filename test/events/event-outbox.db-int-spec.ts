@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { DomainEvent } from '../../src/events/domain-event';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
-import { EventOutbox } from '../../src/events/event-outbox';
+import { EventOutboxRepository } from '../../src/events/event-outbox.repository';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { transactionalEvents } from './transactional-events.fixture';
 import { TransactionalEvents } from '../../src/events/transactional-events';
 import { DomainEventEntity } from '../../src/persistence/entities/domain-event.entity';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
@@ -26,7 +28,7 @@ describe('domain events outbox', () => {
     bus.subscribe(async (e) => {
       heard.push(e);
     });
-    events = new TransactionalEvents(dataSource, bus);
+    events = transactionalEvents(dataSource, bus);
   });
 
   afterAll(async () => {
@@ -55,9 +57,8 @@ describe('domain events outbox', () => {
     heard.length = 0;
     const committedAt = new Date();
     // What a process killed right after its commit leaves behind.
-    await dataSource.transaction((manager) =>
-      new EventOutbox(dataSource).store(manager, [event], committedAt),
-    );
+    const tx = new TransactionContext(dataSource);
+    await tx.run(() => new EventOutboxRepository(tx).store([event], committedAt));
     expect(await events.redeliverStale(new Date(committedAt.getTime() + 30_000))).toBe(0); // may still be in hand
     expect(await events.redeliverStale(new Date(committedAt.getTime() + 61_000))).toBe(1);
     expect(heard).toEqual([event]);

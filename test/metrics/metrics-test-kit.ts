@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { DomainEvent } from '../../src/events/domain-event';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
-import { TransactionalEvents } from '../../src/events/transactional-events';
+import type { TransactionalEvents } from '../../src/events/transactional-events';
+import { transactionalEvents } from '../events/transactional-events.fixture';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
@@ -50,7 +51,7 @@ export function channelServices(dataSource: DataSource, ws: ContentWorkspace): C
   bus.subscribe(async (event) => {
     published.push(event);
   });
-  return { config, connectors, events: new TransactionalEvents(dataSource, bus), published, bus };
+  return { config, connectors, events: transactionalEvents(dataSource, bus), published, bus };
 }
 
 /**

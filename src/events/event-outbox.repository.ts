@@ -1,8 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
-import type { DomainEvent } from './domain-event';
+import { TransactionContext } from '../persistence/transaction-context';
 import { timeOrderedId } from '../persistence/time-ordered-id';
+import type { DomainEvent } from './domain-event';
 
 export interface StoredEvent {
   id: string;
@@ -16,10 +17,13 @@ const ROWS_PER_STATEMENT = 200;
  * that caused them and deleted once handled, so an event whose process died before handling it is still
  * there to be delivered again (handlers are idempotent: rules fire once per subject).
  */
-export class EventOutbox {
-  constructor(private readonly dataSource: DataSource) {}
+@Injectable()
+export class EventOutboxRepository {
+  constructor(private readonly tx: TransactionContext) {}
 
-  async store(manager: EntityManager, events: readonly DomainEvent[], now: Date): Promise<string[]> {
+  /** Writes `events` in the open transaction (the one that caused them); returns their outbox ids. */
+  async store(events: readonly DomainEvent[], now: Date): Promise<string[]> {
+    const manager = this.tx.manager;
     const p = placeholders(manager);
     const ids: string[] = [];
     for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
@@ -49,10 +53,11 @@ export class EventOutbox {
   }
 
   async remove(ids: readonly string[]): Promise<void> {
-    const p = placeholders(this.dataSource.manager);
+    const manager = this.tx.manager;
+    const p = placeholders(manager);
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT * 2) {
       const chunk = ids.slice(i, i + ROWS_PER_STATEMENT * 2);
-      await this.dataSource.query(
+      await manager.query(
         `DELETE FROM "domain_events" WHERE "id" IN (${chunk.map((_, k) => p(k + 1)).join(', ')})`,
         chunk,
       );
@@ -61,8 +66,9 @@ export class EventOutbox {
 
   /** Events recorded before `before` and still not handled: their process stopped in between. */
   async stale(before: Date, limit: number): Promise<StoredEvent[]> {
-    const p = placeholders(this.dataSource.manager);
-    const rows = await this.dataSource.query<
+    const manager = this.tx.manager;
+    const p = placeholders(manager);
+    const rows = await manager.query<
       Array<{
         id: string;
         type: DomainEvent['type'];
