@@ -9,7 +9,6 @@ import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { ReportDataRepository } from '../../src/reporting/report-data.repository';
 import { ReportModelBuilder } from '../../src/reporting/report-model.builder';
 import { compileCondition } from '../../src/rules/rule-condition.compiler';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import {
@@ -18,6 +17,7 @@ import {
   writeDownConnectorPlugin,
   type ChannelServices,
 } from './metrics-test-kit';
+import { ruleFactsBuilder } from '../rules/rule-services.fixture';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -136,7 +136,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     const collected = services.published.filter((event) => event.type === 'metrics.collected');
     expect(collected).toHaveLength(14);
     const last = collected.at(-1)!;
-    const facts = await new RuleFactsBuilder(dataSource).forEvent(last, ws.loaded.config.brands.acme);
+    const facts = await ruleFactsBuilder(dataSource).forEvent(last, ws.loaded.config.brands.acme);
     expect(facts).toMatchObject({
       channel: { id: 'video', connector: 'sandbox' },
       metrics: { followers: expect.any(Number), 'engagements.likes': expect.any(Number) },
@@ -152,7 +152,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     if (!condition.ok) {
       throw new Error(JSON.stringify(condition));
     }
-    const common = await new RuleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, clock);
+    const common = await ruleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, clock);
     expect(condition.evaluate({ ...common, ...facts })).toBe(true);
   });
 

@@ -8,10 +8,10 @@ import { PostVariantEntity } from '../../src/persistence/entities/post-variant.e
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { ProfileChecker } from '../../src/profiles/profile-checker.service';
-import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { BRAND_YAML, createContentWorkspace, post } from '../content/content-workspace';
 import { channelServices, publishVariant, type ChannelServices } from '../metrics/metrics-test-kit';
 import { createTestDatabase } from '../persistence/test-database';
+import { guardRuleRunner } from './rule-services.fixture';
 
 const openIncidents = (dataSource: DataSource) =>
   dataSource.getRepository(IncidentEntity).find({ where: { state: 'open' }, order: { openedAt: 'ASC' } });
@@ -21,7 +21,7 @@ async function setUp(yaml: string, prepare?: (dir: string) => void) {
   const dataSource = await database.openMigrated();
   const ws = await createContentWorkspace(dataSource, yaml, prepare);
   const services = channelServices(dataSource, ws);
-  const guards = new GuardRuleRunner(
+  const guards = guardRuleRunner(
     dataSource,
     services.config,
     new IncidentService(dataSource, new AuditRepository(dataSource)),
