@@ -6,6 +6,7 @@ import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { MetricSnapshotEntity } from '../../src/persistence/entities/metric-snapshot.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { ReportDataRepository } from '../../src/reporting/report-data.repository';
 import { ReportModelBuilder } from '../../src/reporting/report-model.builder';
 import { compileCondition } from '../../src/rules/rule-condition.compiler';
@@ -60,14 +61,8 @@ describe('metrics collection (sandbox connector, real database)', () => {
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
     services = channelServices(dataSource, ws);
     services.connectors.useClock({ now: () => clock });
-    collections = new MetricCollectionRepository(dataSource);
-    collector = new MetricsCollector(
-      dataSource,
-      services.config,
-      services.connectors,
-      collections,
-      services.events,
-    );
+    collections = new MetricCollectionRepository(new TransactionContext(dataSource));
+    collector = new MetricsCollector(services.config, services.connectors, collections, services.events);
     ws.write('launch.md', post('title: Launch\nchannels: [social, video]\npublish: 2026-12-01 09:00'));
     await createContentServices(dataSource).planSync.syncBrand(
       ws.loaded,
@@ -215,10 +210,9 @@ describe('metrics collection (sandbox connector, real database)', () => {
 
   it('two schedulers ticking at once collect each channel-day once', async () => {
     const second = new MetricsCollector(
-      dataSource,
       services.config,
       services.connectors,
-      new MetricCollectionRepository(dataSource),
+      new MetricCollectionRepository(new TransactionContext(dataSource)),
       services.events,
     );
     const events = services.published.length;

@@ -5,7 +5,9 @@ import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ProfileCheckEntity } from '../../src/persistence/entities/profile-check.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { ProfileCheckRepository } from '../../src/profiles/profile-check.repository';
 import { ProfileChecker } from '../../src/profiles/profile-checker.service';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { compileCondition } from '../../src/rules/rule-condition.compiler';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
@@ -57,7 +59,12 @@ describe('profile drift (sandbox connector, real database)', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
     services = channelServices(dataSource, ws);
-    checker = new ProfileChecker(dataSource, services.config, services.connectors, services.events);
+    checker = new ProfileChecker(
+      new ProfileCheckRepository(new TransactionContext(dataSource)),
+      services.config,
+      services.connectors,
+      services.events,
+    );
     guards = guardRuleRunner(
       dataSource,
       services.config,
@@ -127,7 +134,12 @@ describe('profile drift (sandbox connector, real database)', () => {
   });
 
   it('checks each channel once per 6 hours, however many schedulers ask', async () => {
-    const second = new ProfileChecker(dataSource, services.config, services.connectors, services.events);
+    const second = new ProfileChecker(
+      new ProfileCheckRepository(new TransactionContext(dataSource)),
+      services.config,
+      services.connectors,
+      services.events,
+    );
     expect(await checker.check(hours(1))).toEqual([]);
     const [a, b] = await Promise.all([checker.check(hours(6)), second.check(hours(6))]);
     expect([...a, ...b].map((r) => r.channel).sort()).toEqual(['outage', 'social']);
