@@ -34,10 +34,6 @@ export class RuleActions {
     return this.executor.executeMany(matches);
   }
 
-  markActed(firingIds: readonly string[], at: Date): Promise<void> {
-    return this.firings.markActed(firingIds, at);
-  }
-
   /** Carries out the actions of firings left unacted by a process that died; returns how many. */
   async recover(now: Date): Promise<number> {
     const pending = await this.firings.unactedBefore(

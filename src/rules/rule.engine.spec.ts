@@ -87,7 +87,6 @@ describe('RuleEngine (in-memory firings)', () => {
     } as unknown as RuleFactsBuilder;
     const actions = {
       execute: async (match: RuleMatch) => void executed.push(match),
-      markActed: (ids: readonly string[], at: Date) => firings.markActed(ids, at),
     } as unknown as RuleActions;
     const incidents = {
       resolveCleared: async (rule: string, subjectKey: string) => void resolved.push({ rule, subjectKey }),

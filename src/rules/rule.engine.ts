@@ -120,7 +120,7 @@ export class RuleEngine implements OnModuleInit {
     }
     this.logger.log(`rule ${rule.name} fired for ${subjectKey}`);
     await this.actions.execute({ rule, brandId, subjectKey, ...matched });
-    await this.actions.markActed([firingId], this.clock.now());
+    await this.firings.markActed([firingId], this.clock.now());
   }
 
   private appliesTo(rule: RuleConfig, brandId: string): boolean {
