@@ -30,6 +30,10 @@ import { RuleActions } from '../src/rules/rule-actions';
 import { RuleBatchEvaluator } from '../src/rules/rule-batch.evaluator';
 import { compileCondition } from '../src/rules/rule-condition.compiler';
 import { RuleFactsBuilder } from '../src/rules/rule-facts.builder';
+import { RuleFactsRepository } from '../src/rules/rule-facts.repository';
+import { RuleActionPostRepository } from '../src/rules/rule-action-post.repository';
+import { NotificationTemplateRenderer } from '../src/notifications/notification-template.renderer';
+import { WebhookTargets } from '../src/webhooks/webhook-targets.service';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -162,12 +166,24 @@ async function main(): Promise<void> {
   const config = new ConfigService(loaded.loaded, join(dir, 'metronome.yaml'));
   const services = createContentServices(dataSource);
   const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const transactions = new TransactionContext(dataSource);
   const actions = new RuleActions(
-    dataSource,
+    new RuleFiringRepository(transactions),
+    new RuleFactsRepository(transactions),
     config,
-    new RuleActionExecutor(config, incidents, services.states, services.events, noopSender),
+    new RuleActionExecutor(
+      config,
+      incidents,
+      services.states,
+      services.events,
+      transactions,
+      new RuleActionPostRepository(transactions),
+      noopSender,
+      new NotificationTemplateRenderer(),
+      new WebhookTargets(config),
+    ),
   );
-  const facts = new RuleFactsBuilder(dataSource);
+  const facts = new RuleFactsBuilder(new RuleFactsRepository(transactions));
   const ingestor = new InboxIngestor(
     new InboxItemRepository(new TransactionContext(dataSource)),
     new TransactionContext(dataSource),

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { PublishingModule } from '../publishing/publishing.module';
+import { ProfileCheckRepository } from './profile-check.repository';
 import { ProfileCheckScheduler } from './profile-check.scheduler';
 import { ProfileChecker } from './profile-checker.service';
 
 /** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
-@Module({ imports: [PublishingModule], providers: [ProfileChecker], exports: [ProfileChecker] })
+@Module({
+  imports: [PublishingModule],
+  providers: [ProfileChecker, ProfileCheckRepository],
+  exports: [ProfileChecker],
+})
 export class ProfilesModule {}
 
 /** The scheduler role's profile check tick. */

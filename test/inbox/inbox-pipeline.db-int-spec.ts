@@ -21,13 +21,17 @@ import type { InboxItemInput } from '../../src/plugin-sdk';
 import { ConnectorInstances } from '../../src/publishing/connector-instances';
 import { CompiledRules } from '../../src/rules/compiled-rules';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
 import { RuleActions } from '../../src/rules/rule-actions';
 import { RuleBatchEvaluator } from '../../src/rules/rule-batch.evaluator';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
+import {
+  guardRuleRunner,
+  ruleActionExecutor,
+  ruleActions,
+  ruleFactsBuilder,
+} from '../rules/rule-services.fixture';
 
 /**
  * A connector plugin whose inbox is whatever the test puts in `globalThis.__inboxFeeds[handle]`
@@ -124,16 +128,16 @@ describe('inbox pipeline', () => {
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const services = createContentServices(dataSource);
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-    actions = new RuleActions(
+    actions = ruleActions(
       dataSource,
       config,
-      new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+      ruleActionExecutor(dataSource, config, incidents, services.states, services.events, sender),
     );
     ingestor = new InboxIngestor(
       new InboxItemRepository(new TransactionContext(dataSource)),
       new TransactionContext(dataSource),
       config,
-      new RuleFactsBuilder(dataSource),
+      ruleFactsBuilder(dataSource),
       new RuleBatchEvaluator(
         new CompiledRules(config),
         actions,
@@ -151,7 +155,7 @@ describe('inbox pipeline', () => {
       connectors,
       ingestor,
     );
-    guards = new GuardRuleRunner(dataSource, config, incidents);
+    guards = guardRuleRunner(dataSource, config, incidents);
     const row = await dataSource
       .getRepository(ChannelEntity)
       .findOneByOrFail({ brandId: 'acme', key: 'insta' });

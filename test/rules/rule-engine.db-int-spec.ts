@@ -8,9 +8,9 @@ import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.entity';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { RuleFiringRepository } from '../../src/rules/rule-firing.repository';
 import { RuleEngine } from '../../src/rules/rule.engine';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import {
   BRAND_YAML,
   createContentWorkspace,
@@ -20,7 +20,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
 import { CompiledRules } from '../../src/rules/compiled-rules';
-import { RuleActions } from '../../src/rules/rule-actions';
+import { ruleActionExecutor, ruleActions, ruleFactsBuilder } from './rule-services.fixture';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -64,14 +64,14 @@ describe('rule engine', () => {
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     engine = new RuleEngine(
-      dataSource,
+      new RuleFiringRepository(new TransactionContext(dataSource)),
       config,
       bus,
-      new RuleFactsBuilder(dataSource),
-      new RuleActions(
+      ruleFactsBuilder(dataSource),
+      ruleActions(
         dataSource,
         config,
-        new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+        ruleActionExecutor(dataSource, config, incidents, services.states, services.events, sender),
       ),
       incidents,
       new CompiledRules(config),

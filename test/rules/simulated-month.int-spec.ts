@@ -23,6 +23,7 @@ import {
 } from '../content/content-workspace';
 import { TestSmtpServer } from '../notifications/test-smtp.server';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { guardRuleRunner } from './rule-services.fixture';
 
 /**
  * A month with a controllable clock, a real database and a real SMTP server: content files become posts,
@@ -72,7 +73,7 @@ guards:
       { sleep: async () => undefined },
     );
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-    guards = new GuardRuleRunner(dataSource, config, incidents);
+    guards = guardRuleRunner(dataSource, config, incidents);
     sweeper = new EscalationSweeper(
       dataSource,
       config,
