@@ -114,9 +114,9 @@ export class RuleActionExecutor {
     if ('notify' in action) {
       await this.notify(action.notify, match);
     } else if ('hold' in action) {
-      await this.onPost(match, async (post, manager) => {
+      await this.onPost(match, async (post) => {
         if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
-          await this.states.transition(manager, post, 'held', {
+          await this.states.transition(post, 'held', {
             actor: `rule:${match.rule.name}`,
             reason: action.hold.reason,
             at: match.at,
