@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { ApprovalService } from '../../src/approvals/approval.service';
@@ -46,6 +46,9 @@ export async function createContentServices(
   bus = new DomainEventBus(),
   clock: Clock = SYSTEM_CLOCK,
 ): Promise<ContentServices> {
+  // Nest's testing builder puts its own (quiet) logger in place for the whole process: compile with it, then give
+  // back the one the test had, which may be collecting the logs it asserts on.
+  const testsLogger = (Logger as unknown as { staticInstanceRef?: LoggerService }).staticInstanceRef;
   const moduleRef = await Test.createTestingModule({
     imports: [OpenedDatabaseModule.of(dataSource), ClockModule, EventsModule, ContentModule],
   })
@@ -54,6 +57,7 @@ export async function createContentServices(
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
+  Logger.overrideLogger(testsLogger ?? false);
   return {
     states: moduleRef.get(PostStateService),
     approvals: moduleRef.get(ApprovalService),
