@@ -27,6 +27,13 @@ import { PostRepository } from './post.repository';
     PostQueryService,
     PostReleaseService,
   ],
-  exports: [PostStateService, ApprovalService, PlanSyncService, PostQueryService, PostReleaseService],
+  exports: [
+    PostRepository,
+    PostStateService,
+    ApprovalService,
+    PlanSyncService,
+    PostQueryService,
+    PostReleaseService,
+  ],
 })
 export class ContentModule {}

@@ -50,8 +50,8 @@ export type NewPost = Pick<
 >;
 
 /**
- * The `posts` table, and the reads of the channels and the state history that placing, importing and releasing a
- * post need. Every method works in the transaction open in the TransactionContext, if any. State moves are on the
+ * The `posts` table, the `post_variants` rows that follow their post or that plan sync writes from a file, and the
+ * reads of the channels and the state history that placing, importing and releasing a post need. Every method works in the transaction open in the TransactionContext, if any. State moves are on the
  * publishing hot path (bench:publish): plain conditional UPDATEs, batched per 400 posts.
  */
 @Injectable()
