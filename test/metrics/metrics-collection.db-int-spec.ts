@@ -69,9 +69,8 @@ describe('metrics collection (sandbox connector, real database)', () => {
       services.events,
     );
     ws.write('launch.md', post('title: Launch\nchannels: [social, video]\npublish: 2026-12-01 09:00'));
-    await (
-      await createContentServices(dataSource)
-    ).planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+    const { planSync } = await createContentServices(dataSource);
+    await planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
     const launch = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'launch.md' });
     for (const key of ['social', 'video']) {
       const variant = await dataSource
