@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
-import { createContentServices } from '../src/content/content-services';
+import { createContentServices } from '../test/content/content-services.fixture';
 import { IncidentService } from '../src/escalations/incident.service';
 import type { NotificationSender } from '../src/escalations/notification-sender';
 import { InboxChannel, InboxIngestor } from '../src/inbox/inbox-ingestor.service';
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   await runMigrations(dataSource);
   await recordConfigRevision(new ConfigRevisionRepository(dataSource), loaded.loaded);
   const config = new ConfigService(loaded.loaded, join(dir, 'metronome.yaml'));
-  const services = createContentServices(dataSource);
+  const services = await createContentServices(dataSource);
   const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
   const transactions = new TransactionContext(dataSource);
   const actions = new RuleActions(
@@ -176,7 +176,6 @@ async function main(): Promise<void> {
       incidents,
       services.states,
       services.events,
-      transactions,
       new RuleActionPostRepository(transactions),
       noopSender,
       new NotificationTemplateRenderer(),

@@ -10,7 +10,6 @@ import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/not
 import { TransactionalEvents } from '../events/transactional-events';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
 import { PostEntity } from '../persistence/entities/post.entity';
-import { TransactionContext } from '../persistence/transaction-context';
 import { DEFAULT_NOTIFY_TEMPLATE } from './notify-action.validator';
 import { factsThatFired, renderNotifyMessage } from './notify-message.template';
 import { RuleActionPostRepository } from './rule-action-post.repository';
@@ -40,7 +39,6 @@ export class RuleActionExecutor {
     private readonly incidents: IncidentService,
     private readonly states: PostStateService,
     private readonly events: TransactionalEvents,
-    private readonly transactions: TransactionContext,
     private readonly posts: RuleActionPostRepository,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     private readonly templates: NotificationTemplateRenderer,
@@ -119,8 +117,7 @@ export class RuleActionExecutor {
     } else if ('hold' in action) {
       await this.onPost(match, async (post) => {
         if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
-          // PostStateService still takes the manager; it is the open transaction's (TransactionContext).
-          await this.states.transition(this.transactions.manager, post, 'held', {
+          await this.states.transition(post, 'held', {
             actor: `rule:${match.rule.name}`,
             reason: action.hold.reason,
             at: match.at,

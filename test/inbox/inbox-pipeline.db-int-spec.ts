@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { InboxPoller } from '../../src/inbox/inbox.poller';
@@ -126,7 +126,7 @@ describe('inbox pipeline', () => {
       writeFeedPlugin(dir);
     });
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const services = createContentServices(dataSource);
+    const services = await createContentServices(dataSource);
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     actions = ruleActions(
       dataSource,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { MetricCollectionRepository } from '../../src/metrics/metric-collection.repository';
 import { MetricsCollector } from '../../src/metrics/metrics-collector.service';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
@@ -64,11 +64,8 @@ describe('metrics collection (sandbox connector, real database)', () => {
     collections = new MetricCollectionRepository(new TransactionContext(dataSource));
     collector = new MetricsCollector(services.config, services.connectors, collections, services.events);
     ws.write('launch.md', post('title: Launch\nchannels: [social, video]\npublish: 2026-12-01 09:00'));
-    await createContentServices(dataSource).planSync.syncBrand(
-      ws.loaded,
-      'acme',
-      new Date('2026-11-30T08:00:00Z'),
-    );
+    const { planSync } = await createContentServices(dataSource);
+    await planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
     const launch = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'launch.md' });
     for (const key of ['social', 'video']) {
       const variant = await dataSource

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
@@ -80,7 +80,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       new NotifierHealthService(configService),
       SYSTEM_CLOCK,
     );
-    const services = createContentServices(dataSource);
+    const services = await createContentServices(dataSource);
     const actions = ruleActions(
       dataSource,
       configService,

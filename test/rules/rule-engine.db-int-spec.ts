@@ -2,7 +2,7 @@ import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
@@ -60,7 +60,7 @@ describe('rule engine', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const bus = new DomainEventBus();
-    services = createContentServices(dataSource, bus);
+    services = await createContentServices(dataSource, bus);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     engine = new RuleEngine(

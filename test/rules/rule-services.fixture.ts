@@ -33,7 +33,6 @@ export function ruleActionExecutor(
     incidents,
     states,
     events,
-    transactions,
     new RuleActionPostRepository(transactions),
     sender,
     new NotificationTemplateRenderer(),

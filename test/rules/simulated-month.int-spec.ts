@@ -2,7 +2,7 @@ import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
@@ -63,7 +63,7 @@ guards:
   post-without-campaign: false
 `;
     ws = await createContentWorkspace(dataSource, yaml);
-    services = createContentServices(dataSource, new DomainEventBus());
+    services = await createContentServices(dataSource, new DomainEventBus());
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const dispatcher = new NotificationDispatcherService(
       config,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { BRAND_YAML, createContentWorkspace } from '../content/content-workspace';
@@ -44,7 +44,7 @@ rules:
 `;
     const ws = await createContentWorkspace(dataSource, yaml);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const services = createContentServices(dataSource);
+    const services = await createContentServices(dataSource);
     const executor = ruleActionExecutor(
       dataSource,
       config,
