@@ -15,7 +15,6 @@ import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PostEntity } from '../persistence/entities/post.entity';
 import { displayPath } from '../config/yaml-source.loader';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { mimeTypeOf } from './channel-content';
 import { scanContentFolder } from './content-folder.scanner';
 import { ContentFile, readContentFile } from './content-file.reader';
@@ -173,7 +172,7 @@ export class PlanSyncService {
           plan: planned.plan,
           channelIds: input.channelIds,
           now: input.now,
-          missedGraceMs: parseDurationMs(input.loaded.config.publishing.missedGrace) ?? 0,
+          missedGraceMs: input.loaded.config.publishing.missedGrace,
           report,
         }),
       );

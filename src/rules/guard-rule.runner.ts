@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, Like } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { GUARD_RULES } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { ownerOnlyPolicy, snapshotPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { IncidentEntity } from '../persistence/entities/incident.entity';
@@ -52,7 +51,7 @@ export class GuardRuleRunner {
             config,
             dataSource: this.dataSource,
             now,
-            thresholdMs: override ? parseDurationMs(override.after ?? '') : undefined,
+            thresholdMs: override ? override.after : undefined,
           })
         : [];
       const rule = `guard:${name}`;
