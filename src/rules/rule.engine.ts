@@ -67,7 +67,7 @@ export class RuleEngine implements OnModuleInit {
   /** Evaluates `every:` rules whose interval has passed, once per brand. */
   async runScheduled(now: Date): Promise<void> {
     const { config } = this.config.loaded;
-    for (const rule of config.rules.filter((r) => r.enabled && r.every)) {
+    for (const rule of config.rules.filter((r) => r.enabled && r.every !== undefined)) {
       const interval = rule.every ?? 0;
       const last = this.lastScheduledRun.get(rule.name);
       if (last !== undefined && now.getTime() - last < interval) {
