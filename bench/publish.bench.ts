@@ -26,6 +26,8 @@ import { toDbInstant } from '../src/persistence/instant-column.decorator';
 import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../src/publishing/connector-instances';
+import { SYSTEM_CLOCK } from '../src/clock/clock';
+import { ClusterLeaseRepository } from '../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
 import { DEFAULT_PUBLISH_LOOP, InlinePublishDispatch } from '../src/publishing/inline-publish.dispatch';
@@ -216,7 +218,7 @@ async function bullRun(): Promise<RunResult> {
         queue,
         newPublisher(new RedisRateBudget(queue.client), slots),
         dataSource,
-        new ClusterLease(dataSource),
+        new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
         { ...DEFAULT_BULL_DISPATCH, dispatchEveryMs: 250 },
       );
       return { queue, dispatch, slots };

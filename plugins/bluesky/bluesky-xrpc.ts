@@ -1,5 +1,11 @@
-import type { PluginClock, PluginHttpClient, PluginHttpResponse, PluginLogger } from '../../src/plugin-sdk';
-import { NoAnswerError, XrpcError, neverSent, readXrpcError, toSdkError } from './bluesky-errors';
+import {
+  neverSent,
+  type PluginClock,
+  type PluginHttpClient,
+  type PluginHttpResponse,
+  type PluginLogger,
+} from '../../src/plugin-sdk';
+import { NoAnswerError, XrpcError, readXrpcError, toSdkError } from './bluesky-errors';
 import type { BlueskyOptions } from './bluesky-options.schema';
 
 /** Ordinary calls. Blob uploads get longer (see bluesky-media.ts). */

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { RETRYABLE_NETWORK_ERROR_CODES } from '../plugin-sdk';
 
 /** Where outage lines go: a Nest logger in the application, anything with warn/log in a test. */
 export interface OutageLogger {
@@ -74,7 +75,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const fields = error as { code?: unknown; driverError?: { code?: unknown } };
   const raw = fields.code ?? fields.driverError?.code;
   const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
-  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|57P0[1-3]|08\w{3}|53300)$/.test(code)) {
+  if (RETRYABLE_NETWORK_ERROR_CODES.has(code) || /^(57P0[1-3]|08\w{3}|53300)$/.test(code)) {
     return true;
   }
   if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|READONLY|FULL|NOTADB)/.test(code)) {

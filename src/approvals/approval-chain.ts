@@ -1,5 +1,4 @@
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 
 export interface ApprovalStepPlan {
   name: string;
@@ -32,7 +31,7 @@ export function planApprovalSteps(
         name: step.name,
         approvers: [...step.approvers],
         mode: step.mode,
-        dueAt: new Date(publishAt.getTime() - (parseDurationMs(step.dueBefore) ?? 0)),
+        dueAt: new Date(publishAt.getTime() - step.dueBefore),
       });
     }
   }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SandboxNetwork } from '../../plugins/sandbox/sandbox-network';
 import type { LoadedConfig } from '../config/config.loader';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
-import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
+import { channelOptionsPlace } from '../plugin-host/configured-plugin-options';
 import type { ProfileSnapshot } from '../plugin-sdk';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
@@ -45,7 +45,9 @@ async function sandboxOf(
     );
   }
   const plugin = loaded.plugins.find('connector', 'sandbox');
-  const options = plugin ? await validatePluginOptions(plugin, channel.options) : undefined;
+  const options = plugin
+    ? await loaded.pluginOptions.of(channelOptionsPlace(brandId, key), plugin, channel.options)
+    : undefined;
   if (!options?.ok) {
     throw new CliError(
       `${target}: its sandbox options are invalid (run \`metronome validate\`)`,

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DataSource } from 'typeorm';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { Clock } from '../clock/clock';
+import { ClusterLeaseRepository } from './cluster-lease.repository';
 
 export interface LeaseOptions {
   /**
@@ -11,8 +10,6 @@ export interface LeaseOptions {
    * while a run is in progress), so it must exceed the interval between runs or the lease changes hands.
    */
   ttlMs: number;
-  /** The instant to judge expiry by; the real clock unless a test drives time. */
-  now?: Date;
 }
 
 export type ExclusiveRun<T> = { ran: true; value: T } | { ran: false; holder: string | undefined };
@@ -39,28 +36,18 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly held = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly leases: ClusterLeaseRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Takes or renews the lease `name` for `ttlMs`. True when this process holds it afterwards: it was free,
    * expired, or already ours. Safe to race: the UPDATE's condition lets exactly one contender win.
    */
   async acquire(name: string, options: LeaseOptions): Promise<boolean> {
-    const now = options.now ?? new Date();
-    const expiresAt = toDbInstant(new Date(now.getTime() + options.ttlMs));
-    const manager = this.dataSource.manager;
-    const p = placeholders(manager);
-    // A row that is already there makes this a no-op; the conditional UPDATE below then decides.
-    await manager.query(
-      `INSERT INTO "cluster_leases" ("name", "holder", "expires_at") VALUES (${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT ("name") DO NOTHING`,
-      [name, '', toDbInstant(new Date(0))],
-    );
-    const won =
-      (await executeCounting(
-        manager,
-        `UPDATE "cluster_leases" SET "holder" = ${p(1)}, "expires_at" = ${p(2)} WHERE "name" = ${p(3)} AND ("holder" = ${p(4)} OR "expires_at" < ${p(5)})`,
-        [this.holder, expiresAt, name, this.holder, toDbInstant(now)],
-      )) === 1;
+    const now = this.clock.now();
+    const won = await this.leases.take(name, this.holder, new Date(now.getTime() + options.ttlMs), now);
     if (won) {
       this.held.set(name, Math.min(options.ttlMs, this.held.get(name) ?? Infinity));
     } else {
@@ -71,22 +58,13 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Gives the lease up so another replica can take it at once. Only the holder can release. */
   async release(name: string): Promise<void> {
-    const p = placeholders(this.dataSource.manager);
-    await this.dataSource.manager.query(
-      `UPDATE "cluster_leases" SET "holder" = '', "expires_at" = ${p(1)} WHERE "name" = ${p(2)} AND "holder" = ${p(3)}`,
-      [toDbInstant(new Date(0)), name, this.holder],
-    );
+    await this.leases.release(name, this.holder);
     this.held.delete(name);
   }
 
   /** Who holds `name` now (undefined when nobody does), for logs and `/health`-style questions. */
-  async holderOf(name: string, now: Date = new Date()): Promise<string | undefined> {
-    const p = placeholders(this.dataSource.manager);
-    const rows = await this.dataSource.manager.query<Array<{ holder: string }>>(
-      `SELECT "holder" FROM "cluster_leases" WHERE "name" = ${p(1)} AND "expires_at" >= ${p(2)} AND "holder" <> ''`,
-      [name, toDbInstant(now)],
-    );
-    return rows[0]?.holder;
+  holderOf(name: string): Promise<string | undefined> {
+    return this.leases.holderAt(name, this.clock.now());
   }
 
   /**
@@ -99,7 +77,7 @@ export class ClusterLease implements OnApplicationBootstrap, BeforeApplicationSh
     options: LeaseOptions,
   ): Promise<ExclusiveRun<T>> {
     if (!(await this.acquire(name, options))) {
-      return { ran: false, holder: await this.holderOf(name, options.now) };
+      return { ran: false, holder: await this.holderOf(name) };
     }
     const renewal = setInterval(
       () => {

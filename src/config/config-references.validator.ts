@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { ConfiguredPluginOptions } from '../plugin-host/configured-plugin-options';
 import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import type { PluginKind } from '../plugin-sdk';
@@ -36,6 +37,8 @@ export class ConfigReferencesValidator {
     private readonly ids: KnownIds,
     private readonly plugins: PluginRegistry,
     private readonly baseDir: string,
+    /** Receives each plugin's parsed options, to be handed to the plugin (absent for a losing duplicate). */
+    private readonly parsedOptions?: ConfiguredPluginOptions,
   ) {}
 
   async validate(): Promise<ConfigIssue[]> {
@@ -253,6 +256,7 @@ export class ConfigReferencesValidator {
       return;
     }
     const result = await validatePluginOptions(plugin, options ?? {});
+    this.parsedOptions?.keep([...path, optionsField], plugin, result);
     if (!result.ok) {
       for (const problem of result.problems) {
         this.add([...path, optionsField, ...problem.path], `${kind} "${name}": ${problem.message}`);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ConfiguredPluginOptions } from '../plugin-host/configured-plugin-options';
 import { loadBuiltinPlugins, loadConfiguredPlugin } from '../plugin-host/plugin.loader';
 import { PluginRegistry } from '../plugin-host/plugin-registry';
 import { ConfigIssue, formatConfigPath } from './config-issue';
@@ -32,6 +33,8 @@ export interface LoadedConfig {
   /** sha256 over the references and their values as read: a renewed secret is a new configuration. */
   secretsHash?: string;
   plugins: PluginRegistry;
+  /** The plugins' options as their schemas parsed them while the configuration was validated. */
+  pluginOptions: ConfiguredPluginOptions;
 }
 
 export type ConfigLoadResult =
@@ -110,7 +113,14 @@ export async function loadConfiguration(
   });
 
   const ids = knownIds(merged, outlines);
-  const referenceIssues = await new ConfigReferencesValidator(merged, ids, plugins, baseDir).validate();
+  const pluginOptions = new ConfiguredPluginOptions();
+  const referenceIssues = await new ConfigReferencesValidator(
+    merged,
+    ids,
+    plugins,
+    baseDir,
+    pluginOptions,
+  ).validate();
   for (const duplicate of duplicates) {
     referenceIssues.push(
       ...(await new ConfigReferencesValidator(
@@ -147,6 +157,7 @@ export async function loadConfiguration(
       secrets: secrets.secrets,
       secretsHash: secrets.secretsHash,
       plugins,
+      pluginOptions,
     },
   };
 }

@@ -10,7 +10,6 @@ import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { isUniqueViolation } from '../persistence/unique-violation';
 import { displayPath } from '../config/yaml-source.loader';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { scanContentFolder } from './content-folder.scanner';
 import { readContentFile } from './content-file.reader';
 import { resolvePostPlan } from './post-plan.resolver';
@@ -166,7 +165,7 @@ export class PlanSyncService {
           plan: planned.plan,
           channelIds: input.channelIds,
           now: input.now,
-          missedGraceMs: parseDurationMs(input.loaded.config.publishing.missedGrace) ?? 0,
+          missedGraceMs: input.loaded.config.publishing.missedGrace,
           report,
         }),
       );

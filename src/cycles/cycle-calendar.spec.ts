@@ -3,7 +3,7 @@ import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from './cy
 
 const brand = {
   timezone: 'Europe/London',
-  cycle: { period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 },
+  cycle: { period: 'monthly', planDue: 7 * 86_400_000, prepareDue: 2 * 86_400_000, reviewDays: 5 },
   channels: {
     a: { enabled: true, cadence: { postsPerWeek: 3, windows: [] } },
     b: { enabled: true, cadence: { postsPerWeek: 2, windows: [] } },

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import type { CycleStage } from '../persistence/entities/cycle.entity';
 import { startOfLocalDay } from '../scheduling/local-time';
 
@@ -30,7 +29,7 @@ export function cycleCalendar(brand: BrandConfig, month: string): CycleCalendar 
     month,
     periodStart: start,
     periodEnd: startOfLocalDay(next, brand.timezone),
-    planDueAt: new Date(start.getTime() - (parseDurationMs(brand.cycle.planDue) ?? 0)),
+    planDueAt: new Date(start.getTime() - brand.cycle.planDue),
     reviewEndsAt: startOfLocalDay(next.plus({ days: brand.cycle.reviewDays }), brand.timezone),
   };
 }

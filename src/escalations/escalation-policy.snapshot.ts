@@ -1,5 +1,4 @@
 import type { MetronomeConfig } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 
 /** The policy as it was when the incident opened: later config edits do not change a running escalation. */
 export interface PolicySnapshot {
@@ -17,7 +16,7 @@ export function snapshotPolicy(config: MetronomeConfig, policyId: string): Polic
     policy: policyId,
     levels: policy.levels.map((level) => ({
       targets: [...level.targets],
-      afterMs: parseDurationMs(level.after) ?? 0,
+      afterMs: level.after,
     })),
     repeat: policy.repeat,
   };

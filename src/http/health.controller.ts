@@ -1,12 +1,12 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { NotifierHealthService } from '../notifications/notifier-health.service';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
 import type { ApiCaller } from './api-caller';
 import { OptionalCaller } from './api-caller.decorator';
+import { DatabaseHealthRepository } from './database-health.repository';
 import { Public } from './public.decorator';
 import { checkFolder, type FolderHealth } from './storage-health';
 
@@ -23,7 +23,7 @@ type Status = 'ok' | 'down';
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealthRepository,
     @Inject(QUEUE_DRIVER) private readonly queue: QueueDriver,
     private readonly config: ConfigService,
     private readonly notifiers: NotifierHealthService,
@@ -43,7 +43,7 @@ export class HealthController {
     const started = performance.now();
     let database: { status: Status; latencyMs?: number; detail?: string };
     try {
-      await this.dataSource.query('SELECT 1');
+      await this.database.ping();
       database = { status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (error) {
       database = { status: 'down', detail: (error as Error).message };
@@ -67,7 +67,7 @@ export class HealthController {
     }
     return {
       ...summary,
-      database: { dialect: this.dataSource.options.type, ...database },
+      database: { dialect: this.database.dialect, ...database },
       queue,
       storage: { status: storage, minFreeBytes: this.options.minFreeBytes, folders },
       config: { revision: this.config.loaded.revisionHash.slice(0, 12), files: this.config.loaded.files },

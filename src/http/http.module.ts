@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
 import { AuditOriginInterceptor } from './audit-origin.interceptor';
+import { DatabaseHealthRepository } from './database-health.repository';
 import { ErrorBodyFilter } from './error-body.filter';
 import { HEALTH_OPTIONS, HealthController, type HealthOptions } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -31,6 +32,7 @@ export class HttpModule {
         { provide: APP_INTERCEPTOR, useClass: AuditOriginInterceptor },
         { provide: PROMETHEUS_REGISTRY, useFactory: () => createPrometheusRegistry(METRONOME_VERSION) },
         { provide: HEALTH_OPTIONS, useValue: health },
+        DatabaseHealthRepository,
         SubjectBrandsRepository,
         ActingPersonResolver,
       ],

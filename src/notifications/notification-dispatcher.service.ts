@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/config.loader';
 import { ConfigService } from '../config/config.service';
 import { didYouMean } from '../config/did-you-mean';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
-import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
+import { notifierOptionsPlace } from '../plugin-host/configured-plugin-options';
 import type { NotificationMessage } from '../plugin-sdk';
 import { NotifierHealthService } from './notifier-health.service';
 import { NotifierInstanceCache, type ActiveNotifier } from './notifier-instance.cache';
@@ -151,7 +151,11 @@ export class NotificationDispatcherService implements OnModuleDestroy {
           : `${place}: no notifier plugin of that name (available: ${loaded.plugins.names('notifier').join(', ') || 'none'})`,
       );
     }
-    const options = await validatePluginOptions(plugin, definition.options);
+    const options = await loaded.pluginOptions.of(
+      notifierOptionsPlace(notifierId),
+      plugin,
+      definition.options,
+    );
     if (!options.ok) {
       const problems = options.problems.map(
         (p) => `${['notifiers', notifierId, 'options', ...p.path].join('.')}: ${p.message}`,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { DataSource, IsNull, LessThanOrEqual, Or, type Repository } from 'typeorm';
 import { API_SCOPES } from '../http/api-scopes';
 import { ApiTokenEntity } from './entities/api-token.entity';
@@ -31,7 +32,11 @@ export interface ApiTokenGrant {
 export class ApiTokenRepository {
   private readonly tokens: Repository<ApiTokenEntity>;
 
-  constructor(dataSource: DataSource) {
+  /** `clock` defaults to the system's for a repository built by hand (a test, a script); Nest injects the Clock. */
+  constructor(
+    dataSource: DataSource,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {
     this.tokens = dataSource.getRepository(ApiTokenEntity);
   }
 
@@ -39,7 +44,7 @@ export class ApiTokenRepository {
   async create(
     name: string,
     grant: ApiTokenGrant = { scopes: API_SCOPES },
-    now: Date = new Date(),
+    now: Date = this.clock.now(),
   ): Promise<CreatedApiToken> {
     if (grant.person && grant.service) {
       throw new Error(`API token "${name}": a token acts for a person or is a service, not both`);
@@ -72,7 +77,7 @@ export class ApiTokenRepository {
   }
 
   /** The active token the plaintext belongs to, or null for unknown and revoked tokens. */
-  async verify(plaintext: string, now: Date = new Date()): Promise<ApiTokenEntity | null> {
+  async verify(plaintext: string, now: Date = this.clock.now()): Promise<ApiTokenEntity | null> {
     if (!plaintext.startsWith(API_TOKEN_PREFIX)) {
       return null;
     }
@@ -93,7 +98,7 @@ export class ApiTokenRepository {
   }
 
   /** Revokes the active token with this id or name; null when there is none. */
-  async revoke(nameOrId: string, now: Date = new Date()): Promise<ApiTokenEntity | null> {
+  async revoke(nameOrId: string, now: Date = this.clock.now()): Promise<ApiTokenEntity | null> {
     const token = await this.tokens.findOne({
       where: [
         { id: nameOrId, revokedAt: IsNull() },

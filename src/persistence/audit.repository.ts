@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { DataSource, type EntityManager } from 'typeorm';
 import { originColumns } from './audit-origin';
 import { AuditEventEntity } from './entities/audit-event.entity';
@@ -19,7 +20,11 @@ export interface AuditEventInput {
 
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `clock` defaults to the system's for a repository built by hand (a test, a script); Nest injects the Clock. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {}
 
   /**
    * The event commits or rolls back with the change it describes: inside `TransactionContext.run` it joins that
@@ -30,7 +35,7 @@ export class AuditRepository {
     manager: EntityManager = transactionManagerOf(this.dataSource),
   ): Promise<AuditEventEntity> {
     const row = manager.getRepository(AuditEventEntity).create({
-      at: event.at ?? new Date(),
+      at: event.at ?? this.clock.now(),
       actor: event.actor,
       ...originColumns(event.actor),
       action: event.action,
@@ -69,7 +74,7 @@ export class AuditRepository {
         const base = values.length;
         const origin = originColumns(event.actor);
         values.push(
-          toDbInstant(event.at ?? new Date()),
+          toDbInstant(event.at ?? this.clock.now()),
           event.actor,
           event.action,
           event.subjectType,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { BrandEntity } from './entities/brand.entity';
 import { ChannelEntity } from './entities/channel.entity';
@@ -23,14 +24,18 @@ export interface ConfigSyncResult {
 
 @Injectable()
 export class ConfigRevisionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `clock` defaults to the system's for a repository built by hand (a test, a script); Nest injects the Clock. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {}
 
   /** Idempotent by hash: loading the same configuration again returns the first row unchanged. */
   async record(
     hash: string,
     sources: string[],
     summary: JsonObject,
-    now: Date = new Date(),
+    now: Date = this.clock.now(),
   ): Promise<ConfigRevisionEntity> {
     const revisions = this.dataSource.getRepository(ConfigRevisionEntity);
     // ON CONFLICT DO NOTHING, so two processes loading the same config at once both succeed.
@@ -51,7 +56,7 @@ export class ConfigRevisionRepository {
   async syncBrandsAndChannels(
     revisionId: string,
     brands: BrandSyncInput[],
-    now: Date = new Date(),
+    now: Date = this.clock.now(),
   ): Promise<ConfigSyncResult> {
     return this.dataSource.transaction(async (manager) => {
       if (brands.length > 0) {

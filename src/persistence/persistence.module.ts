@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ClockModule } from '../clock/clock.module';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuditRepository } from './audit.repository';
 import { BrandRepository } from './brand.repository';
@@ -40,6 +41,8 @@ export class PersistenceModule implements OnApplicationShutdown {
     return {
       module: PersistenceModule,
       global: true,
+      // The repositories stamp rows with the injected Clock.
+      imports: [ClockModule],
       providers: [
         {
           provide: DataSource,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { DataSource, type Repository } from 'typeorm';
 import { PluginStateEntity } from './entities/plugin-state.entity';
 import { toDbInstant } from './instant-column.decorator';
@@ -14,7 +15,11 @@ export interface PluginStateItem {
 export class PluginStateRepository {
   private readonly state: Repository<PluginStateEntity>;
 
-  constructor(dataSource: DataSource) {
+  /** `clock` defaults to the system's for a repository built by hand (a test, a script); Nest injects the Clock. */
+  constructor(
+    dataSource: DataSource,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {
     this.state = dataSource.getRepository(PluginStateEntity);
   }
 
@@ -39,7 +44,7 @@ export class PluginStateRepository {
     scope: string,
     key: string,
     value: JsonValue,
-    now: Date = new Date(),
+    now: Date = this.clock.now(),
   ): Promise<void> {
     // INSERT ... ON CONFLICT DO UPDATE: one statement on both dialects, so concurrent writers cannot collide.
     const p = placeholders(this.state.manager);
@@ -56,7 +61,7 @@ export class PluginStateRepository {
     scope: string,
     key: string,
     value: JsonValue,
-    now: Date = new Date(),
+    now: Date = this.clock.now(),
   ): Promise<JsonValue | undefined> {
     // One statement in the common case (nothing there yet): connectors that dedupe by key call it per publish.
     const p = placeholders(this.state.manager);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { METRONOME_VERSION } from '../app/version';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import type { JsonValue } from '../persistence/json-value';
 import type { PluginClock, PluginContext, PluginLogger, PluginStateStore } from '../plugin-sdk';
@@ -8,21 +9,24 @@ import { WebhookTargetPolicy } from '../webhooks/webhook-target.policy';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import { createPluginHttpClient } from './plugin-http.client';
 
-export const SYSTEM_CLOCK: PluginClock = { now: () => new Date() };
-
 /**
  * Builds the context a plugin instance receives: a logger that names the plugin and scope, an HTTP client
- * with timeouts, durable state private to (plugin, scope), and the clock (replaceable in tests).
+ * with timeouts, durable state private to (plugin, scope), and the clock (the injected Clock unless the caller
+ * hands its own).
  */
 @Injectable()
 export class PluginContextFactory {
-  /** Without WebhookTargets (a test's hand-made factory) webhooks go to public addresses only. */
+  /**
+   * Without WebhookTargets (a test's hand-made factory) webhooks go to public addresses only; `clock` defaults
+   * to the system's for such a factory too. Nest injects both.
+   */
   constructor(
     private readonly state: PluginStateRepository,
     @Optional() private readonly webhookTargets?: WebhookTargets,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
-  create(plugin: string, scope: string, clock: PluginClock = SYSTEM_CLOCK): PluginContext {
+  create(plugin: string, scope: string, clock: PluginClock = this.clock): PluginContext {
     return {
       plugin,
       scope,
@@ -33,6 +37,7 @@ export class PluginContextFactory {
         new OutboundWebhookClient(
           () => new WebhookTargetPolicy(),
           `Metronome/${METRONOME_VERSION} (plugin ${plugin})`,
+          this.clock,
         ),
       state: this.store(plugin, scope),
       clock,

@@ -2,7 +2,7 @@
  * The Metronome plugin SDK: the only module a plugin imports from the core.
  * Semantic versioning applies to everything exported here; plugins declare the range they support.
  */
-export const SDK_VERSION = '1.2.0';
+export const SDK_VERSION = '1.3.0';
 
 export { z } from 'zod';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
@@ -14,6 +14,7 @@ export * from './report-template';
 export * from './report-model';
 export * from './errors';
 export * from './http-helpers';
+export * from './network-errors';
 export * from './graphemes';
 export * from './text-limits';
 export * from './thread-split';

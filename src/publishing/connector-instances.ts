@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
-import { validatePluginOptions } from '../plugin-host/plugin-options.validator';
+import { channelOptionsPlace } from '../plugin-host/configured-plugin-options';
 import type { Connector, ConnectorPlugin, PluginClock } from '../plugin-sdk';
 
 export class ConnectorSetupError extends Error {}
@@ -130,7 +130,11 @@ export class ConnectorInstances {
         `connector plugin "${channel.connector}" is not loaded (see \`metronome plugins list\`)`,
       );
     }
-    const options = await validatePluginOptions(plugin, channel.options);
+    const options = await loaded.pluginOptions.of(
+      channelOptionsPlace(brandId, channelKey),
+      plugin,
+      channel.options,
+    );
     if (!options.ok) {
       throw new ConnectorSetupError(
         `options of ${brandId}/${channelKey} are invalid: ${options.problems.map((p) => p.message).join('; ')}`,

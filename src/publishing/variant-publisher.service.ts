@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConfigService } from '../config/config.service';
-import { parseDurationMs } from '../config/schema/primitives.schema';
+import { formatDurationMs } from '../config/schema/primitives.schema';
 import { PostStateService } from '../content/post-state.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
@@ -271,7 +271,7 @@ export class VariantPublisher {
       variant,
       channel: `${channel.brandId}/${channel.key}`,
       zone: this.zoneOf(channel),
-      grace: this.config.loaded.config.publishing.missedGrace,
+      grace: formatDurationMs(this.config.loaded.config.publishing.missedGrace),
       postPublishAt: post?.publishAt,
       workerSince: this.workerSince,
     });
@@ -346,8 +346,8 @@ export class VariantPublisher {
     if (this.timingsOf?.source !== publishing) {
       this.timingsOf = {
         source: publishing,
-        missedGraceMs: parseDurationMs(publishing.missedGrace) ?? 0,
-        reclaimAfterMs: parseDurationMs(publishing.reclaimAfter) ?? 120_000,
+        missedGraceMs: publishing.missedGrace,
+        reclaimAfterMs: publishing.reclaimAfter,
       };
     }
     return this.timingsOf;

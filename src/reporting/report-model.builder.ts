@@ -1,7 +1,6 @@
 import { businessHoursOf } from '../inbox/business-hours';
 import { Injectable } from '@nestjs/common';
 import type { BrandConfig, MetronomeConfig } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { ApprovalsCalculator } from './approvals.calculator';
 import { ChannelMetricsCalculator } from './channel-metrics.calculator';
 import { InboxCalculator } from './inbox.calculator';
@@ -26,7 +25,7 @@ export interface ReportBuildOptions {
   onTimeToleranceMinutes?: number;
 }
 
-const DEFAULT_RESPONSE_SLA = '4h';
+const DEFAULT_RESPONSE_SLA_MS = 4 * 3_600_000;
 const DEFAULT_ON_TIME_TOLERANCE_MINUTES = 10;
 
 /** The shortest final-step `dueBefore` among the approval chains the brand's channels use, in hours. */
@@ -34,7 +33,7 @@ function signOffWindowHours(brand: BrandConfig): number | null {
   const windows = Object.values(brand.channels).flatMap((channel) => {
     const chain = channel.approval ? brand.approvals[channel.approval] : undefined;
     const last = chain?.steps[chain.steps.length - 1];
-    const ms = last ? parseDurationMs(last.dueBefore) : undefined;
+    const ms = last?.dueBefore;
     return ms === undefined ? [] : [ms / 3_600_000];
   });
   return windows.length > 0 ? Math.min(...windows) : null;
@@ -102,7 +101,7 @@ export class ReportModelBuilder {
     const channels = reportChannels(brand, rows);
     const channelIds = new Set(channels.map((c) => c.dbId));
     const tolerance = options.onTimeToleranceMinutes ?? DEFAULT_ON_TIME_TOLERANCE_MINUTES;
-    const slaMinutes = parseDurationMs(brand.inbox?.responseSla ?? DEFAULT_RESPONSE_SLA)! / 60_000;
+    const slaMinutes = (brand.inbox?.responseSla ?? DEFAULT_RESPONSE_SLA_MS) / 60_000;
     const metrics = new ChannelMetricsCalculator(rows.channelSnapshots);
     const publishing = new PublishingCalculator(rows.variants, windows, tolerance);
     const inbox = new InboxCalculator(

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { GUARD_RULES } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { ownerOnlyPolicy, snapshotPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { ApprovalOverdueGuard } from './guards/approval-overdue.guard';
@@ -51,7 +50,7 @@ export class GuardRuleRunner {
             config,
             facts: this.facts,
             now,
-            thresholdMs: override ? parseDurationMs(override.after ?? '') : undefined,
+            thresholdMs: override ? override.after : undefined,
           })
         : [];
       const rule = `guard:${name}`;

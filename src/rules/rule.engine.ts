@@ -2,7 +2,6 @@ import { Clock } from '../clock/clock';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
-import { parseDurationMs } from '../config/schema/primitives.schema';
 import { IncidentService } from '../escalations/incident.service';
 import { DomainEvent } from '../events/domain-event';
 import { DomainEventBus } from '../events/domain-event.bus';
@@ -66,8 +65,8 @@ export class RuleEngine implements OnModuleInit {
   /** Evaluates `every:` rules whose interval has passed, once per brand. */
   async runScheduled(now: Date): Promise<void> {
     const { config } = this.config.loaded;
-    for (const rule of config.rules.filter((r) => r.enabled && r.every)) {
-      const interval = parseDurationMs(rule.every ?? '') ?? 0;
+    for (const rule of config.rules.filter((r) => r.enabled && r.every !== undefined)) {
+      const interval = rule.every ?? 0;
       const last = this.lastScheduledRun.get(rule.name);
       if (last !== undefined && now.getTime() - last < interval) {
         continue;

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { Clock } from '../clock/clock';
 import { PermanentError, type PluginHttpResponse, type PluginWebhookRequest } from '../plugin-sdk';
 import { WebhookTargetPolicy } from './webhook-target.policy';
 import { standardWebhookHeaders } from './webhook-signature';
@@ -26,6 +27,8 @@ export class OutboundWebhookClient {
   constructor(
     private readonly policy: () => WebhookTargetPolicy,
     private readonly userAgent: string,
+    /** Stamps the signature's webhook-timestamp. */
+    private readonly clock: Clock,
   ) {}
 
   async post(url: string, request: PluginWebhookRequest): Promise<PluginHttpResponse> {
@@ -34,7 +37,7 @@ export class OutboundWebhookClient {
       'user-agent': this.userAgent,
       ...request.headers,
       ...(request.signing
-        ? standardWebhookHeaders(request.signing.secret, request.signing.id, request.body, new Date())
+        ? standardWebhookHeaders(request.signing.secret, request.signing.id, request.body, this.clock.now())
         : {}),
     };
     const signal = AbortSignal.timeout(timeoutMs);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { METRONOME_VERSION } from '../app/version';
+import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { PluginHttpResponse, PluginWebhookRequest } from '../plugin-sdk';
 import { OutboundWebhookClient } from './outbound-webhook.client';
@@ -13,10 +14,18 @@ import { WebhookTargetPolicy } from './webhook-target.policy';
 export class WebhookTargets {
   private cached: { allowed: readonly string[]; policy: WebhookTargetPolicy } | undefined;
 
-  constructor(private readonly config: ConfigService) {}
+  /** `clock` defaults to the system's for a hand-built instance (a test); Nest injects the Clock. */
+  constructor(
+    private readonly config: ConfigService,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {}
 
   client(who: string): OutboundWebhookClient {
-    return new OutboundWebhookClient(() => this.policy(), `Metronome/${METRONOME_VERSION} (${who})`);
+    return new OutboundWebhookClient(
+      () => this.policy(),
+      `Metronome/${METRONOME_VERSION} (${who})`,
+      this.clock,
+    );
   }
 
   post(url: string, request: PluginWebhookRequest): Promise<PluginHttpResponse> {

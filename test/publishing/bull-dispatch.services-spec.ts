@@ -2,6 +2,8 @@ import Bull from 'bull';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
+import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
@@ -70,7 +72,7 @@ describe('Bull publish dispatch', () => {
           queue,
           publisher,
           dataSource,
-          new ClusterLease(dataSource),
+          new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
           OPTIONS,
           () => now,
         ),

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
+import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
@@ -67,7 +69,12 @@ brands:
         services.events,
         driver.budget,
       );
-      driver.start({ publisher, dataSource, lease: new ClusterLease(dataSource), clock: () => clock });
+      driver.start({
+        publisher,
+        dataSource,
+        lease: new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
+        clock: () => clock,
+      });
       for (let i = 0; i < BURST; i++) {
         ws.write(
           `burst-${i}.md`,

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
+import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
@@ -120,7 +122,12 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
         undefined,
         credentials,
       );
-      driver.start({ publisher, dataSource, lease: new ClusterLease(dataSource), clock: () => clock });
+      driver.start({
+        publisher,
+        dataSource,
+        lease: new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
+        clock: () => clock,
+      });
       ws.write('launch.md', post('title: Launch\ncampaign: launch\npublish: 2026-12-01 09:00'));
       ws.write(
         'late.md',

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../../src/config/config.loader';
 import { metronomeConfigSchema } from '../../src/config/schema/metronome-config.schema';
+import { ConfiguredPluginOptions } from '../../src/plugin-host/configured-plugin-options';
 import { loadBuiltinPlugins } from '../../src/plugin-host/plugin.loader';
 import { PluginRegistry } from '../../src/plugin-host/plugin-registry';
 import { ApprovalDecisionEntity } from '../../src/persistence/entities/approval-decision.entity';
@@ -117,6 +118,7 @@ export function reportConfig(
     revisionHash: createHash('sha256').update(JSON.stringify(raw)).digest('hex'),
     secrets: new Set(),
     plugins,
+    pluginOptions: new ConfiguredPluginOptions(),
   };
 }
 

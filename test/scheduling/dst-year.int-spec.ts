@@ -181,7 +181,7 @@ describe.each([
 describe.each(ZONES)('months in %s: cycles and report periods through 2026', (zone) => {
   const brand = {
     timezone: zone,
-    cycle: { period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 },
+    cycle: { period: 'monthly', planDue: 7 * 86_400_000, prepareDue: 2 * 86_400_000, reviewDays: 5 },
     channels: {},
   } as unknown as BrandConfig;
   const months = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { PermanentError } from '../../src/plugin-sdk';
 import { OutboundWebhookClient } from '../../src/webhooks/outbound-webhook.client';
 import { WebhookTargetPolicy } from '../../src/webhooks/webhook-target.policy';
@@ -11,7 +12,7 @@ describe('webhooks go to public addresses only, unless the operator allowed the 
   let receiver: LocalReceiver;
   let other: LocalReceiver;
   const client = (allowed: string[] = []) =>
-    new OutboundWebhookClient(() => new WebhookTargetPolicy(allowed), 'Metronome/test');
+    new OutboundWebhookClient(() => new WebhookTargetPolicy(allowed), 'Metronome/test', SYSTEM_CLOCK);
   const post = (allowed: string[], url: string) =>
     client(allowed).post(url, { body: '{"hello":"world"}', headers: { 'content-type': 'application/json' } });
 

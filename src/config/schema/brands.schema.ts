@@ -72,10 +72,10 @@ export const cycleSchema = z
   .strictObject({
     period: z.literal('monthly').default('monthly'),
     planDue: durationSchema
-      .default('7d')
+      .prefault('7d')
       .meta({ description: 'The next cycle’s plan is due this long before the cycle starts.' }),
     prepareDue: durationSchema
-      .default('2d')
+      .prefault('2d')
       .meta({ description: 'Posts should be ready for approval this long before publishing.' }),
     reviewDays: z
       .number()
@@ -85,7 +85,7 @@ export const cycleSchema = z
       .default(5)
       .meta({ description: 'Days after the cycle ends that the review stage lasts.' }),
   })
-  .default({ period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 })
+  .prefault({ period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 })
   .meta({ description: 'The brand’s recurring cycle: plan → prepare → publish & monitor → review.' });
 
 const MEASURE_NAMES = Object.keys(MEASURES) as [string, ...string[]];
@@ -127,13 +127,13 @@ export const brandSchema = z
     cycle: cycleSchema,
     campaigns: z.record(idSchema, campaignSchema).default({}),
     themes: z.array(z.string().min(1)).default([]),
-    approvals: z.record(idSchema, approvalChainSchema).default({}),
+    approvals: z.record(idSchema, approvalChainSchema).prefault({}),
     kpis: z.record(idSchema, kpiSchema).default({}),
     reports: reportSchema.optional(),
     inbox: z
       .strictObject({
         responseSla: durationSchema
-          .default('4h')
+          .prefault('4h')
           .meta({ description: 'Answer comments, mentions and messages within this much opening time.' }),
         businessHours: z
           .union([publishingWindowSchema, z.array(publishingWindowSchema).min(1)])

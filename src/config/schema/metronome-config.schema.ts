@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { brandSchema } from './brands.schema';
 import { notifiersSchema, peopleSchema } from './people.schema';
-import { durationSchema, parseDurationMs, idSchema, timeZoneSchema } from './primitives.schema';
+import {
+  durationSchema,
+  durationTextSchema,
+  idSchema,
+  parseDurationMs,
+  timeZoneSchema,
+  toDurationMs,
+} from './primitives.schema';
 import { escalationPolicySchema, guardRuleOverrideSchema, ruleSchema } from './rules.schema';
 import { allowedTargetSchema } from '../../webhooks/webhook-target.policy';
 
@@ -42,29 +49,30 @@ export const metronomeConfigSchema = z
     people: peopleSchema,
     notifiers: notifiersSchema,
     brands: z.record(idSchema, brandSchema),
-    rules: z.array(ruleSchema).default([]),
+    rules: z.array(ruleSchema).prefault([]),
     guards: z
       .partialRecord(z.enum(GUARD_RULES), guardRuleOverrideSchema)
-      .default({})
+      .prefault({})
       .meta({ description: 'Built-in guard rules: false turns one off, an object tunes and enables it.' }),
-    escalations: z.record(idSchema, escalationPolicySchema).default({}),
+    escalations: z.record(idSchema, escalationPolicySchema).prefault({}),
     publishing: z
       .strictObject({
         missedGrace: durationSchema
-          .default('15m')
+          .prefault('15m')
           .meta({ description: 'Publish late within this window after downtime.' }),
-        reclaimAfter: durationSchema
+        reclaimAfter: durationTextSchema()
           .refine((text) => (parseDurationMs(text) ?? 0) >= 10_000, {
             error: (issue) =>
               `"${String(issue.input)}" is too short: a live worker holds claims for up to a third of it, and a platform needs time to show a post it took; use 10s or more (default 2m)`,
           })
-          .default('2m')
+          .transform(toDurationMs)
+          .prefault('2m')
           .meta({
             description:
               'A variant left `publishing` this long by a worker that died is looked up on the platform, then published or retried (10s or more).',
           }),
       })
-      .default({ missedGrace: '15m', reclaimAfter: '2m' }),
+      .prefault({ missedGrace: '15m', reclaimAfter: '2m' }),
     network: z
       .strictObject({
         allowInternalTargets: z.array(allowedTargetSchema).default([]).meta({

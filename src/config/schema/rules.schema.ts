@@ -74,7 +74,7 @@ export const ruleSchema = z
 
 export const escalationLevelSchema = z.strictObject({
   targets: z.array(idSchema).min(1).meta({ description: 'People or notifier ids.' }),
-  after: durationSchema.default('0m').meta({ description: 'Delay after the previous level (or opening).' }),
+  after: durationSchema.prefault('0m').meta({ description: 'Delay after the previous level (or opening).' }),
 });
 
 export const escalationPolicySchema = z

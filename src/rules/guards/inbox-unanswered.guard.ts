@@ -1,11 +1,11 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
-import { parseDurationMs } from '../../config/schema/primitives.schema';
+import { formatDurationMs } from '../../config/schema/primitives.schema';
 import { addBusinessMinutes, businessHoursOf } from '../../inbox/business-hours';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** Unanswered items older than this are history, not an SLA to chase. */
 const LOOK_BACK_MS = 14 * 24 * 3600_000;
-const DEFAULT_SLA = '4h';
+const DEFAULT_SLA_MS = 4 * 3_600_000;
 
 /**
  * Comments, mentions and messages still unanswered after the brand's response SLA, counted in its
@@ -22,7 +22,7 @@ export class InboxUnansweredGuard implements GuardRule {
       if (Object.keys(brand.channels).length === 0) {
         continue;
       }
-      const slaMs = thresholdMs ?? parseDurationMs(brand.inbox?.responseSla ?? DEFAULT_SLA) ?? 0;
+      const slaMs = thresholdMs ?? brand.inbox?.responseSla ?? DEFAULT_SLA_MS;
       const hours = businessHoursOf(brand.timezone, brand.inbox?.businessHours);
       // Business hours only ever push a deadline later, so received + SLA is a safe first cut.
       const rows = await facts.unansweredInboxItems(
@@ -43,7 +43,9 @@ export class InboxUnansweredGuard implements GuardRule {
           brandId,
           subjectKey: `inbox-sla:${brandId}/${channel}`,
           title: `${items.length} ${items.length === 1 ? 'item' : 'items'} unanswered on ${brandId}/${channel} past the ${
-            thresholdMs ? formatDuration(thresholdMs) : (brand.inbox?.responseSla ?? DEFAULT_SLA)
+            thresholdMs
+              ? formatDuration(thresholdMs)
+              : formatDurationMs(brand.inbox?.responseSla ?? DEFAULT_SLA_MS)
           } response time (oldest: ${oldest.kind} from ${oldest.author}, ${formatBrandTime(oldest.receivedAt, brand.timezone)})`,
           severity: 'warning',
           details: {
