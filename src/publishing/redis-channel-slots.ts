@@ -161,6 +161,7 @@ interface ChannelState {
   renewDue: boolean;
   /** The last call failed: Redis may count something else, tell it again on the next renewal. */
   dirty: boolean;
+  /** performance.now() of the last call to Redis for this channel. */
   lastCallAt: number;
 }
 
@@ -343,7 +344,7 @@ export class RedisChannelSlots implements ChannelSlotPool {
 
   private async acquire(ch: ChannelState): Promise<void> {
     const want = ch.waiters.length;
-    ch.lastCallAt = Date.now();
+    ch.lastCallAt = performance.now();
     let answer: [number, number, number];
     try {
       answer = (await this.call(SCRIPTS.acquire, ch, [want, ch.limit, DEMAND_TTL_MS])) as [
@@ -381,7 +382,7 @@ export class RedisChannelSlots implements ChannelSlotPool {
     ch.releaseDue = false;
     ch.renewDue = false;
     ch.held -= this.excess(ch);
-    ch.lastCallAt = Date.now();
+    ch.lastCallAt = performance.now();
     try {
       await this.call(SCRIPTS.sync, ch, [ch.waiters.length > 0 ? 1 : 0]);
       ch.dirty = false;
@@ -395,7 +396,8 @@ export class RedisChannelSlots implements ChannelSlotPool {
   }
 
   private renewAll(): void {
-    const now = Date.now();
+    // Elapsed time since the last call (the lease's expiry is Redis' clock), not a reading of the Clock.
+    const now = performance.now();
     for (const ch of this.channels.values()) {
       // A call in the last quarter-ttl renewed the lease already; the next tick is at most a third away.
       if ((ch.held > 0 || ch.dirty) && now - ch.lastCallAt >= this.ttlMs / 4) {
