@@ -113,8 +113,12 @@ function setup() {
 }
 
 describe('PublishFailureHandler: retry or give up', () => {
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(['log', 'error', 'warn']);
+  });
 
   it('schedules a failed attempt again after a backoff while attempts are left, and leaves the post publishing', async () => {
     const { repository, audit, postMoves, handler, claimed } = setup();
