@@ -13,7 +13,7 @@ import { PostVariantRepository, type VariantChanges } from './post-variant.repos
 export class VariantStateService {
   constructor(
     private readonly variants: PostVariantRepository,
-    readonly audit: AuditRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   /**
