@@ -16,7 +16,7 @@ import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
 import { createContentServices } from '../test/content/content-services.fixture';
-import { AuditRepository } from '../src/persistence/audit.repository';
+import { SYSTEM_CLOCK } from '../src/clock/clock';
 import { ConfigRevisionRepository } from '../src/persistence/config-revision.repository';
 import { openDataSource, runMigrations } from '../src/persistence/data-source.factory';
 import { ChannelEntity } from '../src/persistence/entities/channel.entity';
@@ -26,16 +26,15 @@ import { toDbInstant } from '../src/persistence/instant-column.decorator';
 import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../src/publishing/connector-instances';
-import { SYSTEM_CLOCK } from '../src/clock/clock';
 import { ClusterLeaseRepository } from '../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
 import { DEFAULT_PUBLISH_LOOP, InlinePublishDispatch } from '../src/publishing/inline-publish.dispatch';
 import { RedisChannelSlots } from '../src/publishing/redis-channel-slots';
 import { RedisRateBudget } from '../src/publishing/redis-rate-budget';
-import { VariantPublisher } from '../src/publishing/variant-publisher.service';
-import { VariantStateService } from '../src/publishing/variant-state.service';
 import { timeOrderedId } from '../src/persistence/time-ordered-id';
+import { TransactionContext } from '../src/persistence/transaction-context';
+import { buildVariantPublisher, variantStatesOn } from '../test/publishing/variant-publisher.fixture';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -134,16 +133,17 @@ async function publisherFor(
   const config = new ConfigService(loaded, join(dir, 'metronome.yaml'));
   const services = await createContentServices(dataSource);
   return (budget?: RedisRateBudget, slots?: RedisChannelSlots) =>
-    new VariantPublisher(
+    buildVariantPublisher({
       dataSource,
       config,
-      new ConnectorInstances(config, new PluginContextFactory(new PluginStateRepository(dataSource))),
-      new VariantStateService(new AuditRepository(dataSource)),
-      services.states,
-      services.events,
+      connectors: new ConnectorInstances(
+        config,
+        new PluginContextFactory(new PluginStateRepository(dataSource)),
+      ),
+      content: services,
       budget,
       slots,
-    );
+    });
 }
 
 /** Seeds the burst, runs `work` until every variant is published, then measures from the rows. */
@@ -201,8 +201,8 @@ async function burst(
 
 async function inlineRun(): Promise<RunResult> {
   return burst('inline', async ({ newPublisher, done }) => {
-    const dispatch = new InlinePublishDispatch(newPublisher());
-    await dispatch.run(DEFAULT_PUBLISH_LOOP, () => new Date(), done);
+    const dispatch = new InlinePublishDispatch(newPublisher(), SYSTEM_CLOCK);
+    await dispatch.run(DEFAULT_PUBLISH_LOOP, SYSTEM_CLOCK, done);
   });
 }
 
@@ -217,9 +217,9 @@ async function bullRun(): Promise<RunResult> {
       const dispatch = new BullPublishDispatch(
         queue,
         newPublisher(new RedisRateBudget(queue.client), slots),
-        dataSource,
         new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
         { ...DEFAULT_BULL_DISPATCH, dispatchEveryMs: 250 },
+        SYSTEM_CLOCK,
       );
       return { queue, dispatch, slots };
     });
@@ -242,16 +242,15 @@ async function bullRun(): Promise<RunResult> {
 async function ceilingRun(): Promise<number> {
   const { dataSource, channel } = await setup('ceiling');
   await seed(dataSource, channel, new Date());
-  const states = new VariantStateService(new AuditRepository(dataSource));
+  const states = variantStatesOn(dataSource);
+  const tx = new TransactionContext(dataSource);
   const variants = await dataSource.getRepository(PostVariantEntity).find();
   const started = performance.now();
   const at = new Date();
   for (const variant of variants) {
-    await dataSource.transaction((manager) =>
-      states.move(manager, variant, 'publishing', { attempts: 1 }, { actor: 'bench', at }),
-    );
-    await dataSource.transaction((manager) =>
-      states.move(manager, variant, 'published', { remoteId: 'x', publishedAt: at }, { actor: 'bench', at }),
+    await tx.run(() => states.move(variant, 'publishing', { attempts: 1 }, { actor: 'bench', at }));
+    await tx.run(() =>
+      states.move(variant, 'published', { remoteId: 'x', publishedAt: at }, { actor: 'bench', at }),
     );
   }
   const rate = Math.round(variants.length / ((performance.now() - started) / 1000));

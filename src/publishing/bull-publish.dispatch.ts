@@ -1,13 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { Clock } from '../clock/clock';
 import { ClusterLease } from '../cluster/cluster-lease.service';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { placeholders } from '../persistence/sql-placeholders';
 import { HeldSends, type HeldOutcome, type HeldSendOptions } from './held-sends';
 import { settledBy, type PublishDispatch, type ShutdownSummary } from './publish-dispatch';
-import type { DueVariant } from './variant-queries';
+import type { DueVariant } from './due-variant';
 import type { VariantPublisher } from './variant-publisher.service';
 import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
@@ -81,10 +79,9 @@ export class BullPublishDispatch implements PublishDispatch {
   constructor(
     private readonly queue: Queue,
     private readonly publisher: VariantPublisher,
-    private readonly dataSource: DataSource,
     private readonly lease: ClusterLease,
-    private readonly options: BullDispatchOptions = DEFAULT_BULL_DISPATCH,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly options: BullDispatchOptions,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.sends = new HeldSends(publisher, options.sends, clock);
   }
@@ -106,7 +103,7 @@ export class BullPublishDispatch implements PublishDispatch {
   startDispatcher(): void {
     this.timer = setInterval(() => {
       this.dispatching ??= this.lease
-        .runExclusive('publish-dispatch', () => this.dispatchRound(this.clock()), {
+        .runExclusive('publish-dispatch', () => this.dispatchRound(this.clock.now()), {
           ttlMs: Math.max(10_000, this.options.dispatchEveryMs * 5),
         })
         .then(() => databaseAnswered())
@@ -125,7 +122,7 @@ export class BullPublishDispatch implements PublishDispatch {
     await settledBy(this.queue.pause(true, true), deadline);
     await settledBy(this.flushing ?? Promise.resolve(), deadline);
     const items = this.sends.release();
-    const released = await this.publisher.releaseClaims(items, this.clock());
+    const released = await this.publisher.releaseClaims(items, this.clock.now());
     await this.handOver(items.map((item) => item.variant.id)).catch((error: unknown) =>
       logRoundFailure(this.logger, 'handing released variants over', error),
     );
@@ -143,7 +140,7 @@ export class BullPublishDispatch implements PublishDispatch {
     if (variantIds.length === 0) {
       return;
     }
-    const now = this.clock().getTime();
+    const now = this.clock.now().getTime();
     const items: DueVariant[] = await this.publisher.byIds(variantIds);
     await this.queue.addBulk(
       items
@@ -190,7 +187,7 @@ export class BullPublishDispatch implements PublishDispatch {
       return;
     }
     try {
-      const now = this.clock();
+      const now = this.clock.now();
       const ids = [...new Set(jobs.flatMap((job) => job.variantIds))];
       const outcomes = new Map<string, HeldOutcome>(ids.map((id) => [id, 'not scheduled']));
       const items = (await this.publisher.byIds(ids)).filter((item) => {
@@ -245,16 +242,12 @@ export class BullPublishDispatch implements PublishDispatch {
       this.lastReconcile = now.getTime();
       await this.publisher.reconcileStale(now);
     }
-    const p = placeholders(this.dataSource.manager);
-    const rows = await this.dataSource.query<Array<{ id: string; scheduled_at: string; attempts: number }>>(
-      `SELECT "id", "scheduled_at", "attempts" FROM "post_variants" WHERE "state" = 'scheduled' AND "scheduled_at" <= ${p(1)} AND "channel_id" NOT IN (SELECT "id" FROM "channels" WHERE "status" = 'needs_reconnect') ORDER BY "scheduled_at", "id" LIMIT 20000`,
-      [toDbInstant(new Date(now.getTime() + this.options.horizonMs))],
-    );
+    const rows = await this.publisher.dispatchable(new Date(now.getTime() + this.options.horizonMs), 20_000);
     const members = rows
       .map((row) => ({
         id: row.id,
-        due: Date.parse(row.scheduled_at),
-        key: jobIdOf(row.id, row.scheduled_at, Number(row.attempts)),
+        due: Date.parse(row.scheduledAt),
+        key: jobIdOf(row.id, row.scheduledAt, row.attempts),
       }))
       .filter((row) => !this.enqueued.has(row.key));
     const jobs = groupIntoJobs(members, this.options.jobSize);

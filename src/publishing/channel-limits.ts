@@ -1,17 +1,19 @@
-import type { ConfigService } from '../config/config.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '../config/config.service';
 import type { ChannelEntity } from '../persistence/entities/channel.entity';
-import { ChannelSlots, type ChannelSlotPool } from './channel-slots';
-import type { RateBudget } from './rate-budget';
+import { CHANNEL_SLOTS, type ChannelSlotPool } from './channel-slots';
+import { RATE_BUDGET, type RateBudget } from './rate-budget';
 
 /** Used when a channel is not (or no longer) in the configuration: the schema's default. */
 const DEFAULT_LIMITS = { concurrency: 16 };
 
 /** A channel's publishing limits from the config in force: its concurrency slots and its rate budget. */
+@Injectable()
 export class ChannelLimits {
   constructor(
     private readonly config: ConfigService,
-    private readonly budget: RateBudget,
-    private readonly slots: ChannelSlotPool = new ChannelSlots(),
+    @Inject(RATE_BUDGET) private readonly budget: RateBudget,
+    @Inject(CHANNEL_SLOTS) private readonly slots: ChannelSlotPool,
   ) {}
 
   of(channel: ChannelEntity): { concurrency: number; perMinute?: number } {

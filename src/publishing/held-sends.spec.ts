@@ -1,8 +1,9 @@
+import { SYSTEM_CLOCK } from '../clock/clock';
 import type { ChannelEntity } from '../persistence/entities/channel.entity';
 import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { HeldSends } from './held-sends';
 import type { VariantPublisher } from './variant-publisher.service';
-import type { DueVariant } from './variant-queries';
+import type { DueVariant } from './due-variant';
 
 /** A publisher that records what it was asked, on a clock the test moves. */
 function fakePublisher(clock: () => number, fail: Set<string> = new Set()) {
@@ -34,7 +35,11 @@ describe('HeldSends', () => {
   it('sends nothing before its time, then everything in due order, and records the publishes together', async () => {
     const start = Date.now();
     const fake = fakePublisher(() => Date.now());
-    const sends = new HeldSends(fake.publisher, { concurrency: 1, recordBatch: 100, idleMs: 20 });
+    const sends = new HeldSends(
+      fake.publisher,
+      { concurrency: 1, recordBatch: 100, idleMs: 20 },
+      SYSTEM_CLOCK,
+    );
     let stop = false;
     const running = sends.run(() => stop);
     const outcomes = sends.hold([item('c', start + 120), item('a', start + 40), item('b', start + 80)]);
@@ -60,7 +65,11 @@ describe('HeldSends', () => {
   it('wakes a sleeping lane when an earlier variant is held, and reports a send that did not publish', async () => {
     const start = Date.now();
     const fake = fakePublisher(() => Date.now(), new Set(['soon']));
-    const sends = new HeldSends(fake.publisher, { concurrency: 2, recordBatch: 1, idleMs: 10_000 });
+    const sends = new HeldSends(
+      fake.publisher,
+      { concurrency: 2, recordBatch: 1, idleMs: 10_000 },
+      SYSTEM_CLOCK,
+    );
     let stop = false;
     const running = sends.run(() => stop);
     const late = sends.hold([item('late', start + 300)]);

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { logRoundFailure } from '../app/dependency-outage.log';
+import type { Clock } from '../clock/clock';
 import type { PublishResult } from '../plugin-sdk';
 import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { VariantPublisher } from './variant-publisher.service';
-import type { DueVariant } from './variant-queries';
+import type { DueVariant } from './due-variant';
 
 export interface HeldSendOptions {
   /** Sends in flight at once in this process (each channel also has its own limit). */
@@ -49,7 +50,8 @@ export class HeldSends {
   constructor(
     private readonly publisher: VariantPublisher,
     private readonly options: HeldSendOptions,
-    private readonly clock: () => Date = () => new Date(),
+    /** The dispatch's clock (a drain's fixed `now`, say). */
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   get size(): number {
@@ -101,7 +103,7 @@ export class HeldSends {
   /** Runs the lanes until `stop()` answers true and nothing is held, then records what is left. */
   async run(stop: () => boolean): Promise<void> {
     await Promise.all(Array.from({ length: this.options.concurrency }, () => this.lane(stop)));
-    await this.record(this.clock(), 1);
+    await this.record(this.clock.now(), 1);
   }
 
   /** Sends in flight now, and sends that have returned so far. */
@@ -157,7 +159,7 @@ export class HeldSends {
   private async lane(stop: () => boolean): Promise<void> {
     while (!stop() || this.size > 0) {
       const next = this.held[this.head];
-      const now = this.clock();
+      const now = this.clock.now();
       if (!next) {
         await this.record(now, 1);
         await this.sleep(this.options.idleMs);
@@ -172,10 +174,10 @@ export class HeldSends {
       this.take();
       this.sending++;
       try {
-        const outcome = await this.publisher.sendClaimed(next.item, this.clock());
+        const outcome = await this.publisher.sendClaimed(next.item, this.clock.now());
         if ('result' in outcome) {
           this.sent.push({ variant: next.item.variant, result: outcome.result, settled: next.settled });
-          await this.record(this.clock(), this.options.recordBatch);
+          await this.record(this.clock.now(), this.options.recordBatch);
         } else {
           next.settled?.(outcome.state);
         }

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import type { Clock } from '../clock/clock';
 import { HeldSends, type HeldSendOptions } from './held-sends';
 import { settledBy, type PublishDispatch, type ShutdownSummary } from './publish-dispatch';
 import type { VariantPublisher } from './variant-publisher.service';
-import type { DueVariant } from './variant-queries';
+import type { DueVariant } from './due-variant';
 import { databaseAnswered, logRoundFailure } from '../app/dependency-outage.log';
 
 export interface PublishLoopOptions extends HeldSendOptions {
@@ -38,15 +39,19 @@ export class InlinePublishDispatch implements PublishDispatch {
   /** The running loop's parts, for `stop`. */
   private sends?: HeldSends;
   private claiming?: Promise<void>;
-  private clock: () => Date = () => new Date();
+  /** The clock of the running loop (a benchmark's, say). */
+  private loopClock: Pick<Clock, 'now'>;
   private lastReconcile = 0;
   /** The last round left due variants in the database for want of free lanes. */
   private backlogged = false;
 
   constructor(
     private readonly publisher: VariantPublisher,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly options: PublishLoopOptions = DEFAULT_PUBLISH_LOOP,
-  ) {}
+  ) {
+    this.loopClock = clock;
+  }
 
   start(): void {
     this.loop = this.run(this.options);
@@ -62,7 +67,7 @@ export class InlinePublishDispatch implements PublishDispatch {
     const before = sends.counts.finished;
     // A claim round under way lands its claims in `sends` first; then nothing more is claimed.
     await settledBy(this.claiming ?? Promise.resolve(), deadline);
-    const released = await this.publisher.releaseClaims(sends.release(), this.clock());
+    const released = await this.publisher.releaseClaims(sends.release(), this.loopClock.now());
     const done = await settledBy(this.loop ?? Promise.resolve(), deadline);
     const after = sends.counts;
     return { finished: after.finished - before, released, leftInFlight: done ? 0 : after.inFlight };
@@ -71,12 +76,12 @@ export class InlinePublishDispatch implements PublishDispatch {
   /** Publishes everything due until `stop()` answers true, then sends what it holds. Exposed for benchmarks. */
   async run(
     options: PublishLoopOptions,
-    clock: () => Date = () => new Date(),
+    clock: Pick<Clock, 'now'> = this.clock,
     stop: () => boolean = () => this.stopping,
   ): Promise<void> {
     const sends = new HeldSends(this.publisher, options, clock);
     this.sends = sends;
-    this.clock = clock;
+    this.loopClock = clock;
     const sending = sends.run(stop);
     this.claiming = this.claimLoop(sends, options, clock, stop);
     await this.claiming;
@@ -87,12 +92,12 @@ export class InlinePublishDispatch implements PublishDispatch {
   private async claimLoop(
     sends: HeldSends,
     options: PublishLoopOptions,
-    clock: () => Date,
+    clock: Pick<Clock, 'now'>,
     stop: () => boolean,
   ): Promise<void> {
     while (!stop()) {
       try {
-        const now = clock();
+        const now = clock.now();
         if (now.getTime() - this.lastReconcile > Math.min(30_000, this.publisher.reclaimAfterMs() / 2)) {
           this.lastReconcile = now.getTime();
           await this.publisher.reconcileStale(now);
@@ -139,7 +144,7 @@ export class InlinePublishDispatch implements PublishDispatch {
    * steps, driven by a caller's clock (tests, `metronome` tools).
    */
   async drain(now: Date): Promise<void> {
-    const sends = new HeldSends(this.publisher, { ...this.options, concurrency: 1 }, () => now);
+    const sends = new HeldSends(this.publisher, { ...this.options, concurrency: 1 }, { now: () => now });
     for (;;) {
       const claimed = await this.publisher.claimAhead(await this.publisher.due(now, this.options.batch), now);
       if (claimed.length === 0) {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ContentModule } from '../content/content.module';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { BullQueueDriver } from '../queue/bull-queue.driver';
 import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
-import { BullPublishDispatch } from './bull-publish.dispatch';
+import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from './bull-publish.dispatch';
 import { ChannelCredentials } from './channel-credentials';
 import { ChannelsController } from './channels.controller';
 import { CHANNEL_SLOTS, ChannelSlots } from './channel-slots';
@@ -17,7 +17,7 @@ import { InProcessRateBudget, RATE_BUDGET } from './rate-budget';
 import { RedisChannelSlots } from './redis-channel-slots';
 import { RedisRateBudget } from './redis-rate-budget';
 import { VariantPublisher } from './variant-publisher.service';
-import { VariantStateService } from './variant-state.service';
+import { VARIANT_PUBLISHING_PROVIDERS } from './variant-publishing.providers';
 
 /** Exactly-once publishing of due channel variants through the connectors. */
 @Module({
@@ -25,8 +25,7 @@ import { VariantStateService } from './variant-state.service';
   providers: [
     ConnectorInstances,
     ChannelCredentials,
-    VariantStateService,
-    VariantPublisher,
+    ...VARIANT_PUBLISHING_PROVIDERS,
     {
       // On Bull the budget lives in Redis so every worker draws on the same one.
       provide: RATE_BUDGET,
@@ -62,16 +61,11 @@ export class ChannelsApiModule {}
   providers: [
     {
       provide: PUBLISH_DISPATCH,
-      inject: [QUEUE_DRIVER, VariantPublisher, DataSource, ClusterLease],
-      useFactory: (
-        driver: QueueDriver,
-        publisher: VariantPublisher,
-        dataSource: DataSource,
-        lease: ClusterLease,
-      ) =>
+      inject: [QUEUE_DRIVER, VariantPublisher, ClusterLease, Clock],
+      useFactory: (driver: QueueDriver, publisher: VariantPublisher, lease: ClusterLease, clock: Clock) =>
         driver instanceof BullQueueDriver
-          ? new BullPublishDispatch(driver.queue('publish'), publisher, dataSource, lease)
-          : new InlinePublishDispatch(publisher),
+          ? new BullPublishDispatch(driver.queue('publish'), publisher, lease, DEFAULT_BULL_DISPATCH, clock)
+          : new InlinePublishDispatch(publisher, clock),
     },
     PublishWorker,
   ],

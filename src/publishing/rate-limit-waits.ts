@@ -1,12 +1,12 @@
-import { Logger } from '@nestjs/common';
-import type { TransactionalEvents } from '../events/transactional-events';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TransactionalEvents } from '../events/transactional-events';
 import type { ChannelEntity } from '../persistence/entities/channel.entity';
 import type { RateLimitedError } from '../plugin-sdk';
-import type { ChannelLimits } from './channel-limits';
-import type { RateBudget } from './rate-budget';
+import { ChannelLimits } from './channel-limits';
+import { RATE_BUDGET, type RateBudget } from './rate-budget';
 import { rateLimitUntil } from './rate-limit-wait';
-import type { DueVariant } from './variant-queries';
-import type { VariantStateService } from './variant-state.service';
+import type { DueVariant } from './due-variant';
+import { VariantStateService } from './variant-state.service';
 
 const ACTOR = 'publisher';
 
@@ -15,11 +15,12 @@ const ACTOR = 'publisher';
  * attempt and never a failure: the variant goes back to `scheduled` at the slot booked for it, with the attempt
  * its claim counted given back, and since its time moved there the missed-grace window counts from there.
  */
+@Injectable()
 export class RateLimitWaits {
   private readonly logger = new Logger('Publisher');
 
   constructor(
-    private readonly budget: RateBudget,
+    @Inject(RATE_BUDGET) private readonly budget: RateBudget,
     private readonly limits: ChannelLimits,
     private readonly variants: VariantStateService,
     private readonly events: TransactionalEvents,
@@ -60,9 +61,8 @@ export class RateLimitWaits {
     const reason = limited
       ? `${platformOf(channel.connector)} rate limit on ${channel.brandId}/${channel.key}: waits until ${retryAt.toISOString()}`
       : `over the rate budget of ${this.limits.of(channel).perMinute ?? 0}/min on ${channel.brandId}/${channel.key}: waits until ${retryAt.toISOString()}`;
-    const moved = await this.events.run((manager) =>
+    const moved = await this.events.run(() =>
       this.variants.move(
-        manager,
         variant,
         'scheduled',
         {

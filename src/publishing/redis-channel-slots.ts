@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChannelSlotPool } from './channel-slots';
 import { callingDependency, REDIS } from '../app/dependency-outage.log';
+import { SCRIPTS, type Script } from './redis-channel-slots.scripts';
 
 /**
  * A channel's concurrency limit across every worker sharing one Redis (ChannelSlots does it per process).
@@ -27,93 +28,6 @@ import { callingDependency, REDIS } from '../app/dependency-outage.log';
  * Lowering the limit takes nothing away: a holder above it gets nothing new and gives permits back as works
  * finish until the cluster is under the new limit. Expiry uses Redis' clock, not the workers'.
  */
-
-const LUA_PRELUDE = `
-local held, alive, wanting = KEYS[1], KEYS[2], KEYS[3]
-local holder = ARGV[1]
-local mine = tonumber(ARGV[2])
-local ttl = tonumber(ARGV[3])
--- Redis before 5 replicates scripts verbatim and refuses writes after TIME unless told to replicate effects.
-if redis.replicate_commands then
-  redis.replicate_commands()
-end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
--- Records this holder's count (none: forget it) and refreshes its lease.
-local function record(count)
-  if count > 0 then
-    redis.call('HSET', held, holder, count)
-    redis.call('ZADD', alive, now + ttl, holder)
-  else
-    redis.call('HDEL', held, holder)
-    redis.call('ZREM', alive, holder)
-  end
-  -- Keys outlive the longest lease written to them, then vanish with an idle channel.
-  for _, key in ipairs(KEYS) do
-    if redis.call('PTTL', key) < ttl + 1000 then
-      redis.call('PEXPIRE', key, ttl + 1000)
-    end
-  end
-end
-`;
-
-/** ARGV: holder, mine, ttl, want, limit, demand ttl. Returns {granted, fair share, contended 0|1}. */
-const ACQUIRE = `${LUA_PRELUDE}
-local want = tonumber(ARGV[4])
-local limit = tonumber(ARGV[5])
-local demandTtl = tonumber(ARGV[6])
--- Holders that stopped renewing (killed) lose their permits; stale demands are forgotten.
-for _, dead in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now)) do
-  redis.call('HDEL', held, dead)
-end
-redis.call('ZREMRANGEBYSCORE', alive, '-inf', now)
-redis.call('ZREMRANGEBYSCORE', wanting, '-inf', now)
-local others = 0
-local counts = redis.call('HGETALL', held)
-for i = 1, #counts, 2 do
-  if counts[i] ~= holder then
-    others = others + tonumber(counts[i + 1])
-  end
-end
-local otherWaiting = redis.call('ZCARD', wanting)
-if redis.call('ZSCORE', wanting, holder) then
-  otherWaiting = otherWaiting - 1
-end
-local share = math.ceil(limit / (otherWaiting + 1))
--- Never above the limit (a lowered one gives nothing until the cluster is under it), nor the fair share.
-local grant = math.max(0, math.min(want, limit - others - mine, share - mine))
-if grant < want then
-  redis.call('ZADD', wanting, now + demandTtl, holder)
-else
-  redis.call('ZREM', wanting, holder)
-end
-record(mine + grant)
-local contended = 0
-if others > 0 or otherWaiting > 0 then
-  contended = 1
-end
-return {grant, share, contended}
-`;
-
-/** ARGV: holder, mine, ttl, still waiting 0|1. Gives back what `mine` no longer counts, renews the rest. */
-const SYNC = `${LUA_PRELUDE}
-if ARGV[4] == '0' then
-  redis.call('ZREM', wanting, holder)
-end
-record(mine)
-return mine
-`;
-
-interface Script {
-  lua: string;
-  sha: string;
-}
-
-function script(lua: string): Script {
-  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
-}
-
-const SCRIPTS = { acquire: script(ACQUIRE), sync: script(SYNC) };
 
 /** Spare permits are given back this long after they fall idle, so the next work of a burst can reuse them. */
 const RELEASE_DEBOUNCE_MS = 5;
@@ -161,6 +75,7 @@ interface ChannelState {
   renewDue: boolean;
   /** The last call failed: Redis may count something else, tell it again on the next renewal. */
   dirty: boolean;
+  /** performance.now() of the last call to Redis for this channel. */
   lastCallAt: number;
 }
 
@@ -343,7 +258,7 @@ export class RedisChannelSlots implements ChannelSlotPool {
 
   private async acquire(ch: ChannelState): Promise<void> {
     const want = ch.waiters.length;
-    ch.lastCallAt = Date.now();
+    ch.lastCallAt = performance.now();
     let answer: [number, number, number];
     try {
       answer = (await this.call(SCRIPTS.acquire, ch, [want, ch.limit, DEMAND_TTL_MS])) as [
@@ -381,7 +296,7 @@ export class RedisChannelSlots implements ChannelSlotPool {
     ch.releaseDue = false;
     ch.renewDue = false;
     ch.held -= this.excess(ch);
-    ch.lastCallAt = Date.now();
+    ch.lastCallAt = performance.now();
     try {
       await this.call(SCRIPTS.sync, ch, [ch.waiters.length > 0 ? 1 : 0]);
       ch.dirty = false;
@@ -395,7 +310,8 @@ export class RedisChannelSlots implements ChannelSlotPool {
   }
 
   private renewAll(): void {
-    const now = Date.now();
+    // Elapsed time since the last call (the lease's expiry is Redis' clock), not a reading of the Clock.
+    const now = performance.now();
     for (const ch of this.channels.values()) {
       // A call in the last quarter-ttl renewed the lease already; the next tick is at most a third away.
       if ((ch.held > 0 || ch.dirty) && now - ch.lastCallAt >= this.ttlMs / 4) {

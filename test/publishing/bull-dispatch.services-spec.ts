@@ -7,7 +7,6 @@ import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.reposito
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
@@ -18,10 +17,9 @@ import {
   jobIdOf,
 } from '../../src/publishing/bull-publish.dispatch';
 import { ConnectorInstances } from '../../src/publishing/connector-instances';
-import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
-import { VariantStateService } from '../../src/publishing/variant-state.service';
 import { createContentWorkspace, post } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { buildVariantPublisher } from './variant-publisher.fixture';
 
 const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Jobs arrive half a second ahead of their first variant. */
@@ -56,14 +54,15 @@ describe('Bull publish dispatch', () => {
     const ws = await createContentWorkspace(dataSource, CONFIG);
     const services = await createContentServices(dataSource);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const publisher = new VariantPublisher(
+    const publisher = buildVariantPublisher({
       dataSource,
       config,
-      new ConnectorInstances(config, new PluginContextFactory(new PluginStateRepository(dataSource))),
-      new VariantStateService(new AuditRepository(dataSource)),
-      services.states,
-      services.events,
-    );
+      connectors: new ConnectorInstances(
+        config,
+        new PluginContextFactory(new PluginStateRepository(dataSource)),
+      ),
+      content: services,
+    });
     queue = new Bull('publish', REDIS_URL, { prefix: `metronome-test-${randomUUID().slice(0, 8)}` });
     // Two replicas with their own lease holders; neither runs processors, so the jobs stay visible.
     replicas = [0, 1].map(
@@ -71,10 +70,9 @@ describe('Bull publish dispatch', () => {
         new BullPublishDispatch(
           queue,
           publisher,
-          dataSource,
           new ClusterLease(new ClusterLeaseRepository(dataSource), SYSTEM_CLOCK),
           OPTIONS,
-          () => now,
+          { now: () => now },
         ),
     );
     ws.write('launch.md', post('title: Launch\ncampaign: launch\npublish: 2026-12-01 09:00'));

@@ -18,9 +18,9 @@ export function bullDriver(): PublishingDriver {
   return {
     name: 'bull',
     budget,
-    start({ publisher, dataSource, lease, clock }) {
+    start({ publisher, lease, clock }) {
       dispatchers = queues.map(
-        (queue) => new BullPublishDispatch(queue, publisher, dataSource, lease, DEFAULT_BULL_DISPATCH, clock),
+        (queue) => new BullPublishDispatch(queue, publisher, lease, DEFAULT_BULL_DISPATCH, { now: clock }),
       );
       for (const dispatcher of dispatchers) {
         dispatcher.startProcessor();

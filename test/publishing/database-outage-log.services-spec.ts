@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { openDataSource, runMigrations } from '../../src/persistence/data-source.factory';
 import { parseDatabaseUrl } from '../../src/persistence/database-url';
 import { DEFAULT_PUBLISH_LOOP, InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
@@ -69,7 +70,7 @@ describePostgres('database outage in the server log (real Postgres, the inline p
       answered++;
       return found;
     };
-    const dispatch = new InlinePublishDispatch(publisher);
+    const dispatch = new InlinePublishDispatch(publisher, SYSTEM_CLOCK);
     logs = captureLogs();
     let stopping = false;
     const loop = dispatch.run({ ...DEFAULT_PUBLISH_LOOP, idleMs: 20 }, undefined, () => stopping);

@@ -5,17 +5,15 @@ import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.reposito
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../../src/publishing/connector-instances';
-import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
-import { VariantStateService } from '../../src/publishing/variant-state.service';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { MastodonApiFake } from '../fakes/mastodon-api.fake';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import type { PublishingDriver } from './publishing.suite';
+import { buildVariantPublisher } from './variant-publisher.fixture';
 
 const BURST = 310;
 
@@ -60,15 +58,13 @@ brands:
         new PluginContextFactory(new PluginStateRepository(dataSource)),
       );
       connectors.useClock({ now: () => clock });
-      const publisher = new VariantPublisher(
+      const publisher = buildVariantPublisher({
         dataSource,
         config,
         connectors,
-        new VariantStateService(new AuditRepository(dataSource)),
-        services.states,
-        services.events,
-        driver.budget,
-      );
+        content: services,
+        budget: driver.budget,
+      });
       driver.start({
         publisher,
         dataSource,

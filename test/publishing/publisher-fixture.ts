@@ -15,9 +15,9 @@ import { PluginStateRepository } from '../../src/persistence/plugin-state.reposi
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ChannelCredentials } from '../../src/publishing/channel-credentials';
 import { ConnectorInstances } from '../../src/publishing/connector-instances';
-import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
-import { VariantStateService } from '../../src/publishing/variant-state.service';
+import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
+import { buildVariantPublisher } from './variant-publisher.fixture';
 
 /**
  * A VariantPublisher over a real database and a content workspace on the sandbox connector, with the time
@@ -53,17 +53,7 @@ export async function createPublisherFixture(
     credentials,
     clock,
     newPublisher: () =>
-      new VariantPublisher(
-        dataSource,
-        config,
-        connectors,
-        new VariantStateService(new AuditRepository(dataSource)),
-        services.states,
-        services.events,
-        undefined,
-        undefined,
-        credentials,
-      ),
+      buildVariantPublisher({ dataSource, config, connectors, content: services, credentials }),
     variantOf: async (sourcePath, channel) => {
       const post = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath });
       const row = await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: channel });

@@ -17,8 +17,9 @@ import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispa
 import { ChannelCredentials } from '../../src/publishing/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
 import type { RateBudget } from '../../src/publishing/rate-budget';
-import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
-import { VariantStateService } from '../../src/publishing/variant-state.service';
+import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { buildVariantPublisher, variantStatesOn } from './variant-publisher.fixture';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 
@@ -66,8 +67,8 @@ export function inlineDriver(): PublishingDriver {
   let dispatch: InlinePublishDispatch;
   return {
     name: 'inline',
-    start({ publisher }) {
-      dispatch = new InlinePublishDispatch(publisher);
+    start({ publisher, clock }) {
+      dispatch = new InlinePublishDispatch(publisher, { now: clock });
     },
     runAt: (at) => dispatch.drain(at),
     stop: async () => undefined,
@@ -111,17 +112,14 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
         new PluginContextFactory(new PluginStateRepository(dataSource)),
       );
       connectors.useClock({ now: () => clock });
-      publisher = new VariantPublisher(
+      publisher = buildVariantPublisher({
         dataSource,
         config,
         connectors,
-        new VariantStateService(new AuditRepository(dataSource)),
-        services.states,
-        services.events,
-        driver.budget,
-        undefined,
+        content: services,
+        budget: driver.budget,
         credentials,
-      );
+      });
       driver.start({
         publisher,
         dataSource,
@@ -426,13 +424,12 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       // What a reconcile elsewhere read when the claim looked abandoned...
       const seenByReconcile = await variantOn('healthy', renewed.id);
       // ...then the live worker renews its claim before sending.
-      const states = new VariantStateService(new AuditRepository(dataSource));
+      const states = variantStatesOn(dataSource);
       const renewedAt = new Date(at.getTime() + publisher.reclaimAfterMs());
-      expect(await states.refreshClaim(dataSource.manager, item.variant, renewedAt)).toBe(true);
+      expect(await states.refreshClaim(item.variant, renewedAt)).toBe(true);
       // The reconcile's "not found, retry" must not go through: the claim is no longer the one it judged.
-      const reset = await dataSource.transaction((manager) =>
+      const reset = await new TransactionContext(dataSource).run(() =>
         states.move(
-          manager,
           seenByReconcile,
           'scheduled',
           {},
@@ -446,7 +443,7 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       expect(reset).toBe(false);
       expect(await variantOn('healthy', renewed.id)).toMatchObject({ state: 'publishing' });
       // And a worker whose claim was taken over does not send.
-      expect(await states.refreshClaim(dataSource.manager, seenByReconcile, renewedAt)).toBe(false);
+      expect(await states.refreshClaim(seenByReconcile, renewedAt)).toBe(false);
     });
   });
 }
