@@ -68,7 +68,7 @@ function setup() {
   } as unknown as ConfigService;
   const events = { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionalEvents;
   const posts = {
-    transition: (_manager: unknown, post: PostEntity, to: PublishState, options: { reason?: string }) => {
+    transition: (post: PostEntity, to: PublishState, options: { reason?: string }) => {
       postMoves.push({ postId: post.id, to, reason: options.reason });
       post.state = to;
       return Promise.resolve(true);
