@@ -25,7 +25,7 @@ import { PostEntity } from '../src/persistence/entities/post.entity';
 import { toDbInstant } from '../src/persistence/instant-column.decorator';
 import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../src/publishing/connector-instances';
+import { ConnectorInstances } from '../src/channels/connector-instances';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
 import { DEFAULT_PUBLISH_LOOP, InlinePublishDispatch } from '../src/publishing/inline-publish.dispatch';
@@ -34,6 +34,9 @@ import { RedisRateBudget } from '../src/publishing/redis-rate-budget';
 import { VariantPublisher } from '../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../src/publishing/variant-state.service';
 import { timeOrderedId } from '../src/persistence/time-ordered-id';
+import { SYSTEM_CLOCK } from '../src/clock/clock';
+import { TransactionContext } from '../src/persistence/transaction-context';
+import { ChannelRepository } from '../src/channels/channel.repository';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -135,7 +138,12 @@ function publisherFor(
     new VariantPublisher(
       dataSource,
       config,
-      new ConnectorInstances(config, new PluginContextFactory(new PluginStateRepository(dataSource))),
+      new ConnectorInstances(
+        config,
+        new PluginContextFactory(new PluginStateRepository(dataSource)),
+        new ChannelRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
+      ),
       new VariantStateService(new AuditRepository(dataSource)),
       services.states,
       services.events,

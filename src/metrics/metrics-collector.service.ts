@@ -5,7 +5,7 @@ import { TransactionalEvents } from '../events/transactional-events';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { ChannelMetrics } from '../plugin-sdk';
-import { ConnectorInstances } from '../publishing/connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { collectionDays, todayIn } from './collection-days';
 import { MetricCollectionRepository, type SnapshotRow } from './metric-collection.repository';
 import { channelFigures, flattenMetrics } from './metric-names';

@@ -7,7 +7,7 @@ import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entit
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { isUniqueViolation } from '../persistence/unique-violation';
-import { ConnectorInstances } from '../publishing/connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { profileDifferences } from './profile-differences';
 
 /** How often a channel's live profile is compared with its declared one. */

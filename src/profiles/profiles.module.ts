@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PublishingModule } from '../publishing/publishing.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { ProfileCheckScheduler } from './profile-check.scheduler';
 import { ProfileChecker } from './profile-checker.service';
 
 /** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
-@Module({ imports: [PublishingModule], providers: [ProfileChecker], exports: [ProfileChecker] })
+@Module({ imports: [ChannelsModule], providers: [ProfileChecker], exports: [ProfileChecker] })
 export class ProfilesModule {}
 
 /** The scheduler role's profile check tick. */

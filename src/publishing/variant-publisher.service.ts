@@ -15,10 +15,13 @@ import {
   type MediaAttachment,
   type PublishResult,
 } from '../plugin-sdk';
-import { ChannelCredentials } from './channel-credentials';
+import { ChannelCredentials } from '../channels/channel-credentials';
+import { ChannelRepository } from '../channels/channel.repository';
+import { AuditRepository } from '../persistence/audit.repository';
+import { TransactionContext } from '../persistence/transaction-context';
 import { ChannelLimits } from './channel-limits';
 import { CHANNEL_SLOTS, ChannelSlots, type ChannelSlotPool } from './channel-slots';
-import { ConnectorInstances } from './connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { InProcessRateBudget, RATE_BUDGET, type RateBudget } from './rate-budget';
 import { postSettlement } from './post-settlement';
 import { missedReason } from './missed-reason';
@@ -55,7 +58,13 @@ export class VariantPublisher {
   ) {
     this.limits = new ChannelLimits(config, budget, slots);
     this.waits = new RateLimitWaits(budget, this.limits, variants, events);
-    this.credentials = credentials ?? new ChannelCredentials(dataSource, config);
+    this.credentials =
+      credentials ??
+      new ChannelCredentials(
+        new ChannelRepository(new TransactionContext(dataSource)),
+        new AuditRepository(dataSource),
+        config,
+      );
   }
 
   private readonly credentials: ChannelCredentials;

@@ -18,7 +18,7 @@ import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.ent
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import type { InboxItemInput } from '../../src/plugin-sdk';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { CompiledRules } from '../../src/rules/compiled-rules';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
@@ -28,6 +28,7 @@ import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 /**
  * A connector plugin whose inbox is whatever the test puts in `globalThis.__inboxFeeds[handle]`
@@ -144,6 +145,8 @@ describe('inbox pipeline', () => {
     const connectors = new ConnectorInstances(
       config,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
+      new ChannelRepository(new TransactionContext(dataSource)),
+      SYSTEM_CLOCK,
     );
     poller = new InboxPoller(
       new InboxItemRepository(new TransactionContext(dataSource)),

@@ -18,6 +18,7 @@ import {
   writeDownConnectorPlugin,
   type ChannelServices,
 } from './metrics-test-kit';
+import { ReadingClock } from '../fakes/reading.clock';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -58,8 +59,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     database = await createTestDatabase();
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
-    services = channelServices(dataSource, ws);
-    services.connectors.useClock({ now: () => clock });
+    services = channelServices(dataSource, ws, new ReadingClock(() => clock));
     collections = new MetricCollectionRepository(dataSource);
     collector = new MetricsCollector(
       dataSource,

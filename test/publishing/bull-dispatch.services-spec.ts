@@ -15,11 +15,14 @@ import {
   DEFAULT_BULL_DISPATCH,
   jobIdOf,
 } from '../../src/publishing/bull-publish.dispatch';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../../src/publishing/variant-state.service';
 import { createContentWorkspace, post } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { SYSTEM_CLOCK } from '../../src/clock/clock';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Jobs arrive half a second ahead of their first variant. */
@@ -57,7 +60,12 @@ describe('Bull publish dispatch', () => {
     const publisher = new VariantPublisher(
       dataSource,
       config,
-      new ConnectorInstances(config, new PluginContextFactory(new PluginStateRepository(dataSource))),
+      new ConnectorInstances(
+        config,
+        new PluginContextFactory(new PluginStateRepository(dataSource)),
+        new ChannelRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
+      ),
       new VariantStateService(new AuditRepository(dataSource)),
       services.states,
       services.events,

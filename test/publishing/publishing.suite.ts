@@ -10,15 +10,18 @@ import { PostVariantEntity } from '../../src/persistence/entities/post-variant.e
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
-import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
 import type { RateBudget } from '../../src/publishing/rate-budget';
 import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../../src/publishing/variant-state.service';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { ReadingClock } from '../fakes/reading.clock';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -103,12 +106,14 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       services = createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
       incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-      credentials = new ChannelCredentials(dataSource, config, incidents);
+      const channels = new ChannelRepository(new TransactionContext(dataSource));
+      credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
       const connectors = new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
+        channels,
+        new ReadingClock(() => clock),
       );
-      connectors.useClock({ now: () => clock });
       publisher = new VariantPublisher(
         dataSource,
         config,
