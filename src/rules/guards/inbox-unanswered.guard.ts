@@ -1,6 +1,6 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
 import { parseDurationMs } from '../../config/schema/primitives.schema';
-import { addBusinessMinutes, businessHoursOf } from '../../inbox/business-hours';
+import { addBusinessMinutes, businessHoursOf } from '../../scheduling/business-hours';
 import { toDbInstant } from '../../persistence/instant-column.decorator';
 import { placeholders } from '../../persistence/sql-placeholders';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
