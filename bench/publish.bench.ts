@@ -15,7 +15,7 @@ import type { DataSource } from 'typeorm';
 import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
-import { createContentServices } from '../src/content/content-services';
+import { createContentServices } from '../test/content/content-services.fixture';
 import { AuditRepository } from '../src/persistence/audit.repository';
 import { ConfigRevisionRepository } from '../src/persistence/config-revision.repository';
 import { openDataSource, runMigrations } from '../src/persistence/data-source.factory';
@@ -127,13 +127,13 @@ async function setup(label: string) {
   return { dir, loaded: loaded.loaded, dataSource, channel };
 }
 
-function publisherFor(
+async function publisherFor(
   dir: string,
   loaded: Awaited<ReturnType<typeof setup>>['loaded'],
   dataSource: DataSource,
 ) {
   const config = new ConfigService(loaded, join(dir, 'metronome.yaml'));
-  const services = createContentServices(dataSource);
+  const services = await createContentServices(dataSource);
   return (budget?: RedisRateBudget, slots?: RedisChannelSlots) =>
     new VariantPublisher(
       dataSource,
@@ -157,7 +157,7 @@ async function burst(
   label: string,
   work: (env: {
     dataSource: DataSource;
-    newPublisher: ReturnType<typeof publisherFor>;
+    newPublisher: Awaited<ReturnType<typeof publisherFor>>;
     done: () => boolean;
   }) => Promise<void>,
 ): Promise<RunResult> {
@@ -181,7 +181,7 @@ async function burst(
   }, 100);
   await work({
     dataSource,
-    newPublisher: publisherFor(dir, loaded, dataSource),
+    newPublisher: await publisherFor(dir, loaded, dataSource),
     done: () => remaining === 0,
   });
   clearInterval(poll);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
-import { createContentServices } from '../src/content/content-services';
+import { createContentServices } from '../test/content/content-services.fixture';
 import { IncidentService } from '../src/escalations/incident.service';
 import type { NotificationSender } from '../src/escalations/notification-sender';
 import { InboxChannel, InboxIngestor } from '../src/inbox/inbox-ingestor.service';
@@ -30,6 +30,10 @@ import { RuleActions } from '../src/rules/rule-actions';
 import { RuleBatchEvaluator } from '../src/rules/rule-batch.evaluator';
 import { compileCondition } from '../src/rules/rule-condition.compiler';
 import { RuleFactsBuilder } from '../src/rules/rule-facts.builder';
+import { RuleFactsRepository } from '../src/rules/rule-facts.repository';
+import { RuleActionPostRepository } from '../src/rules/rule-action-post.repository';
+import { NotificationTemplateRenderer } from '../src/notifications/notification-template.renderer';
+import { WebhookTargets } from '../src/webhooks/webhook-targets.service';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -160,14 +164,25 @@ async function main(): Promise<void> {
   await runMigrations(dataSource);
   await recordConfigRevision(new ConfigRevisionRepository(dataSource), loaded.loaded);
   const config = new ConfigService(loaded.loaded, join(dir, 'metronome.yaml'));
-  const services = createContentServices(dataSource);
+  const services = await createContentServices(dataSource);
   const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const transactions = new TransactionContext(dataSource);
   const actions = new RuleActions(
-    dataSource,
+    new RuleFiringRepository(transactions),
+    new RuleFactsRepository(transactions),
     config,
-    new RuleActionExecutor(config, incidents, services.states, services.events, noopSender),
+    new RuleActionExecutor(
+      config,
+      incidents,
+      services.states,
+      services.events,
+      new RuleActionPostRepository(transactions),
+      noopSender,
+      new NotificationTemplateRenderer(),
+      new WebhookTargets(config),
+    ),
   );
-  const facts = new RuleFactsBuilder(dataSource);
+  const facts = new RuleFactsBuilder(new RuleFactsRepository(transactions));
   const ingestor = new InboxIngestor(
     new InboxItemRepository(new TransactionContext(dataSource)),
     new TransactionContext(dataSource),

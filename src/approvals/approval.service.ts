@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { PostRepository } from '../content/post.repository';
 import { PostStateService } from '../content/post-state.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
-import {
-  ApprovalDecisionEntity,
-  ApprovalDecisionKind,
-} from '../persistence/entities/approval-decision.entity';
-import { ApprovalEntity } from '../persistence/entities/approval.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
+import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
+import type { ApprovalEntity } from '../persistence/entities/approval.entity';
+import type { PostEntity } from '../persistence/entities/post.entity';
 import { ApprovalStepPlan } from './approval-chain';
+import { ApprovalRepository } from './approval.repository';
 import { InvalidError, NotFoundError } from '../errors/domain.error';
 
 export interface DecisionInput {
@@ -30,64 +29,45 @@ export interface DecisionOutcome {
 /**
  * Approval chains: steps in order, any/all approvers, deadlines relative to publishing. Rejecting or
  * asking for changes sends the post back to draft with the reason; the last approval schedules it.
+ * Every method works in the caller's transaction (`TransactionalEvents.run`); `decide` opens its own.
  */
 @Injectable()
 export class ApprovalService {
   constructor(
     private readonly states: PostStateService,
+    private readonly approvals: ApprovalRepository,
+    private readonly posts: PostRepository,
     private readonly audit: AuditRepository,
     private readonly events: TransactionalEvents,
+    private readonly clock: Clock,
   ) {}
 
   /** Opens the steps for a post that was just submitted. With no steps the post is approved at once. */
-  async open(
-    manager: EntityManager,
-    post: PostEntity,
-    steps: ApprovalStepPlan[],
-    actor: string,
-    at: Date,
-  ): Promise<void> {
-    await this.skipOpen(manager, post.id);
-    const repository = manager.getRepository(ApprovalEntity);
-    for (const [stepIndex, step] of steps.entries()) {
-      await repository.insert(
-        repository.create({
-          postId: post.id,
-          stepIndex,
-          stepName: step.name,
-          mode: step.mode,
-          approvers: step.approvers,
-          dueAt: step.dueAt,
-          status: 'pending',
-        }),
-      );
-    }
+  async open(post: PostEntity, steps: ApprovalStepPlan[], actor: string, at: Date): Promise<void> {
+    await this.skipOpen(post.id);
+    await this.approvals.insertSteps(post.id, steps);
     if (steps.length === 0) {
-      await this.states.transition(manager, post, 'approved', { actor, reason: 'no approval chain', at });
-      await this.scheduleIfTimed(manager, post, actor, at);
+      await this.states.transition(post, 'approved', { actor, reason: 'no approval chain', at });
+      await this.scheduleIfTimed(post, actor, at);
     }
   }
 
   /** Closes every open step of a post (its content changed, or it was cancelled). */
-  async skipOpen(manager: EntityManager, postId: string): Promise<void> {
-    await manager
-      .getRepository(ApprovalEntity)
-      .update({ postId, status: In(['pending', 'approved']) }, { status: 'skipped' });
+  async skipOpen(postId: string): Promise<void> {
+    await this.approvals.skipOpen(postId);
   }
 
   async decide(input: DecisionInput): Promise<DecisionOutcome> {
-    const at = input.at ?? new Date();
-    return this.events.run(async (manager) => {
-      const post = await manager.getRepository(PostEntity).findOneBy({ id: input.postId });
+    const at = input.at ?? this.clock.now();
+    return this.events.run(async () => {
+      const post = await this.posts.byId(input.postId);
       if (!post) {
         throw new NotFoundError(`no post with id ${input.postId}: see \`metronome approvals list\``);
       }
       if (post.state !== 'in_review') {
         throw new InvalidError(`post "${post.title}" is ${post.state}, not waiting for approval`);
       }
-      const steps = await manager
-        .getRepository(ApprovalEntity)
-        .find({ where: { postId: post.id, status: 'pending' }, order: { stepIndex: 'ASC' } });
+      const steps = await this.approvals.pendingStepsOf(post.id);
       const step = steps[0];
       if (!step) {
         throw new InvalidError(`post "${post.title}" has no open approval step`);
@@ -97,33 +77,27 @@ export class ApprovalService {
           `${input.person} is not an approver of step "${step.stepName}" (approvers: ${step.approvers.join(', ')})`,
         );
       }
-      const decisions = manager.getRepository(ApprovalDecisionEntity);
-      await decisions.insert(
-        decisions.create({
-          approvalId: step.id,
-          person: input.person,
+      await this.approvals.insertDecision({
+        approvalId: step.id,
+        person: input.person,
+        decision: input.decision,
+        comment: input.comment ?? null,
+        decidedAt: at,
+      });
+      await this.audit.append({
+        actor: input.person,
+        action: 'approval.decided',
+        subjectType: 'post',
+        subjectId: post.id,
+        data: {
+          step: step.stepName,
           decision: input.decision,
-          comment: input.comment ?? null,
-          decidedAt: at,
-        }),
-      );
-      await this.audit.append(
-        {
-          actor: input.person,
-          action: 'approval.decided',
-          subjectType: 'post',
-          subjectId: post.id,
-          data: {
-            step: step.stepName,
-            decision: input.decision,
-            ...(input.comment ? { comment: input.comment } : {}),
-            overdue: at > step.dueAt,
-          },
-          at,
+          ...(input.comment ? { comment: input.comment } : {}),
+          overdue: at > step.dueAt,
         },
-        manager,
-      );
-      this.events.record(manager, {
+        at,
+      });
+      this.events.record({
         type: 'approval.decided',
         brandId: post.brandId,
         subject: { type: 'approval', id: step.id },
@@ -132,40 +106,33 @@ export class ApprovalService {
       });
       if (input.decision === 'approve') {
         const approvedBy = new Set(
-          (await decisions.findBy({ approvalId: step.id, decision: 'approve' })).map(
-            (decision) => decision.person,
-          ),
+          (await this.approvals.approvalsOf([step.id])).map((approval) => approval.person),
         );
         const complete = step.mode === 'any' || step.approvers.every((person) => approvedBy.has(person));
         if (complete) {
           step.status = 'approved';
-          await manager.getRepository(ApprovalEntity).update({ id: step.id }, { status: 'approved' });
+          await this.approvals.setStatus(step.id, 'approved');
           if (steps.length === 1) {
-            await this.states.transition(manager, post, 'approved', { actor: input.person, at });
-            await this.scheduleIfTimed(manager, post, input.person, at);
+            await this.states.transition(post, 'approved', { actor: input.person, at });
+            await this.scheduleIfTimed(post, input.person, at);
           }
         }
       } else {
         const status = input.decision === 'reject' ? 'rejected' : 'changes_requested';
         step.status = status;
-        await manager.getRepository(ApprovalEntity).update({ id: step.id }, { status });
+        await this.approvals.setStatus(step.id, status);
         const verb = input.decision === 'reject' ? 'rejected' : 'changes requested';
         const reason = `${verb} by ${input.person} at "${step.stepName}"${input.comment ? `: ${input.comment}` : ''}`;
-        await this.states.transition(manager, post, 'draft', { actor: input.person, reason, at });
-        await this.skipOpen(manager, post.id);
+        await this.states.transition(post, 'draft', { actor: input.person, reason, at });
+        await this.skipOpen(post.id);
       }
       return { post, step, postState: post.state };
     });
   }
 
-  private async scheduleIfTimed(
-    manager: EntityManager,
-    post: PostEntity,
-    actor: string,
-    at: Date,
-  ): Promise<void> {
+  private async scheduleIfTimed(post: PostEntity, actor: string, at: Date): Promise<void> {
     if (post.publishAt) {
-      await this.states.transition(manager, post, 'scheduled', { actor, at });
+      await this.states.transition(post, 'scheduled', { actor, at });
     }
   }
 }

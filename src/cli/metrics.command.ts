@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Command } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { MetricCollectionRepository } from '../metrics/metric-collection.repository';
@@ -24,7 +25,7 @@ function collectCommand(): Command {
         MetricsCliModule.forConfig(loaded, configPath),
         async (app) => {
           await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
-          const summary = await app.get(MetricsCollector).collect(new Date(), options);
+          const summary = await app.get(MetricsCollector).collect(app.get(Clock).now(), options);
           const asked = summary.collected.length + summary.failed.length + summary.waiting.length;
           if (asked === 0) {
             process.stdout.write(

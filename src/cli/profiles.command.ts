@@ -1,3 +1,4 @@
+import { Clock } from '../clock/clock';
 import { Command } from 'commander';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
@@ -34,7 +35,7 @@ function checkCommand(): Command {
           await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
           const results = await app
             .get(ProfileChecker)
-            .check(new Date(), { brand: options.brand, force: true });
+            .check(app.get(Clock).now(), { brand: options.brand, force: true });
           if (results.length === 0) {
             process.stdout.write(
               'no profile to check: declare `profile:` on a channel whose connector can read profiles\n',

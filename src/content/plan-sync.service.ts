@@ -1,28 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { approvalLeadTimeMs, planApprovalSteps } from '../approvals/approval-chain';
+import { join, resolve } from 'node:path';
 import { ApprovalService } from '../approvals/approval.service';
+import { Clock } from '../clock/clock';
 import { ConfigIssue } from '../config/config-issue';
 import { LoadedConfig } from '../config/config.loader';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
 import { isUniqueViolation } from '../persistence/unique-violation';
-import type { JsonColumnValue } from '../persistence/json-value';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
 import { displayPath } from '../config/yaml-source.loader';
 import { parseDurationMs } from '../config/schema/primitives.schema';
-import { mimeTypeOf } from './channel-content';
 import { scanContentFolder } from './content-folder.scanner';
-import { ContentFile, readContentFile } from './content-file.reader';
-import { PostPlan, resolvePostPlan } from './post-plan.resolver';
+import { readContentFile } from './content-file.reader';
+import { resolvePostPlan } from './post-plan.resolver';
 import { postSettlement } from '../publishing/post-settlement';
-import { PostSlotter } from './post-slotter';
+import { PLAN_SYNC_ACTOR as ACTOR, PostImporter } from './post-importer';
 import { PostStateService } from './post-state.service';
+import { PostRepository } from './post.repository';
 
 export interface SyncReport {
   brand: string;
@@ -35,12 +30,9 @@ export interface SyncReport {
   issues: ConfigIssue[];
 }
 
-const ACTOR = 'plan-sync';
-
 function emptyReport(brand: string): SyncReport {
   return { brand, created: [], updated: [], unchanged: 0, cancelled: [], keptPublished: [], issues: [] };
 }
-const FINAL_STATES = ['publishing', 'published'] as const;
 
 /**
  * Imports a brand's content folder idempotently: new files become posts, edited files update their
@@ -50,18 +42,19 @@ const FINAL_STATES = ['publishing', 'published'] as const;
 @Injectable()
 export class PlanSyncService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly posts: PostRepository,
+    private readonly importer: PostImporter,
     private readonly states: PostStateService,
     private readonly approvals: ApprovalService,
     private readonly audit: AuditRepository,
-    private readonly slotter: PostSlotter,
     private readonly events: TransactionalEvents,
+    private readonly clock: Clock,
   ) {}
 
   private readonly logger = new Logger('PlanSync');
 
   /** Every brand, each on its own: a brand that cannot be synced is reported and the others still are. */
-  async syncAll(loaded: LoadedConfig, now = new Date()): Promise<SyncReport[]> {
+  async syncAll(loaded: LoadedConfig, now = this.clock.now()): Promise<SyncReport[]> {
     const reports: SyncReport[] = [];
     for (const brandId of Object.keys(loaded.config.brands)) {
       try {
@@ -86,7 +79,7 @@ export class PlanSyncService {
   /** One sync at a time in this process: the scheduler, a reload and an API call may all ask at once. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  syncBrand(loaded: LoadedConfig, brandId: string, now = new Date()): Promise<SyncReport> {
+  syncBrand(loaded: LoadedConfig, brandId: string, now = this.clock.now()): Promise<SyncReport> {
     const run = this.queue.then(() => this.syncBrandNow(loaded, brandId, now));
     this.queue = run.catch(() => undefined);
     return run;
@@ -106,7 +99,7 @@ export class PlanSyncService {
       });
       return report;
     }
-    const channelIds = await this.channelIds(brandId);
+    const channelIds = await this.posts.channelIdsOf(brandId);
     const files = scanContentFolder(folder);
     for (const sourcePath of files) {
       const absolute = join(folder, sourcePath);
@@ -165,8 +158,8 @@ export class PlanSyncService {
       return;
     }
     try {
-      await this.events.run((manager) =>
-        this.importFile(manager, {
+      await this.events.run(() =>
+        this.importer.importFile({
           brandId,
           brand,
           content: read.content,
@@ -192,254 +185,28 @@ export class PlanSyncService {
     }
   }
 
-  private async importFile(
-    manager: EntityManager,
-    input: {
-      brandId: string;
-      brand: BrandConfig;
-      content: ContentFile;
-      plan: PostPlan;
-      channelIds: Map<string, string>;
-      now: Date;
-      missedGraceMs: number;
-      report: SyncReport;
-    },
-  ): Promise<void> {
-    const { brandId, content, report, now } = input;
-    const posts = manager.getRepository(PostEntity);
-    let post = await posts.findOneBy({ brandId, sourcePath: content.sourcePath });
-    if (post && post.sourceHash === content.hash && post.state !== 'cancelled') {
-      report.unchanged++;
-      return;
-    }
-    if (post && (FINAL_STATES as readonly string[]).includes(post.state)) {
-      if (post.sourceHash !== content.hash) {
-        report.keptPublished.push(content.sourcePath);
-        report.issues.push({
-          file: content.file,
-          line: 1,
-          col: 1,
-          path: [],
-          message: `this post is already ${post.state}; a published post is never rewritten: put a follow-up in a new file`,
-        });
-      }
-      return;
-    }
-    const isNew = !post;
-    post ??= posts.create({
-      brandId,
-      sourcePath: content.sourcePath,
-      state: 'draft',
-      createdAt: now,
-      cycleId: null,
-      assignee: null,
-      stateReason: null,
-    });
-    const fm = content.frontMatter;
-    Object.assign(post, {
-      sourceHash: content.hash,
-      title: fm.title,
-      body: content.body,
-      campaign: fm.campaign ?? null,
-      theme: fm.theme ?? null,
-      funnelStage: fm.funnel ?? null,
-      tags: fm.tags,
-      updatedAt: now,
-    });
-    const unplaced = await this.placeInTime(manager, post, input);
-    // A time inside the grace window (a file written for "now", synced a few minutes later) goes out at once, as a
-    // post delayed by a short outage would; a time older than that is reported and the post stays a draft.
-    const past =
-      input.plan.fixedPublishAt !== undefined &&
-      input.plan.fixedPublishAt.getTime() < now.getTime() - input.missedGraceMs;
-    if (past) {
-      report.issues.push({
-        ...content.locate(['publish']),
-        path: ['publish'],
-        message: `publish time "${fm.publish}" (${input.brand.timezone}) has already passed (more than publishing.missedGrace ago): the post is imported as a draft and will not be published; write a later time or "next-slot" to schedule it`,
-      });
-    }
-    if (!post.publishAt) {
-      report.issues.push({
-        ...content.locate(['publish']),
-        path: ['publish'],
-        message: `${unplaced ?? 'no publishing time'}; the post stays a draft`,
-      });
-    }
-    if (isNew) {
-      await posts.insert(post);
-    } else {
-      await posts.update(
-        { id: post.id },
-        {
-          sourceHash: post.sourceHash,
-          title: post.title,
-          body: post.body,
-          campaign: post.campaign,
-          theme: post.theme,
-          funnelStage: post.funnelStage,
-          tags: post.tags,
-          publishAt: post.publishAt,
-          scheduleMode: post.scheduleMode,
-          updatedAt: now,
-        },
-      );
-      if (post.state !== 'draft') {
-        await this.states.transition(manager, post, 'draft', {
-          actor: ACTOR,
-          reason: 'file changed: approvals restart',
-          at: now,
-        });
-      }
-      await this.approvals.skipOpen(manager, post.id);
-    }
-    await this.writeVariants(manager, post, input);
-    await this.audit.append(
-      {
-        actor: ACTOR,
-        action: isNew ? 'post.imported' : 'post.updated',
-        subjectType: 'post',
-        subjectId: post.id,
-        data: { file: content.sourcePath, hash: content.hash },
-        at: now,
-      },
-      manager,
-    );
-    (isNew ? report.created : report.updated).push(content.sourcePath);
-    if (isNew) {
-      this.events.record(manager, {
-        type: 'post.imported',
-        brandId,
-        subject: { type: 'post', id: post.id },
-        at: now,
-      });
-    }
-    if (!fm.draft && post.publishAt && !past) {
-      await this.states.transition(manager, post, 'in_review', { actor: ACTOR, at: now });
-      await this.approvals.open(
-        manager,
-        post,
-        planApprovalSteps(input.brand, input.plan.channels, post.publishAt),
-        ACTOR,
-        now,
-      );
-    }
-  }
-
-  private async placeInTime(
-    manager: EntityManager,
-    post: PostEntity,
-    input: { brand: BrandConfig; plan: PostPlan; channelIds: Map<string, string>; now: Date },
-  ): Promise<string | undefined> {
-    if (input.plan.fixedPublishAt) {
-      post.publishAt = input.plan.fixedPublishAt;
-      post.scheduleMode = 'fixed';
-      return undefined;
-    }
-    const keepSlot =
-      post.scheduleMode === 'slot' &&
-      post.publishAt &&
-      post.publishAt > input.now &&
-      this.slotter.fitsCampaign(input.brand, post.campaign, post.publishAt);
-    if (keepSlot) {
-      return undefined;
-    }
-    post.scheduleMode = 'slot';
-    const slot = await this.slotter.nextSlot(manager, {
-      brand: input.brand,
-      channels: input.plan.channels,
-      channelIds: input.channelIds,
-      excludePostId: post.id,
-      // A slot sooner than the approval chain's longest lead time would be overdue on arrival.
-      from: new Date(input.now.getTime() + approvalLeadTimeMs(input.brand, input.plan.channels)),
-      campaign: post.campaign,
-    });
-    post.publishAt = slot.at ?? null;
-    return slot.reason;
-  }
-
-  private async writeVariants(
-    manager: EntityManager,
-    post: PostEntity,
-    input: { plan: PostPlan; channelIds: Map<string, string>; now: Date; content: ContentFile },
-  ): Promise<void> {
-    const repository = manager.getRepository(PostVariantEntity);
-    const wanted = input.plan.variants.map((variant) => ({
-      variant,
-      channelId: input.channelIds.get(variant.channel) as string,
-    }));
-    await repository.delete({ postId: post.id, channelId: Not(In(wanted.map((w) => w.channelId))) });
-    for (const { variant, channelId } of wanted) {
-      // Connectors read the files: store where they are, not where they are relative to the post file.
-      const media = variant.media.map((item) => ({
-        path: resolve(dirname(input.content.absolutePath), item.path),
-        // The connector opens the file only inside this folder (checked again when it reads it).
-        root: input.content.root,
-        mimeType: mimeTypeOf(item.path) ?? 'application/octet-stream',
-        ...(item.alt ? { altText: item.alt } : {}),
-      }));
-      const extra = input.content.frontMatter.overrides[variant.channel]?.extra ?? {};
-      const existing = await repository.findOneBy({ postId: post.id, channelId });
-      if (existing) {
-        await repository.update(
-          { id: existing.id },
-          {
-            text: variant.text,
-            media,
-            extra: extra as Record<string, JsonColumnValue>,
-            state: post.state,
-            updatedAt: input.now,
-          },
-        );
-      } else {
-        await repository.insert(
-          repository.create({
-            postId: post.id,
-            channelId,
-            state: post.state,
-            text: variant.text,
-            media,
-            extra: extra as Record<string, JsonColumnValue>,
-            idempotencyKey: `${post.id}:${channelId}`,
-            remoteId: null,
-            remoteUrl: null,
-            attempts: 0,
-            lastError: null,
-            scheduledAt: null,
-            publishedAt: null,
-            updatedAt: input.now,
-          }),
-        );
-      }
-    }
-  }
-
   private async cancelDeleted(
     brandId: string,
     files: string[],
     now: Date,
     report: SyncReport,
   ): Promise<void> {
-    const orphans = await this.dataSource.getRepository(PostEntity).find({
-      where: {
-        brandId,
-        state: Not(In(['published', 'publishing', 'cancelled'])),
-        sourcePath: Not(In(files.length > 0 ? files : [''])),
-      },
+    const orphans = await this.posts.fromFilesOtherThan(brandId, files, {
+      not: ['published', 'publishing', 'cancelled'],
     });
     for (const post of orphans) {
       if (post.sourcePath === null) {
         continue;
       }
-      await this.dataSource.transaction(async (manager) => {
+      await this.events.run(async () => {
         if (
-          await this.states.transition(manager, post, 'cancelled', {
+          await this.states.transition(post, 'cancelled', {
             actor: ACTOR,
             reason: `file ${post.sourcePath} was deleted`,
             at: now,
           })
         ) {
-          await this.approvals.skipOpen(manager, post.id);
+          await this.approvals.skipOpen(post.id);
           report.cancelled.push(post.sourcePath as string);
         }
       });
@@ -457,48 +224,38 @@ export class PlanSyncService {
     now: Date,
     report: SyncReport,
   ): Promise<void> {
-    const underWay = await this.dataSource.getRepository(PostEntity).find({
-      where: { brandId, state: 'publishing', sourcePath: Not(In(files.length > 0 ? files : [''])) },
-    });
+    const underWay = await this.posts.fromFilesOtherThan(brandId, files, { in: ['publishing'] });
     for (const post of underWay) {
       if (post.sourcePath === null) {
         continue;
       }
       const reason = `file ${post.sourcePath} was deleted`;
-      const cancelled = await this.events.run(async (manager) => {
-        const variants = manager.getRepository(PostVariantEntity);
-        const all = await variants.findBy({ postId: post.id });
+      const cancelled = await this.events.run(async () => {
+        const all = await this.posts.variantsOf(post.id);
         const waiting = all.filter((variant) => variant.state === 'scheduled');
         if (waiting.length === 0) {
           return false;
         }
         if (waiting.length === all.length) {
           // Nothing went out: back to scheduled, then cancelled like any scheduled post (its variants follow).
-          await this.states.transition(manager, post, 'scheduled', { actor: ACTOR, reason, at: now });
-          return this.states.transition(manager, post, 'cancelled', { actor: ACTOR, reason, at: now });
+          await this.states.transition(post, 'scheduled', { actor: ACTOR, reason, at: now });
+          return this.states.transition(post, 'cancelled', { actor: ACTOR, reason, at: now });
         }
         for (const variant of waiting) {
-          const moved = await variants.update(
-            { id: variant.id, state: 'scheduled' },
-            { state: 'cancelled', lastError: reason, updatedAt: now },
-          );
-          if (moved.affected === 1) {
+          if (await this.posts.cancelWaitingVariant(variant.id, reason, now)) {
             variant.state = 'cancelled';
-            await this.audit.append(
-              {
-                actor: ACTOR,
-                action: 'variant.cancelled',
-                subjectType: 'variant',
-                subjectId: variant.id,
-                data: { reason },
-                at: now,
-              },
-              manager,
-            );
+            await this.audit.append({
+              actor: ACTOR,
+              action: 'variant.cancelled',
+              subjectType: 'variant',
+              subjectId: variant.id,
+              data: { reason },
+              at: now,
+            });
           }
         }
         for (const step of postSettlement(post.state, all)) {
-          await this.states.transition(manager, post, step.to, {
+          await this.states.transition(post, step.to, {
             actor: ACTOR,
             reason: step.reason,
             at: now,
@@ -510,10 +267,5 @@ export class PlanSyncService {
         report.cancelled.push(post.sourcePath);
       }
     }
-  }
-
-  private async channelIds(brandId: string): Promise<Map<string, string>> {
-    const rows = await this.dataSource.getRepository(ChannelEntity).findBy({ brandId });
-    return new Map(rows.map((row) => [row.key, row.id]));
   }
 }

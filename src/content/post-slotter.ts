@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { EntityManager } from 'typeorm';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { parsePublishingWindow, PublishingWindow } from '../config/schema/cadence.schema';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
 import { startOfLocalDay } from '../scheduling/local-time';
 import { findSlot, SlotOutcome } from '../scheduling/slot-allocator';
+import { PostRepository } from './post.repository';
 
 const HORIZON_DAYS = 120;
 
@@ -25,19 +23,18 @@ interface CampaignBounds {
  */
 @Injectable()
 export class PostSlotter {
-  async nextSlot(
-    manager: EntityManager,
-    input: {
-      brand: BrandConfig;
-      channels: string[];
-      channelIds: Map<string, string>;
-      excludePostId: string;
-      /** The earliest acceptable time (now plus the approval chain's lead time). */
-      from: Date;
-      /** The post's campaign id, whose dates bound the slot. */
-      campaign?: string | null;
-    },
-  ): Promise<SlotOutcome> {
+  constructor(private readonly posts: PostRepository) {}
+
+  async nextSlot(input: {
+    brand: BrandConfig;
+    channels: string[];
+    channelIds: Map<string, string>;
+    excludePostId: string;
+    /** The earliest acceptable time (now plus the approval chain's lead time). */
+    from: Date;
+    /** The post's campaign id, whose dates bound the slot. */
+    campaign?: string | null;
+  }): Promise<SlotOutcome> {
     const { brand } = input;
     const channel = input.channels.find((id) => (brand.channels[id]?.cadence?.windows.length ?? 0) > 0);
     const cadence = channel ? brand.channels[channel].cadence : undefined;
@@ -56,20 +53,12 @@ export class PostSlotter {
     const channelIds = input.channels
       .map((id) => input.channelIds.get(id))
       .filter((id): id is string => !!id);
-    const taken = await manager
-      .createQueryBuilder(PostEntity, 'post')
-      .innerJoin(PostVariantEntity, 'variant', 'variant.post_id = post.id')
-      .where('variant.channel_id IN (:...channelIds)', { channelIds })
-      .andWhere('post.id <> :exclude', { exclude: input.excludePostId })
-      .andWhere("post.state <> 'cancelled'")
-      .andWhere('post.publish_at IS NOT NULL')
-      .select('DISTINCT post.publish_at', 'publishAt')
-      .getRawMany<{ publishAt: string }>();
+    const occupied = await this.posts.publishTimesOn(channelIds, input.excludePostId);
     const outcome = findSlot({
       windows: cadence.windows.map((text) => parsePublishingWindow(text) as PublishingWindow),
       timezone: brand.timezone,
       postsPerWeek: cadence.postsPerWeek,
-      occupied: taken.map((row) => new Date(row.publishAt)),
+      occupied,
       from,
       until: campaign?.endsBefore,
       horizonDays: HORIZON_DAYS,

@@ -31,10 +31,13 @@ export interface CycleStatus {
 /** `metronome cycle status`: per brand, where the current and next month stand and what is due next. */
 @Injectable()
 export class CycleStatusQuery {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly postQueries: PostQueryService,
+  ) {}
 
   async status(config: MetronomeConfig, now: Date): Promise<CycleStatus[]> {
-    const pending = await new PostQueryService(this.dataSource).pendingApprovals({ now });
+    const pending = await this.postQueries.pendingApprovals({ now });
     const incidents = await this.dataSource.getRepository(IncidentEntity).find({
       where: { state: In(['open', 'acknowledged']) },
       order: { openedAt: 'ASC' },

@@ -1,16 +1,20 @@
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { MetricCollectionEntity } from '../persistence/entities/metric-collection.entity';
 import { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
+import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
+import { TransactionContext } from '../persistence/transaction-context';
 import { isUniqueViolation } from '../persistence/unique-violation';
 
 /** A `collecting` claim older than this belongs to a scheduler that died: another may take it over. */
 export const COLLECTING_LEASE_MS = 10 * 60_000;
 /** A failed day is tried again after this long (each scheduler tick looks, but fetches no sooner). */
 export const RETRY_FAILED_AFTER_MS = 60 * 60_000;
+/** Remote ids per variant lookup. */
+const REMOTE_IDS_PER_LOOKUP = 500;
 
 export interface SnapshotRow {
   postVariantId: string | null;
@@ -26,17 +30,37 @@ export interface ChannelCollectionStatus {
 }
 
 /**
- * The `metric_collections` claims and the `metric_snapshots` they produce. A day is claimed before the
- * connector is asked, so several schedulers fetch it once; snapshots are upserted on their unique key, so
- * re-collecting a day replaces its figures instead of adding to them.
+ * The `metric_collections` claims and the `metric_snapshots` they produce (and the channel and variant rows
+ * collection reads). A day is claimed before the connector is asked, so several schedulers fetch it once;
+ * snapshots are upserted on their unique key, so re-collecting a day replaces its figures instead of adding to
+ * them. Every method works in the transaction open in the TransactionContext, if any.
  */
 @Injectable()
 export class MetricCollectionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: TransactionContext) {}
+
+  /** The channel row of a configured channel, or null before the config is synced. */
+  channel(brandId: string, key: string): Promise<ChannelEntity | null> {
+    return this.transactions.manager.getRepository(ChannelEntity).findOneBy({ brandId, key });
+  }
+
+  /** The channel's variants with these remote ids (the posts Metronome published there): remote id → variant id. */
+  async variantIdsByRemoteId(channelId: string, remoteIds: readonly string[]): Promise<Map<string, string>> {
+    const byRemoteId = new Map<string, string>();
+    for (let i = 0; i < remoteIds.length; i += REMOTE_IDS_PER_LOOKUP) {
+      const ids = remoteIds.slice(i, i + REMOTE_IDS_PER_LOOKUP);
+      const variants = await this.transactions.manager
+        .getRepository(PostVariantEntity)
+        .findBy({ channelId, remoteId: In(ids) });
+      variants.forEach((variant) => byRemoteId.set(variant.remoteId ?? '', variant.id));
+    }
+    return byRemoteId;
+  }
 
   /** True when this caller may fetch (channel, day) now. `force` re-collects a collected or failed day. */
   async claim(channelId: string, day: string, now: Date, force = false): Promise<boolean> {
-    const collections = this.dataSource.getRepository(MetricCollectionEntity);
+    const manager = this.transactions.manager;
+    const collections = manager.getRepository(MetricCollectionEntity);
     const existing = await collections.findOneBy({ channelId, day });
     if (!existing) {
       try {
@@ -65,9 +89,9 @@ export class MetricCollectionRepository {
     if (!takeable) {
       return false;
     }
-    const p = placeholders(this.dataSource.manager);
+    const p = placeholders(manager);
     const claimed = await executeCounting(
-      this.dataSource.manager,
+      manager,
       `UPDATE "metric_collections" SET "status" = 'collecting', "attempts" = "attempts" + 1, "claimed_at" = ${p(1)} ` +
         `WHERE "channel_id" = ${p(2)} AND "day" = ${p(3)} AND "status" = ${p(4)} AND "claimed_at" = ${p(5)}`,
       [toDbInstant(now), channelId, day, existing.status, toDbInstant(existing.claimedAt)],
@@ -78,7 +102,7 @@ export class MetricCollectionRepository {
   /** True while a failure of this channel is younger than the retry delay: its platform is not asked again yet. */
   async failedRecently(channelId: string, now: Date): Promise<boolean> {
     const since = new Date(now.getTime() - RETRY_FAILED_AFTER_MS);
-    const recent = await this.dataSource
+    const recent = await this.transactions.manager
       .getRepository(MetricCollectionEntity)
       .createQueryBuilder('c')
       .where('c.channelId = :channelId AND c.status = :failed', { channelId, failed: 'failed' })
@@ -88,13 +112,8 @@ export class MetricCollectionRepository {
   }
 
   /** Writes the day's snapshots (replacing any from an earlier collection) and marks the day collected. */
-  async store(
-    manager: EntityManager,
-    channelId: string,
-    day: string,
-    rows: SnapshotRow[],
-    now: Date,
-  ): Promise<void> {
+  async store(channelId: string, day: string, rows: SnapshotRow[], now: Date): Promise<void> {
+    const manager = this.transactions.manager;
     const snapshots = manager.getRepository(MetricSnapshotEntity);
     const scopes = rows.map((row) => MetricSnapshotEntity.scopeKeyFor(row.postVariantId));
     const stale = await snapshots.findBy({ channelId, day });
@@ -127,14 +146,14 @@ export class MetricCollectionRepository {
   }
 
   async fail(channelId: string, day: string, error: string, now: Date): Promise<void> {
-    await this.dataSource
+    await this.transactions.manager
       .getRepository(MetricCollectionEntity)
       .update({ channelId, day }, { status: 'failed', finishedAt: now, error: error.slice(0, 2000) });
   }
 
   /** Every channel the database knows (the config's channels, recorded), whose collection status can be shown. */
   channels(): Promise<ChannelEntity[]> {
-    return this.dataSource.getRepository(ChannelEntity).find();
+    return this.transactions.manager.getRepository(ChannelEntity).find();
   }
 
   /** Per channel: the newest collected day and the newest failure (shown by `metronome metrics status`). */
@@ -142,7 +161,7 @@ export class MetricCollectionRepository {
     if (channelIds.length === 0) {
       return [];
     }
-    const rows = await this.dataSource
+    const rows = await this.transactions.manager
       .getRepository(MetricCollectionEntity)
       .findBy({ channelId: In(channelIds) });
     return channelIds.map((channelId) => {

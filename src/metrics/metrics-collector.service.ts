@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import type { ChannelMetrics } from '../plugin-sdk';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { collectionDays, todayIn } from './collection-days';
@@ -37,8 +35,6 @@ export interface CollectionSummary {
   upToDate: Array<{ brand: string; channel: string }>;
 }
 
-const REMOTE_ID_CHUNK = 500;
-
 /**
  * Daily metrics from every channel whose connector declares `metrics`: one channel-level snapshot per day
  * and one per published post variant the platform reports on, for yesterday in the brand's time zone and
@@ -50,7 +46,6 @@ export class MetricsCollector {
   private readonly logger = new Logger('Metrics');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly config: ConfigService,
     private readonly connectors: ConnectorInstances,
     private readonly collections: MetricCollectionRepository,
@@ -83,9 +78,7 @@ export class MetricsCollector {
           skip(`its connector "${channel.connector}" cannot report metrics`);
           continue;
         }
-        const row = await this.dataSource
-          .getRepository(ChannelEntity)
-          .findOneBy({ brandId, key: channelKey });
+        const row = await this.collections.channel(brandId, channelKey);
         if (!row) {
           // The config mirror has not written this channel yet; the next tick will.
           skip('not in the database yet (the config is not synced)');
@@ -142,9 +135,9 @@ export class MetricsCollector {
       { postVariantId: null, metrics: channelFigures(metrics) },
       ...(await this.postRows(channel.id, metrics)),
     ];
-    await this.events.run(async (manager) => {
-      await this.collections.store(manager, channel.id, day, rows, now);
-      this.events.record(manager, {
+    await this.events.run(async () => {
+      await this.collections.store(channel.id, day, rows, now);
+      this.events.record({
         type: 'metrics.collected',
         brandId,
         subject: { type: 'channel', id: channel.id },
@@ -158,14 +151,10 @@ export class MetricsCollector {
   /** The platform's per-post figures, for the posts Metronome published on this channel. */
   private async postRows(channelId: string, metrics: ChannelMetrics): Promise<SnapshotRow[]> {
     const posts = metrics.posts ?? [];
-    const byRemoteId = new Map<string, string>();
-    for (let i = 0; i < posts.length; i += REMOTE_ID_CHUNK) {
-      const ids = posts.slice(i, i + REMOTE_ID_CHUNK).map((post) => post.remoteId);
-      const variants = await this.dataSource
-        .getRepository(PostVariantEntity)
-        .findBy({ channelId, remoteId: In(ids) });
-      variants.forEach((variant) => byRemoteId.set(variant.remoteId ?? '', variant.id));
-    }
+    const byRemoteId = await this.collections.variantIdsByRemoteId(
+      channelId,
+      posts.map((post) => post.remoteId),
+    );
     return posts.flatMap((post) => {
       const postVariantId = byRemoteId.get(post.remoteId);
       return postVariantId ? [{ postVariantId, metrics: flattenMetrics(post) }] : [];

@@ -1,13 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entities/profile-check.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
-import { executeCounting, placeholders } from '../persistence/sql-placeholders';
-import { isUniqueViolation } from '../persistence/unique-violation';
+import type { ProfileDifference } from '../persistence/entities/profile-check.entity';
 import { ConnectorInstances } from '../channels/connector-instances';
+import { ProfileCheckRepository } from './profile-check.repository';
 import { profileDifferences } from './profile-differences';
 
 /** How often a channel's live profile is compared with its declared one. */
@@ -32,7 +28,7 @@ export class ProfileChecker {
   private readonly logger = new Logger('Profiles');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly checks: ProfileCheckRepository,
     private readonly config: ConfigService,
     private readonly connectors: ConnectorInstances,
     private readonly events: TransactionalEvents,
@@ -53,9 +49,7 @@ export class ProfileChecker {
         ) {
           continue;
         }
-        const row = await this.dataSource
-          .getRepository(ChannelEntity)
-          .findOneBy({ brandId, key: channelKey });
+        const row = await this.checks.channel(brandId, channelKey);
         const previous = row ? await this.claim(row.id, now, options.force ?? false) : false;
         if (!row || previous === false) {
           continue;
@@ -66,12 +60,10 @@ export class ProfileChecker {
             throw new Error(`connector "${channel.connector}" declares profile but has no getProfile()`);
           }
           const differences = profileDifferences(channel.profile, await connector.getProfile());
-          await this.events.run(async (manager) => {
-            await manager
-              .getRepository(ProfileCheckEntity)
-              .update({ channelId: row.id }, { checkedAt: now, differences, error: null });
+          await this.events.run(async () => {
+            await this.checks.recordResult(row.id, now, differences);
             if (differences.length > 0 || previous.length > 0) {
-              this.events.record(manager, {
+              this.events.record({
                 type: 'profile.drifted',
                 brandId,
                 subject: { type: 'channel', id: row.id },
@@ -83,9 +75,7 @@ export class ProfileChecker {
           results.push({ brand: brandId, channel: channelKey, differences });
         } catch (error) {
           const message = (error as Error).message;
-          await this.dataSource
-            .getRepository(ProfileCheckEntity)
-            .update({ channelId: row.id }, { error: message.slice(0, 2000) });
+          await this.checks.recordError(row.id, message);
           results.push({ brand: brandId, channel: channelKey, differences: previous, error: message });
           this.logger.warn(`profile check ${brandId}/${channelKey}: ${message}`);
         }
@@ -96,28 +86,13 @@ export class ProfileChecker {
 
   /** The differences found last time when this caller may check now, false when the channel is not due. */
   private async claim(channelId: string, now: Date, force: boolean): Promise<ProfileDifference[] | false> {
-    const checks = this.dataSource.getRepository(ProfileCheckEntity);
-    const existing = await checks.findOneBy({ channelId });
+    const existing = await this.checks.lastCheck(channelId);
     if (!existing) {
-      try {
-        await checks.insert({ channelId, checkedAt: now, differences: [], error: null });
-        return [];
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          return false;
-        }
-        throw error;
-      }
+      return (await this.checks.claimFirst(channelId, now)) ? [] : false;
     }
     if (!force && now.getTime() - existing.checkedAt.getTime() < PROFILE_CHECK_EVERY_MS) {
       return false;
     }
-    const p = placeholders(this.dataSource.manager);
-    const claimed = await executeCounting(
-      this.dataSource.manager,
-      `UPDATE "profile_checks" SET "checked_at" = ${p(1)} WHERE "channel_id" = ${p(2)} AND "checked_at" = ${p(3)}`,
-      [toDbInstant(now), channelId, toDbInstant(existing.checkedAt)],
-    );
-    return claimed === 1 ? existing.differences : false;
+    return (await this.checks.claimNext(channelId, existing.checkedAt, now)) ? existing.differences : false;
   }
 }

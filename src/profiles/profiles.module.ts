@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
+import { ProfileCheckRepository } from './profile-check.repository';
 import { ProfileCheckScheduler } from './profile-check.scheduler';
 import { ProfileChecker } from './profile-checker.service';
 
 /** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
-@Module({ imports: [ChannelsModule], providers: [ProfileChecker], exports: [ProfileChecker] })
+@Module({
+  imports: [ChannelsModule],
+  providers: [ProfileChecker, ProfileCheckRepository],
+  exports: [ProfileChecker],
+})
 export class ProfilesModule {}
 
 /** The scheduler role's profile check tick. */

@@ -24,5 +24,5 @@ export async function postWaitsForReconnect(
   if (variants.some((variant) => variant.state !== 'scheduled')) {
     return false;
   }
-  return postStates.transition(manager, post, 'scheduled', options);
+  return postStates.transition(post, 'scheduled', options);
 }

@@ -48,7 +48,6 @@ export async function claimVariants(
       manager,
     );
     await postStates.transitionMany(
-      manager,
       [...new Set(mine.map((variant) => variant.postId))],
       { from: 'scheduled', to: 'publishing' },
       options,

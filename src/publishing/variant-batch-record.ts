@@ -113,7 +113,7 @@ async function settlePosts(
         // Rare on this path (another channel of the post failed, say): one by one, as PostStateService does.
         const entity = await manager.getRepository(PostEntity).findOneByOrFail({ id: post.id });
         for (const step of steps) {
-          if (!(await postStates.transition(manager, entity, step.to, { ...options, reason: step.reason }))) {
+          if (!(await postStates.transition(entity, step.to, { ...options, reason: step.reason }))) {
             break;
           }
         }
@@ -121,7 +121,6 @@ async function settlePosts(
     }
   }
   await postStates.transitionMany(
-    manager,
     toPublished,
     { from: 'publishing', to: 'published' },
     { ...options, brandOf: (id) => brands.get(id) ?? '' },

@@ -113,7 +113,7 @@ export class VariantPublisher {
       }
       const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
       if (post.state === 'scheduled') {
-        await this.posts.transition(manager, post, 'publishing', { actor: ACTOR, at: now });
+        await this.posts.transition(post, 'publishing', { actor: ACTOR, at: now });
       }
       return true;
     });
@@ -571,9 +571,7 @@ export class VariantPublisher {
     const all = await manager.getRepository(PostVariantEntity).findBy({ postId: variant.postId });
     const post = await manager.getRepository(PostEntity).findOneByOrFail({ id: variant.postId });
     for (const step of postSettlement(post.state, all, reason)) {
-      if (
-        !(await this.posts.transition(manager, post, step.to, { actor: ACTOR, at: now, reason: step.reason }))
-      ) {
+      if (!(await this.posts.transition(post, step.to, { actor: ACTOR, at: now, reason: step.reason }))) {
         return;
       }
     }

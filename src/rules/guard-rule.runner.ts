@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, Like } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { GUARD_RULES } from '../config/schema/metronome-config.schema';
 import { parseDurationMs } from '../config/schema/primitives.schema';
 import { ownerOnlyPolicy, snapshotPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { ApprovalOverdueGuard } from './guards/approval-overdue.guard';
 import { ChannelQuietGuard } from './guards/channel-quiet.guard';
 import { GuardRule } from './guards/guard-rule';
@@ -14,6 +12,7 @@ import { PlanNotReadyGuard } from './guards/plan-not-ready.guard';
 import { PostFailedGuard } from './guards/post-failed.guard';
 import { PostWithoutCampaignGuard } from './guards/post-without-campaign.guard';
 import { ProfileDriftGuard } from './guards/profile-drift.guard';
+import { RuleFactsRepository } from './rule-facts.repository';
 
 export const GUARDS: Record<(typeof GUARD_RULES)[number], GuardRule> = {
   'approval-overdue': new ApprovalOverdueGuard(),
@@ -34,7 +33,7 @@ export class GuardRuleRunner {
   private readonly logger = new Logger('Guards');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly facts: RuleFactsRepository,
     private readonly config: ConfigService,
     private readonly incidents: IncidentService,
   ) {}
@@ -50,7 +49,7 @@ export class GuardRuleRunner {
       const findings = enabled
         ? await guard.findings({
             config,
-            dataSource: this.dataSource,
+            facts: this.facts,
             now,
             thresholdMs: override ? parseDurationMs(override.after ?? '') : undefined,
           })
@@ -69,11 +68,9 @@ export class GuardRuleRunner {
         opened += result.opened ? 1 : 0;
       }
       const stillTrue = new Set(findings.map((finding) => finding.subjectKey));
-      const open = await this.dataSource
-        .getRepository(IncidentEntity)
-        .findBy({ rule, state: In(['open', 'acknowledged']), dedupKey: Like(`${rule}|%`) });
-      for (const incident of open.filter((incident) => !stillTrue.has(incident.subjectKey))) {
-        await this.incidents.resolveCleared(rule, incident.subjectKey, now);
+      const open = await this.facts.openGuardIncidentSubjects(rule);
+      for (const subjectKey of open.filter((subjectKey) => !stillTrue.has(subjectKey))) {
+        await this.incidents.resolveCleared(rule, subjectKey, now);
         resolved++;
       }
     }

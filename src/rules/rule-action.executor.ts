@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
 
@@ -13,6 +12,7 @@ import { NotificationTemplateRenderer } from '../notifications/notification-temp
 import { PostEntity } from '../persistence/entities/post.entity';
 import { DEFAULT_NOTIFY_TEMPLATE } from './notify-action.validator';
 import { factsThatFired, renderNotifyMessage } from './notify-message.template';
+import { RuleActionPostRepository } from './rule-action-post.repository';
 import type { Facts } from './rule-facts.builder';
 import { webhookMessageId } from '../plugin-sdk/webhook-secret';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';
@@ -39,9 +39,10 @@ export class RuleActionExecutor {
     private readonly incidents: IncidentService,
     private readonly states: PostStateService,
     private readonly events: TransactionalEvents,
+    private readonly posts: RuleActionPostRepository,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
-    @Optional() private readonly templates: NotificationTemplateRenderer = new NotificationTemplateRenderer(),
-    @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
+    private readonly templates: NotificationTemplateRenderer,
+    private readonly webhooks: WebhookTargets,
   ) {}
 
   async execute(match: RuleMatch): Promise<void> {
@@ -114,9 +115,9 @@ export class RuleActionExecutor {
     if ('notify' in action) {
       await this.notify(action.notify, match);
     } else if ('hold' in action) {
-      await this.onPost(match, async (post, manager) => {
+      await this.onPost(match, async (post) => {
         if (['in_review', 'approved', 'scheduled'].includes(post.state)) {
-          await this.states.transition(manager, post, 'held', {
+          await this.states.transition(post, 'held', {
             actor: `rule:${match.rule.name}`,
             reason: action.hold.reason,
             at: match.at,
@@ -124,20 +125,13 @@ export class RuleActionExecutor {
         }
       });
     } else if ('tag' in action) {
-      await this.onPost(match, async (post, manager) => {
+      await this.onPost(match, async (post) => {
         if (!post.tags.includes(action.tag)) {
-          await manager
-            .getRepository(PostEntity)
-            .update({ id: post.id }, { tags: [...post.tags, action.tag] });
+          await this.posts.setTags(post.id, [...post.tags, action.tag]);
         }
       });
     } else if ('assign' in action) {
-      await this.onPost(match, (post, manager) =>
-        manager
-          .getRepository(PostEntity)
-          .update({ id: post.id }, { assignee: action.assign })
-          .then(() => undefined),
-      );
+      await this.onPost(match, (post) => this.posts.assign(post.id, action.assign));
     } else {
       await this.webhook(action.webhook.url, action.webhook.secret, match);
     }
@@ -185,20 +179,18 @@ export class RuleActionExecutor {
     }
   }
 
-  private async onPost(
-    match: RuleMatch,
-    work: (post: PostEntity, manager: EntityManager) => Promise<void>,
-  ): Promise<void> {
+  private async onPost(match: RuleMatch, work: (post: PostEntity) => Promise<void>): Promise<void> {
     if (!match.postId) {
       this.logger.warn(
         `rule ${match.rule.name}: hold/tag/assign need a post, and ${match.subjectKey} is not one`,
       );
       return;
     }
-    await this.events.run(async (manager) => {
-      const post = await manager.getRepository(PostEntity).findOneBy({ id: match.postId });
+    const postId = match.postId;
+    await this.events.run(async () => {
+      const post = await this.posts.byId(postId);
       if (post) {
-        await work(post, manager);
+        await work(post);
       }
     });
   }

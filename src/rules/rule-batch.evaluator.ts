@@ -105,7 +105,7 @@ export class RuleBatchEvaluator {
   /** Runs the actions of recorded firings (after their commit) and marks them acted. */
   async act(fired: readonly BatchMatch[]): Promise<void> {
     await this.actions.executeMany(fired);
-    await this.actions.markActed(
+    await this.firings.markActed(
       fired.map((match) => match.firingId),
       this.clock.now(),
     );

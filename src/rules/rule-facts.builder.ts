@@ -1,29 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from '../cycles/cycle-calendar';
-import { countPostsInPeriod } from '../cycles/posts-in-period.count';
 import { DomainEvent } from '../events/domain-event';
-import { ApprovalEntity } from '../persistence/entities/approval.entity';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
-import { toDbInstant } from '../persistence/instant-column.decorator';
 import { graphemeCount } from '../content/grapheme-count';
 import { toFact } from './fact-values';
+import { RuleFactsRepository } from './rule-facts.repository';
 
 export type Facts = Record<string, unknown>;
 
 /** Loads the documented facts (README "Rule facts") for an event or a scheduled evaluation. */
 @Injectable()
 export class RuleFactsBuilder {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly facts: RuleFactsRepository) {}
 
   async common(brandId: string, brand: BrandConfig, now: Date): Promise<Facts> {
     const [month] = currentAndNextMonth(brand, now);
     const calendar = cycleCalendar(brand, month);
     const target = cadenceTarget(brand, calendar);
-    const planned = await countPostsInPeriod(this.dataSource, brandId, calendar);
+    const planned = await this.facts.postsPlannedIn(brandId, calendar);
     return {
       now,
       brand: toFact('Brand', { id: brandId, name: brand.name, timezone: brand.timezone, owner: brand.owner }),
@@ -46,9 +40,7 @@ export class RuleFactsBuilder {
       case 'post':
         return this.postFacts(event.subject.id, brand);
       case 'approval': {
-        const approval = await this.dataSource
-          .getRepository(ApprovalEntity)
-          .findOneBy({ id: event.subject.id });
+        const approval = await this.facts.approval(event.subject.id);
         if (!approval) {
           return undefined;
         }
@@ -78,19 +70,15 @@ export class RuleFactsBuilder {
 
   /** `profile.drifted` → channel + drift; `metrics.collected` → channel + metrics (every numeric datum). */
   private async channelEventFacts(event: DomainEvent, brand: BrandConfig): Promise<Facts | undefined> {
-    const channel = await this.dataSource.getRepository(ChannelEntity).findOneBy({ id: event.subject.id });
+    const channel = await this.facts.channel(event.subject.id);
     if (!channel) {
       return undefined;
     }
-    const scheduledNext7Days = await this.dataSource
-      .getRepository(PostVariantEntity)
-      .createQueryBuilder('v')
-      .where('v.channelId = :id AND v.state = :state', { id: channel.id, state: 'scheduled' })
-      .andWhere('v.scheduledAt >= :from AND v.scheduledAt < :to', {
-        from: toDbInstant(event.at),
-        to: toDbInstant(new Date(event.at.getTime() + 7 * 86_400_000)),
-      })
-      .getCount();
+    const scheduledNext7Days = await this.facts.scheduledVariantCount(
+      channel.id,
+      event.at,
+      new Date(event.at.getTime() + 7 * 86_400_000),
+    );
     const channelFact = toFact('Channel', {
       id: channel.key,
       connector: channel.connector,
@@ -115,16 +103,12 @@ export class RuleFactsBuilder {
   }
 
   private async postFacts(postId: string, brand: BrandConfig): Promise<Facts | undefined> {
-    const post = await this.dataSource.getRepository(PostEntity).findOneBy({ id: postId });
+    const post = await this.facts.post(postId);
     if (!post) {
       return undefined;
     }
-    const variants = await this.dataSource.getRepository(PostVariantEntity).findBy({ postId });
-    const channels = variants.length
-      ? await this.dataSource
-          .getRepository(ChannelEntity)
-          .findBy({ id: In(variants.map((v) => v.channelId)) })
-      : [];
+    const variants = await this.facts.variantsOf(postId);
+    const channels = await this.facts.channels(variants.map((v) => v.channelId));
     const first = channels[0];
     const failed = variants.find((variant) => variant.lastError);
     return {

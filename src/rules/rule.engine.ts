@@ -1,17 +1,15 @@
 import { Clock } from '../clock/clock';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import type { RuleConfig } from '../config/schema/metronome-config.schema';
 import { parseDurationMs } from '../config/schema/primitives.schema';
 import { IncidentService } from '../escalations/incident.service';
 import { DomainEvent } from '../events/domain-event';
 import { DomainEventBus } from '../events/domain-event.bus';
-import { RuleFiringEntity } from '../persistence/entities/rule-firing.entity';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { CompiledRules } from './compiled-rules';
 import { RuleActions } from './rule-actions';
 import { Facts, RuleFactsBuilder } from './rule-facts.builder';
+import { RuleFiringRepository } from './rule-firing.repository';
 import { ruleMatchTitle } from './rule-match.title';
 
 /**
@@ -25,7 +23,7 @@ export class RuleEngine implements OnModuleInit {
   private readonly lastScheduledRun = new Map<string, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly firings: RuleFiringRepository,
     private readonly config: ConfigService,
     private readonly bus: DomainEventBus,
     private readonly facts: RuleFactsBuilder,
@@ -104,37 +102,25 @@ export class RuleEngine implements OnModuleInit {
       this.logger.error(`rule ${rule.name}: condition failed on ${subjectKey}: ${(error as Error).message}`);
       return;
     }
-    const firings = this.dataSource.getRepository(RuleFiringEntity);
     if (!holds) {
-      const cleared = await firings.update(
-        { rule: rule.name, subjectKey, clearedAt: IsNull() },
-        { clearedAt: match.at },
-      );
-      if ((cleared.affected ?? 0) > 0) {
+      if (await this.firings.clear(rule.name, subjectKey, match.at)) {
         await this.incidents.resolveCleared(`rule:${rule.name}`, subjectKey, match.at);
       }
       return;
     }
-    const firing = firings.create({
+    const firingId = await this.firings.insertOne({
       rule: rule.name,
       subjectKey,
       brandId,
       firedAt: match.at,
-      clearedAt: null,
       title: match.title,
-      actedAt: null,
     });
-    try {
-      await firings.insert(firing);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return; // fired already for this subject and the condition has not cleared since
-      }
-      throw error;
+    if (firingId === undefined) {
+      return; // fired already for this subject and the condition has not cleared since
     }
     this.logger.log(`rule ${rule.name} fired for ${subjectKey}`);
     await this.actions.execute({ rule, brandId, subjectKey, ...matched });
-    await this.actions.markActed([firing.id], this.clock.now());
+    await this.firings.markActed([firingId], this.clock.now());
   }
 
   private appliesTo(rule: RuleConfig, brandId: string): boolean {

@@ -5,11 +5,13 @@ import { EscalationsModule } from '../escalations/escalations.module';
 import { GuardRuleRunner } from './guard-rule.runner';
 import { CompiledRules } from './compiled-rules';
 import { RuleActionExecutor } from './rule-action.executor';
+import { RuleActionPostRepository } from './rule-action-post.repository';
 import { RuleActions } from './rule-actions';
 import { RuleBatchEvaluator } from './rule-batch.evaluator';
 import { RuleFiringRepository } from './rule-firing.repository';
 import { RuleEngine } from './rule.engine';
 import { RuleFactsBuilder } from './rule-facts.builder';
+import { RuleFactsRepository } from './rule-facts.repository';
 import { RulesScheduler } from './rules.scheduler';
 
 /** The rule engine: YAML rules on events, guard rules and `every:` rules on the tick, escalations. */
@@ -23,6 +25,8 @@ import { RulesScheduler } from './rules.scheduler';
     RuleEngine,
     RuleBatchEvaluator,
     RuleFiringRepository,
+    RuleFactsRepository,
+    RuleActionPostRepository,
     GuardRuleRunner,
     CycleService,
   ],

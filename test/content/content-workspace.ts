@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApprovalService } from '../../src/approvals/approval.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from './content-services.fixture';
 import { recordConfigRevision } from '../../src/config/config-sync.service';
 import { loadConfiguration, LoadedConfig } from '../../src/config/config.loader';
 import { PlanSyncService } from '../../src/content/plan-sync.service';
@@ -60,7 +60,7 @@ export async function createContentWorkspace(
     throw new Error(JSON.stringify(result.issues));
   }
   await recordConfigRevision(new ConfigRevisionRepository(dataSource), result.loaded);
-  const { approvals, planSync } = createContentServices(dataSource);
+  const { approvals, planSync } = await createContentServices(dataSource);
   return {
     dir,
     loaded: result.loaded,

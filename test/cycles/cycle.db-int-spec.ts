@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { CycleStatusQuery } from '../../src/cycles/cycle-status.query';
 import { CycleService } from '../../src/cycles/cycle.service';
 import type { DomainEvent } from '../../src/events/domain-event';
@@ -27,7 +27,7 @@ describe('cycle engine', () => {
     });
     cycles = new CycleService(
       dataSource,
-      createContentServices(dataSource, bus).events,
+      (await createContentServices(dataSource, bus)).events,
       new AuditRepository(dataSource),
     );
   });
@@ -74,10 +74,10 @@ describe('cycle engine', () => {
         at: new Date('2026-11-25T11:00:00Z'),
       });
     }
-    const [status] = await new CycleStatusQuery(dataSource).status(
-      ws.loaded.config,
-      new Date('2026-11-25T12:00:00Z'),
-    );
+    const [status] = await new CycleStatusQuery(
+      dataSource,
+      (await createContentServices(dataSource)).queries,
+    ).status(ws.loaded.config, new Date('2026-11-25T12:00:00Z'));
     expect(status.months).toEqual([
       expect.objectContaining({ month: '2026-11', stage: 'publish', postsPlanned: 0 }),
       expect.objectContaining({ month: '2026-12', stage: 'prepare', postsPlanned: 1, cadenceTarget: 13 }),

@@ -2,7 +2,7 @@ import { InboxItemRepository } from '../../src/inbox/inbox-item.repository';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import type { DataSource } from 'typeorm';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { ContentFilesService } from '../../src/content/content-files.service';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { InvalidError, NotFoundError } from '../../src/errors/domain.error';
@@ -30,7 +30,7 @@ describe('domain error kinds thrown by the services', () => {
     ws = await createContentWorkspace(dataSource);
     ws.write('a.md', post('title: In review\npublish: 2026-12-04 09:15'));
     await ws.sync.syncBrand(ws.loaded, 'acme', now);
-    content = createContentServices(dataSource);
+    content = await createContentServices(dataSource);
   });
 
   afterAll(async () => {

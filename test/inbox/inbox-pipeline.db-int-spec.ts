@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { InboxPoller } from '../../src/inbox/inbox.poller';
@@ -21,14 +21,18 @@ import type { InboxItemInput } from '../../src/plugin-sdk';
 import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { CompiledRules } from '../../src/rules/compiled-rules';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
 import { RuleActions } from '../../src/rules/rule-actions';
 import { RuleBatchEvaluator } from '../../src/rules/rule-batch.evaluator';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
 import { ChannelRepository } from '../../src/channels/channel.repository';
+import {
+  guardRuleRunner,
+  ruleActionExecutor,
+  ruleActions,
+  ruleFactsBuilder,
+} from '../rules/rule-services.fixture';
 
 /**
  * A connector plugin whose inbox is whatever the test puts in `globalThis.__inboxFeeds[handle]`
@@ -123,18 +127,18 @@ describe('inbox pipeline', () => {
       writeFeedPlugin(dir);
     });
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const services = createContentServices(dataSource);
+    const services = await createContentServices(dataSource);
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-    actions = new RuleActions(
+    actions = ruleActions(
       dataSource,
       config,
-      new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+      ruleActionExecutor(dataSource, config, incidents, services.states, services.events, sender),
     );
     ingestor = new InboxIngestor(
       new InboxItemRepository(new TransactionContext(dataSource)),
       new TransactionContext(dataSource),
       config,
-      new RuleFactsBuilder(dataSource),
+      ruleFactsBuilder(dataSource),
       new RuleBatchEvaluator(
         new CompiledRules(config),
         actions,
@@ -154,7 +158,7 @@ describe('inbox pipeline', () => {
       connectors,
       ingestor,
     );
-    guards = new GuardRuleRunner(dataSource, config, incidents);
+    guards = guardRuleRunner(dataSource, config, incidents);
     const row = await dataSource
       .getRepository(ChannelEntity)
       .findOneByOrFail({ brandId: 'acme', key: 'insta' });

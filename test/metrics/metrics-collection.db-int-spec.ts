@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { MetricCollectionRepository } from '../../src/metrics/metric-collection.repository';
 import { MetricsCollector } from '../../src/metrics/metrics-collector.service';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { MetricSnapshotEntity } from '../../src/persistence/entities/metric-snapshot.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { ReportDataRepository } from '../../src/reporting/report-data.repository';
 import { ReportModelBuilder } from '../../src/reporting/report-model.builder';
 import { compileCondition } from '../../src/rules/rule-condition.compiler';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import {
@@ -19,6 +19,7 @@ import {
   type ChannelServices,
 } from './metrics-test-kit';
 import { ReadingClock } from '../fakes/reading.clock';
+import { ruleFactsBuilder } from '../rules/rule-services.fixture';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -60,20 +61,11 @@ describe('metrics collection (sandbox connector, real database)', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
     services = channelServices(dataSource, ws, new ReadingClock(() => clock));
-    collections = new MetricCollectionRepository(dataSource);
-    collector = new MetricsCollector(
-      dataSource,
-      services.config,
-      services.connectors,
-      collections,
-      services.events,
-    );
+    collections = new MetricCollectionRepository(new TransactionContext(dataSource));
+    collector = new MetricsCollector(services.config, services.connectors, collections, services.events);
     ws.write('launch.md', post('title: Launch\nchannels: [social, video]\npublish: 2026-12-01 09:00'));
-    await createContentServices(dataSource).planSync.syncBrand(
-      ws.loaded,
-      'acme',
-      new Date('2026-11-30T08:00:00Z'),
-    );
+    const { planSync } = await createContentServices(dataSource);
+    await planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
     const launch = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath: 'launch.md' });
     for (const key of ['social', 'video']) {
       const variant = await dataSource
@@ -136,7 +128,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     const collected = services.published.filter((event) => event.type === 'metrics.collected');
     expect(collected).toHaveLength(14);
     const last = collected.at(-1)!;
-    const facts = await new RuleFactsBuilder(dataSource).forEvent(last, ws.loaded.config.brands.acme);
+    const facts = await ruleFactsBuilder(dataSource).forEvent(last, ws.loaded.config.brands.acme);
     expect(facts).toMatchObject({
       channel: { id: 'video', connector: 'sandbox' },
       metrics: { followers: expect.any(Number), 'engagements.likes': expect.any(Number) },
@@ -152,7 +144,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     if (!condition.ok) {
       throw new Error(JSON.stringify(condition));
     }
-    const common = await new RuleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, clock);
+    const common = await ruleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, clock);
     expect(condition.evaluate({ ...common, ...facts })).toBe(true);
   });
 
@@ -215,10 +207,9 @@ describe('metrics collection (sandbox connector, real database)', () => {
 
   it('two schedulers ticking at once collect each channel-day once', async () => {
     const second = new MetricsCollector(
-      dataSource,
       services.config,
       services.connectors,
-      new MetricCollectionRepository(dataSource),
+      new MetricCollectionRepository(new TransactionContext(dataSource)),
       services.events,
     );
     const events = services.published.length;

@@ -5,13 +5,15 @@ import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ProfileCheckEntity } from '../../src/persistence/entities/profile-check.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { ProfileCheckRepository } from '../../src/profiles/profile-check.repository';
 import { ProfileChecker } from '../../src/profiles/profile-checker.service';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { compileCondition } from '../../src/rules/rule-condition.compiler';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { channelServices, writeDownConnectorPlugin, type ChannelServices } from '../metrics/metrics-test-kit';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { guardRuleRunner, ruleFactsBuilder } from '../rules/rule-services.fixture';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -57,8 +59,13 @@ describe('profile drift (sandbox connector, real database)', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
     services = channelServices(dataSource, ws);
-    checker = new ProfileChecker(dataSource, services.config, services.connectors, services.events);
-    guards = new GuardRuleRunner(
+    checker = new ProfileChecker(
+      new ProfileCheckRepository(new TransactionContext(dataSource)),
+      services.config,
+      services.connectors,
+      services.events,
+    );
+    guards = guardRuleRunner(
       dataSource,
       services.config,
       new IncidentService(dataSource, new AuditRepository(dataSource)),
@@ -96,7 +103,7 @@ describe('profile drift (sandbox connector, real database)', () => {
 
     const drifted = services.published.filter((e) => e.type === 'profile.drifted');
     expect(drifted).toHaveLength(1);
-    const facts = await new RuleFactsBuilder(dataSource).forEvent(drifted[0], ws.loaded.config.brands.acme);
+    const facts = await ruleFactsBuilder(dataSource).forEvent(drifted[0], ws.loaded.config.brands.acme);
     expect(facts).toMatchObject({
       channel: { id: 'social', connector: 'sandbox' },
       drift: { fields: ['bio', 'links'] },
@@ -105,7 +112,7 @@ describe('profile drift (sandbox connector, real database)', () => {
     if (!condition.ok) {
       throw new Error(JSON.stringify(condition));
     }
-    const common = await new RuleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, t0);
+    const common = await ruleFactsBuilder(dataSource).common('acme', ws.loaded.config.brands.acme, t0);
     expect(condition.evaluate({ ...common, ...facts })).toBe(true);
 
     expect(await guards.run(t0)).toEqual({ opened: 1, resolved: 0 });
@@ -127,7 +134,12 @@ describe('profile drift (sandbox connector, real database)', () => {
   });
 
   it('checks each channel once per 6 hours, however many schedulers ask', async () => {
-    const second = new ProfileChecker(dataSource, services.config, services.connectors, services.events);
+    const second = new ProfileChecker(
+      new ProfileCheckRepository(new TransactionContext(dataSource)),
+      services.config,
+      services.connectors,
+      services.events,
+    );
     expect(await checker.check(hours(1))).toEqual([]);
     const [a, b] = await Promise.all([checker.check(hours(6)), second.check(hours(6))]);
     expect([...a, ...b].map((r) => r.channel).sort()).toEqual(['outage', 'social']);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
@@ -54,7 +54,7 @@ brands:
       masto: { connector: mastodon, options: { instance: "${fake.baseUrl}", accessToken: "${fake.token}" } }
 `,
       );
-      const services = createContentServices(dataSource);
+      const services = await createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
       const connectors = new ConnectorInstances(
         config,

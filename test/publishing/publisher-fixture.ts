@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { PinoLogger } from '../../src/app/pino.logger';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
@@ -40,7 +40,7 @@ export async function createPublisherFixture(
   yaml: string,
 ): Promise<PublisherFixture> {
   const ws = await createContentWorkspace(dataSource, yaml);
-  const services = createContentServices(dataSource);
+  const services = await createContentServices(dataSource);
   const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
   const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
   const channels = new ChannelRepository(new TransactionContext(dataSource));

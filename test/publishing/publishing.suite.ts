@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
@@ -103,7 +103,7 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       database = await createTestDatabase();
       dataSource = await database.openMigrated();
       ws = await createContentWorkspace(dataSource, CONFIG);
-      services = createContentServices(dataSource);
+      services = await createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
       incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
       const channels = new ChannelRepository(new TransactionContext(dataSource));

@@ -17,6 +17,7 @@ import {
 } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
+import { guardRuleRunner } from './rule-services.fixture';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -51,7 +52,7 @@ describe('guard rules and escalations over a simulated month', () => {
     ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-    guards = new GuardRuleRunner(dataSource, config, incidents);
+    guards = guardRuleRunner(dataSource, config, incidents);
     sweeper = new EscalationSweeper(
       dataSource,
       config,

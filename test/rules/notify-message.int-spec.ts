@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
@@ -19,13 +19,11 @@ import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { CompiledRules } from '../../src/rules/compiled-rules';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
-import { RuleActions } from '../../src/rules/rule-actions';
 import { RuleBatchEvaluator } from '../../src/rules/rule-batch.evaluator';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { createContentWorkspace } from '../content/content-workspace';
 import { TestSmtpServer } from '../notifications/test-smtp.server';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { ruleActionExecutor, ruleActions, ruleFactsBuilder } from './rule-services.fixture';
 
 const config = (smtpPort: number, message: string) => `
 organisation: { name: Test Agency, timezone: Europe/London }
@@ -82,11 +80,12 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       new NotifierHealthService(configService),
       SYSTEM_CLOCK,
     );
-    const services = createContentServices(dataSource);
-    const actions = new RuleActions(
+    const services = await createContentServices(dataSource);
+    const actions = ruleActions(
       dataSource,
       configService,
-      new RuleActionExecutor(
+      ruleActionExecutor(
+        dataSource,
         configService,
         new IncidentService(dataSource, new AuditRepository(dataSource)),
         services.states,
@@ -98,7 +97,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       new InboxItemRepository(new TransactionContext(dataSource)),
       new TransactionContext(dataSource),
       configService,
-      new RuleFactsBuilder(dataSource),
+      ruleFactsBuilder(dataSource),
       new RuleBatchEvaluator(
         new CompiledRules(configService),
         actions,

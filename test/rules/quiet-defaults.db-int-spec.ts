@@ -7,11 +7,13 @@ import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
+import { ProfileCheckRepository } from '../../src/profiles/profile-check.repository';
 import { ProfileChecker } from '../../src/profiles/profile-checker.service';
-import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { BRAND_YAML, createContentWorkspace, post } from '../content/content-workspace';
 import { channelServices, publishVariant, type ChannelServices } from '../metrics/metrics-test-kit';
 import { createTestDatabase } from '../persistence/test-database';
+import { guardRuleRunner } from './rule-services.fixture';
 
 const openIncidents = (dataSource: DataSource) =>
   dataSource.getRepository(IncidentEntity).find({ where: { state: 'open' }, order: { openedAt: 'ASC' } });
@@ -21,7 +23,7 @@ async function setUp(yaml: string, prepare?: (dir: string) => void) {
   const dataSource = await database.openMigrated();
   const ws = await createContentWorkspace(dataSource, yaml, prepare);
   const services = channelServices(dataSource, ws);
-  const guards = new GuardRuleRunner(
+  const guards = guardRuleRunner(
     dataSource,
     services.config,
     new IncidentService(dataSource, new AuditRepository(dataSource)),
@@ -156,7 +158,7 @@ describe('guard defaults a new user meets: quiet and right', () => {
       `${yaml}\nguards: { channel-quiet: false, approval-overdue: false, plan-not-ready: false }\n`,
     );
     const checker = new ProfileChecker(
-      env.dataSource,
+      new ProfileCheckRepository(new TransactionContext(env.dataSource)),
       env.services.config,
       env.services.connectors,
       env.services.events,
@@ -187,7 +189,7 @@ describe('guard defaults a new user meets: quiet and right', () => {
       cpSync('config/content/demo', join(dir, 'content', 'demo'), { recursive: true }),
     );
     const checker = new ProfileChecker(
-      env.dataSource,
+      new ProfileCheckRepository(new TransactionContext(env.dataSource)),
       env.services.config,
       env.services.connectors,
       env.services.events,

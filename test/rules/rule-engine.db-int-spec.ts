@@ -2,15 +2,15 @@ import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.entity';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { RuleFiringRepository } from '../../src/rules/rule-firing.repository';
 import { RuleEngine } from '../../src/rules/rule.engine';
-import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import {
   BRAND_YAML,
   createContentWorkspace,
@@ -20,7 +20,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from './rule-test-kit';
 import { CompiledRules } from '../../src/rules/compiled-rules';
-import { RuleActions } from '../../src/rules/rule-actions';
+import { ruleActionExecutor, ruleActions, ruleFactsBuilder } from './rule-services.fixture';
 
 const CONFIG = `${BRAND_YAML}
 plugins:
@@ -60,18 +60,18 @@ describe('rule engine', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const bus = new DomainEventBus();
-    services = createContentServices(dataSource, bus);
+    services = await createContentServices(dataSource, bus);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     engine = new RuleEngine(
-      dataSource,
+      new RuleFiringRepository(new TransactionContext(dataSource)),
       config,
       bus,
-      new RuleFactsBuilder(dataSource),
-      new RuleActions(
+      ruleFactsBuilder(dataSource),
+      ruleActions(
         dataSource,
         config,
-        new RuleActionExecutor(config, incidents, services.states, services.events, sender),
+        ruleActionExecutor(dataSource, config, incidents, services.states, services.events, sender),
       ),
       incidents,
       new CompiledRules(config),

@@ -2,7 +2,7 @@ import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices, type ContentServices } from '../../src/content/content-services';
+import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
@@ -23,6 +23,7 @@ import {
 } from '../content/content-workspace';
 import { TestSmtpServer } from '../notifications/test-smtp.server';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { guardRuleRunner } from './rule-services.fixture';
 
 /**
  * A month with a controllable clock, a real database and a real SMTP server: content files become posts,
@@ -62,7 +63,7 @@ guards:
   post-without-campaign: false
 `;
     ws = await createContentWorkspace(dataSource, yaml);
-    services = createContentServices(dataSource, new DomainEventBus());
+    services = await createContentServices(dataSource, new DomainEventBus());
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const dispatcher = new NotificationDispatcherService(
       config,
@@ -72,7 +73,7 @@ guards:
       { sleep: async () => undefined },
     );
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-    guards = new GuardRuleRunner(dataSource, config, incidents);
+    guards = guardRuleRunner(dataSource, config, incidents);
     sweeper = new EscalationSweeper(
       dataSource,
       config,

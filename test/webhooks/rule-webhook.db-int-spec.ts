@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { createContentServices } from '../../src/content/content-services';
+import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
-import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
 import { BRAND_YAML, createContentWorkspace } from '../content/content-workspace';
 import { collectingLogger } from '../notifications/notification-test.harness';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender } from '../rules/rule-test-kit';
 import { LocalReceiver } from './local-receiver';
+import { ruleActionExecutor } from '../rules/rule-services.fixture';
 
 const SECRET = `whsec_${Buffer.from('rule-webhook-test-secret-32-byte').toString('base64')}`;
 
@@ -44,8 +44,9 @@ rules:
 `;
     const ws = await createContentWorkspace(dataSource, yaml);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const services = createContentServices(dataSource);
-    const executor = new RuleActionExecutor(
+    const services = await createContentServices(dataSource);
+    const executor = ruleActionExecutor(
+      dataSource,
       config,
       new IncidentService(dataSource, new AuditRepository(dataSource)),
       services.states,

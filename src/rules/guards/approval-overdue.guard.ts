@@ -1,5 +1,3 @@
-import { ApprovalEntity } from '../../persistence/entities/approval.entity';
-import { PostEntity } from '../../persistence/entities/post.entity';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** An approval step past its deadline while the post waits: the seed's "slow approvals". */
@@ -7,15 +5,8 @@ export class ApprovalOverdueGuard implements GuardRule {
   readonly name = 'approval-overdue';
   readonly onByDefault = true;
 
-  async findings({ dataSource, now, thresholdMs = 0 }: GuardContext): Promise<Finding[]> {
-    const rows = (await dataSource
-      .getRepository(ApprovalEntity)
-      .createQueryBuilder('approval')
-      .innerJoinAndMapOne('approval.post', PostEntity, 'post', 'post.id = approval.post_id')
-      .where("approval.status = 'pending'")
-      .andWhere("post.state = 'in_review'")
-      .orderBy('approval.step_index', 'ASC')
-      .getMany()) as Array<ApprovalEntity & { post: PostEntity }>;
+  async findings({ facts, now, thresholdMs = 0 }: GuardContext): Promise<Finding[]> {
+    const rows = await facts.pendingApprovalsInReview();
     const current = rows.filter(
       (row) => !rows.some((other) => other.postId === row.postId && other.stepIndex < row.stepIndex),
     );

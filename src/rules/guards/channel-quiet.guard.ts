@@ -1,7 +1,4 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
-import { ChannelEntity } from '../../persistence/entities/channel.entity';
-import { toDbInstant } from '../../persistence/instant-column.decorator';
-import { placeholders } from '../../persistence/sql-placeholders';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 const DAY_MS = 86_400_000;
@@ -22,10 +19,9 @@ export class ChannelQuietGuard implements GuardRule {
   readonly name = 'channel-quiet';
   readonly onByDefault = true;
 
-  async findings({ config, dataSource, now, thresholdMs }: GuardContext): Promise<Finding[]> {
+  async findings({ config, facts, now, thresholdMs }: GuardContext): Promise<Finding[]> {
     const findings: Finding[] = [];
-    const p = placeholders(dataSource.manager);
-    const channels = await dataSource.getRepository(ChannelEntity).findBy({ status: 'active' });
+    const channels = await facts.activeChannels();
     for (const channel of channels) {
       const brand = config.brands[channel.brandId];
       const cadence = brand?.channels[channel.key]?.cadence;
@@ -33,27 +29,21 @@ export class ChannelQuietGuard implements GuardRule {
         continue;
       }
       const quietMs = thresholdMs ?? Math.max(MIN_QUIET_MS, (7 * DAY_MS) / cadence.postsPerWeek);
-      const [last] = await dataSource.query<Array<{ at: string | null }>>(
-        `SELECT MAX("published_at") AS "at" FROM "post_variants" WHERE "channel_id" = ${p(1)} AND "state" = 'published'`,
-        [channel.id],
-      );
-      if (!last?.at || Date.parse(last.at) > now.getTime() - quietMs) {
+      const lastPublishedAt = await facts.lastPublishedAt(channel.id);
+      if (!lastPublishedAt || lastPublishedAt.getTime() > now.getTime() - quietMs) {
         continue;
       }
-      const until = new Date(now.getTime() + quietMs);
-      // Placeholders in the order they appear: SQLite's are positional.
-      const [planned] = await dataSource.query<Array<{ n: number | string }>>(
-        `SELECT COUNT(*) AS "n" FROM "post_variants" v JOIN "posts" post ON post."id" = v."post_id" ` +
-          `WHERE v."channel_id" = ${p(1)} ` +
-          `AND COALESCE(v."scheduled_at", post."publish_at") >= ${p(2)} AND COALESCE(v."scheduled_at", post."publish_at") < ${p(3)} ` +
-          `AND v."state" IN (${PLANNED.map((_, i) => p(i + 4)).join(', ')})`,
-        [channel.id, toDbInstant(new Date(now.getTime() - quietMs)), toDbInstant(until), ...PLANNED],
+      const planned = await facts.plannedVariantCount(
+        channel.id,
+        new Date(now.getTime() - quietMs),
+        new Date(now.getTime() + quietMs),
+        PLANNED,
       );
-      if (Number(planned?.n ?? 0) > 0) {
+      if (planned > 0) {
         continue;
       }
       const days = Math.round(quietMs / DAY_MS);
-      const lastLocal = formatBrandTime(last.at, brand.timezone);
+      const lastLocal = formatBrandTime(lastPublishedAt, brand.timezone);
       findings.push({
         brandId: channel.brandId,
         subjectKey: `channel:${channel.id}`,

@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
 import type { MetronomeConfig } from '../../config/schema/metronome-config.schema';
 import type { JsonObject } from '../../persistence/json-value';
+import type { RuleFactsRepository } from '../rule-facts.repository';
 
 /** Something a guard found wrong: one incident per finding, resolved when the finding disappears. */
 export interface Finding {
@@ -13,7 +13,8 @@ export interface Finding {
 
 export interface GuardContext {
   config: MetronomeConfig;
-  dataSource: DataSource;
+  /** What guards read from the database. */
+  facts: RuleFactsRepository;
   now: Date;
   /** The guard's `after` from config, or undefined for its default. */
   thresholdMs?: number;

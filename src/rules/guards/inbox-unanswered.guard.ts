@@ -1,8 +1,6 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
 import { parseDurationMs } from '../../config/schema/primitives.schema';
 import { addBusinessMinutes, businessHoursOf } from '../../scheduling/business-hours';
-import { toDbInstant } from '../../persistence/instant-column.decorator';
-import { placeholders } from '../../persistence/sql-placeholders';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** Unanswered items older than this are history, not an SLA to chase. */
@@ -18,9 +16,8 @@ export class InboxUnansweredGuard implements GuardRule {
   readonly name = 'inbox-unanswered';
   readonly onByDefault = true;
 
-  async findings({ config, dataSource, now, thresholdMs }: GuardContext): Promise<Finding[]> {
+  async findings({ config, facts, now, thresholdMs }: GuardContext): Promise<Finding[]> {
     const findings: Finding[] = [];
-    const p = placeholders(dataSource.manager);
     for (const [brandId, brand] of Object.entries(config.brands)) {
       if (Object.keys(brand.channels).length === 0) {
         continue;
@@ -28,19 +25,14 @@ export class InboxUnansweredGuard implements GuardRule {
       const slaMs = thresholdMs ?? parseDurationMs(brand.inbox?.responseSla ?? DEFAULT_SLA) ?? 0;
       const hours = businessHoursOf(brand.timezone, brand.inbox?.businessHours);
       // Business hours only ever push a deadline later, so received + SLA is a safe first cut.
-      const rows = await dataSource.query<
-        Array<{ id: string; author: string; kind: string; received_at: string; channel: string }>
-      >(
-        `SELECT i."id", i."author", i."kind", i."received_at", c."key" AS "channel" FROM "inbox_items" i JOIN "channels" c ON c."id" = i."channel_id" WHERE c."brand_id" = ${p(1)} AND i."answered_at" IS NULL AND i."state" IN ('new', 'escalated') AND i."received_at" < ${p(2)} AND i."received_at" >= ${p(3)} ORDER BY i."received_at"`,
-        [
-          brandId,
-          toDbInstant(new Date(now.getTime() - slaMs)),
-          toDbInstant(new Date(now.getTime() - LOOK_BACK_MS)),
-        ],
+      const rows = await facts.unansweredInboxItems(
+        brandId,
+        new Date(now.getTime() - slaMs),
+        new Date(now.getTime() - LOOK_BACK_MS),
       );
       const overdue = new Map<string, typeof rows>();
       for (const row of rows) {
-        const deadline = addBusinessMinutes(new Date(row.received_at), slaMs / 60_000, hours);
+        const deadline = addBusinessMinutes(row.receivedAt, slaMs / 60_000, hours);
         if (deadline <= now) {
           overdue.set(row.channel, [...(overdue.get(row.channel) ?? []), row]);
         }
@@ -52,12 +44,12 @@ export class InboxUnansweredGuard implements GuardRule {
           subjectKey: `inbox-sla:${brandId}/${channel}`,
           title: `${items.length} ${items.length === 1 ? 'item' : 'items'} unanswered on ${brandId}/${channel} past the ${
             thresholdMs ? formatDuration(thresholdMs) : (brand.inbox?.responseSla ?? DEFAULT_SLA)
-          } response time (oldest: ${oldest.kind} from ${oldest.author}, ${formatBrandTime(oldest.received_at, brand.timezone)})`,
+          } response time (oldest: ${oldest.kind} from ${oldest.author}, ${formatBrandTime(oldest.receivedAt, brand.timezone)})`,
           severity: 'warning',
           details: {
             channel,
             unanswered: items.length,
-            oldestReceivedAt: formatBrandTime(oldest.received_at, brand.timezone),
+            oldestReceivedAt: formatBrandTime(oldest.receivedAt, brand.timezone),
             oldestItem: oldest.id,
             businessHours: hours ? 'yes' : 'around the clock',
           },

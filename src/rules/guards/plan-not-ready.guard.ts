@@ -1,6 +1,5 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar } from '../../cycles/cycle-calendar';
-import { countPostsInPeriod } from '../../cycles/posts-in-period.count';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** Next month's plan is due and it has fewer posts than the cadence needs: the seed's "skipping planning". */
@@ -8,7 +7,7 @@ export class PlanNotReadyGuard implements GuardRule {
   readonly name = 'plan-not-ready';
   readonly onByDefault = true;
 
-  async findings({ config, dataSource, now }: GuardContext): Promise<Finding[]> {
+  async findings({ config, facts, now }: GuardContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const [brandId, brand] of Object.entries(config.brands)) {
       const [, nextMonth] = currentAndNextMonth(brand, now);
@@ -17,7 +16,7 @@ export class PlanNotReadyGuard implements GuardRule {
         continue;
       }
       const target = cadenceTarget(brand, calendar);
-      const planned = await countPostsInPeriod(dataSource, brandId, calendar);
+      const planned = await facts.postsPlannedIn(brandId, calendar);
       if (planned < target) {
         findings.push({
           brandId,

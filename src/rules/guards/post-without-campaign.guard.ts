@@ -1,5 +1,3 @@
-import { In, IsNull } from 'typeorm';
-import { PostEntity } from '../../persistence/entities/post.entity';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** A post on its way out with no campaign: the seed's "ad hoc content", flagged, not blocked. */
@@ -7,10 +5,8 @@ export class PostWithoutCampaignGuard implements GuardRule {
   readonly name = 'post-without-campaign';
   readonly onByDefault = false;
 
-  async findings({ dataSource }: GuardContext): Promise<Finding[]> {
-    const posts = await dataSource
-      .getRepository(PostEntity)
-      .findBy({ campaign: IsNull(), state: In(['in_review', 'approved', 'scheduled']) });
+  async findings({ facts }: GuardContext): Promise<Finding[]> {
+    const posts = await facts.postsWithoutCampaign(['in_review', 'approved', 'scheduled']);
     return posts.map((post) => ({
       brandId: post.brandId,
       subjectKey: `post:${post.id}`,

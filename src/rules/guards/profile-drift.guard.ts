@@ -1,5 +1,4 @@
-import { ChannelEntity } from '../../persistence/entities/channel.entity';
-import { ProfileCheckEntity, type ProfileDifference } from '../../persistence/entities/profile-check.entity';
+import type { ProfileDifference } from '../../persistence/entities/profile-check.entity';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /**
@@ -11,25 +10,14 @@ export class ProfileDriftGuard implements GuardRule {
   readonly name = 'profile-drift';
   readonly onByDefault = true;
 
-  async findings({ config, dataSource }: GuardContext): Promise<Finding[]> {
-    const rows = await dataSource
-      .getRepository(ProfileCheckEntity)
-      .createQueryBuilder('profile_check')
-      .innerJoin(ChannelEntity, 'channel', 'channel.id = profile_check.channel_id')
-      .where(`profile_check.differences <> '[]'`)
-      .select([
-        'profile_check.channel_id AS "channelId"',
-        'profile_check.differences AS "differences"',
-        'channel.brand_id AS "brandId"',
-        'channel.key AS "channel"',
-      ])
-      .getRawMany<{ channelId: string; differences: string; brandId: string; channel: string }>();
+  async findings({ config, facts }: GuardContext): Promise<Finding[]> {
+    const rows = await facts.driftedProfiles();
     return rows.flatMap((row) => {
       const channel = config.brands[row.brandId]?.channels[row.channel];
       if (!channel?.profile || !channel.enabled) {
         return [];
       }
-      const differences = JSON.parse(row.differences) as ProfileDifference[];
+      const { differences } = row;
       return [
         {
           brandId: row.brandId,
