@@ -25,7 +25,7 @@ import { PostEntity } from '../src/persistence/entities/post.entity';
 import { toDbInstant } from '../src/persistence/instant-column.decorator';
 import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../src/publishing/connector-instances';
+import { ConnectorInstances } from '../src/channels/connector-instances';
 import { ClusterLeaseRepository } from '../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
@@ -34,6 +34,7 @@ import { RedisChannelSlots } from '../src/publishing/redis-channel-slots';
 import { RedisRateBudget } from '../src/publishing/redis-rate-budget';
 import { timeOrderedId } from '../src/persistence/time-ordered-id';
 import { TransactionContext } from '../src/persistence/transaction-context';
+import { ChannelRepository } from '../src/channels/channel.repository';
 import { buildVariantPublisher, variantStatesOn } from '../test/publishing/variant-publisher.fixture';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
@@ -139,6 +140,8 @@ async function publisherFor(
       connectors: new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
+        new ChannelRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
       ),
       content: services,
       budget,

@@ -3,7 +3,9 @@ import { ConfigService } from '../config/config.service';
 import { IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { ChannelCredentials, ChannelCredentialsError } from '../publishing/channel-credentials';
+import { ChannelCredentials } from '../channels/channel-credentials';
+import { ChannelRepository } from '../channels/channel.repository';
+import { TransactionContext } from '../persistence/transaction-context';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
@@ -59,22 +61,18 @@ export function channelsCommand(): Command {
         );
       }
       await withDatabase(async (dataSource) => {
+        const audit = new AuditRepository(dataSource);
         const credentials = new ChannelCredentials(
-          dataSource,
+          new ChannelRepository(new TransactionContext(dataSource)),
+          audit,
           new ConfigService(loaded, configPath),
-          new IncidentService(dataSource, new AuditRepository(dataSource)),
+          new IncidentService(dataSource, audit),
         );
-        try {
-          const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
-          process.stdout.write(
-            `${target} is active again; ${count(waiting, 'post')} waiting on it ${waiting === 1 ? 'goes' : 'go'} out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
-          );
-        } catch (error) {
-          if (error instanceof ChannelCredentialsError) {
-            throw new CliError(error.message, EXIT_INVALID_INPUT);
-          }
-          throw error;
-        }
+        // An unknown channel, or one that needs no reconnect, is a DomainError: main.ts prints it, exit code 2.
+        const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
+        process.stdout.write(
+          `${target} is active again; ${count(waiting, 'post')} waiting on it ${waiting === 1 ? 'goes' : 'go'} out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
+        );
       });
     });
   return channels;

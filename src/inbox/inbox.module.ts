@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PublishingModule } from '../publishing/publishing.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { RulesModule } from '../rules/rules.module';
 import { InboxController } from './inbox.controller';
 import { InboxIngestor } from './inbox-ingestor.service';
@@ -10,7 +10,7 @@ import { InboxService } from './inbox.service';
 
 /** Comments, mentions and messages: ingestion in batches, the inbox rules, answers and the SLA. */
 @Module({
-  imports: [RulesModule, PublishingModule],
+  imports: [RulesModule, ChannelsModule],
   providers: [InboxItemRepository, InboxIngestor, InboxPoller, InboxService],
   exports: [InboxIngestor, InboxPoller, InboxService],
 })

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
-import { ConnectorInstances } from '../publishing/connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { InboxChannel, InboxIngestor } from './inbox-ingestor.service';
 import { InboxItemRepository } from './inbox-item.repository';
 

@@ -3,7 +3,7 @@ import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import { ChannelEntity } from '../persistence/entities/channel.entity';
 import type { ChannelMetrics } from '../plugin-sdk';
-import { ConnectorInstances } from '../publishing/connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { collectionDays, todayIn } from './collection-days';
 import { MetricCollectionRepository, type SnapshotRow } from './metric-collection.repository';
 import { channelFigures, flattenMetrics } from './metric-names';

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PublishingModule } from '../publishing/publishing.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { MetricCollectionRepository } from './metric-collection.repository';
 import { MetricsCollector } from './metrics-collector.service';
 import { MetricsScheduler } from './metrics.scheduler';
 
 /** Daily metric snapshots through the connectors' `metrics` capability. Needs the global EventsModule. */
 @Module({
-  imports: [PublishingModule],
+  imports: [ChannelsModule],
   providers: [MetricCollectionRepository, MetricsCollector],
   exports: [MetricsCollector, MetricCollectionRepository],
 })

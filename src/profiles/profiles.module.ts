@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PublishingModule } from '../publishing/publishing.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { ProfileCheckRepository } from './profile-check.repository';
 import { ProfileCheckScheduler } from './profile-check.scheduler';
 import { ProfileChecker } from './profile-checker.service';
 
 /** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
 @Module({
-  imports: [PublishingModule],
+  imports: [ChannelsModule],
   providers: [ProfileChecker, ProfileCheckRepository],
   exports: [ProfileChecker],
 })

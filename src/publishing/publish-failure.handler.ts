@@ -8,8 +8,8 @@ import {
   RateLimitedError,
   type PublishResult,
 } from '../plugin-sdk';
-import { ChannelCredentials } from './channel-credentials';
-import { ConnectorInstances } from './connector-instances';
+import { ChannelCredentials } from '../channels/channel-credentials';
+import { ConnectorInstances } from '../channels/connector-instances';
 import { publishFailureLine, type AfterFailure } from './publish-failure.log';
 import { RateLimitWaits } from './rate-limit-waits';
 import { backoffMs, MAX_PUBLISH_ATTEMPTS } from './retry-schedule';

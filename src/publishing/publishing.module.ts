@@ -1,59 +1,38 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../clock/clock';
+import { ChannelsModule } from '../channels/channels.module';
 import { ClusterLease } from '../cluster/cluster-lease.service';
 import { ContentModule } from '../content/content.module';
 import { EscalationsModule } from '../escalations/escalations.module';
-import { BullQueueDriver } from '../queue/bull-queue.driver';
-import { QUEUE_DRIVER, type QueueDriver } from '../queue/queue-driver';
-import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from './bull-publish.dispatch';
-import { ChannelCredentials } from './channel-credentials';
-import { ChannelsController } from './channels.controller';
-import { CHANNEL_SLOTS, ChannelSlots } from './channel-slots';
-import { ConnectorInstances } from './connector-instances';
-import { InlinePublishDispatch } from './inline-publish.dispatch';
+import { QUEUE_DRIVER } from '../queue/queue-driver';
+import { CHANNEL_SLOTS } from './channel-slots';
 import { PUBLISH_DISPATCH } from './publish-dispatch';
 import { PublishWorker } from './publish.worker';
-import { InProcessRateBudget, RATE_BUDGET } from './rate-budget';
-import { RedisChannelSlots } from './redis-channel-slots';
-import { RedisRateBudget } from './redis-rate-budget';
+import { PUBLISHING_DRIVER, publishingDriverFor, type PublishingDriver } from './publishing-driver';
+import { RATE_BUDGET } from './rate-budget';
 import { VariantPublisher } from './variant-publisher.service';
 import { VARIANT_PUBLISHING_PROVIDERS } from './variant-publishing.providers';
 
-/** Exactly-once publishing of due channel variants through the connectors. */
+/** Exactly-once publishing of due channel variants through the channels' connectors. */
 @Module({
-  imports: [ContentModule, EscalationsModule],
+  imports: [ContentModule, EscalationsModule, ChannelsModule],
   providers: [
-    ConnectorInstances,
-    ChannelCredentials,
     ...VARIANT_PUBLISHING_PROVIDERS,
+    { provide: PUBLISHING_DRIVER, inject: [QUEUE_DRIVER], useFactory: publishingDriverFor },
     {
-      // On Bull the budget lives in Redis so every worker draws on the same one.
       provide: RATE_BUDGET,
-      inject: [QUEUE_DRIVER],
-      useFactory: (driver: QueueDriver) =>
-        driver instanceof BullQueueDriver
-          ? new RedisRateBudget(driver.queue('publish').client, `${driver.prefix}:rate-budget`)
-          : new InProcessRateBudget(),
+      inject: [PUBLISHING_DRIVER],
+      useFactory: (driver: PublishingDriver) => driver.rateBudget,
     },
     {
-      // On Bull a channel's concurrency limit holds across every worker process, also kept in Redis.
       provide: CHANNEL_SLOTS,
-      inject: [QUEUE_DRIVER],
-      useFactory: (driver: QueueDriver) =>
-        driver instanceof BullQueueDriver
-          ? new RedisChannelSlots(driver.queue('publish').client, {
-              prefix: `${driver.prefix}:channel-slots`,
-            })
-          : new ChannelSlots(),
+      inject: [PUBLISHING_DRIVER],
+      useFactory: (driver: PublishingDriver) => driver.channelSlots,
     },
   ],
-  exports: [ConnectorInstances, VariantPublisher, CHANNEL_SLOTS, ChannelCredentials],
+  exports: [VariantPublisher, CHANNEL_SLOTS, PUBLISHING_DRIVER],
 })
 export class PublishingModule {}
-
-/** The API role's view of channels: their status, and reconnecting one whose credentials were refused. */
-@Module({ imports: [PublishingModule], controllers: [ChannelsController] })
-export class ChannelsApiModule {}
 
 /** The worker role's publishing: the inline claim loop, or Bull processors plus the cluster-wide dispatcher. */
 @Module({
@@ -61,11 +40,13 @@ export class ChannelsApiModule {}
   providers: [
     {
       provide: PUBLISH_DISPATCH,
-      inject: [QUEUE_DRIVER, VariantPublisher, ClusterLease, Clock],
-      useFactory: (driver: QueueDriver, publisher: VariantPublisher, lease: ClusterLease, clock: Clock) =>
-        driver instanceof BullQueueDriver
-          ? new BullPublishDispatch(driver.queue('publish'), publisher, lease, DEFAULT_BULL_DISPATCH, clock)
-          : new InlinePublishDispatch(publisher, clock),
+      inject: [PUBLISHING_DRIVER, VariantPublisher, ClusterLease, Clock],
+      useFactory: (
+        driver: PublishingDriver,
+        publisher: VariantPublisher,
+        lease: ClusterLease,
+        clock: Clock,
+      ) => driver.dispatch({ publisher, lease, clock }),
     },
     PublishWorker,
   ],

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
 import { PermanentError, type MediaAttachment, type PublishResult } from '../plugin-sdk';
-import { ChannelCredentials } from './channel-credentials';
+import { ChannelCredentials } from '../channels/channel-credentials';
 import { ChannelLimits } from './channel-limits';
-import { ConnectorInstances } from './connector-instances';
+import { ConnectorInstances } from '../channels/connector-instances';
 import type { DueVariant } from './due-variant';
 import { PublishFailureHandler } from './publish-failure.handler';
 import { PublishTimings } from './publish-timings';

@@ -1,55 +1,19 @@
-import { DataSource } from 'typeorm';
-import { JobEntity } from '../persistence/entities/job.entity';
-import { isUniqueViolation } from '../persistence/unique-violation';
-import { QueueDriver } from './queue-driver';
+import type { QueueHealth } from './queue-driver';
+import { JobRepository } from './job.repository';
 
 /**
- * The embedded default: a job is a row in the `jobs` table, so it survives a restart with no Redis.
- * Workers claim rows with a conditional update (see the publishing feature).
+ * The embedded default, with no Redis: publishing's workers claim due variants from the database themselves
+ * (see InlinePublishDispatch), so nothing is queued here; /health reports the `jobs` table's waiting rows, which
+ * also tells whether the database answers.
  */
-export class InlineQueueDriver implements QueueDriver {
+export class InlineQueueDriver {
   readonly name = 'inline' as const;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly jobs: JobRepository) {}
 
-  async enqueue(
-    queue: string,
-    job: string,
-    payload: Record<string, unknown>,
-    options: { runAt?: Date; uniqueKey?: string } = {},
-  ): Promise<void> {
-    const now = new Date();
-    const row = Object.assign(new JobEntity(), {
-      queue,
-      name: job,
-      payload,
-      runAt: options.runAt ?? now,
-      state: 'waiting',
-      attempts: 0,
-      maxAttempts: 5,
-      uniqueKey: options.uniqueKey ?? null,
-      lockedBy: null,
-      lockedUntil: null,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+  async health(): Promise<QueueHealth> {
     try {
-      await this.dataSource.createQueryBuilder().insert().into(JobEntity).values(row).execute();
-    } catch (error) {
-      if (!(options.uniqueKey && isUniqueViolation(error))) {
-        throw error;
-      }
-    }
-  }
-
-  async health(): Promise<{ status: 'ok' | 'down'; detail?: string }> {
-    try {
-      const waiting = await this.dataSource
-        .createQueryBuilder(JobEntity, 'job')
-        .where('job.state = :state', { state: 'waiting' })
-        .getCount();
-      return { status: 'ok', detail: `${waiting} waiting` };
+      return { status: 'ok', detail: `${await this.jobs.countWaiting()} waiting` };
     } catch (error) {
       return { status: 'down', detail: (error as Error).message };
     }

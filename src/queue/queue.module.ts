@@ -1,29 +1,33 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DataSource } from 'typeorm';
 import { BullQueueDriver } from './bull-queue.driver';
 import { InlineQueueDriver } from './inline-queue.driver';
-import { QUEUE_DRIVER, QueueDriver } from './queue-driver';
+import { JobRepository } from './job.repository';
+import { QUEUE_DRIVER, type QueueDriver } from './queue-driver';
 
-/** The queues Metronome uses; each is one kind of "look at X now" message. */
-export const QUEUE_NAMES = ['publish', 'rules', 'monitor', 'reports', 'notify'] as const;
+/**
+ * The one Bull queue: publishing's "look at these variants" jobs. Periodic work (rules, inbox, metrics, profiles,
+ * reports, escalations) runs from `@nestjs/schedule` ticks guarded by cluster leases, not through a queue.
+ */
+export const PUBLISH_QUEUE = 'publish';
 
 @Module({})
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(QUEUE_DRIVER) private readonly driver: QueueDriver) {}
 
-  /** Inline (jobs as database rows) unless a Redis URL is given, then Bull with keys under `prefix`. */
+  /** Inline (no Redis) unless a Redis URL is given, then Bull with keys under `prefix`. */
   static forRoot(redisUrl: string | undefined, prefix = 'metronome'): DynamicModule {
     if (!redisUrl) {
       return {
         module: QueueModule,
         global: true,
         providers: [
+          JobRepository,
           {
             provide: QUEUE_DRIVER,
-            inject: [DataSource],
-            useFactory: (ds: DataSource) => new InlineQueueDriver(ds),
+            inject: [JobRepository],
+            useFactory: (jobs: JobRepository) => new InlineQueueDriver(jobs),
           },
         ],
         exports: [QUEUE_DRIVER],
@@ -34,14 +38,13 @@ export class QueueModule implements OnApplicationShutdown {
       global: true,
       imports: [
         BullModule.forRoot({ redis: redisUrl, prefix }),
-        ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
+        BullModule.registerQueue({ name: PUBLISH_QUEUE }),
       ],
       providers: [
         {
           provide: QUEUE_DRIVER,
-          inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) =>
-            new BullQueueDriver(new Map(queues.map((q, i) => [QUEUE_NAMES[i], q])), prefix),
+          inject: [getQueueToken(PUBLISH_QUEUE)],
+          useFactory: (publishQueue: Queue) => new BullQueueDriver(publishQueue, prefix),
         },
       ],
       exports: [QUEUE_DRIVER],

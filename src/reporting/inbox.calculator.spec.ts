@@ -1,4 +1,4 @@
-import { businessHoursOf } from '../inbox/business-hours';
+import { businessHoursOf } from '../scheduling/business-hours';
 import type { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
 import { InboxCalculator } from './inbox.calculator';
 import type { ReportChannel } from './report-facts';

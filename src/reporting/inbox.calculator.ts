@@ -1,4 +1,4 @@
-import { addBusinessMinutes, BusinessHours, businessMinutesBetween } from '../inbox/business-hours';
+import { addBusinessMinutes, BusinessHours, businessMinutesBetween } from '../scheduling/business-hours';
 import type { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
 import type { ChannelFacts, ReportChannel } from './report-facts';
 import type { InboxSection } from './report-model';

@@ -1,4 +1,4 @@
-import { businessHoursOf } from '../inbox/business-hours';
+import { businessHoursOf } from '../scheduling/business-hours';
 import { Injectable } from '@nestjs/common';
 import type { BrandConfig, MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { ApprovalsCalculator } from './approvals.calculator';

@@ -18,7 +18,7 @@ import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.ent
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import type { InboxItemInput } from '../../src/plugin-sdk';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { CompiledRules } from '../../src/rules/compiled-rules';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { RuleActions } from '../../src/rules/rule-actions';
@@ -26,6 +26,7 @@ import { RuleBatchEvaluator } from '../../src/rules/rule-batch.evaluator';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 import {
   guardRuleRunner,
   ruleActionExecutor,
@@ -148,6 +149,8 @@ describe('inbox pipeline', () => {
     const connectors = new ConnectorInstances(
       config,
       new PluginContextFactory(new PluginStateRepository(dataSource)),
+      new ChannelRepository(new TransactionContext(dataSource)),
+      SYSTEM_CLOCK,
     );
     poller = new InboxPoller(
       new InboxItemRepository(new TransactionContext(dataSource)),

@@ -18,6 +18,7 @@ import {
   writeDownConnectorPlugin,
   type ChannelServices,
 } from './metrics-test-kit';
+import { ReadingClock } from '../fakes/reading.clock';
 import { ruleFactsBuilder } from '../rules/rule-services.fixture';
 
 const CONFIG = `
@@ -59,8 +60,7 @@ describe('metrics collection (sandbox connector, real database)', () => {
     database = await createTestDatabase();
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
-    services = channelServices(dataSource, ws);
-    services.connectors.useClock({ now: () => clock });
+    services = channelServices(dataSource, ws, new ReadingClock(() => clock));
     collections = new MetricCollectionRepository(new TransactionContext(dataSource));
     collector = new MetricsCollector(services.config, services.connectors, collections, services.events);
     ws.write('launch.md', post('title: Launch\nchannels: [social, video]\npublish: 2026-12-01 09:00'));

@@ -9,8 +9,11 @@ import { transactionalEvents } from '../events/transactional-events.fixture';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import type { ContentWorkspace } from '../content/content-workspace';
+import { Clock, SYSTEM_CLOCK } from '../../src/clock/clock';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 /**
  * A folder connector plugin `down` for configs under test: declares metrics and profile, and every call
@@ -40,11 +43,17 @@ export interface ChannelServices {
   bus: DomainEventBus;
 }
 
-export function channelServices(dataSource: DataSource, ws: ContentWorkspace): ChannelServices {
+export function channelServices(
+  dataSource: DataSource,
+  ws: ContentWorkspace,
+  clock: Clock = SYSTEM_CLOCK,
+): ChannelServices {
   const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
   const connectors = new ConnectorInstances(
     config,
     new PluginContextFactory(new PluginStateRepository(dataSource)),
+    new ChannelRepository(new TransactionContext(dataSource)),
+    clock,
   );
   const bus = new DomainEventBus();
   const published: DomainEvent[] = [];

@@ -16,10 +16,12 @@ import {
   DEFAULT_BULL_DISPATCH,
   jobIdOf,
 } from '../../src/publishing/bull-publish.dispatch';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { createContentWorkspace, post } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { buildVariantPublisher } from './variant-publisher.fixture';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Jobs arrive half a second ahead of their first variant. */
@@ -60,6 +62,8 @@ describe('Bull publish dispatch', () => {
       connectors: new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
+        new ChannelRepository(new TransactionContext(dataSource)),
+        SYSTEM_CLOCK,
       ),
       content: services,
     });

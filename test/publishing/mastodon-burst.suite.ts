@@ -8,12 +8,15 @@ import { createContentServices } from '../content/content-services.fixture';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { MastodonApiFake } from '../fakes/mastodon-api.fake';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import type { PublishingDriver } from './publishing.suite';
 import { buildVariantPublisher } from './variant-publisher.fixture';
+import { ReadingClock } from '../fakes/reading.clock';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 const BURST = 310;
 
@@ -56,8 +59,9 @@ brands:
       const connectors = new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
+        new ChannelRepository(new TransactionContext(dataSource)),
+        new ReadingClock(() => clock),
       );
-      connectors.useClock({ now: () => clock });
       const publisher = buildVariantPublisher({
         dataSource,
         config,

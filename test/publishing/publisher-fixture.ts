@@ -13,11 +13,14 @@ import { PostVariantEntity } from '../../src/persistence/entities/post-variant.e
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ChannelCredentials } from '../../src/publishing/channel-credentials';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ChannelCredentials } from '../../src/channels/channel-credentials';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { buildVariantPublisher } from './variant-publisher.fixture';
+import { ReadingClock } from '../fakes/reading.clock';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 /**
  * A VariantPublisher over a real database and a content workspace on the sandbox connector, with the time
@@ -40,13 +43,15 @@ export async function createPublisherFixture(
   const services = await createContentServices(dataSource);
   const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
   const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-  const credentials = new ChannelCredentials(dataSource, config, incidents);
+  const channels = new ChannelRepository(new TransactionContext(dataSource));
+  const credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
   const clock = { now: new Date('2026-12-01T00:00:00Z') };
   const connectors = new ConnectorInstances(
     config,
     new PluginContextFactory(new PluginStateRepository(dataSource)),
+    channels,
+    new ReadingClock(() => clock.now),
   );
-  connectors.useClock({ now: () => clock.now });
   return {
     ws,
     services,

@@ -12,9 +12,9 @@ import { PostVariantEntity } from '../../src/persistence/entities/post-variant.e
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/publishing/connector-instances';
+import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
-import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
 import type { RateBudget } from '../../src/publishing/rate-budget';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
@@ -22,6 +22,8 @@ import { TransactionContext } from '../../src/persistence/transaction-context';
 import { buildVariantPublisher, variantStatesOn } from './variant-publisher.fixture';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { ReadingClock } from '../fakes/reading.clock';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -106,12 +108,14 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       services = await createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
       incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
-      credentials = new ChannelCredentials(dataSource, config, incidents);
+      const channels = new ChannelRepository(new TransactionContext(dataSource));
+      credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
       const connectors = new ConnectorInstances(
         config,
         new PluginContextFactory(new PluginStateRepository(dataSource)),
+        channels,
+        new ReadingClock(() => clock),
       );
-      connectors.useClock({ now: () => clock });
       publisher = buildVariantPublisher({
         dataSource,
         config,

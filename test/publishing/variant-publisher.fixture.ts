@@ -4,10 +4,11 @@ import type { PostStateService } from '../../src/content/post-state.service';
 import type { TransactionalEvents } from '../../src/events/transactional-events';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { TransactionContext } from '../../src/persistence/transaction-context';
-import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { ChannelCredentials } from '../../src/channels/channel-credentials';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 import { ChannelLimits } from '../../src/publishing/channel-limits';
 import { ChannelSlots, type ChannelSlotPool } from '../../src/publishing/channel-slots';
-import type { ConnectorInstances } from '../../src/publishing/connector-instances';
+import type { ConnectorInstances } from '../../src/channels/connector-instances';
 import { PostVariantRepository } from '../../src/publishing/post-variant.repository';
 import { PublishBatchRepository } from '../../src/publishing/publish-batch.repository';
 import { PublishFailureHandler } from '../../src/publishing/publish-failure.handler';
@@ -54,7 +55,7 @@ export function buildVariantPublisher(parts: VariantPublisherParts): VariantPubl
   const budget = parts.budget ?? new InProcessRateBudget();
   const limits = new ChannelLimits(config, budget, parts.slots ?? new ChannelSlots());
   const waits = new RateLimitWaits(budget, limits, states, events);
-  const credentials = parts.credentials ?? new ChannelCredentials(dataSource, config);
+  const credentials = parts.credentials ?? new ChannelCredentials(new ChannelRepository(tx), audit, config);
   const settler = new VariantSettler(config, events, states, variants, posts);
   const failures = new PublishFailureHandler(settler, connectors, credentials, waits);
   return new VariantPublisher(

@@ -1,6 +1,4 @@
-import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
-import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +7,6 @@ import request from 'supertest';
 import { createApp } from '../../src/app/bootstrap';
 import { runtimeOptions } from '../../src/app/runtime-options';
 import { loadConfiguration } from '../../src/config/config.loader';
-import { QUEUE_DRIVER, type QueueDriver } from '../../src/queue/queue-driver';
 
 const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -56,19 +53,5 @@ describe('roles on Bull + Redis', () => {
   it('the api role serves the REST API', async () => {
     const api = await boot('api');
     await request(api.getHttpServer()).get('/api/v1/config').expect(401);
-  });
-
-  it('a job added twice with the same unique key is one job in Redis', async () => {
-    const app = apps[0];
-    const driver = app.get<QueueDriver>(QUEUE_DRIVER);
-    const queue = app.get<Queue>(getQueueToken('rules'));
-    const key = `test:${randomUUID()}`;
-    const runAt = new Date(Date.now() + 3_600_000);
-    await driver.enqueue('rules', 'sweep', { brand: 'demo' }, { runAt, uniqueKey: key });
-    await driver.enqueue('rules', 'sweep', { brand: 'demo' }, { runAt, uniqueKey: key });
-    const delayed = (await queue.getDelayed()).filter((job) => job.id === key);
-    expect(delayed).toHaveLength(1);
-    expect(await queue.client.exists(`${prefix}:rules:${key}`)).toBe(1);
-    await delayed[0].remove();
   });
 });

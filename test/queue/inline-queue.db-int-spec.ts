@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { JobEntity } from '../../src/persistence/entities/job.entity';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { InlineQueueDriver } from '../../src/queue/inline-queue.driver';
+import { JobRepository } from '../../src/queue/job.repository';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 
 describe('inline queue driver', () => {
@@ -16,28 +18,34 @@ describe('inline queue driver', () => {
     await database.dispose();
   });
 
-  it('stores jobs as rows, and a unique key enqueued twice is one job', async () => {
-    const driver = new InlineQueueDriver(dataSource);
-    const runAt = new Date('2026-12-01T09:00:00Z');
-    await driver.enqueue(
-      'rules',
-      'sweep',
-      { brand: 'demo' },
-      { runAt, uniqueKey: 'rules:sweep:2026-12-01T09' },
-    );
-    await driver.enqueue(
-      'rules',
-      'sweep',
-      { brand: 'demo' },
-      { runAt, uniqueKey: 'rules:sweep:2026-12-01T09' },
-    );
-    await driver.enqueue('publish', 'post', { postId: 'p1' });
-    const jobs = await dataSource.getRepository(JobEntity).find({ order: { queue: 'ASC' } });
-    expect(jobs.map((j) => [j.queue, j.name, j.state, j.uniqueKey])).toEqual([
-      ['publish', 'post', 'waiting', null],
-      ['rules', 'sweep', 'waiting', 'rules:sweep:2026-12-01T09'],
-    ]);
-    expect(jobs[1].runAt.toISOString()).toBe(runAt.toISOString());
+  const job = (queue: string, state: JobEntity['state']): JobEntity =>
+    dataSource.getRepository(JobEntity).create({
+      queue,
+      name: 'sweep',
+      payload: {},
+      runAt: new Date('2026-12-01T09:00:00Z'),
+      state,
+      attempts: 0,
+      maxAttempts: 5,
+      uniqueKey: null,
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: null,
+      createdAt: new Date('2026-12-01T08:00:00Z'),
+      updatedAt: new Date('2026-12-01T08:00:00Z'),
+    });
+
+  it('reports its waiting jobs to /health, and the database being down', async () => {
+    const driver = new InlineQueueDriver(new JobRepository(new TransactionContext(dataSource)));
+    expect(await driver.health()).toEqual({ status: 'ok', detail: '0 waiting' });
+    await dataSource
+      .getRepository(JobEntity)
+      .save([job('rules', 'waiting'), job('publish', 'waiting'), job('publish', 'completed')]);
     expect(await driver.health()).toEqual({ status: 'ok', detail: '2 waiting' });
+
+    const closed = await database.openMigrated();
+    await closed.destroy();
+    const down = await new InlineQueueDriver(new JobRepository(new TransactionContext(closed))).health();
+    expect(down.status).toBe('down');
   });
 });

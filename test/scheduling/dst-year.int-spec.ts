@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BrandConfig } from '../../src/config/schema/metronome-config.schema';
 import { cycleCalendar } from '../../src/cycles/cycle-calendar';
-import { businessHoursOf, businessMinutesBetween } from '../../src/inbox/business-hours';
+import { businessHoursOf, businessMinutesBetween } from '../../src/scheduling/business-hours';
 import { periodWindow } from '../../src/reporting/report-period';
 import { ReportScheduler } from '../../src/reporting/report.scheduler';
 import { parsePublishingWindow, type PublishingWindow } from '../../src/config/schema/cadence.schema';

@@ -1,6 +1,6 @@
 import { formatBrandTime } from '../../notifications/brand-time.format';
 import { formatDurationMs } from '../../config/schema/primitives.schema';
-import { addBusinessMinutes, businessHoursOf } from '../../inbox/business-hours';
+import { addBusinessMinutes, businessHoursOf } from '../../scheduling/business-hours';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /** Unanswered items older than this are history, not an SLA to chase. */

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { parsePublishingWindow, PublishingWindow, Weekday } from '../config/schema/cadence.schema';
-import { localDateOf, localToUtc, startOfLocalDay } from '../scheduling/local-time';
+import { localDateOf, localToUtc, startOfLocalDay } from './local-time';
 
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 

@@ -1,17 +1,15 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ConfigService } from '../config/config.service';
+import { InvalidError, NotFoundError } from '../errors/domain.error';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ChannelRepository } from './channel.repository';
 
 export const CHANNEL_CREDENTIALS_RULE = 'channel-credentials';
 /** How long a worker trusts what it last read of a channel's status before reading it again. */
 const STATUS_TTL_MS = 5_000;
-
-export class ChannelCredentialsError extends Error {}
 
 /**
  * Channels whose credentials the platform refused. The channel is marked `needs_reconnect` and one incident
@@ -23,15 +21,14 @@ export class ChannelCredentialsError extends Error {}
 export class ChannelCredentials {
   private readonly logger = new Logger('ChannelCredentials');
   private readonly statuses = new Map<string, { status: string; readAt: number }>();
-  private readonly audit: AuditRepository;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly channels: ChannelRepository,
+    private readonly audit: AuditRepository,
     private readonly config: ConfigService,
+    /** Absent only where a test or benchmark builds the publisher by hand: no incident is opened then. */
     @Optional() private readonly incidents?: IncidentService,
-  ) {
-    this.audit = new AuditRepository(dataSource);
-  }
+  ) {}
 
   /** Whether the channel may publish: false once marked `needs_reconnect` (read at most every 5 s). */
   async usable(channel: ChannelEntity, now: Date): Promise<boolean> {
@@ -39,7 +36,7 @@ export class ChannelCredentials {
     if (known && now.getTime() - known.readAt < STATUS_TTL_MS) {
       return known.status !== 'needs_reconnect';
     }
-    const row = await this.dataSource.getRepository(ChannelEntity).findOneBy({ id: channel.id });
+    const row = await this.channels.byId(channel.id);
     const status = row?.status ?? channel.status;
     this.statuses.set(channel.id, { status, readAt: now.getTime() });
     return status !== 'needs_reconnect';
@@ -57,13 +54,9 @@ export class ChannelCredentials {
     now: Date,
     credentialsVersion = channel.credentialsVersion,
   ): Promise<boolean> {
-    const channels = this.dataSource.getRepository(ChannelEntity);
-    const moved = await channels.update(
-      { id: channel.id, status: 'active', credentialsVersion },
-      { status: 'needs_reconnect', updatedAt: now },
-    );
-    if (!moved.affected) {
-      const current = await channels.findOneBy({ id: channel.id });
+    const moved = await this.channels.markNeedsReconnect(channel.id, credentialsVersion, now);
+    if (!moved) {
+      const current = await this.channels.byId(channel.id);
       if (current && current.credentialsVersion > credentialsVersion) {
         this.logger.log(
           `${channel.brandId}/${channel.key}: a send with its previous credentials was refused after they were renewed; sending again`,
@@ -71,7 +64,7 @@ export class ChannelCredentials {
         return false;
       }
     }
-    if (moved.affected) {
+    if (moved) {
       await this.audit.append({
         actor: 'publisher',
         action: 'channel.needs_reconnect',
@@ -112,18 +105,14 @@ export class ChannelCredentials {
    * Returns how many of its variants were waiting.
    */
   async reconnect(brandId: string, key: string, by: string, now: Date): Promise<{ waiting: number }> {
-    const channels = this.dataSource.getRepository(ChannelEntity);
-    const channel = await channels.findOneBy({ brandId, key });
+    const channel = await this.channels.byKey(brandId, key);
     if (!channel) {
-      throw new ChannelCredentialsError(`no channel ${brandId}/${key}: see \`metronome channels list\``);
+      throw new NotFoundError(`no channel ${brandId}/${key}: see \`metronome channels list\``);
     }
     if (channel.status !== 'needs_reconnect') {
-      throw new ChannelCredentialsError(`${brandId}/${key} is ${channel.status}: nothing to reconnect`);
+      throw new InvalidError(`${brandId}/${key} is ${channel.status}: nothing to reconnect`);
     }
-    await channels.update(
-      { id: channel.id, status: 'needs_reconnect' },
-      { status: 'active', credentialsVersion: () => '"credentials_version" + 1', updatedAt: now },
-    );
+    await this.channels.reactivate(channel.id, now);
     await this.audit.append({
       actor: by,
       action: 'channel.reconnected',
@@ -134,9 +123,6 @@ export class ChannelCredentials {
     });
     this.statuses.delete(channel.id);
     await this.incidents?.resolveCleared(CHANNEL_CREDENTIALS_RULE, `channel:${channel.id}`, now);
-    const waiting = await this.dataSource
-      .getRepository(PostVariantEntity)
-      .countBy({ channelId: channel.id, state: 'scheduled' });
-    return { waiting };
+    return { waiting: await this.channels.waitingVariants(channel.id) };
   }
 }

@@ -1,10 +1,10 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { channelOptionsPlace } from '../plugin-host/configured-plugin-options';
-import type { Connector, ConnectorPlugin, PluginClock } from '../plugin-sdk';
+import type { Connector, ConnectorPlugin } from '../plugin-sdk';
+import { ChannelRepository } from './channel.repository';
 
 export class ConnectorSetupError extends Error {}
 
@@ -33,19 +33,15 @@ export class ConnectorInstances {
   private readonly renewals = new Map<string, Promise<void>>();
   /** Per channel, the credentials version this process last read the configuration's secrets for. */
   private readonly secretsReadAt = new Map<string, number>();
-  private clock?: PluginClock;
 
   constructor(
     private readonly config: ConfigService,
     private readonly contexts: PluginContextFactory,
-    @Optional() private readonly dataSource?: DataSource,
+    private readonly channels: ChannelRepository,
+    /** The connectors' clock (their plugin context's). */
+    private readonly clock: Clock,
   ) {
     this.config.onReload(() => this.reset());
-  }
-
-  /** Tests and benchmarks drive time themselves. */
-  useClock(clock: PluginClock): void {
-    this.clock = clock;
   }
 
   /**
@@ -54,7 +50,7 @@ export class ConnectorInstances {
    */
   async get(brandId: string, channelKey: string, credentialsVersion?: number): Promise<ConnectorInstance> {
     const key = `${brandId}/${channelKey}`;
-    const wanted = credentialsVersion ?? (await this.storedVersion(brandId, channelKey));
+    const wanted = credentialsVersion ?? (await this.channels.credentialsVersion(brandId, channelKey));
     // Until this process has read the secrets since that renewal (none yet after a start: read them once, to be sure).
     while ((this.secretsReadAt.get(key) ?? 0) < wanted) {
       // Several sends may notice at once: one renewal, the others wait for it.
@@ -102,16 +98,6 @@ export class ConnectorInstances {
     this.logger.log(`the credentials of ${key} were renewed: reading the configuration's secrets again`);
     await this.config.reload(`the credentials of ${key} were renewed`);
     this.secretsReadAt.set(key, Math.max(this.secretsReadAt.get(key) ?? 0, version));
-  }
-
-  private async storedVersion(brandId: string, channelKey: string): Promise<number> {
-    if (!this.dataSource) {
-      return 0;
-    }
-    const row = await this.dataSource
-      .getRepository(ChannelEntity)
-      .findOne({ select: { credentialsVersion: true }, where: { brandId, key: channelKey } });
-    return row?.credentialsVersion ?? 0;
   }
 
   private async create(

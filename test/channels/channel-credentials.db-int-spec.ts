@@ -5,9 +5,11 @@ import { IncidentService } from '../../src/escalations/incident.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
-import { ChannelCredentials } from '../../src/publishing/channel-credentials';
+import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import { seedChannel } from '../persistence/seed.factory';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
+import { TransactionContext } from '../../src/persistence/transaction-context';
+import { ChannelRepository } from '../../src/channels/channel.repository';
 
 describe('ChannelCredentials: a refusal counts only for the credentials it was made with', () => {
   let db: TestDatabase;
@@ -25,7 +27,8 @@ describe('ChannelCredentials: a refusal counts only for the credentials it was m
     }
     incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
     credentials = new ChannelCredentials(
-      dataSource,
+      new ChannelRepository(new TransactionContext(dataSource)),
+      new AuditRepository(dataSource),
       new ConfigService(loaded.loaded, 'config/metronome.yaml'),
       incidents,
     );

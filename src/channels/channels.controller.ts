@@ -1,23 +1,14 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource, In } from 'typeorm';
 import { z } from 'zod';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { Clock } from '../clock/clock';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
 import { actorOnlyBody } from '../http/acting-person.schema';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';
-import { ChannelCredentials, ChannelCredentialsError } from './channel-credentials';
+import { ChannelCredentials } from './channel-credentials';
+import { ChannelRepository } from './channel.repository';
 
 const listQuery = z.strictObject({ brand: z.string().optional() });
 const actorBody = actorOnlyBody;
@@ -26,9 +17,10 @@ const actorBody = actorOnlyBody;
 @Controller('api/v1/channels')
 export class ChannelsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly channels: ChannelRepository,
     private readonly credentials: ChannelCredentials,
     private readonly actors: ActingPersonResolver,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -38,14 +30,9 @@ export class ChannelsController {
     summary: 'Every channel with its connector and status (active, needs_reconnect, disabled).',
   })
   async list(@Query({ schema: listQuery }) query: z.output<typeof listQuery>, @Caller() caller: ApiCaller) {
-    const rows = await this.dataSource.getRepository(ChannelEntity).find({
-      where: query.brand
-        ? { brandId: query.brand }
-        : caller.brandFilter
-          ? { brandId: In([...caller.brandFilter]) }
-          : {},
-      order: { brandId: 'ASC', key: 'ASC' },
-    });
+    const rows = await this.channels.list(
+      query.brand ? { brand: query.brand } : caller.brandFilter ? { brands: [...caller.brandFilter] } : {},
+    );
     return rows.map((row) => ({
       brand: row.brandId,
       channel: row.key,
@@ -68,16 +55,8 @@ export class ChannelsController {
     @Caller() caller: ApiCaller,
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
-    try {
-      const { waiting } = await this.credentials.reconnect(brand, channel, by, new Date());
-      return { brand, channel, status: 'active', waiting };
-    } catch (error) {
-      if (error instanceof ChannelCredentialsError) {
-        throw error.message.startsWith('no channel')
-          ? new NotFoundException(error.message)
-          : new BadRequestException(error.message);
-      }
-      throw error;
-    }
+    // An unknown channel is a NotFoundError (404), one that needs no reconnect an InvalidError (400).
+    const { waiting } = await this.credentials.reconnect(brand, channel, by, this.clock.now());
+    return { brand, channel, status: 'active', waiting };
   }
 }

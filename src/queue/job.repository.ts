@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { JobEntity } from '../persistence/entities/job.entity';
+import { TransactionContext } from '../persistence/transaction-context';
+
+/** The `jobs` table of the inline queue driver. */
+@Injectable()
+export class JobRepository {
+  constructor(private readonly transactions: TransactionContext) {}
+
+  /** Jobs waiting to run. */
+  countWaiting(): Promise<number> {
+    return this.transactions.manager.getRepository(JobEntity).countBy({ state: 'waiting' });
+  }
+}
