@@ -15,6 +15,7 @@ import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
 import { createContentServices } from '../src/content/content-services';
+import { IncidentRepository } from '../src/escalations/incident.repository';
 import { IncidentService } from '../src/escalations/incident.service';
 import type { NotificationSender } from '../src/escalations/notification-sender';
 import { InboxChannel, InboxIngestor } from '../src/inbox/inbox-ingestor.service';
@@ -161,7 +162,11 @@ async function main(): Promise<void> {
   await recordConfigRevision(new ConfigRevisionRepository(dataSource), loaded.loaded);
   const config = new ConfigService(loaded.loaded, join(dir, 'metronome.yaml'));
   const services = createContentServices(dataSource);
-  const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const incidents = new IncidentService(
+    new IncidentRepository(new TransactionContext(dataSource)),
+    new AuditRepository(dataSource),
+    new TransactionContext(dataSource),
+  );
   const actions = new RuleActions(
     dataSource,
     config,

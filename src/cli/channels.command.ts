@@ -1,15 +1,14 @@
 import { Command } from 'commander';
-import { ConfigService } from '../config/config.service';
-import { IncidentService } from '../escalations/incident.service';
-import { AuditRepository } from '../persistence/audit.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { Clock } from '../clock/clock';
+import { InboxItemRepository } from '../inbox/inbox-item.repository';
 import { ChannelCredentials, ChannelCredentialsError } from '../publishing/channel-credentials';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
+import { inCliContext } from './cli-context';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { RecordsCliModule } from './modules/records-cli.module';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
 
 export function channelsCommand(): Command {
   const channels = new Command('channels').description(
@@ -22,11 +21,10 @@ export function channelsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; config?: string }) => {
       await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await dataSource.getRepository(ChannelEntity).find({
-          where: options.brand ? { brandId: options.brand } : {},
-          order: { brandId: 'ASC', key: 'ASC' },
-        });
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = (await app.get(InboxItemRepository).channels({ brand: options.brand })).sort(
+          (a, b) => compare(a.brandId, b.brandId) || compare(a.key, b.key),
+        );
         if (rows.length === 0) {
           process.stdout.write('no channels: run `metronome plan sync` to import the config\n');
           return;
@@ -58,14 +56,11 @@ export function channelsCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        const credentials = new ChannelCredentials(
-          dataSource,
-          new ConfigService(loaded, configPath),
-          new IncidentService(dataSource, new AuditRepository(dataSource)),
-        );
+      await inCliContext(RecordsCliModule.forRoot({ loaded, path: configPath }), async (app) => {
         try {
-          const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
+          const { waiting } = await app
+            .get(ChannelCredentials)
+            .reconnect(brandId, key, options.as, app.get(Clock).now());
           process.stdout.write(
             `${target} is active again; ${count(waiting, 'post')} waiting on it ${waiting === 1 ? 'goes' : 'go'} out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
           );
@@ -78,4 +73,9 @@ export function channelsCommand(): Command {
       });
     });
   return channels;
+}
+
+/** Code-point order (SQLite's, which ordered this list before): by brand, then channel. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

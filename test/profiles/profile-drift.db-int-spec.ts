@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { IncidentService } from '../../src/escalations/incident.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ProfileCheckEntity } from '../../src/persistence/entities/profile-check.entity';
@@ -58,11 +57,7 @@ describe('profile drift (sandbox connector, real database)', () => {
     ws = await createContentWorkspace(dataSource, CONFIG, writeDownConnectorPlugin);
     services = channelServices(dataSource, ws);
     checker = new ProfileChecker(dataSource, services.config, services.connectors, services.events);
-    guards = new GuardRuleRunner(
-      dataSource,
-      services.config,
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
-    );
+    guards = new GuardRuleRunner(dataSource, services.config, incidentService(dataSource));
   });
 
   afterAll(async () => {

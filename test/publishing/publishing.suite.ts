@@ -14,6 +14,7 @@ import { ConnectorInstances } from '../../src/publishing/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
 import { ChannelCredentials } from '../../src/publishing/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import type { RateBudget } from '../../src/publishing/rate-budget';
 import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { VariantStateService } from '../../src/publishing/variant-state.service';
@@ -102,7 +103,7 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       ws = await createContentWorkspace(dataSource, CONFIG);
       services = createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-      incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+      incidents = incidentService(dataSource);
       credentials = new ChannelCredentials(dataSource, config, incidents);
       const connectors = new ConnectorInstances(
         config,

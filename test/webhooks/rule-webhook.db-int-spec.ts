@@ -4,8 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../../src/content/content-services';
-import { IncidentService } from '../../src/escalations/incident.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
 import { BRAND_YAML, createContentWorkspace } from '../content/content-workspace';
 import { collectingLogger } from '../notifications/notification-test.harness';
@@ -47,7 +46,7 @@ rules:
     const services = createContentServices(dataSource);
     const executor = new RuleActionExecutor(
       config,
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
+      incidentService(dataSource),
       services.states,
       services.events,
       new RecordingSender(),
