@@ -15,6 +15,8 @@ import { recordConfigRevision } from '../src/config/config-sync.service';
 import { loadConfiguration } from '../src/config/config.loader';
 import { ConfigService } from '../src/config/config.service';
 import { createContentServices } from '../test/content/content-services.fixture';
+import { IncidentRepository } from '../src/escalations/incident.repository';
+import { CycleRepository } from '../src/cycles/cycle.repository';
 import { IncidentService } from '../src/escalations/incident.service';
 import type { NotificationSender } from '../src/escalations/notification-sender';
 import { InboxChannel, InboxIngestor } from '../src/inbox/inbox-ingestor.service';
@@ -165,11 +167,15 @@ async function main(): Promise<void> {
   await recordConfigRevision(new ConfigRevisionRepository(dataSource), loaded.loaded);
   const config = new ConfigService(loaded.loaded, join(dir, 'metronome.yaml'));
   const services = await createContentServices(dataSource);
-  const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const incidents = new IncidentService(
+    new IncidentRepository(new TransactionContext(dataSource)),
+    new AuditRepository(dataSource),
+    new TransactionContext(dataSource),
+  );
   const transactions = new TransactionContext(dataSource);
   const actions = new RuleActions(
     new RuleFiringRepository(transactions),
-    new RuleFactsRepository(transactions),
+    new RuleFactsRepository(transactions, new CycleRepository(transactions)),
     config,
     new RuleActionExecutor(
       config,
@@ -182,7 +188,9 @@ async function main(): Promise<void> {
       new WebhookTargets(config),
     ),
   );
-  const facts = new RuleFactsBuilder(new RuleFactsRepository(transactions));
+  const facts = new RuleFactsBuilder(
+    new RuleFactsRepository(transactions, new CycleRepository(transactions)),
+  );
   const ingestor = new InboxIngestor(
     new InboxItemRepository(new TransactionContext(dataSource)),
     new TransactionContext(dataSource),

@@ -1,17 +1,14 @@
 import { Command } from 'commander';
-import { ConfigService } from '../config/config.service';
-import { IncidentService } from '../escalations/incident.service';
-import { AuditRepository } from '../persistence/audit.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
 import { ChannelCredentials } from '../channels/channel-credentials';
 import { ChannelRepository } from '../channels/channel.repository';
-import { TransactionContext } from '../persistence/transaction-context';
+import { Clock } from '../clock/clock';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
+import { inCliContext } from './cli-context';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';
 import { loadConfigOrExit } from './load-config-or-exit';
+import { RecordsCliModule } from './modules/records-cli.module';
 import { requirePerson } from './require-person';
-import { withDatabase } from './with-database';
 
 export function channelsCommand(): Command {
   const channels = new Command('channels').description(
@@ -24,11 +21,8 @@ export function channelsCommand(): Command {
     .addOption(configOption())
     .action(async (options: { brand?: string; config?: string }) => {
       await loadConfigOrExit(resolveConfigPath(options.config));
-      await withDatabase(async (dataSource) => {
-        const rows = await dataSource.getRepository(ChannelEntity).find({
-          where: options.brand ? { brandId: options.brand } : {},
-          order: { brandId: 'ASC', key: 'ASC' },
-        });
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const rows = await app.get(ChannelRepository).list({ brand: options.brand });
         if (rows.length === 0) {
           process.stdout.write('no channels: run `metronome plan sync` to import the config\n');
           return;
@@ -60,16 +54,11 @@ export function channelsCommand(): Command {
           EXIT_INVALID_INPUT,
         );
       }
-      await withDatabase(async (dataSource) => {
-        const audit = new AuditRepository(dataSource);
-        const credentials = new ChannelCredentials(
-          new ChannelRepository(new TransactionContext(dataSource)),
-          audit,
-          new ConfigService(loaded, configPath),
-          new IncidentService(dataSource, audit),
-        );
+      await inCliContext(RecordsCliModule.forRoot({ loaded, path: configPath }), async (app) => {
         // An unknown channel, or one that needs no reconnect, is a DomainError: main.ts prints it, exit code 2.
-        const { waiting } = await credentials.reconnect(brandId, key, options.as, new Date());
+        const { waiting } = await app
+          .get(ChannelCredentials)
+          .reconnect(brandId, key, options.as, app.get(Clock).now());
         process.stdout.write(
           `${target} is active again; ${count(waiting, 'post')} waiting on it ${waiting === 1 ? 'goes' : 'go'} out now (those overdue beyond publishing.missedGrace are marked missed)\n`,
         );

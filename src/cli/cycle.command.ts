@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { Clock } from '../clock/clock';
 import { CycleStatusQuery } from '../cycles/cycle-status.query';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { formatLocal } from './cli.format';
@@ -20,7 +21,7 @@ export function cycleCommand(): Command {
     .action(async (options: { json?: boolean; config?: string }) => {
       const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
-        const rows = await app.get(CycleStatusQuery).status(loaded.config, new Date());
+        const rows = await app.get(CycleStatusQuery).status(loaded.config, app.get(Clock).now());
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;

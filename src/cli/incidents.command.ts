@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { Clock } from '../clock/clock';
 import type { LoadedConfig } from '../config/config.loader';
 import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
 import { IncidentService } from '../escalations/incident.service';
@@ -24,10 +25,11 @@ function changeCommand(name: 'ack' | 'resolve', description: string): Command {
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
         const incidents = app.get(IncidentService);
         const incidentId = await resolveIncidentId(app.get(RecordIdRepository), id);
+        const now = app.get(Clock).now();
         const incident =
           name === 'ack'
-            ? await incidents.acknowledge(incidentId, options.as, new Date(), options.comment)
-            : await incidents.resolve(incidentId, options.as, new Date(), options.comment);
+            ? await incidents.acknowledge(incidentId, options.as, now, options.comment)
+            : await incidents.resolve(incidentId, options.as, now, options.comment);
         process.stdout.write(`${incident.title}: ${incident.state} by ${options.as}\n`);
       });
     });

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import type { MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { PostQueryService } from '../content/post-query.service';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
 import { cadenceTarget, currentAndNextMonth, cycleCalendar, stageAt } from './cycle-calendar';
-import { countPostsInPeriod } from './posts-in-period.count';
+import { CycleRepository, type UnresolvedIncident } from './cycle.repository';
 
 export interface CycleStatus {
   brand: string;
@@ -32,25 +30,20 @@ export interface CycleStatus {
 @Injectable()
 export class CycleStatusQuery {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly postQueries: PostQueryService,
+    private readonly cycles: CycleRepository,
+    private readonly posts: PostQueryService,
   ) {}
 
   async status(config: MetronomeConfig, now: Date): Promise<CycleStatus[]> {
-    const pending = await this.postQueries.pendingApprovals({ now });
-    const incidents = await this.dataSource.getRepository(IncidentEntity).find({
-      where: { state: In(['open', 'acknowledged']) },
-      order: { openedAt: 'ASC' },
-    });
-    const waiting = await this.dataSource.query<Array<{ brand_id: string; count: number | string }>>(
-      `SELECT c."brand_id", COUNT(*) AS "count" FROM "inbox_items" i JOIN "channels" c ON c."id" = i."channel_id" WHERE i."state" IN ('new', 'escalated') GROUP BY c."brand_id"`,
-    );
+    const pending = await this.posts.pendingApprovals({ now });
+    const incidents = await this.cycles.unresolvedIncidents();
+    const waiting = await this.cycles.inboxWaitingByBrand();
     const result: CycleStatus[] = [];
     for (const [brandId, brand] of Object.entries(config.brands)) {
       const months = [];
       for (const month of currentAndNextMonth(brand, now)) {
         const calendar = cycleCalendar(brand, month);
-        const count = (states?: string[]) => countPostsInPeriod(this.dataSource, brandId, calendar, states);
+        const count = (states?: string[]) => this.cycles.postsInPeriod(brandId, calendar, states);
         months.push({
           month,
           stage: stageAt(calendar, now),
@@ -79,14 +72,14 @@ export class CycleStatusQuery {
         approvalsPending: mine.length,
         approvalsOverdue: mine.filter((p) => p.overdue).length,
         incidents: this.incidentSummary(incidents.filter((incident) => incident.brandId === brandId)),
-        inboxWaiting: Number(waiting.find((row) => row.brand_id === brandId)?.count ?? 0),
+        inboxWaiting: waiting.get(brandId) ?? 0,
         nextDeadlines: deadlines,
       });
     }
     return result;
   }
 
-  private incidentSummary(incidents: IncidentEntity[]): CycleStatus['incidents'] {
+  private incidentSummary(incidents: UnresolvedIncident[]): CycleStatus['incidents'] {
     const rank: Record<string, number> = { critical: 0, warning: 1, info: 2 };
     return {
       open: incidents.filter((incident) => incident.state === 'open').length,

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
 import type { MetronomeConfig } from '../config/schema/metronome-config.schema';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
-import { CycleEntity } from '../persistence/entities/cycle.entity';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { currentAndNextMonth, cycleCalendar, stageAt } from './cycle-calendar';
+import { CycleRepository } from './cycle.repository';
 
 /**
  * Keeps each brand's cycles: the current month and the next one exist as rows, and when a cycle's stage
@@ -16,7 +14,7 @@ import { currentAndNextMonth, cycleCalendar, stageAt } from './cycle-calendar';
 @Injectable()
 export class CycleService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly cycles: CycleRepository,
     private readonly events: TransactionalEvents,
     private readonly audit: AuditRepository,
   ) {}
@@ -27,35 +25,26 @@ export class CycleService {
       for (const month of currentAndNextMonth(brand, now)) {
         await this.ensure(brandId, month, config, now);
       }
-      const open = await this.dataSource
-        .getRepository(CycleEntity)
-        .find({ where: { brandId }, order: { periodStart: 'DESC' }, take: 3 });
-      for (const cycle of open) {
+      for (const cycle of await this.cycles.newest(brandId, 3)) {
         const month = DateTime.fromJSDate(cycle.periodStart, { zone: brand.timezone }).toFormat('yyyy-LL');
         const stage = stageAt(cycleCalendar(brand, month), now);
         if (stage === cycle.stage) {
           continue;
         }
-        await this.events.run(async (manager) => {
-          const result = await manager
-            .getRepository(CycleEntity)
-            .update({ id: cycle.id, stage: cycle.stage }, { stage });
-          if ((result.affected ?? 0) !== 1) {
+        await this.events.run(async () => {
+          if (!(await this.cycles.moveStage(cycle.id, cycle.stage, stage))) {
             return;
           }
           changed++;
-          await this.audit.append(
-            {
-              actor: 'cycle-engine',
-              action: 'cycle.stage_changed',
-              subjectType: 'cycle',
-              subjectId: cycle.id,
-              data: { month, from: cycle.stage, to: stage },
-              at: now,
-            },
-            manager,
-          );
-          this.events.record(manager, {
+          await this.audit.append({
+            actor: 'cycle-engine',
+            action: 'cycle.stage_changed',
+            subjectType: 'cycle',
+            subjectId: cycle.id,
+            data: { month, from: cycle.stage, to: stage },
+            at: now,
+          });
+          this.events.record({
             type: 'cycle.stage_changed',
             brandId,
             subject: { type: 'cycle', id: cycle.id },
@@ -71,31 +60,22 @@ export class CycleService {
   private async ensure(brandId: string, month: string, config: MetronomeConfig, now: Date): Promise<void> {
     const brand = config.brands[brandId];
     const calendar = cycleCalendar(brand, month);
-    const repository = this.dataSource.getRepository(CycleEntity);
-    if (await repository.existsBy({ brandId, periodStart: calendar.periodStart })) {
+    if (await this.cycles.exists(brandId, calendar.periodStart)) {
       return;
     }
-    try {
-      await repository.insert(
-        repository.create({
-          brandId,
-          periodStart: calendar.periodStart,
-          periodEnd: calendar.periodEnd,
-          stage: stageAt(calendar, now),
-          stageDeadlines: {
-            plan: calendar.planDueAt.toISOString(),
-            prepare: calendar.periodStart.toISOString(),
-            publish: calendar.periodEnd.toISOString(),
-            review: calendar.reviewEndsAt.toISOString(),
-          },
-          owner: brand.owner,
-          createdAt: now,
-        }),
-      );
-    } catch (error) {
-      if (!isUniqueViolation(error)) {
-        throw error;
-      }
-    }
+    await this.cycles.insertUnlessExists({
+      brandId,
+      periodStart: calendar.periodStart,
+      periodEnd: calendar.periodEnd,
+      stage: stageAt(calendar, now),
+      stageDeadlines: {
+        plan: calendar.planDueAt.toISOString(),
+        prepare: calendar.periodStart.toISOString(),
+        publish: calendar.periodEnd.toISOString(),
+        review: calendar.reviewEndsAt.toISOString(),
+      },
+      owner: brand.owner,
+      createdAt: now,
+    });
   }
 }

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { formatBrandTime } from '../notifications/brand-time.format';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
-import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from '../persistence/entities/incident.entity';
 import { deliveriesFor } from './escalation-targets';
 import { levelOfStep, PolicySnapshot, stepAfter } from './escalation-policy.snapshot';
 import { IncidentLinkSigner } from './incident-link.signer';
+import { IncidentRepository } from './incident.repository';
 import { NOTIFICATION_SENDER, type NotificationSender } from './notification-sender';
 
 export const INCIDENT_LINK_SIGNER = Symbol('INCIDENT_LINK_SIGNER');
@@ -22,7 +21,7 @@ export class EscalationSweeper {
   private readonly logger = new Logger('Escalations');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly incidents: IncidentRepository,
     private readonly config: ConfigService,
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
@@ -30,11 +29,7 @@ export class EscalationSweeper {
   ) {}
 
   async sweep(now: Date): Promise<number> {
-    const due = await this.dataSource.getRepository(IncidentEntity).find({
-      where: { state: 'open', nextEscalationAt: LessThanOrEqual(now) },
-      order: { nextEscalationAt: 'ASC' },
-      take: 100,
-    });
+    const due = await this.incidents.dueForEscalation(now, 100);
     let sent = 0;
     for (const incident of due) {
       if (await this.claim(incident, now)) {
@@ -47,15 +42,11 @@ export class EscalationSweeper {
   private async claim(incident: IncidentEntity, now: Date): Promise<boolean> {
     const snapshot = incident.policySnapshot as unknown as PolicySnapshot;
     const next = stepAfter(snapshot, incident.level);
-    const result = await this.dataSource.getRepository(IncidentEntity).update(
-      { id: incident.id, state: 'open', level: incident.level },
-      {
-        level: incident.level + 1,
-        nextEscalationAt:
-          next === undefined ? null : new Date(now.getTime() + levelOfStep(snapshot, next).afterMs),
-      },
+    return this.incidents.claimStep(
+      incident.id,
+      incident.level,
+      next === undefined ? null : new Date(now.getTime() + levelOfStep(snapshot, next).afterMs),
     );
-    return (result.affected ?? 0) === 1;
   }
 
   private async notify(incident: IncidentEntity, now: Date): Promise<number> {
@@ -66,19 +57,16 @@ export class EscalationSweeper {
       this.config.loaded.plugins,
       level.targets,
     );
-    const records = this.dataSource.getRepository(IncidentNotificationEntity);
     const record = (target: string, channel: string, status: 'sent' | 'failed', error: string | null) =>
-      records.insert(
-        records.create({
-          incidentId: incident.id,
-          level: incident.level,
-          target,
-          channel,
-          status,
-          error,
-          sentAt: now,
-        }),
-      );
+      this.incidents.recordNotification({
+        incidentId: incident.id,
+        level: incident.level,
+        target,
+        channel,
+        status,
+        error,
+        sentAt: now,
+      });
     const notifierIds = Object.keys(this.config.loaded.config.notifiers);
     for (const person of unreachable) {
       const why =

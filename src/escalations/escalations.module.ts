@@ -4,9 +4,9 @@ import { NotificationDispatcherService } from '../notifications/notification-dis
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import { EscalationSweeper, INCIDENT_LINK_SIGNER } from './escalation.sweeper';
-import { DataSource } from 'typeorm';
 import { incidentLinkKey } from './incident-link-secret';
 import { IncidentLinkSigner } from './incident-link.signer';
+import { IncidentRepository } from './incident.repository';
 import { IncidentService } from './incident.service';
 import { IncidentLinkPages } from './incident-link.pages';
 import { IncidentLinksController } from './incident-links.controller';
@@ -18,21 +18,27 @@ import { NotifierFailureIncidents } from './notifier-failure.incidents';
 @Module({
   imports: [NotificationsModule],
   providers: [
+    IncidentRepository,
     IncidentService,
     EscalationSweeper,
     NotifierFailureIncidents,
     { provide: NOTIFICATION_SENDER, useExisting: NotificationDispatcherService },
     {
       provide: INCIDENT_LINK_SIGNER,
-      inject: [DataSource, PluginStateRepository, ConfigService],
-      useFactory: async (dataSource: DataSource, state: PluginStateRepository, config: ConfigService) =>
+      inject: [IncidentRepository, PluginStateRepository, ConfigService],
+      useFactory: async (
+        incidents: IncidentRepository,
+        state: PluginStateRepository,
+        config: ConfigService,
+      ) =>
         new IncidentLinkSigner(
-          await incidentLinkKey(dataSource, state),
+          await incidentLinkKey(incidents.sqliteDatabaseFile(), state),
           config.loaded.config.organisation.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`,
         ),
     },
   ],
   exports: [
+    IncidentRepository,
     IncidentService,
     EscalationSweeper,
     NOTIFICATION_SENDER,

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DataSource } from 'typeorm';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 
 /** Where versions before 0.2 kept a generated link secret, in plain text: removed when found. */
@@ -26,9 +25,10 @@ export function deriveIncidentLinkKey(secretKey: string): string {
  * - else none: on Postgres without a shared secret, replicas could not check each other's links, so
  *   notifications carry no links (said once, with the fix).
  * A secret an older version kept in plain text in plugin_state is deleted.
+ * `sqliteDatabaseFile` is the SQLite database's file (`:memory:` for one in memory), undefined on Postgres.
  */
 export async function incidentLinkKey(
-  dataSource: DataSource,
+  sqliteDatabaseFile: string | undefined,
   state: PluginStateRepository,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
@@ -44,11 +44,10 @@ export async function incidentLinkKey(
   if (env.METRONOME_LINK_SECRET) {
     return env.METRONOME_LINK_SECRET;
   }
-  const options = dataSource.options;
-  if (options.type === 'better-sqlite3' && typeof options.database === 'string') {
-    return options.database === ':memory:'
+  if (sqliteDatabaseFile !== undefined) {
+    return sqliteDatabaseFile === ':memory:'
       ? randomBytes(32).toString('base64url')
-      : fileKey(join(dirname(options.database), LINK_KEY_FILE));
+      : fileKey(join(dirname(sqliteDatabaseFile), LINK_KEY_FILE));
   }
   new Logger('IncidentLinks').warn(
     'METRONOME_SECRET_KEY is not set: incident notifications go out without acknowledge/resolve links. ' +

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { AuditEventEntity } from '../persistence/entities/audit-event.entity';
-import { IncidentNotificationEntity } from '../persistence/entities/incident-notification.entity';
 import type { IncidentEntity } from '../persistence/entities/incident.entity';
 import type { PolicySnapshot } from './escalation-policy.snapshot';
+import { IncidentRepository } from './incident.repository';
 
 /** One target of one escalation step, and whether it was reached. */
 export interface IncidentReach {
@@ -31,34 +29,20 @@ export interface IncidentStory {
  */
 @Injectable()
 export class IncidentReachQuery {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly incidents: IncidentRepository) {}
 
   async stories(incidents: readonly IncidentEntity[]): Promise<Map<string, IncidentStory>> {
     const ids = incidents.map((incident) => incident.id);
     const [records, comments] =
       ids.length === 0
         ? [[], []]
-        : await Promise.all([
-            this.dataSource
-              .getRepository(IncidentNotificationEntity)
-              .find({ where: { incidentId: In(ids) }, order: { sentAt: 'ASC' } }),
-            this.dataSource.getRepository(AuditEventEntity).find({
-              where: {
-                subjectType: 'incident',
-                subjectId: In(ids),
-                action: In(['incident.acknowledged', 'incident.resolved']),
-              },
-              order: { id: 'ASC' },
-            }),
-          ]);
+        : await Promise.all([this.incidents.notifications(ids), this.incidents.changeComments(ids)]);
     const stories = new Map<string, IncidentStory>();
     for (const incident of incidents) {
       const snapshot = incident.policySnapshot as unknown as PolicySnapshot;
       const total = (snapshot.levels?.length ?? 0) * ((snapshot.repeat ?? 0) + 1);
-      const comment = (action: string) => {
-        const event = comments.filter((c) => c.subjectId === incident.id && c.action === action).at(-1);
-        return typeof event?.data.comment === 'string' ? event.data.comment : null;
-      };
+      const comment = (action: string) =>
+        comments.filter((c) => c.incidentId === incident.id && c.action === action).at(-1)?.comment ?? null;
       stories.set(incident.id, {
         reach: records
           .filter((record) => record.incidentId === incident.id)

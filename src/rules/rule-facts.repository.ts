@@ -9,6 +9,7 @@ import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entit
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';
+import { CycleRepository } from '../cycles/cycle.repository';
 
 /** A pending approval step of a post in review, with its post. */
 export type PendingApproval = ApprovalEntity & { post: PostEntity };
@@ -48,7 +49,10 @@ export interface DriftedProfile {
  */
 @Injectable()
 export class RuleFactsRepository {
-  constructor(private readonly transactions: TransactionContext) {}
+  constructor(
+    private readonly transactions: TransactionContext,
+    private readonly cycles: CycleRepository,
+  ) {}
 
   post(id: string): Promise<PostEntity | null> {
     return this.transactions.manager.getRepository(PostEntity).findOneBy({ id });
@@ -78,16 +82,7 @@ export class RuleFactsRepository {
 
   /** Posts of a brand whose time falls in [start, end), cancelled ones aside. */
   postsPlannedIn(brandId: string, period: { periodStart: Date; periodEnd: Date }): Promise<number> {
-    return this.transactions.manager
-      .getRepository(PostEntity)
-      .createQueryBuilder('post')
-      .where('post.brand_id = :brandId', { brandId })
-      .andWhere('post.publish_at >= :start AND post.publish_at < :end', {
-        start: toDbInstant(period.periodStart),
-        end: toDbInstant(period.periodEnd),
-      })
-      .andWhere("post.state <> 'cancelled'")
-      .getCount();
+    return this.cycles.postsInPeriod(brandId, period);
   }
 
   /** Variants of a channel scheduled in [from, to). */

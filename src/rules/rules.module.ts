@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '../content/content.module';
+import { CycleRepository } from '../cycles/cycle.repository';
 import { CycleService } from '../cycles/cycle.service';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { GuardRuleRunner } from './guard-rule.runner';
@@ -29,6 +30,7 @@ import { RulesScheduler } from './rules.scheduler';
     RuleActionPostRepository,
     GuardRuleRunner,
     CycleService,
+    CycleRepository,
   ],
   exports: [RuleEngine, RuleActions, RuleBatchEvaluator, RuleFactsBuilder, GuardRuleRunner, CycleService],
 })

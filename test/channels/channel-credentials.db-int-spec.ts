@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
@@ -25,7 +26,7 @@ describe('ChannelCredentials: a refusal counts only for the credentials it was m
     if (!loaded.ok) {
       throw new Error(JSON.stringify(loaded.issues));
     }
-    incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    incidents = incidentService(dataSource);
     credentials = new ChannelCredentials(
       new ChannelRepository(new TransactionContext(dataSource)),
       new AuditRepository(dataSource),

@@ -5,9 +5,8 @@ import { ConfigService } from '../../src/config/config.service';
 import { ownerOnlyPolicy } from '../../src/escalations/escalation-policy.snapshot';
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentRepository, incidentService } from '../escalations/incident-service.fixture';
 import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, testDialect, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
@@ -69,9 +68,9 @@ brands:
 
     it('names the person reached and the one nobody could reach, with the reason and the fix', async () => {
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-      const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+      const incidents = incidentService(dataSource);
       const sweeper = new EscalationSweeper(
-        dataSource,
+        incidentRepository(dataSource),
         config,
         new RecordingSender(),
         new IncidentLinkSigner('test-secret', 'https://metronome.example'),

@@ -1,14 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { createContentServices } from '../content/content-services.fixture';
+import { CycleRepository } from '../../src/cycles/cycle.repository';
 import { CycleStatusQuery } from '../../src/cycles/cycle-status.query';
 import { CycleService } from '../../src/cycles/cycle.service';
 import type { DomainEvent } from '../../src/events/domain-event';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { CycleEntity } from '../../src/persistence/entities/cycle.entity';
+import { TransactionContext } from '../../src/persistence/transaction-context';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 
 describe('cycle engine', () => {
   let database: TestDatabase;
@@ -26,7 +28,7 @@ describe('cycle engine', () => {
       published.push(event);
     });
     cycles = new CycleService(
-      dataSource,
+      new CycleRepository(new TransactionContext(dataSource)),
       (await createContentServices(dataSource, bus)).events,
       new AuditRepository(dataSource),
     );
@@ -58,7 +60,7 @@ describe('cycle engine', () => {
   it('reports plan against cadence, approvals, incidents and next deadlines', async () => {
     ws.write('one.md', post('title: One\ncampaign: winter\npublish: 2026-12-09 09:15'));
     await ws.sync.syncBrand(ws.loaded, 'acme', new Date('2026-11-25T12:00:00Z'));
-    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    const incidents = incidentService(dataSource);
     for (const [subjectKey, severity] of [
       ['channel:a', 'warning'],
       ['channel:b', 'critical'],
@@ -75,7 +77,7 @@ describe('cycle engine', () => {
       });
     }
     const [status] = await new CycleStatusQuery(
-      dataSource,
+      new CycleRepository(new TransactionContext(dataSource)),
       (await createContentServices(dataSource)).queries,
     ).status(ws.loaded.config, new Date('2026-11-25T12:00:00Z'));
     expect(status.months).toEqual([

@@ -4,7 +4,7 @@ import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import type { DataSource } from 'typeorm';
 import { createContentServices, type ContentServices } from '../content/content-services.fixture';
 import { ContentFilesService } from '../../src/content/content-files.service';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { InvalidError, NotFoundError } from '../../src/errors/domain.error';
 import { InboxService } from '../../src/inbox/inbox.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
@@ -63,9 +63,9 @@ describe('domain error kinds thrown by the services', () => {
         SYSTEM_CLOCK,
       ).answer(unknownId, 'maya'),
     ).rejects.toBeInstanceOf(NotFoundError);
-    await expect(
-      new IncidentService(dataSource, audit).acknowledge(unknownId, 'maya', now),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(incidentService(dataSource).acknowledge(unknownId, 'maya', now)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('content files: a missing file or brand is not found, a path outside the folder is invalid', async () => {

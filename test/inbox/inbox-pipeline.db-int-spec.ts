@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { InboxPoller } from '../../src/inbox/inbox.poller';
 import { InboxService } from '../../src/inbox/inbox.service';
@@ -128,7 +129,7 @@ describe('inbox pipeline', () => {
     });
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
     const services = await createContentServices(dataSource);
-    incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    incidents = incidentService(dataSource);
     actions = ruleActions(
       dataSource,
       config,

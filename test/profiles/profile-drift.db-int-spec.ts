@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { IncidentService } from '../../src/escalations/incident.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { ProfileCheckEntity } from '../../src/persistence/entities/profile-check.entity';
@@ -65,11 +64,7 @@ describe('profile drift (sandbox connector, real database)', () => {
       services.connectors,
       services.events,
     );
-    guards = guardRuleRunner(
-      dataSource,
-      services.config,
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
-    );
+    guards = guardRuleRunner(dataSource, services.config, incidentService(dataSource));
   });
 
   afterAll(async () => {

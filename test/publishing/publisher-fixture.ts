@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { PinoLogger } from '../../src/app/pino.logger';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices, type ContentServices } from '../content/content-services.fixture';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
@@ -42,7 +42,7 @@ export async function createPublisherFixture(
   const ws = await createContentWorkspace(dataSource, yaml);
   const services = await createContentServices(dataSource);
   const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-  const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+  const incidents = incidentService(dataSource);
   const channels = new ChannelRepository(new TransactionContext(dataSource));
   const credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
   const clock = { now: new Date('2026-12-01T00:00:00Z') };

@@ -16,6 +16,7 @@ import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
 import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import type { RateBudget } from '../../src/publishing/rate-budget';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { TransactionContext } from '../../src/persistence/transaction-context';
@@ -107,7 +108,7 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       ws = await createContentWorkspace(dataSource, CONFIG);
       services = await createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-      incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+      incidents = incidentService(dataSource);
       const channels = new ChannelRepository(new TransactionContext(dataSource));
       credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
       const connectors = new ConnectorInstances(

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { BrandRepository } from '../../src/persistence/brand.repository';
 import { ConfigRevisionRepository } from '../../src/persistence/config-revision.repository';
 import { ReportEntity } from '../../src/persistence/entities/report.entity';
@@ -83,7 +82,7 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
       new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
+      incidentService(dataSource),
       SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(

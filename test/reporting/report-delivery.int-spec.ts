@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { ReportEntity } from '../../src/persistence/entities/report.entity';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
@@ -86,7 +85,7 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
       new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
+      incidentService(dataSource),
       SYSTEM_CLOCK,
     );
   });

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { BrandRepository } from '../../src/persistence/brand.repository';
 import { ConfigRevisionRepository } from '../../src/persistence/config-revision.repository';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
@@ -66,7 +65,7 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
       new NotificationDispatcherService(config, contexts, new NotifierHealthService(config), SYSTEM_CLOCK, {
         sleep: async () => undefined,
       }),
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
+      incidentService(dataSource),
       SYSTEM_CLOCK,
     );
     scheduler = new ReportScheduler(

@@ -4,8 +4,8 @@ import { ConfigService } from '../../src/config/config.service';
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentRepository, incidentService } from '../escalations/incident-service.fixture';
 import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { IncidentNotificationEntity } from '../../src/persistence/entities/incident-notification.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
@@ -51,10 +51,10 @@ describe('guard rules and escalations over a simulated month', () => {
     dataSource = await database.openMigrated();
     ws = await createContentWorkspace(dataSource, CONFIG, writeRecorderPlugin);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    incidents = incidentService(dataSource);
     guards = guardRuleRunner(dataSource, config, incidents);
     sweeper = new EscalationSweeper(
-      dataSource,
+      incidentRepository(dataSource),
       config,
       sender,
       new IncidentLinkSigner('test-secret', 'https://metronome.example'),

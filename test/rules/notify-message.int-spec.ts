@@ -10,11 +10,10 @@ import { formatConfigIssue } from '../../src/config/config-issue';
 import { loadConfiguration } from '../../src/config/config.loader';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
@@ -87,7 +86,7 @@ describe('notify: a message over the rule’s facts, and the facts that made it 
       ruleActionExecutor(
         dataSource,
         configService,
-        new IncidentService(dataSource, new AuditRepository(dataSource)),
+        incidentService(dataSource),
         services.states,
         services.events,
         dispatcher,

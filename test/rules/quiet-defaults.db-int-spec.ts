@@ -1,8 +1,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { IncidentService } from '../../src/escalations/incident.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
 import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
@@ -23,11 +22,7 @@ async function setUp(yaml: string, prepare?: (dir: string) => void) {
   const dataSource = await database.openMigrated();
   const ws = await createContentWorkspace(dataSource, yaml, prepare);
   const services = channelServices(dataSource, ws);
-  const guards = guardRuleRunner(
-    dataSource,
-    services.config,
-    new IncidentService(dataSource, new AuditRepository(dataSource)),
-  );
+  const guards = guardRuleRunner(dataSource, services.config, incidentService(dataSource));
   return { database, dataSource, ws, services, guards };
 }
 

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices, type ContentServices } from '../content/content-services.fixture';
-import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.entity';
 import { TransactionContext } from '../../src/persistence/transaction-context';
@@ -62,7 +61,7 @@ describe('rule engine', () => {
     const bus = new DomainEventBus();
     services = await createContentServices(dataSource, bus);
     const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    const incidents = incidentService(dataSource);
     engine = new RuleEngine(
       new RuleFiringRepository(new TransactionContext(dataSource)),
       config,
@@ -116,7 +115,7 @@ describe('rule engine', () => {
       at: now,
     });
     expect(sender.sent.map((m) => [m.notifier, m.to])).toEqual([['team', ['maya']]]);
-    const incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    const incidents = incidentService(dataSource);
     expect((await incidents.list({})).map((i) => i.rule)).toEqual(['rule:rejections']);
     // Back in review and rejected again: same subject? No — a new approval step is a new subject, so it fires.
     // The same step cannot be decided twice, so "once per subject" is checked on the firing row itself.

@@ -12,6 +12,7 @@ import { RuleActionExecutor } from '../../src/rules/rule-action.executor';
 import { RuleActions } from '../../src/rules/rule-actions';
 import { RuleFactsBuilder } from '../../src/rules/rule-facts.builder';
 import { RuleFactsRepository } from '../../src/rules/rule-facts.repository';
+import { CycleRepository } from '../../src/cycles/cycle.repository';
 import { RuleFiringRepository } from '../../src/rules/rule-firing.repository';
 import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 
@@ -48,14 +49,14 @@ export function ruleActions(
   const transactions = new TransactionContext(dataSource);
   return new RuleActions(
     new RuleFiringRepository(transactions),
-    new RuleFactsRepository(transactions),
+    new RuleFactsRepository(transactions, new CycleRepository(transactions)),
     config,
     executor,
   );
 }
 
 export function ruleFactsBuilder(dataSource: DataSource): RuleFactsBuilder {
-  return new RuleFactsBuilder(new RuleFactsRepository(new TransactionContext(dataSource)));
+  return new RuleFactsBuilder(ruleFactsRepository(dataSource));
 }
 
 export function guardRuleRunner(
@@ -63,5 +64,10 @@ export function guardRuleRunner(
   config: ConfigService,
   incidents: IncidentService,
 ): GuardRuleRunner {
-  return new GuardRuleRunner(new RuleFactsRepository(new TransactionContext(dataSource)), config, incidents);
+  return new GuardRuleRunner(ruleFactsRepository(dataSource), config, incidents);
+}
+
+export function ruleFactsRepository(dataSource: DataSource): RuleFactsRepository {
+  const transactions = new TransactionContext(dataSource);
+  return new RuleFactsRepository(transactions, new CycleRepository(transactions));
 }

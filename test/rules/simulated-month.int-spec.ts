@@ -6,11 +6,11 @@ import { createContentServices, type ContentServices } from '../content/content-
 import { EscalationSweeper } from '../../src/escalations/escalation.sweeper';
 import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
+import { incidentRepository, incidentService } from '../escalations/incident-service.fixture';
 import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
 import { PostEntity } from '../../src/persistence/entities/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
@@ -72,10 +72,10 @@ guards:
       SYSTEM_CLOCK,
       { sleep: async () => undefined },
     );
-    incidents = new IncidentService(dataSource, new AuditRepository(dataSource));
+    incidents = incidentService(dataSource);
     guards = guardRuleRunner(dataSource, config, incidents);
     sweeper = new EscalationSweeper(
-      dataSource,
+      incidentRepository(dataSource),
       config,
       dispatcher,
       new IncidentLinkSigner('secret', 'https://metronome.example'),

@@ -4,8 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
-import { IncidentService } from '../../src/escalations/incident.service';
-import { AuditRepository } from '../../src/persistence/audit.repository';
+import { incidentService } from '../escalations/incident-service.fixture';
 import { BRAND_YAML, createContentWorkspace } from '../content/content-workspace';
 import { collectingLogger } from '../notifications/notification-test.harness';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
@@ -48,7 +47,7 @@ rules:
     const executor = ruleActionExecutor(
       dataSource,
       config,
-      new IncidentService(dataSource, new AuditRepository(dataSource)),
+      incidentService(dataSource),
       services.states,
       services.events,
       new RecordingSender(),
