@@ -4,6 +4,8 @@ import type { CycleCalendar } from './cycle-calendar';
 import type { CycleRepository, UnresolvedIncident } from './cycle.repository';
 import { CycleStatusQuery } from './cycle-status.query';
 
+const DAY_MS = 86_400_000;
+
 /** The reads cycle status makes, over rows held in memory. */
 class InMemoryCycleRepository {
   posts: Array<{ brandId: string; publishAt: Date; state: string }> = [];
@@ -40,7 +42,7 @@ const brand = (name: string, owner: string) =>
     name,
     owner,
     timezone: 'UTC',
-    cycle: { period: 'monthly', planDue: '7d', prepareDue: '2d', reviewDays: 5 },
+    cycle: { period: 'monthly', planDue: 7 * DAY_MS, prepareDue: 2 * DAY_MS, reviewDays: 5 },
     channels: { social: { enabled: true, cadence: { postsPerWeek: 7, windows: [] } } },
   }) as unknown as BrandConfig;
 
