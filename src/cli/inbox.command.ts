@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { Clock } from '../clock/clock';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { InboxPoller } from '../inbox/inbox.poller';
 import { InboxService } from '../inbox/inbox.service';
@@ -103,7 +104,7 @@ export function inboxCommand(): Command {
       }
       await inCliContext(InboxPollCliModule.forConfig(loaded, configPath), async (app) => {
         await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
-        const report = await app.get(InboxPoller).poll(new Date(), options.brand);
+        const report = await app.get(InboxPoller).poll(app.get(Clock).now(), options.brand);
         process.stdout.write(
           `${count(report.channels, 'channel')} read: ${count(report.stored, 'new item')}, ${report.answered} answered, ${count(report.fired, 'rule firing')}\n`,
         );

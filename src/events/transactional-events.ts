@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { TransactionContext } from '../persistence/transaction-context';
 import { DomainEvent } from './domain-event';
@@ -31,22 +30,19 @@ export class TransactionalEvents {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Runs `work` in a transaction. `work` still receives the transaction's manager for code that has not moved
-   * into a repository yet; repositories read it from the TransactionContext themselves.
-   */
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction (repositories called inside join it through the TransactionContext). */
+  async run<T>(work: () => Promise<T>): Promise<T> {
     return this.tx.run(async () => {
       const token = this.tx.current as object;
       if (this.pending.has(token)) {
         // A run inside a run: its events join the outer one's and go out with them.
-        return work(this.tx.manager);
+        return work();
       }
       const events: DomainEvent[] = [];
       this.pending.set(token, events);
       let value: T;
       try {
-        value = await work(this.tx.manager);
+        value = await work();
       } finally {
         this.pending.delete(token);
       }
@@ -72,11 +68,7 @@ export class TransactionalEvents {
   }
 
   /** Records an event for after the commit of the transaction this call runs in (inside `run`). */
-  record(event: DomainEvent): void;
-  /** @deprecated the manager is no longer needed: the transaction travels in async context. */
-  record(manager: EntityManager, event: DomainEvent): void;
-  record(first: EntityManager | DomainEvent, second?: DomainEvent): void {
-    const event = second ?? (first as DomainEvent);
+  record(event: DomainEvent): void {
     const token = this.tx.current;
     const events = token ? this.pending.get(token) : undefined;
     if (!events) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Clock } from '../clock/clock';
@@ -45,7 +45,7 @@ export class ReportDeliveryService {
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     private readonly incidents: IncidentService,
     private readonly clock: Clock,
-    @Optional() private readonly webhooks: WebhookTargets = new WebhookTargets(config),
+    private readonly webhooks: WebhookTargets,
   ) {}
 
   async deliver(

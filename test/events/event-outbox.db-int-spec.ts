@@ -36,7 +36,7 @@ describe('domain events outbox', () => {
   });
 
   it('publishes after commit and leaves nothing in the outbox', async () => {
-    await events.run(async (manager) => events.record(manager, event));
+    await events.run(async () => events.record(event));
     expect(heard).toEqual([event]);
     expect(await dataSource.getRepository(DomainEventEntity).count()).toBe(0);
   });
@@ -44,8 +44,8 @@ describe('domain events outbox', () => {
   it('keeps nothing of a rolled-back transaction', async () => {
     heard.length = 0;
     await expect(
-      events.run(async (manager) => {
-        events.record(manager, event);
+      events.run(async () => {
+        events.record(event);
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');

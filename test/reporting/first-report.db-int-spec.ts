@@ -1,3 +1,4 @@
+import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync } from 'node:fs';
@@ -84,6 +85,7 @@ describe('the first scheduled report of a brand (real SQLite, real SMTP server, 
       }),
       incidentService(dataSource),
       SYSTEM_CLOCK,
+      new WebhookTargets(config),
     );
     scheduler = new ReportScheduler(
       config,

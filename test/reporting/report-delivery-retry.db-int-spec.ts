@@ -1,3 +1,4 @@
+import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -66,6 +67,7 @@ describe('report delivery retry (real SMTP server that refuses, then accepts; re
       }),
       incidentService(dataSource),
       SYSTEM_CLOCK,
+      new WebhookTargets(config),
     );
     scheduler = new ReportScheduler(
       config,

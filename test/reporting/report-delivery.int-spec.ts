@@ -1,3 +1,4 @@
+import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -87,6 +88,7 @@ describe('report delivery (real Chromium, real SMTP, a local webhook receiver, a
       }),
       incidentService(dataSource),
       SYSTEM_CLOCK,
+      new WebhookTargets(config),
     );
   });
 

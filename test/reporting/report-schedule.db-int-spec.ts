@@ -1,3 +1,4 @@
+import { WebhookTargets } from '../../src/webhooks/webhook-targets.service';
 import { ReportRepository } from '../../src/reporting/report.repository';
 import { SYSTEM_CLOCK } from '../../src/clock/clock';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -67,6 +68,7 @@ describe('scheduled reports of several brands (real SQLite, real Chromium, folde
       }),
       incidentService(dataSource),
       SYSTEM_CLOCK,
+      new WebhookTargets(config),
     );
     scheduler = new ReportScheduler(
       config,
