@@ -19,9 +19,9 @@ import { createContentServices } from '../test/content/content-services.fixture'
 import { SYSTEM_CLOCK } from '../src/clock/clock';
 import { ConfigRevisionRepository } from '../src/persistence/config-revision.repository';
 import { openDataSource, runMigrations } from '../src/persistence/data-source.factory';
-import { ChannelEntity } from '../src/persistence/entities/channel.entity';
-import { PostVariantEntity } from '../src/persistence/entities/post-variant.entity';
-import { PostEntity } from '../src/persistence/entities/post.entity';
+import { ChannelEntity } from '../src/channels/channel.entity';
+import { PostVariantEntity } from '../src/publishing/post-variant.entity';
+import { PostEntity } from '../src/content/post.entity';
 import { toDbInstant } from '../src/persistence/instant-column.decorator';
 import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';

@@ -23,7 +23,7 @@ import { InboxChannel, InboxIngestor } from '../src/inbox/inbox-ingestor.service
 import { AuditRepository } from '../src/persistence/audit.repository';
 import { ConfigRevisionRepository } from '../src/persistence/config-revision.repository';
 import { openDataSource, runMigrations } from '../src/persistence/data-source.factory';
-import { ChannelEntity } from '../src/persistence/entities/channel.entity';
+import { ChannelEntity } from '../src/channels/channel.entity';
 import type { InboxItemInput } from '../src/plugin-sdk';
 import { CompiledRules } from '../src/rules/compiled-rules';
 import { toFact } from '../src/rules/fact-values';

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import {
-  ApprovalDecisionEntity,
-  ApprovalDecisionKind,
-} from '../persistence/entities/approval-decision.entity';
-import { ApprovalEntity, ApprovalStatus } from '../persistence/entities/approval.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
+import { ApprovalDecisionEntity, ApprovalDecisionKind } from './approval-decision.entity';
+import { ApprovalEntity, ApprovalStatus } from './approval.entity';
+import { PostEntity } from '../content/post.entity';
 import { TransactionContext } from '../persistence/transaction-context';
 import type { ApprovalStepPlan } from './approval-chain';
 

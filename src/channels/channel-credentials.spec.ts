@@ -2,7 +2,7 @@ import type { ConfigService } from '../config/config.service';
 import { InvalidError, NotFoundError } from '../errors/domain.error';
 import type { IncidentService } from '../escalations/incident.service';
 import type { AuditRepository } from '../persistence/audit.repository';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ChannelEntity } from './channel.entity';
 import { ChannelCredentials } from './channel-credentials';
 import type { ChannelRepository } from './channel.repository';
 

@@ -4,7 +4,7 @@ import { InvalidError, NotFoundError } from '../errors/domain.error';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
+import type { ChannelEntity } from './channel.entity';
 import { ChannelRepository } from './channel.repository';
 
 export const CHANNEL_CREDENTIALS_RULE = 'channel-credentials';

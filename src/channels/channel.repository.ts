@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import { ChannelEntity } from './channel.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
 import { TransactionContext } from '../persistence/transaction-context';
 
 /**

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ApprovalService } from '../approvals/approval.service';
 import { PostQueryService } from '../content/post-query.service';
-import type { ApprovalDecisionKind } from '../persistence/entities/approval-decision.entity';
+import type { ApprovalDecisionKind } from '../approvals/approval-decision.entity';
 import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { CliError, EXIT_INVALID_INPUT } from './exit-codes';

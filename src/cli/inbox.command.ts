@@ -4,7 +4,7 @@ import { recordConfigRevision } from '../config/config-sync.service';
 import { InboxPoller } from '../inbox/inbox.poller';
 import { InboxService } from '../inbox/inbox.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
-import type { InboxItemState } from '../persistence/entities/inbox-item.entity';
+import type { InboxItemState } from '../inbox/inbox-item.entity';
 import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, formatLocal, resolveId, shortIds, table } from './cli.format';

@@ -3,7 +3,7 @@ import { Clock } from '../clock/clock';
 import type { LoadedConfig } from '../config/config.loader';
 import { IncidentReachQuery, type IncidentStory } from '../escalations/incident-reach.query';
 import { IncidentService } from '../escalations/incident.service';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from '../escalations/incident.entity';
 import { RecordIdRepository } from '../persistence/record-id.repository';
 import { formatLocal, resolveId, shortIds, table } from './cli.format';
 import { configOption, resolveConfigPath } from './config-path.option';

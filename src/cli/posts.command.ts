@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { POST_STATES } from '../content/post-state-machine';
 import { PostQueryService } from '../content/post-query.service';
 import { PostReleaseService } from '../content/post-release.service';
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from '../content/post.entity';
 import { RecordIdRepository } from '../persistence/record-id.repository';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { formatLocal, resolveId, shortIds, table } from './cli.format';

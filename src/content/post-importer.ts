@@ -6,7 +6,7 @@ import type { ConfigIssue } from '../config/config-issue';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { PostEntity } from '../persistence/entities/post.entity';
+import type { PostEntity } from './post.entity';
 import type { JsonColumnValue } from '../persistence/json-value';
 import { mimeTypeOf } from './channel-content';
 import type { ContentFile } from './content-file.reader';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity, PublishState } from '../persistence/entities/post.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
+import { PostEntity, PublishState } from './post.entity';
 import { TransactionContext } from '../persistence/transaction-context';
 
 /** Which posts to list. `brands` limits the list to those brands (an API token limited to them). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApprovalRepository } from '../approvals/approval.repository';
 import { Clock } from '../clock/clock';
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from './post.entity';
 import { PostFilter, PostListingRepository } from './post-listing.repository';
 
 export interface PostSummary {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { TransactionalEvents } from '../events/transactional-events';
-import type { PostEntity, PublishState } from '../persistence/entities/post.entity';
+import type { PostEntity, PublishState } from './post.entity';
 import { PostStateService } from './post-state.service';
 import { PostRepository } from './post.repository';
 import { InvalidError, NotFoundError } from '../errors/domain.error';

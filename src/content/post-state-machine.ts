@@ -1,4 +1,4 @@
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from './post.entity';
 
 /**
  * Which state a post may move to from which (DESIGN section 3). Anything not listed is refused, so a

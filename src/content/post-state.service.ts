@@ -3,7 +3,7 @@ import { Clock } from '../clock/clock';
 import type { RuleEvent } from '../config/schema/rules.schema';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { PostEntity, PublishState } from '../persistence/entities/post.entity';
+import type { PostEntity, PublishState } from './post.entity';
 import { canTransition } from './post-state-machine';
 import { PostRepository } from './post.repository';
 

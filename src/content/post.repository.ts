@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { In, Not } from 'typeorm';
 import { AuditEventEntity } from '../persistence/entities/audit-event.entity';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity, PublishState } from '../persistence/entities/post.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
+import { PostEntity, PublishState } from './post.entity';
 import type { JsonColumnValue } from '../persistence/json-value';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders, returningIds } from '../persistence/sql-placeholders';

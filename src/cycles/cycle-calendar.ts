@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
-import type { CycleStage } from '../persistence/entities/cycle.entity';
+import type { CycleStage } from './cycle.entity';
 import { startOfLocalDay } from '../scheduling/local-time';
 
 /** One month of a brand's cycle, its boundaries in UTC computed in the brand's time zone. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { CycleEntity, type CycleStage } from '../persistence/entities/cycle.entity';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
+import { CycleEntity, type CycleStage } from './cycle.entity';
+import { IncidentEntity } from '../escalations/incident.entity';
+import { PostEntity } from '../content/post.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { TransactionContext } from '../persistence/transaction-context';
 import { isUniqueViolation } from '../persistence/unique-violation';

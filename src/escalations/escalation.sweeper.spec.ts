@@ -1,6 +1,6 @@
 import type { ConfigService } from '../config/config.service';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
+import { IncidentEntity } from './incident.entity';
 import type { PolicySnapshot } from './escalation-policy.snapshot';
 import { EscalationSweeper } from './escalation.sweeper';
 import { IncidentLinkSigner } from './incident-link.signer';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { formatBrandTime } from '../notifications/brand-time.format';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from './incident.entity';
 import { deliveriesFor } from './escalation-targets';
 import { levelOfStep, PolicySnapshot, stepAfter } from './escalation-policy.snapshot';
 import { IncidentLinkSigner } from './incident-link.signer';

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from './incident.entity';
 import type { IncidentLinkAction } from './incident-link.signer';
 
 /** Injection token: the folder of the page templates (default: templates/pages of the installation). */

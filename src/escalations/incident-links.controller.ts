@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { ConfigService } from '../config/config.service';
 import { Public } from '../http/public.decorator';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from './incident.entity';
 import { INCIDENT_LINK_SIGNER } from './escalation.sweeper';
 import { IncidentLinkPages, type LinkPageContent } from './incident-link.pages';
 import { IncidentLinkAction, IncidentLinkSigner } from './incident-link.signer';

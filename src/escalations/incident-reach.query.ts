@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from './incident.entity';
 import type { PolicySnapshot } from './escalation-policy.snapshot';
 import { IncidentRepository } from './incident.repository';
 

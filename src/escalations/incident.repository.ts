@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThanOrEqual } from 'typeorm';
 import { AuditEventEntity } from '../persistence/entities/audit-event.entity';
-import {
-  IncidentNotificationEntity,
-  type IncidentNotificationStatus,
-} from '../persistence/entities/incident-notification.entity';
-import { IncidentEntity, type IncidentState } from '../persistence/entities/incident.entity';
+import { IncidentNotificationEntity, type IncidentNotificationStatus } from './incident-notification.entity';
+import { IncidentEntity, type IncidentState } from './incident.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

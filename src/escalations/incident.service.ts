@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository, type AuditEventInput } from '../persistence/audit.repository';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
+import { IncidentEntity } from './incident.entity';
 import type { JsonObject } from '../persistence/json-value';
 import { timeOrderedId } from '../persistence/time-ordered-id';
 import { TransactionContext } from '../persistence/transaction-context';

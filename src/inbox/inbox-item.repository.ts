@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { InboxItemEntity, type InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { InboxItemEntity, type InboxItemState } from './inbox-item.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

@@ -1,7 +1,7 @@
 import { Clock } from '../clock/clock';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../persistence/audit.repository';
-import { InboxItemEntity, InboxItemState } from '../persistence/entities/inbox-item.entity';
+import { InboxItemEntity, InboxItemState } from './inbox-item.entity';
 import { InvalidError, NotFoundError } from '../errors/domain.error';
 import { TransactionContext } from '../persistence/transaction-context';
 import { InboxItemRepository } from './inbox-item.repository';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { MetricCollectionEntity } from '../persistence/entities/metric-collection.entity';
-import { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { MetricCollectionEntity } from './metric-collection.entity';
+import { MetricSnapshotEntity } from './metric-snapshot.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

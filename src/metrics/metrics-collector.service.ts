@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
+import { ChannelEntity } from '../channels/channel.entity';
 import type { ChannelMetrics } from '../plugin-sdk';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { collectionDays, todayIn } from './collection-days';

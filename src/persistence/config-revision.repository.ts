@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { BrandEntity } from './entities/brand.entity';
-import { ChannelEntity } from './entities/channel.entity';
+import { ChannelEntity } from '../channels/channel.entity';
 import { ConfigRevisionEntity } from './entities/config-revision.entity';
 import type { JsonObject } from './json-value';
 

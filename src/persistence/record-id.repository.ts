@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { InboxItemEntity } from './entities/inbox-item.entity';
-import { IncidentEntity } from './entities/incident.entity';
-import { PostEntity } from './entities/post.entity';
+import { InboxItemEntity } from '../inbox/inbox-item.entity';
+import { IncidentEntity } from '../escalations/incident.entity';
+import { PostEntity } from '../content/post.entity';
 
 /** The tables whose ids people type back (shortened, as the lists show them). */
 export type RecordTable = 'posts' | 'incidents' | 'inbox_items' | 'reports';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entities/profile-check.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { ProfileCheckEntity, type ProfileDifference } from './profile-check.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
-import type { ProfileDifference } from '../persistence/entities/profile-check.entity';
+import type { ProfileDifference } from './profile-check.entity';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { ProfileCheckRepository } from './profile-check.repository';
 import { profileDifferences } from './profile-differences';

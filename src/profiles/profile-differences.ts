@@ -1,5 +1,5 @@
 import type { ChannelConfig } from '../config/schema/metronome-config.schema';
-import type { ProfileDifference } from '../persistence/entities/profile-check.entity';
+import type { ProfileDifference } from './profile-check.entity';
 import type { ProfileSnapshot } from '../plugin-sdk';
 
 export type ExpectedProfile = NonNullable<ChannelConfig['profile']>;

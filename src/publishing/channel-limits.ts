@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
+import type { ChannelEntity } from '../channels/channel.entity';
 import { CHANNEL_SLOTS, type ChannelSlotPool } from './channel-slots';
 import { RATE_BUDGET, type RateBudget } from './rate-budget';
 

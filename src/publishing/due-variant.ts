@@ -1,5 +1,5 @@
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { ChannelEntity } from '../channels/channel.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 
 /** A channel variant with the channel it goes to: what the publisher works on. */
 export interface DueVariant {

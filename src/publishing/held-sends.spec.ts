@@ -1,6 +1,6 @@
 import { SYSTEM_CLOCK } from '../clock/clock';
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { ChannelEntity } from '../channels/channel.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import { HeldSends } from './held-sends';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './due-variant';

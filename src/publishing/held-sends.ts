@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { logRoundFailure } from '../app/dependency-outage.log';
 import type { Clock } from '../clock/clock';
 import type { PublishResult } from '../plugin-sdk';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './due-variant';
 

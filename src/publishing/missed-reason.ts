@@ -1,5 +1,5 @@
 import { formatBrandTime } from '../notifications/brand-time.format';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 
 /** What the publisher knows when it marks a first-attempt variant `missed`. */
 export interface MissedFacts {

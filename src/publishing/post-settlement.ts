@@ -1,4 +1,4 @@
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from '../content/post.entity';
 
 const TERMINAL: readonly string[] = ['published', 'failed', 'missed', 'cancelled'];
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity, type PublishState } from '../persistence/entities/post.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { PostVariantEntity } from './post-variant.entity';
+import { PostEntity, type PublishState } from '../content/post.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

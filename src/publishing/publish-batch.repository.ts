@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PublishState } from '../content/post.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders, returningIds } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { ChannelEntity } from '../channels/channel.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import {
   AuthenticationError,
   OutcomeUnknownError,

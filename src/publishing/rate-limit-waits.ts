@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionalEvents } from '../events/transactional-events';
-import type { ChannelEntity } from '../persistence/entities/channel.entity';
+import type { ChannelEntity } from '../channels/channel.entity';
 import type { RateLimitedError } from '../plugin-sdk';
 import { ChannelLimits } from './channel-limits';
 import { RATE_BUDGET, type RateBudget } from './rate-budget';

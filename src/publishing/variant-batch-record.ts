@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PostStateService } from '../content/post-state.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import type { PublishResult } from '../plugin-sdk';
 import { postSettlement } from './post-settlement';
 import { PublishBatchRepository, type PublishedRow } from './publish-batch.repository';

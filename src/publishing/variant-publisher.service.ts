@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import type { PublishResult } from '../plugin-sdk';
 import { ChannelLimits } from './channel-limits';
 import type { DueVariant } from './due-variant';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from './post-variant.entity';
 import { PermanentError, type MediaAttachment, type PublishResult } from '../plugin-sdk';
 import { ChannelCredentials } from '../channels/channel-credentials';
 import { ChannelLimits } from './channel-limits';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../persistence/audit.repository';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import type { PublishState } from '../persistence/entities/post.entity';
+import type { PostVariantEntity } from './post-variant.entity';
+import type { PublishState } from '../content/post.entity';
 import { PostVariantRepository, type VariantChanges } from './post-variant.repository';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobEntity } from '../persistence/entities/job.entity';
+import { JobEntity } from './job.entity';
 import { TransactionContext } from '../persistence/transaction-context';
 
 /** The `jobs` table of the inline queue driver. */

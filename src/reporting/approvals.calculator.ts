@@ -1,7 +1,7 @@
-import type { ApprovalDecisionEntity } from '../persistence/entities/approval-decision.entity';
-import type { ApprovalEntity } from '../persistence/entities/approval.entity';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import type { PostEntity } from '../persistence/entities/post.entity';
+import type { ApprovalDecisionEntity } from '../approvals/approval-decision.entity';
+import type { ApprovalEntity } from '../approvals/approval.entity';
+import type { PostVariantEntity } from '../publishing/post-variant.entity';
+import type { PostEntity } from '../content/post.entity';
 import type { ApprovalsSection } from './report-model';
 import type { PeriodWindow } from './report-period';
 import { leadTimeStats } from './report-statistics';

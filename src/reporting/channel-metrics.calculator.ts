@@ -1,4 +1,4 @@
-import type { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
+import type { MetricSnapshotEntity } from '../metrics/metric-snapshot.entity';
 import type { ChannelFacts, ReportChannel } from './report-facts';
 import type { PeriodWindow } from './report-period';
 import { firstPresent, lastPresent, sumPresent } from './report-statistics';

@@ -1,5 +1,5 @@
 import { businessHoursOf } from '../scheduling/business-hours';
-import type { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
+import type { InboxItemEntity } from '../inbox/inbox-item.entity';
 import { InboxCalculator } from './inbox.calculator';
 import type { ReportChannel } from './report-facts';
 import type { PeriodWindow } from './report-period';

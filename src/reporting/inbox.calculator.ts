@@ -1,5 +1,5 @@
 import { addBusinessMinutes, BusinessHours, businessMinutesBetween } from '../scheduling/business-hours';
-import type { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
+import type { InboxItemEntity } from '../inbox/inbox-item.entity';
 import type { ChannelFacts, ReportChannel } from './report-facts';
 import type { InboxSection } from './report-model';
 import type { PeriodWindow } from './report-period';

@@ -1,4 +1,4 @@
-import type { IncidentEntity } from '../persistence/entities/incident.entity';
+import type { IncidentEntity } from '../escalations/incident.entity';
 import type { IncidentsSection } from './report-model';
 import type { PeriodWindow } from './report-period';
 import { compare, durationStats } from './report-statistics';

@@ -1,6 +1,6 @@
-import type { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import type { PostEntity } from '../persistence/entities/post.entity';
+import type { MetricSnapshotEntity } from '../metrics/metric-snapshot.entity';
+import type { PostVariantEntity } from '../publishing/post-variant.entity';
+import type { PostEntity } from '../content/post.entity';
 import type { ReportChannel } from './report-facts';
 import type { PostPerformance, PostsSection } from './report-model';
 import type { PeriodWindow } from './report-period';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { PostVariantEntity } from '../persistence/entities/post-variant.entity';
+import type { PostVariantEntity } from '../publishing/post-variant.entity';
 import type { ChannelFacts, ReportChannel, ReportWindows } from './report-facts';
 import type { PublishingChannelRow, PublishingSection, PublishingWeek } from './report-model';
 import { localDay, type PeriodWindow } from './report-period';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In, IsNull } from 'typeorm';
-import { ApprovalDecisionEntity } from '../persistence/entities/approval-decision.entity';
-import { ApprovalEntity } from '../persistence/entities/approval.entity';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { InboxItemEntity } from '../persistence/entities/inbox-item.entity';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
-import { MetricSnapshotEntity } from '../persistence/entities/metric-snapshot.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
+import { ApprovalDecisionEntity } from '../approvals/approval-decision.entity';
+import { ApprovalEntity } from '../approvals/approval.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { InboxItemEntity } from '../inbox/inbox-item.entity';
+import { IncidentEntity } from '../escalations/incident.entity';
+import { MetricSnapshotEntity } from '../metrics/metric-snapshot.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
+import { PostEntity } from '../content/post.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 
 /** Instants [from, to) and the matching local calendar days. */

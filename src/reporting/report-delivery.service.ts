@@ -7,7 +7,7 @@ import type { BrandConfig } from '../config/schema/metronome-config.schema';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
-import type { ReportEntity } from '../persistence/entities/report.entity';
+import type { ReportEntity } from './report.entity';
 import { DELIVERY_CLAIM_MS, DELIVERY_MAX_ATTEMPTS, nextDeliveryAt } from './delivery-retry.policy';
 import { webhookMessageId } from '../plugin-sdk/webhook-secret';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';

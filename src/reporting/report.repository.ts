@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type Repository } from 'typeorm';
-import { ReportEntity } from '../persistence/entities/report.entity';
+import { ReportEntity } from './report.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { executeCounting, placeholders } from '../persistence/sql-placeholders';
 import { isUniqueViolation } from '../persistence/unique-violation';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
 import type { BrandConfig } from '../config/schema/metronome-config.schema';
-import type { ReportEntity } from '../persistence/entities/report.entity';
+import type { ReportEntity } from './report.entity';
 import { BrandRepository } from '../persistence/brand.repository';
 import { CronSchedule } from '../scheduling/cron-schedule';
 import { startOfLocalMonth } from '../scheduling/local-time';

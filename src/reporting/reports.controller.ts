@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
-import type { ReportEntity } from '../persistence/entities/report.entity';
+import type { ReportEntity } from './report.entity';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PostEntity } from '../persistence/entities/post.entity';
+import { PostEntity } from '../content/post.entity';
 import { TransactionContext } from '../persistence/transaction-context';
 
 /**

@@ -9,7 +9,7 @@ import { IncidentService, type OpenIncidentInput } from '../escalations/incident
 import { NOTIFICATION_SENDER, type NotificationSender } from '../escalations/notification-sender';
 import { TransactionalEvents } from '../events/transactional-events';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
-import { PostEntity } from '../persistence/entities/post.entity';
+import { PostEntity } from '../content/post.entity';
 import { DEFAULT_NOTIFY_TEMPLATE } from './notify-action.validator';
 import { factsThatFired, renderNotifyMessage } from './notify-message.template';
 import { RuleActionPostRepository } from './rule-action-post.repository';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, Like } from 'typeorm';
-import { ApprovalEntity } from '../persistence/entities/approval.entity';
-import { ChannelEntity } from '../persistence/entities/channel.entity';
-import { IncidentEntity } from '../persistence/entities/incident.entity';
-import { PostVariantEntity } from '../persistence/entities/post-variant.entity';
-import { PostEntity } from '../persistence/entities/post.entity';
-import { ProfileCheckEntity, type ProfileDifference } from '../persistence/entities/profile-check.entity';
+import { ApprovalEntity } from '../approvals/approval.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+import { IncidentEntity } from '../escalations/incident.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
+import { PostEntity } from '../content/post.entity';
+import { ProfileCheckEntity, type ProfileDifference } from '../profiles/profile-check.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

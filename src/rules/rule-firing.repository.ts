@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
-import { RuleFiringEntity } from '../persistence/entities/rule-firing.entity';
+import { RuleFiringEntity } from './rule-firing.entity';
 import { toDbInstant } from '../persistence/instant-column.decorator';
 import { placeholders } from '../persistence/sql-placeholders';
 import { TransactionContext } from '../persistence/transaction-context';

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { InvalidError } from '../../src/errors/domain.error';
-import { ApprovalEntity } from '../../src/persistence/entities/approval.entity';
+import { ApprovalEntity } from '../../src/approvals/approval.entity';
 import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 

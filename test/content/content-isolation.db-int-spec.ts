@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { formatConfigIssue } from '../../src/config/config-issue';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
 

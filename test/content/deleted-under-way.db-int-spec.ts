@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
 

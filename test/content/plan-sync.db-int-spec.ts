@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { formatConfigIssue } from '../../src/config/config-issue';
-import { ApprovalEntity } from '../../src/persistence/entities/approval.entity';
+import { ApprovalEntity } from '../../src/approvals/approval.entity';
 import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
 

@@ -6,7 +6,7 @@ import { CycleService } from '../../src/cycles/cycle.service';
 import type { DomainEvent } from '../../src/events/domain-event';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { AuditRepository } from '../../src/persistence/audit.repository';
-import { CycleEntity } from '../../src/persistence/entities/cycle.entity';
+import { CycleEntity } from '../../src/cycles/cycle.entity';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';

@@ -8,7 +8,7 @@ import { incidentService } from '../escalations/incident-service.fixture';
 import { InvalidError, NotFoundError } from '../../src/errors/domain.error';
 import { InboxService } from '../../src/inbox/inbox.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 

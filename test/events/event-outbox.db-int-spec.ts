@@ -5,7 +5,7 @@ import { EventOutboxRepository } from '../../src/events/event-outbox.repository'
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { transactionalEvents } from './transactional-events.fixture';
 import { TransactionalEvents } from '../../src/events/transactional-events';
-import { DomainEventEntity } from '../../src/persistence/entities/domain-event.entity';
+import { DomainEventEntity } from '../../src/events/domain-event.entity';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 
 describe('domain events outbox', () => {

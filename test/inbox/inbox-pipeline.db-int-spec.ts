@@ -13,9 +13,9 @@ import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor
 import { InboxPoller } from '../../src/inbox/inbox.poller';
 import { InboxService } from '../../src/inbox/inbox.service';
 import { AuditRepository } from '../../src/persistence/audit.repository';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
-import { InboxItemEntity } from '../../src/persistence/entities/inbox-item.entity';
-import { RuleFiringEntity } from '../../src/persistence/entities/rule-firing.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
+import { InboxItemEntity } from '../../src/inbox/inbox-item.entity';
+import { RuleFiringEntity } from '../../src/rules/rule-firing.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import type { InboxItemInput } from '../../src/plugin-sdk';

@@ -6,7 +6,7 @@ import { DomainEvent } from '../../src/events/domain-event';
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import type { TransactionalEvents } from '../../src/events/transactional-events';
 import { transactionalEvents } from '../events/transactional-events.fixture';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../../src/channels/connector-instances';

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { BrandRepository } from '../../src/persistence/brand.repository';
 import { ConfigRevisionRepository } from '../../src/persistence/config-revision.repository';
 import { BrandEntity } from '../../src/persistence/entities/brand.entity';
-import { CycleEntity } from '../../src/persistence/entities/cycle.entity';
+import { CycleEntity } from '../../src/cycles/cycle.entity';
 import { BrandFirstSeen1796030000000 as PostgresBrandFirstSeen } from '../../src/persistence/migrations/postgres/1796030000000-brand-first-seen';
 import { BrandFirstSeen1796030000000 as SqliteBrandFirstSeen } from '../../src/persistence/migrations/sqlite/1796030000000-brand-first-seen';
 import { seedChannel } from './seed.factory';

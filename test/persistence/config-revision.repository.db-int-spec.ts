@@ -4,7 +4,7 @@ import {
   type BrandSyncInput,
 } from '../../src/persistence/config-revision.repository';
 import { BrandEntity } from '../../src/persistence/entities/brand.entity';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 describe('ConfigRevisionRepository', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { buildDataSourceOptions, openDataSource } from '../../src/persistence/data-source.factory';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createTestDatabase, testDialect, type TestDatabase } from './test-database';
 
 describe('data source', () => {

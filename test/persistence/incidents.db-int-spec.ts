@@ -1,5 +1,5 @@
 import type { DataSource, Repository } from 'typeorm';
-import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
+import { IncidentEntity } from '../../src/escalations/incident.entity';
 import { isUniqueViolation } from '../../src/persistence/unique-violation';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { LessThanOrEqual } from 'typeorm';
-import { JobEntity } from '../../src/persistence/entities/job.entity';
+import { JobEntity } from '../../src/queue/job.entity';
 import { toDbInstant } from '../../src/persistence/instant-column.decorator';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

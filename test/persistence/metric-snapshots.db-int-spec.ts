@@ -1,7 +1,7 @@
 import type { DataSource, Repository } from 'typeorm';
-import { MetricSnapshotEntity } from '../../src/persistence/entities/metric-snapshot.entity';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { MetricSnapshotEntity } from '../../src/metrics/metric-snapshot.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { isUniqueViolation } from '../../src/persistence/unique-violation';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { seedChannel } from './seed.factory';

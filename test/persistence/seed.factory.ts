@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { BrandEntity } from '../../src/persistence/entities/brand.entity';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
 import { ConfigRevisionEntity } from '../../src/persistence/entities/config-revision.entity';
 
 /** The rows most tables hang off: a config revision, a brand and one of its channels. */

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { incidentService } from '../escalations/incident-service.fixture';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
-import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
-import { ProfileCheckEntity } from '../../src/persistence/entities/profile-check.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
+import { IncidentEntity } from '../../src/escalations/incident.entity';
+import { ProfileCheckEntity } from '../../src/profiles/profile-check.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { ProfileCheckRepository } from '../../src/profiles/profile-check.repository';
 import { ProfileChecker } from '../../src/profiles/profile-checker.service';

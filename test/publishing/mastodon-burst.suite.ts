@@ -5,7 +5,7 @@ import { ClusterLeaseRepository } from '../../src/cluster/cluster-lease.reposito
 import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../../src/channels/connector-instances';

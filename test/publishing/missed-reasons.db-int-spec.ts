@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { post } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { createPublisherFixture, type PublisherFixture } from './publisher-fixture';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { JobEntity } from '../../src/persistence/entities/job.entity';
+import { JobEntity } from '../../src/queue/job.entity';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { InlineQueueDriver } from '../../src/queue/inline-queue.driver';
 import { JobRepository } from '../../src/queue/job.repository';

@@ -12,7 +12,7 @@ import { NotificationDispatcherService } from '../../src/notifications/notificat
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
 import { BrandRepository } from '../../src/persistence/brand.repository';
 import { ConfigRevisionRepository } from '../../src/persistence/config-revision.repository';
-import { ReportEntity } from '../../src/persistence/entities/report.entity';
+import { ReportEntity } from '../../src/reporting/report.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ReportDeliveryService } from '../../src/reporting/report-delivery.service';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { InboxItemEntity } from '../../src/persistence/entities/inbox-item.entity';
-import { IncidentEntity } from '../../src/persistence/entities/incident.entity';
+import { InboxItemEntity } from '../../src/inbox/inbox-item.entity';
+import { IncidentEntity } from '../../src/escalations/incident.entity';
 import {
   NORTHWIND_CHANNELS,
   daysBetween,

@@ -13,7 +13,7 @@ import { incidentService } from '../escalations/incident-service.fixture';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { ReportEntity } from '../../src/persistence/entities/report.entity';
+import { ReportEntity } from '../../src/reporting/report.entity';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ReportDeliveryService } from '../../src/reporting/report-delivery.service';
 import { ReportScheduler } from '../../src/reporting/report.scheduler';

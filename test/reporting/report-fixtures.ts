@@ -6,14 +6,14 @@ import { metronomeConfigSchema } from '../../src/config/schema/metronome-config.
 import { ConfiguredPluginOptions } from '../../src/plugin-host/configured-plugin-options';
 import { loadBuiltinPlugins } from '../../src/plugin-host/plugin.loader';
 import { PluginRegistry } from '../../src/plugin-host/plugin-registry';
-import { ApprovalDecisionEntity } from '../../src/persistence/entities/approval-decision.entity';
-import { ApprovalEntity } from '../../src/persistence/entities/approval.entity';
+import { ApprovalDecisionEntity } from '../../src/approvals/approval-decision.entity';
+import { ApprovalEntity } from '../../src/approvals/approval.entity';
 import { BrandEntity } from '../../src/persistence/entities/brand.entity';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
 import { ConfigRevisionEntity } from '../../src/persistence/entities/config-revision.entity';
-import { MetricSnapshotEntity } from '../../src/persistence/entities/metric-snapshot.entity';
-import { PostVariantEntity } from '../../src/persistence/entities/post-variant.entity';
-import { PostEntity, type PublishState } from '../../src/persistence/entities/post.entity';
+import { MetricSnapshotEntity } from '../../src/metrics/metric-snapshot.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
+import { PostEntity, type PublishState } from '../../src/content/post.entity';
 
 /**
  * Factories for report tests and the report benchmark: a brand config, its rows, daily metrics and posts

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ReportEntity } from '../../src/persistence/entities/report.entity';
+import { ReportEntity } from '../../src/reporting/report.entity';
 import { BrowserPool } from '../../src/reporting/browser.pool';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { NORTHWIND_CHANNELS, reportConfig, seedBrand } from './report-fixtures';

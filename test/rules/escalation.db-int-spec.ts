@@ -6,8 +6,8 @@ import { IncidentLinkSigner } from '../../src/escalations/incident-link.signer';
 import { IncidentService } from '../../src/escalations/incident.service';
 import { incidentRepository, incidentService } from '../escalations/incident-service.fixture';
 import { NotificationTemplateRenderer } from '../../src/notifications/notification-template.renderer';
-import { IncidentNotificationEntity } from '../../src/persistence/entities/incident-notification.entity';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { IncidentNotificationEntity } from '../../src/escalations/incident-notification.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import {
   BRAND_YAML,

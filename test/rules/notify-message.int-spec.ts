@@ -14,7 +14,7 @@ import { incidentService } from '../escalations/incident-service.fixture';
 import { InboxIngestor, type InboxChannel } from '../../src/inbox/inbox-ingestor.service';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { ChannelEntity } from '../../src/persistence/entities/channel.entity';
+import { ChannelEntity } from '../../src/channels/channel.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { CompiledRules } from '../../src/rules/compiled-rules';

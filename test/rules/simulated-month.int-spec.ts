@@ -11,7 +11,7 @@ import { NotificationTemplateRenderer } from '../../src/notifications/notificati
 import { DomainEventBus } from '../../src/events/domain-event.bus';
 import { NotificationDispatcherService } from '../../src/notifications/notification-dispatcher.service';
 import { NotifierHealthService } from '../../src/notifications/notifier-health.service';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';

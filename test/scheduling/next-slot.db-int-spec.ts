@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { PostEntity } from '../../src/persistence/entities/post.entity';
+import { PostEntity } from '../../src/content/post.entity';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 

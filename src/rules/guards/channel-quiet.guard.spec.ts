@@ -1,5 +1,5 @@
 import type { MetronomeConfig } from '../../config/schema/metronome-config.schema';
-import type { ChannelEntity } from '../../persistence/entities/channel.entity';
+import type { ChannelEntity } from '../../channels/channel.entity';
 import type { RuleFactsRepository } from '../rule-facts.repository';
 import { ChannelQuietGuard } from './channel-quiet.guard';
 

@@ -1,4 +1,4 @@
-import type { ProfileDifference } from '../../persistence/entities/profile-check.entity';
+import type { ProfileDifference } from '../../profiles/profile-check.entity';
 import { Finding, GuardContext, GuardRule } from './guard-rule';
 
 /**

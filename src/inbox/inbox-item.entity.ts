@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { ChannelEntity } from './channel.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { ChannelEntity } from '../channels/channel.entity';
 
 export type InboxItemKind = 'comment' | 'mention' | 'reply' | 'message';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
+import { InstantColumn } from '../persistence/instant-column.decorator';
 
 /** A rule that fired for a subject; cleared when the condition stops holding, so it may fire again later. */
 @Entity('rule_firings')

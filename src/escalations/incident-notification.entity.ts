@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
+import { InstantColumn } from '../persistence/instant-column.decorator';
 import { IncidentEntity } from './incident.entity';
 
 export type IncidentNotificationStatus = 'sent' | 'failed';

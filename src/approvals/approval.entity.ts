@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { PostEntity } from './post.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { PostEntity } from '../content/post.entity';
 
 export type ApprovalMode = 'any' | 'all';
 

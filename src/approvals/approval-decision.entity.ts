@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
+import { InstantColumn } from '../persistence/instant-column.decorator';
 import { ApprovalEntity } from './approval.entity';
 
 export type ApprovalDecisionKind = 'approve' | 'reject' | 'request_changes';

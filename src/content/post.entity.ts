@@ -1,8 +1,8 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn, VersionColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { BrandEntity } from './brand.entity';
-import { CycleEntity } from './cycle.entity';
-import { timeOrderedId } from '../time-ordered-id';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { BrandEntity } from '../persistence/entities/brand.entity';
+import { CycleEntity } from '../cycles/cycle.entity';
+import { timeOrderedId } from '../persistence/time-ordered-id';
 
 /** The publish state machine of DESIGN section 3, shared by posts and their per-channel variants. */
 export type PublishState =

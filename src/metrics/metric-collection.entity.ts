@@ -1,6 +1,6 @@
 import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { ChannelEntity } from './channel.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { ChannelEntity } from '../channels/channel.entity';
 
 export type MetricCollectionStatus = 'collecting' | 'collected' | 'failed';
 

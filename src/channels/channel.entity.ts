@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { BrandEntity } from './brand.entity';
-import { ConfigRevisionEntity } from './config-revision.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { BrandEntity } from '../persistence/entities/brand.entity';
+import { ConfigRevisionEntity } from '../persistence/entities/config-revision.entity';
 
 export type ChannelStatus = 'active' | 'needs_reconnect' | 'disabled';
 

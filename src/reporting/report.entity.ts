@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { BrandEntity } from './brand.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { BrandEntity } from '../persistence/entities/brand.entity';
 
 /**
  * rendered → delivering → delivered; a failed delivery goes back to rendered with `nextDeliveryAt` set until

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
+import { InstantColumn } from '../persistence/instant-column.decorator';
 
 /**
  * The event outbox: a domain event written in the transaction of the change that caused it and deleted

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import type { JsonColumnValue } from '../json-value';
-import { BrandEntity } from './brand.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import type { JsonColumnValue } from '../persistence/json-value';
+import { BrandEntity } from '../persistence/entities/brand.entity';
 
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 

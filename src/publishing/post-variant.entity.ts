@@ -1,9 +1,9 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import type { JsonColumnValue } from '../json-value';
-import { ChannelEntity } from './channel.entity';
-import { PostEntity, type PublishState } from './post.entity';
-import { timeOrderedId } from '../time-ordered-id';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import type { JsonColumnValue } from '../persistence/json-value';
+import { ChannelEntity } from '../channels/channel.entity';
+import { PostEntity, type PublishState } from '../content/post.entity';
+import { timeOrderedId } from '../persistence/time-ordered-id';
 
 /** What one post becomes on one channel; the unit the publisher works on. */
 @Entity('post_variants')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
+import { InstantColumn } from '../persistence/instant-column.decorator';
 
 /** Who runs a piece of cluster-wide periodic work, until when (see src/cluster/cluster-lease.service.ts). */
 @Entity('cluster_leases')

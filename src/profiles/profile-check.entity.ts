@@ -1,7 +1,7 @@
 import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import type { JsonColumnValue } from '../json-value';
-import { ChannelEntity } from './channel.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import type { JsonColumnValue } from '../persistence/json-value';
+import { ChannelEntity } from '../channels/channel.entity';
 
 /** One field of a live profile that differs from the channel's `profile` in config. */
 export interface ProfileDifference {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeInsert, BeforeUpdate, Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import { ChannelEntity } from './channel.entity';
-import { PostVariantEntity } from './post-variant.entity';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import { ChannelEntity } from '../channels/channel.entity';
+import { PostVariantEntity } from '../publishing/post-variant.entity';
 
 /** scope_key of a channel-level snapshot (one that belongs to no post variant). */
 export const CHANNEL_SCOPE = 'channel';

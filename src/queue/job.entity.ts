@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { InstantColumn } from '../instant-column.decorator';
-import type { JsonColumnValue } from '../json-value';
+import { InstantColumn } from '../persistence/instant-column.decorator';
+import type { JsonColumnValue } from '../persistence/json-value';
 
 export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
 
