@@ -23,9 +23,6 @@ import { ChannelEntity } from '../src/channels/channel.entity';
 import { PostVariantEntity } from '../src/publishing/post-variant.entity';
 import { PostEntity } from '../src/content/post.entity';
 import { toDbInstant } from '../src/persistence/instant-column.decorator';
-import { PluginStateRepository } from '../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../src/channels/connector-instances';
 import { ClusterLeaseRepository } from '../src/cluster/cluster-lease.repository';
 import { ClusterLease } from '../src/cluster/cluster-lease.service';
 import { BullPublishDispatch, DEFAULT_BULL_DISPATCH } from '../src/publishing/bull-publish.dispatch';
@@ -34,8 +31,8 @@ import { RedisChannelSlots } from '../src/publishing/redis-channel-slots';
 import { RedisRateBudget } from '../src/publishing/redis-rate-budget';
 import { timeOrderedId } from '../src/persistence/time-ordered-id';
 import { TransactionContext } from '../src/persistence/transaction-context';
-import { ChannelRepository } from '../src/channels/channel.repository';
 import { buildVariantPublisher, variantStatesOn } from '../test/publishing/variant-publisher.fixture';
+import { connectorInstancesOn } from '../test/channels/connector-instances.fixture';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -137,12 +134,7 @@ async function publisherFor(
     buildVariantPublisher({
       dataSource,
       config,
-      connectors: new ConnectorInstances(
-        config,
-        new PluginContextFactory(new PluginStateRepository(dataSource)),
-        new ChannelRepository(new TransactionContext(dataSource)),
-        SYSTEM_CLOCK,
-      ),
+      connectors: connectorInstancesOn(dataSource, config, SYSTEM_CLOCK),
       content: services,
       budget,
       slots,

@@ -16,10 +16,7 @@ import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/channels/channel.entity';
 import { InboxItemEntity } from '../../src/inbox/inbox-item.entity';
 import { RuleFiringEntity } from '../../src/rules/rule-firing.entity';
-import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import type { InboxItemInput } from '../../src/plugin-sdk';
-import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { CompiledRules } from '../../src/rules/compiled-rules';
 import { GuardRuleRunner } from '../../src/rules/guard-rule.runner';
 import { RuleActions } from '../../src/rules/rule-actions';
@@ -27,13 +24,13 @@ import { RuleBatchEvaluator } from '../../src/rules/rule-batch.evaluator';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { RecordingSender, writeRecorderPlugin } from '../rules/rule-test-kit';
-import { ChannelRepository } from '../../src/channels/channel.repository';
 import {
   guardRuleRunner,
   ruleActionExecutor,
   ruleActions,
   ruleFactsBuilder,
 } from '../rules/rule-services.fixture';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 /**
  * A connector plugin whose inbox is whatever the test puts in `globalThis.__inboxFeeds[handle]`
@@ -147,12 +144,7 @@ describe('inbox pipeline', () => {
         SYSTEM_CLOCK,
       ),
     );
-    const connectors = new ConnectorInstances(
-      config,
-      new PluginContextFactory(new PluginStateRepository(dataSource)),
-      new ChannelRepository(new TransactionContext(dataSource)),
-      SYSTEM_CLOCK,
-    );
+    const connectors = connectorInstancesOn(dataSource, config, SYSTEM_CLOCK);
     poller = new InboxPoller(
       new InboxItemRepository(new TransactionContext(dataSource)),
       config,

@@ -7,13 +7,10 @@ import { DomainEventBus } from '../../src/events/domain-event.bus';
 import type { TransactionalEvents } from '../../src/events/transactional-events';
 import { transactionalEvents } from '../events/transactional-events.fixture';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
-import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ConnectorInstances } from '../../src/channels/connector-instances';
 import type { ContentWorkspace } from '../content/content-workspace';
 import { Clock, SYSTEM_CLOCK } from '../../src/clock/clock';
-import { TransactionContext } from '../../src/persistence/transaction-context';
-import { ChannelRepository } from '../../src/channels/channel.repository';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 /**
  * A folder connector plugin `down` for configs under test: declares metrics and profile, and every call
@@ -49,12 +46,7 @@ export function channelServices(
   clock: Clock = SYSTEM_CLOCK,
 ): ChannelServices {
   const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-  const connectors = new ConnectorInstances(
-    config,
-    new PluginContextFactory(new PluginStateRepository(dataSource)),
-    new ChannelRepository(new TransactionContext(dataSource)),
-    clock,
-  );
+  const connectors = connectorInstancesOn(dataSource, config, clock);
   const bus = new DomainEventBus();
   const published: DomainEvent[] = [];
   bus.subscribe(async (event) => {

@@ -8,20 +8,16 @@ import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
-import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import {
   batchJobId,
   BullPublishDispatch,
   DEFAULT_BULL_DISPATCH,
   jobIdOf,
 } from '../../src/publishing/bull-publish.dispatch';
-import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { createContentWorkspace, post } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { buildVariantPublisher } from './variant-publisher.fixture';
-import { TransactionContext } from '../../src/persistence/transaction-context';
-import { ChannelRepository } from '../../src/channels/channel.repository';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 const REDIS_URL = process.env.METRONOME_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Jobs arrive half a second ahead of their first variant. */
@@ -59,12 +55,7 @@ describe('Bull publish dispatch', () => {
     const publisher = buildVariantPublisher({
       dataSource,
       config,
-      connectors: new ConnectorInstances(
-        config,
-        new PluginContextFactory(new PluginStateRepository(dataSource)),
-        new ChannelRepository(new TransactionContext(dataSource)),
-        SYSTEM_CLOCK,
-      ),
+      connectors: connectorInstancesOn(dataSource, config, SYSTEM_CLOCK),
       content: services,
     });
     queue = new Bull('publish', REDIS_URL, { prefix: `metronome-test-${randomUUID().slice(0, 8)}` });

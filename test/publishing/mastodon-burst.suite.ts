@@ -6,17 +6,13 @@ import { ClusterLease } from '../../src/cluster/cluster-lease.service';
 import { ConfigService } from '../../src/config/config.service';
 import { createContentServices } from '../content/content-services.fixture';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
-import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
 import { MastodonApiFake } from '../fakes/mastodon-api.fake';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import type { PublishingDriver } from './publishing.suite';
 import { buildVariantPublisher } from './variant-publisher.fixture';
 import { ReadingClock } from '../fakes/reading.clock';
-import { TransactionContext } from '../../src/persistence/transaction-context';
-import { ChannelRepository } from '../../src/channels/channel.repository';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 const BURST = 310;
 
@@ -56,12 +52,7 @@ brands:
       );
       const services = await createContentServices(dataSource);
       const config = new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml'));
-      const connectors = new ConnectorInstances(
-        config,
-        new PluginContextFactory(new PluginStateRepository(dataSource)),
-        new ChannelRepository(new TransactionContext(dataSource)),
-        new ReadingClock(() => clock),
-      );
+      const connectors = connectorInstancesOn(dataSource, config, new ReadingClock(() => clock));
       const publisher = buildVariantPublisher({
         dataSource,
         config,

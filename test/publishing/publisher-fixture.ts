@@ -11,16 +11,14 @@ import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/channels/channel.entity';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { PostEntity } from '../../src/content/post.entity';
-import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import { ChannelCredentials } from '../../src/channels/channel-credentials';
-import { ConnectorInstances } from '../../src/channels/connector-instances';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { buildVariantPublisher } from './variant-publisher.fixture';
 import { ReadingClock } from '../fakes/reading.clock';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { ChannelRepository } from '../../src/channels/channel.repository';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 /**
  * A VariantPublisher over a real database and a content workspace on the sandbox connector, with the time
@@ -46,12 +44,7 @@ export async function createPublisherFixture(
   const channels = new ChannelRepository(new TransactionContext(dataSource));
   const credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
   const clock = { now: new Date('2026-12-01T00:00:00Z') };
-  const connectors = new ConnectorInstances(
-    config,
-    new PluginContextFactory(new PluginStateRepository(dataSource)),
-    channels,
-    new ReadingClock(() => clock.now),
-  );
+  const connectors = connectorInstancesOn(dataSource, config, new ReadingClock(() => clock.now), channels);
   return {
     ws,
     services,

@@ -11,8 +11,6 @@ import { ChannelEntity } from '../../src/channels/channel.entity';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { PostEntity } from '../../src/content/post.entity';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
-import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import { ConnectorInstances } from '../../src/channels/connector-instances';
 import { InlinePublishDispatch } from '../../src/publishing/inline-publish.dispatch';
 import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import { IncidentService } from '../../src/escalations/incident.service';
@@ -25,6 +23,7 @@ import { createContentWorkspace, post, type ContentWorkspace } from '../content/
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { ReadingClock } from '../fakes/reading.clock';
 import { ChannelRepository } from '../../src/channels/channel.repository';
+import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 
 const CONFIG = `
 organisation: { name: Test }
@@ -111,12 +110,7 @@ export function publishingSuite(driverFactory: () => PublishingDriver): void {
       incidents = incidentService(dataSource);
       const channels = new ChannelRepository(new TransactionContext(dataSource));
       credentials = new ChannelCredentials(channels, new AuditRepository(dataSource), config, incidents);
-      const connectors = new ConnectorInstances(
-        config,
-        new PluginContextFactory(new PluginStateRepository(dataSource)),
-        channels,
-        new ReadingClock(() => clock),
-      );
+      const connectors = connectorInstancesOn(dataSource, config, new ReadingClock(() => clock), channels);
       publisher = buildVariantPublisher({
         dataSource,
         config,
