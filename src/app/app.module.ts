@@ -30,7 +30,8 @@ import { roleRuns, RuntimeOptions } from './runtime-options';
 export class AppModule {
   /**
    * One codebase, three roles. Every role serves /health and /metrics; `api` adds the REST API,
-   * `scheduler` the local clock that enqueues cluster-wide periodic work, `worker` the job processors.
+   * `scheduler` the periodic ticks (plan sync, rules, inbox, metrics, profiles; one holder per cluster-wide lease),
+   * `worker` publishing and monthly reports.
    */
   static forRoot(runtime: RuntimeOptions, loaded: LoadedConfig): DynamicModule {
     return {
