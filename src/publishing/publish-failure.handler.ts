@@ -11,6 +11,7 @@ import {
 import { ChannelCredentials } from '../channels/channel-credentials';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { publishFailureLine, type AfterFailure } from './publish-failure.log';
+import { InvalidConnectorAnswerError, publishResultProblem } from './publish-result.check';
 import { RateLimitWaits } from './rate-limit-waits';
 import { backoffMs, MAX_PUBLISH_ATTEMPTS } from './retry-schedule';
 import { VariantSettler } from './variant-settler.service';
@@ -91,6 +92,20 @@ export class PublishFailureHandler {
       // channel waits, so no worker asks again, sign-ins included, before the reset; then it is looked up again.
       await this.waits.blockChannel(channel, error, now);
       return 'waiting';
+    }
+    const problem = found === undefined ? undefined : publishResultProblem(found);
+    if (problem) {
+      // A broken answer is not "found" and not "absent": a retry could duplicate, so stop and ask a person.
+      const reason = new InvalidConnectorAnswerError(channel.connector, 'lookup', problem).message;
+      await this.settler.finish(
+        variant,
+        'failed',
+        { lastError: reason },
+        now,
+        reason,
+        cause === 'worker-stopped',
+      );
+      return 'failed';
     }
     if (found) {
       return this.settler.recordPublished(

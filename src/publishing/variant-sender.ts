@@ -6,6 +6,7 @@ import { ChannelLimits } from './channel-limits';
 import { ConnectorInstances } from '../channels/connector-instances';
 import type { DueVariant } from './due-variant';
 import { PublishFailureHandler } from './publish-failure.handler';
+import { InvalidConnectorAnswerError, publishResultProblem } from './publish-result.check';
 import { PublishTimings } from './publish-timings';
 import { VariantSettler } from './variant-settler.service';
 import { VariantStateService } from './variant-state.service';
@@ -60,6 +61,10 @@ export class VariantSender {
           extra: variant.extra,
         });
       });
+      const problem = publishResultProblem(result);
+      if (problem) {
+        throw new InvalidConnectorAnswerError(channel.connector, 'publish', problem);
+      }
       return { state: 'sent', result };
     } catch (error) {
       if (error instanceof ClaimLostError) {

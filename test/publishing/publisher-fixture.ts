@@ -11,6 +11,7 @@ import { AuditRepository } from '../../src/persistence/audit.repository';
 import { ChannelEntity } from '../../src/channels/channel.entity';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { PostEntity } from '../../src/content/post.entity';
+import type { ConnectorInstances } from '../../src/channels/connector-instances';
 import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
@@ -29,6 +30,8 @@ export interface PublisherFixture {
   services: ContentServices;
   credentials: ChannelCredentials;
   clock: { now: Date };
+  /** The channels' connectors the publishers send through (a test may wrap one). */
+  connectors: ConnectorInstances;
   newPublisher(): VariantPublisher;
   variantOf(sourcePath: string, channel: string): Promise<PostVariantEntity>;
 }
@@ -50,6 +53,7 @@ export async function createPublisherFixture(
     services,
     credentials,
     clock,
+    connectors,
     newPublisher: () =>
       buildVariantPublisher({ dataSource, config, connectors, content: services, credentials }),
     variantOf: async (sourcePath, channel) => {
