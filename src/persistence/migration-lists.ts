@@ -16,8 +16,6 @@ import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './mig
 import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVersion } from './migrations/postgres/1796050000000-channel-credentials-version';
 import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
-import { PostVariantRemoteIdIndex1796060000000 as PostgresPostVariantRemoteIdIndex } from './migrations/postgres/1796060000000-post-variant-remote-id-index';
-import { PostVariantRemoteIdIndex1796060000000 as SqlitePostVariantRemoteIdIndex } from './migrations/sqlite/1796060000000-post-variant-remote-id-index';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -30,7 +28,6 @@ export const SQLITE_MIGRATIONS = [
   SqliteBrandFirstSeen,
   SqliteApiTokenIdentity,
   SqliteChannelCredentialsVersion,
-  SqlitePostVariantRemoteIdIndex,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -43,5 +40,4 @@ export const POSTGRES_MIGRATIONS = [
   PostgresBrandFirstSeen,
   PostgresApiTokenIdentity,
   PostgresChannelCredentialsVersion,
-  PostgresPostVariantRemoteIdIndex,
 ];

@@ -81,21 +81,6 @@ export class PostVariantRepository {
       );
   }
 
-  /** Another variant of the channel that already holds `remoteId` (by `idx_post_variants_channel_id_remote_id`). */
-  async holderOfRemoteId(
-    channelId: string,
-    remoteId: string,
-    exceptVariantId: string,
-  ): Promise<{ variantId: string; postId: string } | undefined> {
-    const manager = this.tx.manager;
-    const p = placeholders(manager);
-    const [row] = await manager.query<Array<{ id: string; post_id: string }>>(
-      `SELECT "id", "post_id" FROM "post_variants" WHERE "channel_id" = ${p(1)} AND "remote_id" = ${p(2)} AND "id" <> ${p(3)} LIMIT 1`,
-      [channelId, remoteId, exceptVariantId],
-    );
-    return row ? { variantId: row.id, postId: row.post_id } : undefined;
-  }
-
   /** Every channel variant of a post. */
   ofPost(postId: string): Promise<PostVariantEntity[]> {
     return this.tx.manager.getRepository(PostVariantEntity).findBy({ postId });

@@ -5,7 +5,6 @@ import { ChannelCredentials } from '../channels/channel-credentials';
 import { ChannelLimits } from './channel-limits';
 import { ConnectorInstances } from '../channels/connector-instances';
 import type { DueVariant } from './due-variant';
-import { PostVariantRepository } from './post-variant.repository';
 import { PublishFailureHandler } from './publish-failure.handler';
 import { InvalidConnectorAnswerError, publishResultProblem } from './publish-result.check';
 import { PublishTimings } from './publish-timings';
@@ -29,7 +28,6 @@ export class VariantSender {
     private readonly settler: VariantSettler,
     private readonly failures: PublishFailureHandler,
     private readonly timings: PublishTimings,
-    private readonly variants: PostVariantRepository,
   ) {}
 
   async send({ variant, channel }: DueVariant, now: Date): Promise<SendOutcome> {
@@ -63,7 +61,7 @@ export class VariantSender {
           extra: variant.extra,
         });
       });
-      const problem = publishResultProblem(result) ?? (await this.heldElsewhere(result, variant, channel));
+      const problem = publishResultProblem(result);
       if (problem) {
         throw new InvalidConnectorAnswerError(channel.connector, 'publish', problem);
       }
@@ -74,22 +72,6 @@ export class VariantSender {
       }
       return { state: await this.failures.handle(variant, channel, error, now, credentialsVersion) };
     }
-  }
-
-  /**
-   * A remote id another post of the channel already holds: the same id for two idempotency keys, which is a
-   * connector that ignores the key (or answers for the wrong post) — recording it would report a post published
-   * that never was.
-   */
-  private async heldElsewhere(
-    result: PublishResult,
-    variant: PostVariantEntity,
-    channel: DueVariant['channel'],
-  ): Promise<string | undefined> {
-    const holder = await this.variants.holderOfRemoteId(channel.id, result.remoteId, variant.id);
-    return holder
-      ? `remoteId ${JSON.stringify(result.remoteId)}, which post ${holder.postId} already holds on ${channel.brandId}/${channel.key} (one remote id for two idempotency keys: does the connector send request.idempotencyKey to the platform?)`
-      : undefined;
   }
 
   /** Renews a claim older than a third of `reclaimAfter`; false when the claim is no longer this worker's. */

@@ -64,7 +64,7 @@ export function buildVariantPublisher(parts: VariantPublisherParts): VariantPubl
     timings,
     limits,
     waits,
-    new VariantSender(credentials, connectors, limits, states, settler, failures, timings, variants),
+    new VariantSender(credentials, connectors, limits, states, settler, failures, timings),
     settler,
     failures,
     new VariantBatchClaim(batch, audit, posts, events),
