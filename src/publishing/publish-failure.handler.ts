@@ -97,15 +97,7 @@ export class PublishFailureHandler {
     if (problem) {
       // A broken answer is not "found" and not "absent": a retry could duplicate, so stop and ask a person.
       const reason = new InvalidConnectorAnswerError(channel.connector, 'lookup', problem).message;
-      await this.settler.finish(
-        variant,
-        'failed',
-        { lastError: reason },
-        now,
-        reason,
-        cause === 'worker-stopped',
-      );
-      return 'failed';
+      return this.failForAPerson(variant, reason, now, cause);
     }
     if (found) {
       return this.settler.recordPublished(
@@ -118,16 +110,7 @@ export class PublishFailureHandler {
     if (!connector.lookup) {
       // Without a lookup a retry could duplicate: stop and ask a person.
       const reason = `the outcome of publishing is unknown and ${channel.connector} cannot look posts up: check the channel, then reschedule`;
-      // After a failed attempt, handle() logs the one line.
-      await this.settler.finish(
-        variant,
-        'failed',
-        { lastError: reason },
-        now,
-        reason,
-        cause === 'worker-stopped',
-      );
-      return 'failed';
+      return this.failForAPerson(variant, reason, now, cause);
     }
     if (cause === 'worker-stopped') {
       // The platform never saw it: not an attempt. Due again at once, with the attempt its claim counted given
@@ -191,5 +174,26 @@ export class PublishFailureHandler {
       return 'failed';
     }
     return this.settler.retryLater(variant, now, message, backoffMs(variant.attempts));
+  }
+
+  /**
+   * Fails a variant whose outcome a retry could duplicate, for a person to check (after a failed attempt,
+   * handle() logs the one line; a claim a stopped worker held was not an attempt).
+   */
+  private async failForAPerson(
+    variant: PostVariantEntity,
+    reason: string,
+    now: Date,
+    cause: 'unknown-outcome' | 'worker-stopped',
+  ): Promise<'failed'> {
+    await this.settler.finish(
+      variant,
+      'failed',
+      { lastError: reason },
+      now,
+      reason,
+      cause === 'worker-stopped',
+    );
+    return 'failed';
   }
 }
