@@ -14,7 +14,7 @@ export default defineConnector<BlueskyOptions>({
   kind: 'connector',
   name: 'bluesky',
   version: '1.1.0',
-  sdk: '^1.2.0',
+  sdk: '^2.0.0',
   description:
     'Bluesky (AT Protocol): idempotent posts with rich text, images and threads; deletes; profile.',
   options: blueskyOptionsSchema,
@@ -22,7 +22,6 @@ export default defineConnector<BlueskyOptions>({
     publish: true,
     delete: true,
     profile: true,
-    textLimit: TEXT_LIMITS.graphemes,
     text: TEXT_LIMITS,
     media: { ...IMAGE_LIMITS, types: [...IMAGE_LIMITS.types] },
     thread: { maxParts: MAX_THREAD_PARTS },

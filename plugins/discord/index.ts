@@ -7,7 +7,7 @@ export default defineNotifier<DiscordOptions>({
   kind: 'notifier',
   name: 'discord',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   // People are mentioned by handles.<notifier id> (a Discord user id).
   addressing: 'handle',
   description: 'Discord channel webhook (embed coloured by severity; people mentioned by Discord user id).',

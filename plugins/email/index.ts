@@ -7,7 +7,7 @@ export default defineNotifier<EmailOptions>({
   kind: 'notifier',
   name: 'email',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   // People are reached at people.<id>.email.
   addressing: 'email',
   description: 'E-mail over SMTP (nodemailer): text + HTML, attachments; people reached at their "email".',

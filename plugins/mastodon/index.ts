@@ -13,7 +13,7 @@ export default defineConnector<MastodonOptions>({
   kind: 'connector',
   name: 'mastodon',
   version: '1.1.0',
-  sdk: '^1.2.0',
+  sdk: '^2.0.0',
   description: 'Mastodon REST API: idempotent statuses with media, mentions, profile and counts.',
   options: mastodonOptionsSchema,
   capabilities: {
@@ -23,7 +23,6 @@ export default defineConnector<MastodonOptions>({
     profile: true,
     metrics: true,
     // Mastodon's defaults. Each instance announces its own (GET /api/v2/instance); publish enforces those.
-    textLimit: MASTODON_DEFAULTS.maxCharacters,
     text: mastodonTextLimits(MASTODON_DEFAULTS.maxCharacters, MASTODON_DEFAULTS.charactersPerUrl),
     media: {
       maxCount: MASTODON_DEFAULTS.maxMediaAttachments,

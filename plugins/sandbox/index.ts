@@ -55,7 +55,7 @@ export default defineConnector<z.output<typeof options>>({
   kind: 'connector',
   name: 'sandbox',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   description: 'Simulated network stored in Metronome’s database; deterministic comments and metrics.',
   options,
   capabilities: {
@@ -64,7 +64,6 @@ export default defineConnector<z.output<typeof options>>({
     inbox: true,
     profile: true,
     metrics: true,
-    textLimit: 500,
     text: { graphemes: 500 },
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },

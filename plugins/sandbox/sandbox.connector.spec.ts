@@ -1,4 +1,4 @@
-import type { Connector, PluginContext, PluginStateStore } from '../../src/plugin-sdk';
+import type { OneStepConnector, PluginContext, PluginStateStore } from '../../src/plugin-sdk';
 import sandbox from './index';
 import { SandboxNetwork } from './sandbox-network';
 
@@ -65,15 +65,15 @@ const request = (key: string) => ({
 describe('sandbox connector: idempotency and latency', () => {
   let state: PluginStateStore;
   let now: Date;
-  const connect = async (options: Record<string, unknown>): Promise<Connector> => {
+  const connect = async (options: Record<string, unknown>): Promise<OneStepConnector> => {
     const parsed = parseOptions({ handle: 'acme', ...options });
     if (parsed.issues) {
       throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
     }
-    return sandbox.create(
+    return (await sandbox.create(
       contextWith(state, () => now),
       parsed.value,
-    );
+    )) as OneStepConnector;
   };
   const network = () =>
     new SandboxNetwork(
@@ -143,15 +143,15 @@ describe('sandbox connector: idempotency and latency', () => {
 describe('sandbox connector: what people write on the network', () => {
   let state: PluginStateStore;
   let now: Date;
-  const connect = async (options: Record<string, unknown>): Promise<Connector> => {
+  const connect = async (options: Record<string, unknown>): Promise<OneStepConnector> => {
     const parsed = parseOptions({ handle: 'acme', ...options });
     if (parsed.issues) {
       throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
     }
-    return sandbox.create(
+    return (await sandbox.create(
       contextWith(state, () => now),
       parsed.value,
-    );
+    )) as OneStepConnector;
   };
   const network = () =>
     new SandboxNetwork(

@@ -7,7 +7,7 @@ export default defineNotifier<SlackOptions>({
   kind: 'notifier',
   name: 'slack',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   // People are mentioned by handles.<notifier id> (a Slack member id).
   addressing: 'handle',
   description: 'Slack incoming webhook (Block Kit message; people mentioned by their Slack user id).',

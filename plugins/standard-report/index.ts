@@ -63,7 +63,7 @@ export default defineReportTemplate<Options>({
   kind: 'report-template',
   name: 'standard',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   description: 'Monthly client report: KPIs, what worked / stalled / to change, channels, posts, operations.',
   options,
   create(_context, { accentColor }) {

@@ -7,7 +7,7 @@ export default defineNotifier<TeamsOptions>({
   kind: 'notifier',
   name: 'teams',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   // People are mentioned by handles.<notifier id> (UPN or Entra object id).
   addressing: 'handle',
   description: 'Microsoft Teams Workflows webhook (Adaptive Card; people mentioned by UPN or Entra id).',

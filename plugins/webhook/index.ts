@@ -7,7 +7,7 @@ export default defineNotifier<WebhookOptions>({
   kind: 'notifier',
   name: 'webhook',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   // A person's handles.<notifier id> goes to the receiver in `to`.
   addressing: 'handle',
   description: 'Generic JSON webhook, HMAC-SHA256 signed with a timestamp (Stripe-style) and an event id.',

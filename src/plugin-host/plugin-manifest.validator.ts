@@ -1,5 +1,6 @@
 import { satisfies, valid, validRange } from 'semver';
 import { SDK_VERSION, type PluginDefinition } from '../plugin-sdk';
+import { writtenForSdk1 } from './sdk1-adapter';
 
 const KINDS = ['connector', 'notifier', 'report-template'];
 
@@ -22,10 +23,10 @@ export function validatePluginManifest(candidate: unknown): string[] {
     problems.push(`"kind" must be one of ${KINDS.join(', ')}`);
   }
   if (typeof plugin.sdk !== 'string' || !validRange(plugin.sdk)) {
-    problems.push('"sdk" must be a semver range of supported SDK versions, e.g. "^1.0.0"');
-  } else if (!satisfies(SDK_VERSION, plugin.sdk)) {
+    problems.push('"sdk" must be a semver range of supported SDK versions, e.g. "^2.0.0"');
+  } else if (!satisfies(SDK_VERSION, plugin.sdk) && !writtenForSdk1(plugin.sdk)) {
     problems.push(
-      `needs SDK ${plugin.sdk}, but this Metronome provides SDK ${SDK_VERSION}: upgrade the plugin or Metronome`,
+      `needs SDK ${plugin.sdk}, but this Metronome provides SDK ${SDK_VERSION} (and runs plugins written for SDK ^1.0.0 through an adapter): upgrade the plugin or Metronome`,
     );
   }
   if (typeof plugin.create !== 'function') {

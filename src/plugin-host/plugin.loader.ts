@@ -5,6 +5,7 @@ import validateNpmPackageName from 'validate-npm-package-name';
 import * as sdk from '../plugin-sdk';
 import type { PluginDefinition } from '../plugin-sdk';
 import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
+import { adaptSdk1Plugin, writtenForSdk1 } from './sdk1-adapter';
 import { validatePluginManifest } from './plugin-manifest.validator';
 import { importPluginModule } from './plugin-module.importer';
 
@@ -67,7 +68,9 @@ function load(entry: string, root: string, origin: PluginOrigin, fallbackName: s
       error: problems.join('; '),
     };
   }
-  const valid = definition as PluginDefinition;
+  const valid = writtenForSdk1((definition as PluginDefinition).sdk)
+    ? adaptSdk1Plugin(definition as PluginDefinition)
+    : (definition as PluginDefinition);
   return {
     status: 'loaded',
     name: valid.name,

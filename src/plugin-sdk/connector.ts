@@ -28,18 +28,25 @@ export interface ConnectorCapabilities {
   inbox?: boolean;
   profile?: boolean;
   metrics?: boolean;
-  /** The platform's text limit in graphemes. Since SDK 1.2 `text.graphemes` says the same and wins. */
-  textLimit?: number;
-  /** Every limit on a post's text: graphemes, UTF-8 bytes, how links count. (SDK 1.2) */
+  /**
+   * The connector answers `publish` with "accepted, finishing" (`PublishAccepted`) and implements `status`: the
+   * platform finishes the post in the background (a media container, video processing). (SDK 2)
+   */
+  twoStep?: boolean;
+  /** The connector implements `reply(item, request)`: answers to inbox items, published exactly once. (SDK 2) */
+  reply?: boolean;
+  /** The connector implements `updateProfile(desired)`: profile enforce mode. (SDK 2) */
+  updateProfile?: boolean;
+  /** Every limit on a post's text: graphemes, UTF-8 bytes, how links count. (SDK 1.2; SDK 2 removed `textLimit`) */
   text?: TextLimits;
   media?: MediaLimits;
   /** Text over the limit is published as a thread when the post sets `extra.thread: true`. (SDK 1.2) */
   thread?: ThreadSupport;
 }
 
-/** The text limits a connector declares, from `text` or the older `textLimit`. */
+/** The text limits a connector declares. */
 export function textLimitsOf(capabilities: ConnectorCapabilities): TextLimits {
-  return { ...capabilities.text, graphemes: capabilities.text?.graphemes ?? capabilities.textLimit };
+  return { ...capabilities.text };
 }
 
 export interface MediaAttachment {
@@ -61,10 +68,67 @@ export interface PublishRequest {
   extra: Record<string, unknown>;
 }
 
+/** The post is on the platform. */
 export interface PublishResult {
+  /** The platform's id of the post: non-empty, unique per idempotency key (the core checks both). */
   remoteId: string;
   url?: string;
   publishedAt?: Date;
+}
+
+/**
+ * "Accepted, finishing" (SDK 2, capability `twoStep`): the platform took the post and finishes it in the background
+ * (an Instagram or Threads media container, a video being processed, TikTok's `publish_id`). The core records the
+ * handle on the post and asks `status(handle)` until the post is published or failed; it never calls `publish` again
+ * for this post. Store the handle in `context.state` under the idempotency key before you return it, so `lookup`
+ * finds it if the process stops before the core has recorded it.
+ */
+export interface PublishAccepted {
+  status: 'accepted';
+  /** What `status` needs to find the post again (a container id, a publish_id): non-empty, at most 1,024 characters. */
+  handle: string;
+  /** When to ask first, in milliseconds (default 5,000). */
+  checkAfterMs?: number;
+}
+
+/** What `publish` (and `lookup`) may answer: the post is on the platform, or accepted and finishing. */
+export type PublishOutcome = PublishResult | PublishAccepted;
+
+/** The answer to `status(handle)`. Throw the SDK's errors for a failed question (rate limited, auth, network). */
+export type PublishStatus =
+  | { status: 'published'; result: PublishResult }
+  /** Still processing: ask again after `checkAfterMs` (default: the core's backoff). */
+  | { status: 'finishing'; checkAfterMs?: number }
+  /** The platform gave up on the post (processing failed, container expired): in words a person can act on. */
+  | { status: 'failed'; reason: string };
+
+/** True when a publish or lookup answered "accepted, finishing" rather than "published". */
+export function isPublishAccepted(outcome: PublishOutcome): outcome is PublishAccepted {
+  return (outcome as PublishAccepted).status === 'accepted';
+}
+
+/** The inbox item a reply answers, as the core stored it from `fetchInbox`. (SDK 2) */
+export interface InboxItemRef {
+  remoteId: string;
+  kind: InboxItemInput['kind'];
+  author: string;
+  url?: string;
+  /** The item this one itself replied to, when the platform said (threads need the root on Bluesky). */
+  inReplyToRemoteId?: string;
+}
+
+/** One answer to an inbox item. Same guarantees as a publish: a stable key, lookup before any resend. (SDK 2) */
+export interface ReplyRequest {
+  /** Stable per reply: a retry of the same reply carries the same key. */
+  idempotencyKey: string;
+  text: string;
+}
+
+/** The profile the brand wants on the channel (the channel's `profile` in config), for `updateProfile`. (SDK 2) */
+export interface DesiredProfile {
+  displayName?: string;
+  bio?: string;
+  links?: string[];
 }
 
 export interface InboxItemInput {
@@ -104,9 +168,24 @@ export interface ChannelMetrics {
 
 /** A platform account. Methods exist only when the matching capability is declared. */
 export interface Connector {
-  publish?(request: PublishRequest): Promise<PublishResult>;
-  /** Finds a post published earlier with this idempotency key: used to reconcile an unknown outcome. */
-  lookup?(idempotencyKey: string): Promise<PublishResult | undefined>;
+  /** Publishes one post. Called at most once at a time per post; a retry carries the same idempotency key. */
+  publish?(request: PublishRequest): Promise<PublishOutcome>;
+  /**
+   * Finds a post published (or accepted) earlier with this idempotency key: the core calls it before any second
+   * attempt after an outcome it could not know (a timeout, a crash between send and record). undefined: not there.
+   */
+  lookup?(idempotencyKey: string): Promise<PublishOutcome | undefined>;
+  /** Where an accepted post stands (capability `twoStep`). (SDK 2) */
+  status?(handle: string): Promise<PublishStatus>;
+  /** Answers an inbox item (capability `reply`); `lookup` with the reply's key must find it after. (SDK 2) */
+  reply?(item: InboxItemRef, request: ReplyRequest): Promise<PublishResult>;
+  /** Makes the live profile match `desired` (capability `updateProfile`); fields left out stay as they are. (SDK 2) */
+  updateProfile?(desired: DesiredProfile): Promise<ProfileSnapshot>;
+  /**
+   * Renews the channel's credentials (an OAuth refresh) when the platform refused them; the core calls it once
+   * before it asks a person to reconnect. Answers false when nothing could be renewed. (SDK 2)
+   */
+  refreshCredentials?(): Promise<boolean>;
   delete?(remoteId: string): Promise<void>;
   fetchInbox?(since: Date | undefined): Promise<InboxItemInput[]>;
   getProfile?(): Promise<ProfileSnapshot>;
@@ -114,3 +193,9 @@ export interface Connector {
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }
+
+/** A connector that publishes in one step (no `twoStep` capability): its publish and lookup answer published posts. */
+export type OneStepConnector = Omit<Connector, 'publish' | 'lookup'> & {
+  publish?(request: PublishRequest): Promise<PublishResult>;
+  lookup?(idempotencyKey: string): Promise<PublishResult | undefined>;
+};

@@ -83,7 +83,9 @@ export class PublishFailureHandler {
     const { connector } = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
     let found: PublishResult | undefined;
     try {
-      found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
+      found = connector.lookup
+        ? ((await connector.lookup(variant.idempotencyKey)) as PublishResult)
+        : undefined;
     } catch (error) {
       if (!(error instanceof RateLimitedError)) {
         throw error;

@@ -65,7 +65,7 @@ export class VariantSender {
       if (problem) {
         throw new InvalidConnectorAnswerError(channel.connector, 'publish', problem);
       }
-      return { state: 'sent', result };
+      return { state: 'sent', result: result as PublishResult };
     } catch (error) {
       if (error instanceof ClaimLostError) {
         return { state: 'lost-race' };

@@ -12,7 +12,7 @@ import {
   OutcomeUnknownError,
   PermanentError,
   RateLimitedError,
-  type Connector,
+  type OneStepConnector,
   type PluginContext,
   type PublishRequest,
 } from '../../src/plugin-sdk';
@@ -73,7 +73,7 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
     options: Partial<BlueskyOptions> = {},
     scope = `acme/bsky-${++scopes}`,
     wrap: (context: PluginContext) => PluginContext = (context) => context,
-  ): Promise<{ connector: Connector; context: PluginContext; scope: string }> {
+  ): Promise<{ connector: OneStepConnector; context: PluginContext; scope: string }> {
     const validated = await bluesky.options!['~standard'].validate({
       service: pds.url,
       identifier: alice.handle,
@@ -84,7 +84,11 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
       throw new Error(`options refused: ${JSON.stringify(validated.issues)}`);
     }
     const context = wrap(factory.create('bluesky', scope));
-    return { connector: await bluesky.create(context, validated.value), context, scope };
+    return {
+      connector: (await bluesky.create(context, validated.value)) as OneStepConnector,
+      context,
+      scope,
+    };
   }
 
   function post(key: string, text: string, more: Partial<PublishRequest> = {}): PublishRequest {

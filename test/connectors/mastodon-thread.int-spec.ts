@@ -5,7 +5,7 @@ import { PluginContextFactory } from '../../src/plugin-host/plugin-context.facto
 import {
   OutcomeUnknownError,
   splitThread,
-  type Connector,
+  type OneStepConnector,
   type PluginContext,
   type PublishRequest,
 } from '../../src/plugin-sdk';
@@ -43,7 +43,7 @@ describe('Mastodon threads (against MastodonApiFake, a contract fake of the Mast
   });
 
   /** A connector whose `loseAnswerTo`-th status POST reaches the server but its answer is lost (a reset). */
-  async function connect(loseAnswerTo?: number): Promise<Connector> {
+  async function connect(loseAnswerTo?: number): Promise<OneStepConnector> {
     const validated = await mastodon.options!['~standard'].validate({
       instance: fake.baseUrl,
       accessToken: fake.token,
@@ -69,7 +69,7 @@ describe('Mastodon threads (against MastodonApiFake, a contract fake of the Mast
         },
       },
     };
-    return mastodon.create(context, validated.value);
+    return (await mastodon.create(context, validated.value)) as OneStepConnector;
   }
 
   const request = (key: string): PublishRequest => ({

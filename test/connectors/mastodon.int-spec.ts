@@ -12,7 +12,7 @@ import {
   OutcomeUnknownError,
   PermanentError,
   RateLimitedError,
-  type Connector,
+  type OneStepConnector,
   type PluginClock,
   type PluginContext,
   type PublishRequest,
@@ -76,7 +76,7 @@ describe('Mastodon connector (against MastodonApiFake, a contract fake of the Ma
   async function connect(
     options: Partial<MastodonOptions> = {},
     scope = scopes++ === 0 ? 'acme/masto' : `acme/masto-${scopes}`,
-  ): Promise<{ connector: Connector; context: PluginContext }> {
+  ): Promise<{ connector: OneStepConnector; context: PluginContext }> {
     const validated = await mastodon.options!['~standard'].validate({
       instance: fake.baseUrl,
       accessToken: fake.token,
@@ -96,7 +96,7 @@ describe('Mastodon connector (against MastodonApiFake, a contract fake of the Ma
           }),
       },
     };
-    return { connector: await mastodon.create(context, validated.value), context };
+    return { connector: (await mastodon.create(context, validated.value)) as OneStepConnector, context };
   }
 
   function post(key: string, text: string, more: Partial<PublishRequest> = {}): PublishRequest {
@@ -116,14 +116,14 @@ describe('Mastodon connector (against MastodonApiFake, a contract fake of the Ma
     expect(mastodon).toMatchObject({
       kind: 'connector',
       name: 'mastodon',
-      sdk: '^1.2.0',
+      sdk: '^2.0.0',
       capabilities: {
         publish: true,
         delete: true,
         inbox: true,
         profile: true,
         metrics: true,
-        textLimit: 500,
+        text: { graphemes: 500 },
         media: { maxCount: 4, altTextLimit: 1500 },
       },
     });

@@ -8,6 +8,7 @@ import type { TransactionalEvents } from '../../src/events/transactional-events'
 import { transactionalEvents } from '../events/transactional-events.fixture';
 import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { ConnectorInstances } from '../../src/channels/connector-instances';
+import type { OneStepConnector } from '../../src/plugin-sdk';
 import type { ContentWorkspace } from '../content/content-workspace';
 import { Clock, SYSTEM_CLOCK } from '../../src/clock/clock';
 import { connectorInstancesOn } from '../channels/connector-instances.fixture';
@@ -68,7 +69,7 @@ export async function publishVariant(
   at: Date,
 ): Promise<void> {
   const { connector } = await connectors.get(brandId, channelKey);
-  const result = await connector.publish!({
+  const result = await (connector as OneStepConnector).publish!({
     idempotencyKey: variant.idempotencyKey,
     text: variant.text,
     media: [],

@@ -68,12 +68,32 @@ describe('plugin loading', () => {
     });
   });
 
+  it('runs a connector written for SDK 1.x through the adapter: its textLimit becomes text.graphemes', () => {
+    writePlugin(
+      join(base, 'legacy'),
+      `module.exports = (sdk) => sdk.defineConnector({
+        kind: 'connector', name: 'legacy', version: '1.0.0', sdk: '^1.2.0',
+        capabilities: { publish: true, textLimit: 280, media: { maxCount: 1, types: ['image/png'] } },
+        create: () => ({ publish: async () => ({ remoteId: '1' }) }),
+      });`,
+    );
+    const loaded = loadConfiguredPlugin({ path: 'legacy' }, base);
+    expect(loaded).toMatchObject({ status: 'loaded', name: 'legacy' });
+    const capabilities = (loaded as { definition: { capabilities: Record<string, unknown> } }).definition
+      .capabilities;
+    expect(capabilities).toEqual({
+      publish: true,
+      text: { graphemes: 280 },
+      media: { maxCount: 1, types: ['image/png'] },
+    });
+  });
+
   it('names the SDK range a plugin needs when it does not match', () => {
-    writePlugin(join(base, 'future'), pluginSource('future', '^2.0.0'));
+    writePlugin(join(base, 'future'), pluginSource('future', '^3.0.0'));
     expect(loadConfiguredPlugin({ path: 'future' }, base)).toMatchObject({
       status: 'failed',
       name: 'future',
-      error: expect.stringContaining(`needs SDK ^2.0.0, but this Metronome provides SDK ${SDK_VERSION}`),
+      error: expect.stringContaining(`needs SDK ^3.0.0, but this Metronome provides SDK ${SDK_VERSION}`),
     });
   });
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
-import type { Connector, ConnectorPlugin, PluginClock } from '../../src/plugin-sdk';
+import type { OneStepConnector, ConnectorPlugin, PluginClock } from '../../src/plugin-sdk';
 import sandbox from '../../plugins/sandbox';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 
@@ -12,13 +12,15 @@ describe('sandbox connector', () => {
   let now = new Date('2026-11-02T09:00:00Z');
   const clock: PluginClock = { now: () => now };
 
-  async function connect(handle = 'demo-coffee'): Promise<Connector> {
+  async function connect(handle = 'demo-coffee'): Promise<OneStepConnector> {
     const context = new PluginContextFactory(new PluginStateRepository(dataSource)).create(
       'sandbox',
       `demo/${handle}`,
       clock,
     );
-    return (sandbox as ConnectorPlugin<{ handle: string }>).create(context, { handle });
+    return (await (sandbox as ConnectorPlugin<{ handle: string }>).create(context, {
+      handle,
+    })) as OneStepConnector;
   }
 
   const request = (key: string) => ({
