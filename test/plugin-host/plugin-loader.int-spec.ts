@@ -79,8 +79,8 @@ describe('plugin loading', () => {
     );
     const loaded = loadConfiguredPlugin({ path: 'legacy' }, base);
     expect(loaded).toMatchObject({ status: 'loaded', name: 'legacy' });
-    const capabilities = (loaded as { definition: { capabilities: Record<string, unknown> } }).definition
-      .capabilities;
+    const capabilities = (loaded as unknown as { definition: { capabilities: Record<string, unknown> } })
+      .definition.capabilities;
     expect(capabilities).toEqual({
       publish: true,
       text: { graphemes: 280 },
