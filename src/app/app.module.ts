@@ -13,6 +13,7 @@ import { EventsModule } from '../events/events.module';
 import { InboxApiModule, InboxSchedulerModule } from '../inbox/inbox.module';
 import { ChannelsApiModule } from '../channels/channels.module';
 import { PublishWorkerModule } from '../publishing/publishing.module';
+import { MediaApiModule } from '../media/media.module';
 import { MetricsSchedulerModule } from '../metrics/metrics.module';
 import { ProfilesSchedulerModule } from '../profiles/profiles.module';
 import { ReportingModule, ReportsApiModule } from '../reporting/reporting.module';
@@ -56,6 +57,7 @@ export class AppModule {
               InboxApiModule,
               ReportsApiModule,
               ChannelsApiModule,
+              MediaApiModule,
             ]
           : []),
         ...(roleRuns(runtime.role, 'scheduler')

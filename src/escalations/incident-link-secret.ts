@@ -56,7 +56,8 @@ export async function incidentLinkKey(
   return undefined;
 }
 
-function fileKey(path: string): string {
+/** A random key kept in `path`, readable by its owner only; created on first use (the first writer wins). */
+export function fileKey(path: string): string {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     try {

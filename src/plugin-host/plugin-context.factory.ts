@@ -1,6 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { METRONOME_VERSION } from '../app/version';
 import { Clock, SYSTEM_CLOCK } from '../clock/clock';
+import { MediaLinks } from '../media/media-links.service';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import type { JsonValue } from '../persistence/json-value';
 import type { PluginClock, PluginContext, PluginLogger, PluginStateStore } from '../plugin-sdk';
@@ -11,19 +12,20 @@ import { createPluginHttpClient } from './plugin-http.client';
 
 /**
  * Builds the context a plugin instance receives: a logger that names the plugin and scope, an HTTP client
- * with timeouts, durable state private to (plugin, scope), and the clock (the injected Clock unless the caller
- * hands its own).
+ * with timeouts, durable state private to (plugin, scope), signed media URLs, and the clock (the injected Clock
+ * unless the caller hands its own).
  */
 @Injectable()
 export class PluginContextFactory {
   /**
    * Without WebhookTargets (a test's hand-made factory) webhooks go to public addresses only; `clock` defaults
-   * to the system's for such a factory too. Nest injects both.
+   * to the system's for such a factory too; without MediaLinks the context has no `media`. Nest injects all three.
    */
   constructor(
     private readonly state: PluginStateRepository,
     @Optional() private readonly webhookTargets?: WebhookTargets,
     private readonly clock: Clock = SYSTEM_CLOCK,
+    @Optional() private readonly mediaLinks?: MediaLinks,
   ) {}
 
   create(plugin: string, scope: string, clock: PluginClock = this.clock): PluginContext {
@@ -39,6 +41,7 @@ export class PluginContextFactory {
           `Metronome/${METRONOME_VERSION} (plugin ${plugin})`,
           this.clock,
         ),
+      media: this.mediaLinks?.forPlugin(plugin),
       state: this.store(plugin, scope),
       clock,
     };

@@ -22,4 +22,5 @@ export * from './graphemes';
 export * from './text-limits';
 export * from './thread-split';
 export * from './media-file';
+export * from './media-url';
 export * from './webhook-secret';

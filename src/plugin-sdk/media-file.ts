@@ -7,6 +7,8 @@ import { PermanentError } from './errors';
 /** An open media file that was inside its root when opened: read from the handle, never from the path again. */
 export interface OpenMediaFile {
   size: number;
+  /** When the open file was last written (SDK 2): with `size`, what a cache validator (ETag) needs. */
+  modifiedAt: Date;
   /** The whole file, or undefined when it is larger than `maxBytes` (nothing past that is read). */
   read(maxBytes?: number): Promise<Uint8Array | undefined>;
   /** Bytes from `position` (for headers, e.g. a video's duration). */
@@ -71,6 +73,7 @@ export async function openContainedFile(
     }
     return {
       size: info.size,
+      modifiedAt: info.mtime,
       async read(maxBytes = Number.POSITIVE_INFINITY) {
         if (info.size > maxBytes) {
           return undefined;

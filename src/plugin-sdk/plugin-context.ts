@@ -1,3 +1,5 @@
+import type { PluginMediaLinks } from './media-url';
+
 /** What the host gives every plugin instance. Plugins reach the outside world only through this. */
 export interface PluginContext {
   /** The plugin's own name, and the channel/notifier id this instance serves. */
@@ -12,6 +14,12 @@ export interface PluginContext {
    * the host always provides it, optional only so hand-made contexts in tests need not.)
    */
   readonly webhooks?: PluginWebhookClient;
+  /**
+   * Signed, expiring URLs that serve one media file at the configured `organisation.publicUrl`, for platforms that
+   * fetch media themselves. (SDK 2; the host always provides it, optional so hand-made contexts in tests need not:
+   * read it with `mediaLinksOf(context)`.)
+   */
+  readonly media?: PluginMediaLinks;
   /** Durable key/value storage private to this plugin and scope (e.g. one channel): cursors, sessions. */
   readonly state: PluginStateStore;
   readonly clock: PluginClock;
