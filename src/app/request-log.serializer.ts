@@ -1,5 +1,7 @@
 /** Query parameters that carry a capability (signed incident links): they never reach the request log. */
 const SECRET_PARAMETERS = ['token'];
+/** The path segment of a media URL that is its capability (`/media/<token>.<ext>`): the extension stays. */
+const MEDIA_TOKEN = /^(\/media\/)[^/?#.]+/;
 
 interface SerializedRequest {
   url?: string;
@@ -8,16 +10,15 @@ interface SerializedRequest {
 }
 
 /**
- * pino-http's request serializer with `?token=…` replaced by `[redacted]` in the URL and the query, so a
- * log reader cannot replay a signed link. (Authorization and Cookie headers are redacted by path.)
+ * pino-http's request serializer with `?token=…` and a media URL's token replaced by `[redacted]` in the URL and
+ * the query, so a log reader cannot replay a signed link. (Authorization and Cookie headers are redacted by path.)
  */
 export function redactRequestSecrets(request: SerializedRequest): SerializedRequest {
   const redacted = { ...request };
   if (typeof request.url === 'string') {
-    redacted.url = request.url.replace(
-      new RegExp(`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&#]*`, 'gi'),
-      '$1[redacted]',
-    );
+    redacted.url = request.url
+      .replace(new RegExp(`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&#]*`, 'gi'), '$1[redacted]')
+      .replace(MEDIA_TOKEN, '$1[redacted]');
   }
   if (request.query && typeof request.query === 'object') {
     redacted.query = Object.fromEntries(

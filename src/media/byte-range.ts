@@ -11,7 +11,10 @@ const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/;
  * file", which a server may always do, so a header that is absent, malformed or asks for several ranges gets the
  * whole file; 'unsatisfiable' (416) when the range starts past the end or asks for a zero-length suffix.
  */
-export function byteRangeOf(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+export function byteRangeOf(
+  header: string | undefined,
+  size: number,
+): ByteRange | 'unsatisfiable' | undefined {
   const match = header === undefined ? null : SINGLE_RANGE.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) {
     return undefined;

@@ -63,7 +63,10 @@ describe('MediaLinkSigner', () => {
   });
 
   it('refuses a validly signed token that claims more than the longest lifetime', () => {
-    const token = signer.seal({ ...GRANT, expiresAtMs: NOW.getTime() + MAX_MEDIA_URL_LIFETIME_MS + 3_600_000 });
+    const token = signer.seal({
+      ...GRANT,
+      expiresAtMs: NOW.getTime() + MAX_MEDIA_URL_LIFETIME_MS + 3_600_000,
+    });
     expect(signer.open(token, NOW)).toEqual({ status: 'invalid' });
   });
 

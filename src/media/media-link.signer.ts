@@ -19,9 +19,7 @@ export interface MediaLinkGrant {
 }
 
 export type MediaLinkCheck =
-  | { status: 'ok'; grant: MediaLinkGrant }
-  | { status: 'expired' }
-  | { status: 'invalid' };
+  { status: 'ok'; grant: MediaLinkGrant } | { status: 'expired' } | { status: 'invalid' };
 
 const FORMAT_VERSION = 1;
 const IV_BYTES = 16;

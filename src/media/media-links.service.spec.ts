@@ -126,7 +126,9 @@ describe('MediaLinks', () => {
 
   it('refuses a mime type that could break the Content-Type header', () => {
     for (const mimeType of ['video/mp4\r\nX-Evil: 1', 'video/mp4; charset=x', 'video', '']) {
-      expect(() => url({ ...video, mimeType })).toThrow('is not a media type such as image/jpeg or video/mp4');
+      expect(() => url({ ...video, mimeType })).toThrow(
+        'is not a media type such as image/jpeg or video/mp4',
+      );
     }
   });
 

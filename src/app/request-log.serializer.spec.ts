@@ -1,0 +1,21 @@
+import { redactRequestSecrets } from './request-log.serializer';
+
+describe('redactRequestSecrets', () => {
+  it('hides a signed link token in the query', () => {
+    expect(
+      redactRequestSecrets({
+        url: '/api/v1/incidents/7/ack?token=abc.def&x=1',
+        query: { token: 'abc', x: '1' },
+      }),
+    ).toEqual({
+      url: '/api/v1/incidents/7/ack?token=[redacted]&x=1',
+      query: { token: '[redacted]', x: '1' },
+    });
+  });
+
+  it("hides a media URL's token, keeping the extension", () => {
+    expect(redactRequestSecrets({ url: '/media/AQx_y-Z9.mp4' }).url).toBe('/media/[redacted].mp4');
+    expect(redactRequestSecrets({ url: '/media/AQx_y-Z9' }).url).toBe('/media/[redacted]');
+    expect(redactRequestSecrets({ url: '/api/v1/posts/media/x' }).url).toBe('/api/v1/posts/media/x');
+  });
+});
