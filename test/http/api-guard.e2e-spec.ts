@@ -63,7 +63,11 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     // Signed notification links need no API token but a valid signature: without one they refuse too.
     const signedLinks = ['GET /api/v1/incidents/x/ack', 'GET /api/v1/incidents/x/resolve'];
     const linkButtons = ['POST /api/v1/incidents/x/ack/confirm', 'POST /api/v1/incidents/x/resolve/confirm'];
-    expect(open.sort()).toEqual(['GET /health', ...signedLinks, ...linkButtons].sort());
+    // Media URLs for platforms: the signed token is the whole permission; a forged one is 403.
+    const mediaUrls = ['GET /media/x'];
+    expect(open.sort()).toEqual(['GET /health', ...signedLinks, ...linkButtons, ...mediaUrls].sort());
+    await request(app.getHttpServer()).get('/media/x').expect(403);
+    await request(app.getHttpServer()).get('/media/AQ-forged_token.mp4').expect(403);
     for (const link of signedLinks) {
       const path = link.split(' ')[1];
       await request(app.getHttpServer()).get(path).expect(400);
