@@ -33,6 +33,8 @@ describe('frameProblems', () => {
   it('knows whether any dimension is declared', () => {
     expect(hasDimensionLimits(undefined)).toBe(false);
     expect(hasDimensionLimits({})).toBe(false);
+    expect(hasDimensionLimits({ aspectRatio: {} })).toBe(false);
+    expect(hasDimensionLimits({ aspectRatio: { max: 2 } })).toBe(true);
     expect(hasDimensionLimits({ maxPixels: 10 })).toBe(true);
   });
 });

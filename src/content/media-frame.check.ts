@@ -57,7 +57,15 @@ function aspectProblems({ width, height }: FrameSize, bounds: DimensionLimits['a
 
 /** Whether any dimension limit is declared: only then does a file without a readable header fail the check. */
 export function hasDimensionLimits(limits: DimensionLimits | undefined): boolean {
-  return limits !== undefined && Object.values(limits).some((value) => value !== undefined);
+  if (!limits) {
+    return false;
+  }
+  const { aspectRatio, ...sizes } = limits;
+  return (
+    aspectRatio?.min !== undefined ||
+    aspectRatio?.max !== undefined ||
+    Object.values(sizes).some((value) => value !== undefined)
+  );
 }
 
 function number(value: number): string {
