@@ -57,7 +57,9 @@ export function mentionsOf(text: string): TextToken[] {
  */
 export function textRuleProblems(text: string, limits: TextLimits): TextRuleProblem[] {
   const problems: TextRuleProblem[] = [];
-  const counted = (tokens: TextToken[], limit: number | undefined, what: string) => {
+  // Tokens are found only for a declared limit: most channels declare none.
+  const counted = (find: (text: string) => TextToken[], limit: number | undefined, what: string) => {
+    const tokens = limit === undefined ? [] : find(text);
     if (limit !== undefined && tokens.length > limit) {
       const first = tokens[limit];
       problems.push({
@@ -66,8 +68,8 @@ export function textRuleProblems(text: string, limits: TextLimits): TextRuleProb
       });
     }
   };
-  counted(hashtagsOf(text), limits.maxHashtags, 'hashtags');
-  counted(mentionsOf(text), limits.maxMentions, 'mentions');
+  counted(hashtagsOf, limits.maxHashtags, 'hashtags');
+  counted(mentionsOf, limits.maxMentions, 'mentions');
   const links = limits.links === false ? linksOf(text) : [];
   if (links.length > 0) {
     problems.push({
