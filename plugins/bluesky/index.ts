@@ -23,7 +23,9 @@ export default defineConnector<BlueskyOptions>({
     delete: true,
     profile: true,
     text: TEXT_LIMITS,
-    media: { ...IMAGE_LIMITS, types: [...IMAGE_LIMITS.types] },
+    // Images only: this connector does not upload video yet (app.bsky.embed.video: one per post, images or a
+    // video, ≤ 100 MB, ≤ 3 min). Declaring video here would let import accept what publishing then refuses.
+    media: { ...IMAGE_LIMITS, types: [...IMAGE_LIMITS.types], mixedMedia: false },
     thread: { maxParts: MAX_THREAD_PARTS },
   },
   create: (context, options) => new BlueskyConnector(context, options),

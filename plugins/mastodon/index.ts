@@ -33,6 +33,9 @@ export default defineConnector<MastodonOptions>({
       maxVideoBytes: 99 * 1024 * 1024,
       altTextLimit: MASTODON_DEFAULTS.descriptionLimit,
       videoAlone: true,
+      // Mastodon 4's video_matrix_limit (3840 × 2160): a larger video is refused ("… videos are not supported").
+      // Images over image_matrix_limit are scaled down by the server, not refused, so no image limit here.
+      video: { maxPixels: 8_294_400 },
     },
     thread: { maxParts: MAX_THREAD_PARTS },
   },

@@ -26,6 +26,9 @@ export interface ChannelContent {
   channel: string;
   text: string;
   media: MediaReference[];
+  /** The title this channel publishes when its posts have one: `overrides.<channel>.title`, else the post's. */
+  title: string;
+  titlePath: ReadonlyArray<string | number>;
   /** Connector-specific settings for this channel (`overrides.<channel>.extra`). */
   extra: Record<string, unknown>;
   /** Where the text comes from, for positioned errors. */
@@ -38,6 +41,8 @@ export function channelContent(content: ContentFile, channel: string): ChannelCo
   return {
     channel,
     text: override?.text ?? content.body,
+    title: override?.title ?? content.frontMatter.title,
+    titlePath: override?.title ? ['overrides', channel, 'title'] : ['title'],
     media: override?.media ?? content.frontMatter.media,
     extra: override?.extra ?? {},
     textPath: override?.text ? ['overrides', channel, 'text'] : 'body',

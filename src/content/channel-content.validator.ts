@@ -3,13 +3,15 @@ import type { ConnectorCapabilities } from '../plugin-sdk';
 import type { ChannelContent } from './channel-content';
 import { validateChannelMedia } from './channel-media.validator';
 import { validateChannelText } from './channel-text.validator';
+import { validateChannelTitle } from './channel-title.validator';
 import { ContentFile } from './content-file.reader';
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"')\]]+/g;
 
 /**
- * Checks a post against what its channel's connector declares it accepts, at import time: text (graphemes, bytes,
- * links, thread parts), media (count, types, files, sizes, duration, alt text) and links that parse. A person
+ * Checks a post against what its channel's connector declares it accepts, at import time: title, text (graphemes,
+ * bytes, hashtags, mentions, links, thread parts), media (counts, types, files, sizes, pixels, aspect ratio,
+ * duration, alt text) and links that parse. A person
  * fixes the file before the post is due instead of learning at publish time.
  */
 export async function validateChannelContent(
@@ -28,6 +30,7 @@ export async function validateChannelContent(
       message: `${where}: the post has no text and no media`,
     });
   }
+  issues.push(...validateChannelTitle(content, variant, capabilities.title, where));
   issues.push(...validateChannelText(content, variant, capabilities, where));
   for (const link of variant.text.match(URL_IN_TEXT) ?? []) {
     if (!URL.canParse(link)) {

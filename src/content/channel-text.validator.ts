@@ -5,6 +5,7 @@ import {
   measureText,
   splitThread,
   textLimitsOf,
+  textRuleProblems,
   type ConnectorCapabilities,
   type TextLimits,
   type TextMeasure,
@@ -47,16 +48,20 @@ export function validateChannelText(
   if (thread === true && capabilities.thread) {
     return validateThread(variant, limits, capabilities.thread.maxParts, reserved, { place, where });
   }
+  const rules = textRuleProblems(variant.text, limits).map((problem) => ({
+    ...placeAt(content, variant, problem.at),
+    message: `${where}: ${problem.message}, or add overrides.${variant.channel}.text`,
+  }));
   const stopAfter = (limits.graphemes ?? Number.POSITIVE_INFINITY) * EXACT_UP_TO_LIMITS;
   const excess = describeExcess(measureText(variant.text, limits, stopAfter), limits, reserved);
   if (!excess) {
-    return [];
+    return rules;
   }
   const fixes = [`shorten it`, `add overrides.${variant.channel}.text`];
   if (capabilities.thread) {
     fixes.push(`set overrides.${variant.channel}.extra.thread: true to publish it as a thread`);
   }
-  return [{ ...place, message: `${where}: the text is ${excess}: ${fixes.join(', or ')}` }];
+  return [{ ...place, message: `${where}: the text is ${excess}: ${fixes.join(', or ')}` }, ...rules];
 }
 
 function validateThread(
@@ -84,11 +89,16 @@ function validateThread(
   const issues: ConfigIssue[] = [];
   parts.forEach((part, index) => {
     const excess = describeExcess(measureText(part, limits), limits, reserved);
+    const label = `thread part ${index + 1} of ${parts.length} ("${part.slice(0, 30)}…")`;
     if (excess) {
       issues.push({
         ...place,
-        message: `${where}: thread part ${index + 1} of ${parts.length} ("${part.slice(0, 30)}…") is ${excess}, and cannot be split further: shorten the word or link`,
+        message: `${where}: ${label} is ${excess}, and cannot be split further: shorten the word or link`,
       });
+    }
+    // Hashtags, mentions and links count per post: each part is one.
+    for (const problem of textRuleProblems(part, limits)) {
+      issues.push({ ...place, message: `${where}: ${label}: ${problem.message}` });
     }
   });
   return issues;
@@ -98,4 +108,22 @@ function textPlace(content: ContentFile, variant: ChannelContent): Place {
   return variant.textPath === 'body'
     ? { file: content.file, line: content.bodyLine, col: 1, path: ['body'] }
     : { ...content.locate(variant.textPath), path: [...variant.textPath] };
+}
+
+/**
+ * Where a character of the text is in the file: its own line and column in the body (columns in code points, as
+ * editors show them); in a front-matter text, where that text starts.
+ */
+function placeAt(content: ContentFile, variant: ChannelContent, offset: number): Place {
+  if (variant.textPath !== 'body') {
+    return textPlace(content, variant);
+  }
+  const before = variant.text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return {
+    file: content.file,
+    line: content.bodyLine + before.split('\n').length - 1,
+    col: [...before.slice(lineStart)].length + 1,
+    path: ['body'],
+  };
 }

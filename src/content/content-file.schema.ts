@@ -42,6 +42,10 @@ export const mediaSchema = z.strictObject({
 
 export const channelOverrideSchema = z.strictObject({
   text: z.string().min(1).optional(),
+  title: z.string().min(1).optional().meta({
+    description:
+      'The title this channel publishes, for platforms whose posts have one (YouTube, Pinterest, WordPress); default: the post’s title.',
+  }),
   media: z.array(mediaSchema).optional(),
   /** Connector-specific settings passed through to the connector (visibility, spoiler text, thread…). */
   extra: z.record(z.string(), z.unknown()).optional(),

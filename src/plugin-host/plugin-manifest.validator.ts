@@ -1,5 +1,6 @@
 import { satisfies, valid, validRange } from 'semver';
 import { SDK_VERSION, type PluginDefinition } from '../plugin-sdk';
+import { capabilityLimitProblems } from './capability-limits.validator';
 import { writtenForSdk1 } from './sdk1-adapter';
 
 const KINDS = ['connector', 'notifier', 'report-template'];
@@ -46,6 +47,8 @@ export function validatePluginManifest(candidate: unknown): string[] {
       typeof (capabilities as { publish?: unknown }).publish !== 'boolean'
     ) {
       problems.push('a connector must declare "capabilities" with at least { publish: true|false }');
+    } else {
+      problems.push(...capabilityLimitProblems(capabilities as Record<string, unknown>));
     }
   }
   return problems;

@@ -1,10 +1,39 @@
 import type { TextLimits } from './text-limits';
 import type { ThreadSupport } from './thread-split';
 
-/** What a platform accepts as a post's media. The core checks every file against it at import (SDK 1.2). */
+/**
+ * A ratio of width to height: `"4:5"`, `"1.91:1"`, `"16:9"` or a number (0.8). The host refuses a plugin whose ratio
+ * does not parse (SDK 2).
+ */
+export type AspectRatio = string | number;
+
+/**
+ * What a platform accepts as an image's or a video's frame, in pixels as people see it (a JPEG's EXIF orientation
+ * and an MP4 track's rotation applied). The core reads the file's header at import (SDK 2).
+ */
+export interface DimensionLimits {
+  minWidth?: number;
+  minHeight?: number;
+  maxWidth?: number;
+  maxHeight?: number;
+  /** Width × height at most this (Mastodon's video_matrix_limit: 8,294,400 = 3840 × 2160). */
+  maxPixels?: number;
+  /** Width ÷ height within these bounds, both included: `{ min: '4:5', max: '1.91:1' }` (Instagram's feed). */
+  aspectRatio?: { min?: AspectRatio; max?: AspectRatio };
+}
+
+/** What a platform accepts as a post's media. The core checks every file against it at import (SDK 1.2; SDK 2). */
 export interface MediaLimits {
   /** Files per post. */
   maxCount: number;
+  /** At least this many files per post (Instagram: 1; TikTok and YouTube: 1 video). (SDK 2) */
+  minCount?: number;
+  /** Images per post (image/*), when fewer than `maxCount`. (SDK 2) */
+  maxImages?: number;
+  /** Videos (or audio files) per post, when fewer than `maxCount`. (SDK 2) */
+  maxVideos?: number;
+  /** false: a post carries images or videos, never both (Bluesky, X). Default: a mix is allowed. (SDK 2) */
+  mixedMedia?: boolean;
   /** MIME types accepted. */
   types: string[];
   /** Largest file of any type, in bytes. */
@@ -15,10 +44,26 @@ export interface MediaLimits {
   maxVideoBytes?: number;
   /** Longest video or audio, in seconds (read from the MP4/QuickTime header). (SDK 1.2) */
   maxVideoSeconds?: number;
+  /** Shortest video or audio, in seconds (read from the MP4/QuickTime header). (SDK 2) */
+  minVideoSeconds?: number;
+  /** An image's pixel size and aspect ratio (PNG, JPEG, GIF and WebP headers). (SDK 2) */
+  image?: DimensionLimits;
+  /** A video's pixel size and aspect ratio (the MP4/QuickTime video track's header). (SDK 2) */
+  video?: DimensionLimits;
   /** Alt text per file, in graphemes. */
   altTextLimit?: number;
+  /** Every file needs alt text (`alt:` in the content file). (SDK 2) */
+  altTextRequired?: boolean;
   /** A video or audio file must be the post's only attachment (Mastodon). (SDK 1.2) */
   videoAlone?: boolean;
+}
+
+/** The limits on a post's title, for platforms whose posts have one (YouTube, Pinterest, WordPress). (SDK 2) */
+export interface TitleLimits {
+  /** At most this many characters, in grapheme clusters (YouTube and Pinterest: 100). */
+  graphemes?: number;
+  /** At most this many bytes of UTF-8. */
+  bytes?: number;
 }
 
 /** What a connector can do. The core asks before it uses anything: every capability is optional. */
@@ -40,6 +85,11 @@ export interface ConnectorCapabilities {
   /** Every limit on a post's text: graphemes, UTF-8 bytes, how links count. (SDK 1.2; SDK 2 removed `textLimit`) */
   text?: TextLimits;
   media?: MediaLimits;
+  /**
+   * The platform's posts have a title: `overrides.<channel>.title` in the content file, else the post's `title`,
+   * checked against these limits at import. (SDK 2)
+   */
+  title?: TitleLimits;
   /** Text over the limit is published as a thread when the post sets `extra.thread: true`. (SDK 1.2) */
   thread?: ThreadSupport;
 }

@@ -19,6 +19,12 @@ export interface TextLimits {
    * content warning `spoilerText`.
    */
   countedExtras?: string[];
+  /** At most this many hashtags (`#word`) in the text (Instagram: 30). (SDK 2) */
+  maxHashtags?: number;
+  /** At most this many mentions (`@name`, `@name@server`) in the text (Instagram: 20). (SDK 2) */
+  maxMentions?: number;
+  /** false: the platform makes no links of the text (Instagram captions), so a link is refused at import. (SDK 2) */
+  links?: boolean;
 }
 
 export interface TextMeasure {

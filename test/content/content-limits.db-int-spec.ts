@@ -7,6 +7,7 @@ import { PostEntity } from '../../src/content/post.entity';
 import { splitThread } from '../../src/plugin-sdk';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { createContentWorkspace, post, type ContentWorkspace } from './content-workspace';
+import { mp4 } from './media-headers';
 
 /** One brand on Bluesky, Mastodon and the sandbox: each post is checked against the limits its connectors declare. */
 const YAML = `
@@ -57,6 +58,8 @@ describe('content limits at import', () => {
       writeFileSync(join(dir, 'outside', 'secret.png'), PNG);
       mkdirSync(join(dir, 'content', 'img'), { recursive: true });
       writeFileSync(join(dir, 'content', 'img', 'cup.png'), PNG);
+      writeFileSync(join(dir, 'content', 'img', '8k.mp4'), mp4({ seconds: 20, width: 7680, height: 4320 }));
+      writeFileSync(join(dir, 'content', 'img', '4k.mp4'), mp4({ seconds: 20, width: 3840, height: 2160 }));
       symlinkSync(join(dir, 'outside', 'secret.png'), join(dir, 'content', 'img', 'link.png'));
     });
   });
@@ -212,6 +215,31 @@ describe('content limits at import', () => {
         altText: 'a cup',
       },
     ]);
+  });
+
+  it('refuses a video over Mastodon’s pixel limit (video_matrix_limit) and a video on Bluesky, which takes images', async () => {
+    ws.write(
+      '8k.md',
+      post(
+        'title: 8K\npublish: 2026-12-04 09:15\nchannels: [masto, bsky]\nmedia: [{ path: img/8k.mp4, alt: Beans in 8K }]',
+      ),
+    );
+    ws.write(
+      '4k.md',
+      post(
+        'title: 4K\npublish: 2026-12-04 09:15\nchannels: [masto]\nmedia: [{ path: img/4k.mp4, alt: Beans in 4K }]',
+      ),
+    );
+    const { lines } = await sync();
+    expect(lines.filter((line) => line.includes('8k.md'))).toEqual([
+      expect.stringContaining(
+        '8k.md:5:17  media[0].path  channel "masto" (mastodon): "img/8k.mp4" is 7,680 × 4,320 pixels (33,177,600 pixels), over the limit of 8,294,400 pixels: scale it down',
+      ),
+      expect.stringContaining(
+        '8k.md:5:17  media[0].path  channel "bsky" (bluesky): "img/8k.mp4" is video/mp4; accepted: image/jpeg, image/png, image/webp, image/gif',
+      ),
+    ]);
+    expect(lines.filter((line) => line.includes('4k.md'))).toEqual([]);
   });
 
   it('refuses a post file over 256 KiB without reading it, and imports the rest; a large file is counted in bounded time', async () => {
