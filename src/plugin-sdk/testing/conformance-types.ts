@@ -1,5 +1,5 @@
 import type { ConnectorPlugin } from '../plugin-definition';
-import type { TestPluginContext } from './test-plugin-context';
+import type { TestPluginContext, TestPluginContextOptions } from './test-plugin-context';
 
 /** A failure the platform produces for the next publish-type request (see `ConformancePlatform.injectFault`). */
 export type ConformanceFault =
@@ -72,6 +72,13 @@ export interface ConnectorConformanceTarget<Options> {
    * HTTP client caps every request's `timeoutMs` to it, so the `timeout` check does not wait 15 s.
    */
   requestTimeoutMs?: number;
+  /**
+   * Parts of the test context to replace, asked once per run: a database-backed state store (to run the kit on
+   * the host's own store), a clock, an HTTP client. Default: an in-memory store, the real clock, fetch.
+   */
+  context?: () =>
+    | Pick<TestPluginContextOptions, 'state' | 'clock' | 'http'>
+    | Promise<Pick<TestPluginContextOptions, 'state' | 'clock' | 'http'>>;
 }
 
 export type ConformanceCheckStatus = 'passed' | 'failed' | 'skipped' | 'not-applicable' | 'not-run';

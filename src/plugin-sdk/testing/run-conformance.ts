@@ -24,6 +24,7 @@ export async function runConnectorConformance<Options>(
   checkTarget(target);
   const { plugin } = target;
   const context = createTestPluginContext({
+    ...(await target.context?.()),
     plugin: plugin.name,
     scope: 'conformance/channel',
     maxRequestTimeoutMs: target.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

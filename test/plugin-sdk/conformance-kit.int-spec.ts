@@ -1,0 +1,175 @@
+import sandbox from '../../plugins/sandbox';
+import {
+  PermanentError,
+  RateLimitedError,
+  isPublishAccepted,
+  type Connector,
+  type ConnectorPlugin,
+  type PublishRequest,
+} from '../../src/plugin-sdk';
+import {
+  formatConformanceReport,
+  runConnectorConformance,
+  type ConformanceCheckName,
+  type ConformanceReport,
+} from '../../src/plugin-sdk/testing';
+import { sandboxPlatform, type SandboxOptions } from '../connectors/sandbox.conformance.platform';
+
+/** The sandbox with its connector changed by `change`: one deliberate defect per test. */
+function brokenSandbox(
+  name: string,
+  change: (connector: Connector) => Connector,
+  capabilities: Partial<ConnectorPlugin<SandboxOptions>['capabilities']> = {},
+): ConnectorPlugin<SandboxOptions> {
+  return {
+    ...sandbox,
+    name,
+    capabilities: { ...sandbox.capabilities, ...capabilities },
+    create: async (context, options) => change(await sandbox.create(context, options)),
+  };
+}
+
+function run(plugin: ConnectorPlugin<SandboxOptions>, options: Partial<SandboxOptions> = {}) {
+  return runConnectorConformance({
+    plugin,
+    startPlatform: async (context) => sandboxPlatform(context, options),
+  });
+}
+
+function withStatus(report: ConformanceReport, status: string): ConformanceCheckName[] {
+  return report.checks.filter((check) => check.status === status).map((check) => check.name);
+}
+
+function problemOf(report: ConformanceReport, name: ConformanceCheckName): string | undefined {
+  return report.checks.find((check) => check.name === name)?.problem;
+}
+
+describe('the conformance kit', () => {
+  it('passes a correct connector (the sandbox), reporting a conservative text limit as a note', async () => {
+    const report = await run(sandbox);
+    expect(withStatus(report, 'failed')).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(withStatus(report, 'not-applicable')).toEqual(['two-step-status']);
+    expect(report.checks.find((check) => check.name === 'text-limit')?.notes).toEqual([
+      expect.stringMatching(/accepted 501 characters: the declared limit of 500 is conservative/),
+    ]);
+  });
+
+  it('fails a connector that ignores the idempotency key (a new post each publish), and only that', async () => {
+    const report = await run(sandbox, { idempotency: 'ignore' });
+    expect(report.passed).toBe(false);
+    expect(withStatus(report, 'failed')).toEqual(['idempotent-publish']);
+    expect(problemOf(report, 'idempotent-publish')).toMatch(
+      /two publishes with the same idempotency key answered different posts .*Send request\.idempotencyKey to the platform/,
+    );
+  });
+
+  it('fails a connector without lookup: an unknown outcome cannot be reconciled; the lookup checks do not run', async () => {
+    const report = await run(
+      brokenSandbox('no-lookup', (connector) => ({ ...connector, lookup: undefined })),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['capabilities-match-methods']);
+    expect(problemOf(report, 'capabilities-match-methods')).toMatch(
+      /publish is implemented without lookup: an unknown outcome cannot be reconciled.*Implement lookup\(idempotencyKey\)/,
+    );
+    expect(withStatus(report, 'not-run')).toEqual([
+      'lookup-unknown-key',
+      'lookup-after-lost-answer',
+      'server-error',
+      'timeout',
+    ]);
+    expect(problemOf(report, 'timeout')).toBe(
+      'needs lookup, which the connector lacks (see capabilities-match-methods)',
+    );
+  });
+
+  it('fails a connector that maps a 429 to PermanentError, naming the fix', async () => {
+    const report = await run(
+      brokenSandbox('rate-limit-as-permanent', (connector) => ({
+        ...connector,
+        publish: async (request: PublishRequest) => {
+          try {
+            return await connector.publish!(request);
+          } catch (error) {
+            throw error instanceof RateLimitedError ? new PermanentError(error.message) : error;
+          }
+        },
+      })),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['rate-limited']);
+    expect(problemOf(report, 'rate-limited')).toMatch(
+      /a 429 must become RateLimitedError \(throw rateLimited\(message, resetAt\)\).*threw PermanentError.*mapped as permanent/,
+    );
+  });
+
+  it('fails a 429 whose retryAt ignores the platform’s reset', async () => {
+    const report = await run(
+      brokenSandbox('rate-limit-without-reset', (connector) => ({
+        ...connector,
+        publish: async (request: PublishRequest) => {
+          try {
+            return await connector.publish!(request);
+          } catch (error) {
+            throw error instanceof RateLimitedError ? new RateLimitedError(error.message) : error;
+          }
+        },
+      })),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['rate-limited']);
+    expect(problemOf(report, 'rate-limited')).toMatch(
+      /RateLimitedError without retryAt: read the platform's reset header/,
+    );
+  });
+
+  it('fails publish(post, key) with the signature fix, and holds back the checks that publish', async () => {
+    const report = await run(
+      brokenSandbox('two-argument-publish', (connector) => {
+        const publish = (post: PublishRequest, key: string) =>
+          connector.publish!({ ...post, idempotencyKey: key });
+        return { ...connector, publish: publish as unknown as Connector['publish'] };
+      }),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['publish-signature']);
+    expect(problemOf(report, 'publish-signature')).toMatch(
+      /^publish declares 2 parameters: publish takes one request object; the idempotency key is request\.idempotencyKey/,
+    );
+    expect(withStatus(report, 'not-run')).toContain('idempotent-publish');
+    expect(problemOf(report, 'distinct-keys')).toBe('fix publish-signature first');
+    expect(formatConformanceReport(report)).toMatch(/✗ publish-signature \(failed\)/);
+  });
+
+  it('fails a declared capability without its method', async () => {
+    const report = await run(
+      brokenSandbox('no-delete', (connector) => ({ ...connector, delete: undefined }), { delete: true }),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['capabilities-match-methods']);
+    expect(problemOf(report, 'capabilities-match-methods')).toBe(
+      'capabilities.delete is declared but the connector has no delete method: implement it or remove the capability',
+    );
+  });
+
+  it('reports a skipped check with its reason, and refuses a skip of a check that does not exist', async () => {
+    const report = await runConnectorConformance({
+      plugin: sandbox,
+      startPlatform: async (context) => sandboxPlatform(context),
+      skip: { 'inbox-cursor': 'the sandbox inbox is covered elsewhere' },
+    });
+    expect(report.checks.find((check) => check.name === 'inbox-cursor')).toMatchObject({
+      status: 'skipped',
+      problem: 'the sandbox inbox is covered elsewhere',
+    });
+    await expect(
+      runConnectorConformance({
+        plugin: sandbox,
+        startPlatform: async (context) => sandboxPlatform(context),
+        skip: { 'inbox-cursr': 'typo' } as never,
+      }),
+    ).rejects.toThrow(/target\.skip names unknown checks inbox-cursr; the checks are publish-signature, /);
+  });
+
+  it('refuses platform options the plugin’s schema rejects, naming the path and the fix', async () => {
+    await expect(run(sandbox, { idempotency: 'sometimes' as never })).rejects.toThrow(
+      /the platform's options fail the plugin's options schema: idempotency: .*Fix ConformancePlatform\.options in startPlatform/,
+    );
+  });
+});
