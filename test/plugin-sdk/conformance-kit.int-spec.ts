@@ -2,10 +2,12 @@ import sandbox from '../../plugins/sandbox';
 import {
   PermanentError,
   RateLimitedError,
-  isPublishAccepted,
   type Connector,
   type ConnectorPlugin,
+  type PluginContext,
+  type PublishOutcome,
   type PublishRequest,
+  type PublishStatus,
 } from '../../src/plugin-sdk';
 import {
   formatConformanceReport,
@@ -18,14 +20,14 @@ import { sandboxPlatform, type SandboxOptions } from '../connectors/sandbox.conf
 /** The sandbox with its connector changed by `change`: one deliberate defect per test. */
 function brokenSandbox(
   name: string,
-  change: (connector: Connector) => Connector,
+  change: (connector: Connector, context: PluginContext) => Connector,
   capabilities: Partial<ConnectorPlugin<SandboxOptions>['capabilities']> = {},
 ): ConnectorPlugin<SandboxOptions> {
   return {
     ...sandbox,
     name,
     capabilities: { ...sandbox.capabilities, ...capabilities },
-    create: async (context, options) => change(await sandbox.create(context, options)),
+    create: async (context, options) => change(await sandbox.create(context, options), context),
   };
 }
 
@@ -53,6 +55,66 @@ describe('the conformance kit', () => {
     expect(report.checks.find((check) => check.name === 'text-limit')?.notes).toEqual([
       expect.stringMatching(/accepted 501 characters: the declared limit of 500 is conservative/),
     ]);
+  });
+
+  it('follows a two-step connector through status, and passes a correct one', async () => {
+    const statusQuestions: string[] = [];
+    const report = await run(
+      brokenSandbox(
+        'two-step',
+        (connector, context) => {
+          // Publishing makes a "container"; the first status question finds it processing, the second publishes it.
+          const pending = (key: string) =>
+            context.state.get<{ text: string; asked: boolean }>(`pending:${key}`);
+          const accepted = (key: string): PublishOutcome => ({
+            status: 'accepted',
+            handle: key,
+            checkAfterMs: 1,
+          });
+          return {
+            ...connector,
+            publish: async (request: PublishRequest) => {
+              if (!(await pending(request.idempotencyKey))) {
+                await context.state.set(`pending:${request.idempotencyKey}`, {
+                  text: request.text,
+                  asked: false,
+                });
+              }
+              return accepted(request.idempotencyKey);
+            },
+            status: async (handle: string): Promise<PublishStatus> => {
+              statusQuestions.push(handle);
+              const container = await pending(handle);
+              if (!container) {
+                return { status: 'failed', reason: `no container ${handle}` };
+              }
+              if (!container.asked) {
+                await context.state.set(`pending:${handle}`, { ...container, asked: true });
+                return { status: 'finishing', checkAfterMs: 1 };
+              }
+              const result = await connector.publish!({
+                idempotencyKey: handle,
+                text: container.text,
+                media: [],
+                scheduledAt: new Date(),
+                extra: {},
+              });
+              return {
+                status: 'published',
+                result: result as Extract<PublishStatus, { status: 'published' }>['result'],
+              };
+            },
+            lookup: async (key: string) =>
+              (await connector.lookup!(key)) ?? ((await pending(key)) ? accepted(key) : undefined),
+          };
+        },
+        { twoStep: true },
+      ),
+    );
+    expect(formatConformanceReport(report)).toMatch(/conforms/);
+    expect(withStatus(report, 'failed')).toEqual([]);
+    expect(withStatus(report, 'passed')).toContain('two-step-status');
+    expect(statusQuestions.length).toBeGreaterThan(0);
   });
 
   it('fails a connector that ignores the idempotency key (a new post each publish), and only that', async () => {
