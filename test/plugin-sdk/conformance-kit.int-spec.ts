@@ -200,6 +200,46 @@ describe('the conformance kit', () => {
     expect(formatConformanceReport(report)).toMatch(/✗ publish-signature \(failed\)/);
   });
 
+  it('fails a lookup that only knows answers this instance saw: a crash between send and record loses the post', async () => {
+    const report = await run(
+      brokenSandbox('lookup-in-memory', (connector) => {
+        const seen = new Map<string, Awaited<ReturnType<NonNullable<Connector['publish']>>>>();
+        return {
+          ...connector,
+          publish: async (request: PublishRequest) => {
+            const result = await connector.publish!(request);
+            seen.set(request.idempotencyKey, result);
+            return result;
+          },
+          lookup: async (key: string) => seen.get(key),
+        };
+      }),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['lookup-after-lost-answer']);
+    expect(problemOf(report, 'lookup-after-lost-answer')).toMatch(
+      /on a new connector instance \(same state store\) found nothing: the core would publish it again\. Before sending, store what identifies the post in context\.state/,
+    );
+  });
+
+  it('fails a connector that reports a 5xx as permanent', async () => {
+    const report = await run(
+      brokenSandbox('server-error-as-permanent', (connector) => ({
+        ...connector,
+        publish: async (request: PublishRequest) => {
+          try {
+            return await connector.publish!(request);
+          } catch (error) {
+            throw (error as Error).name === 'Error' ? new PermanentError((error as Error).message) : error;
+          }
+        },
+      })),
+    );
+    expect(withStatus(report, 'failed')).toEqual(['server-error']);
+    expect(problemOf(report, 'server-error')).toMatch(
+      /a 5xx is the platform's trouble, not the post's: throw transientFailure\(\.\.\.\) or outcomeUnknown/,
+    );
+  });
+
   it('fails a declared capability without its method', async () => {
     const report = await run(
       brokenSandbox('no-delete', (connector) => ({ ...connector, delete: undefined }), { delete: true }),
