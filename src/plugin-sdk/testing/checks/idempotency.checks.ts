@@ -74,6 +74,9 @@ export const lookupAfterLostAnswer: ConformanceCheck = {
       await session.publish(request);
       answered = true;
     } catch (error) {
+      if (error instanceof ConformanceProblem) {
+        throw error;
+      }
       if (
         isSdkError(error, 'PermanentError') ||
         isSdkError(error, 'AuthenticationError') ||
