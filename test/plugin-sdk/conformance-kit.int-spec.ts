@@ -240,6 +240,22 @@ describe('the conformance kit', () => {
     );
   });
 
+  it('fails a result whose publishedAt is not a Date (a string from JSON), naming the fix', async () => {
+    const report = await run(
+      brokenSandbox('string-dates', (connector) => ({
+        ...connector,
+        publish: async (request: PublishRequest) => {
+          const result = await connector.publish!(request);
+          return { ...result, publishedAt: JSON.parse(JSON.stringify(result.publishedAt)) as Date };
+        },
+      })),
+    );
+    expect(withStatus(report, 'failed')).toContain('idempotent-publish');
+    expect(problemOf(report, 'idempotent-publish')).toMatch(
+      /^publish answered publishedAt "20\d\d-.*": answer a valid Date \(new Date\(platformTime\)\), or leave it out$/,
+    );
+  });
+
   it('fails a declared capability without its method', async () => {
     const report = await run(
       brokenSandbox('no-delete', (connector) => ({ ...connector, delete: undefined }), { delete: true }),

@@ -139,6 +139,20 @@ export class ConformanceSession<Options> {
         `${what} answered no remoteId (${JSON.stringify(result)}): answer the platform's id of the post as a non-empty string`,
       );
     }
+    if (result.url !== undefined && typeof result.url !== 'string') {
+      throw new ConformanceProblem(
+        `${what} answered url ${JSON.stringify(result.url)}: a URL is a string, or left out`,
+      );
+    }
+    const publishedAt: unknown = result.publishedAt;
+    if (
+      publishedAt !== undefined &&
+      (!(publishedAt instanceof Date) || Number.isNaN(publishedAt.getTime()))
+    ) {
+      throw new ConformanceProblem(
+        `${what} answered publishedAt ${JSON.stringify(publishedAt)}: answer a valid Date (new Date(platformTime)), or leave it out`,
+      );
+    }
     return result;
   }
 }
