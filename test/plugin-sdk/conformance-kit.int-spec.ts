@@ -7,6 +7,7 @@ import {
   type PluginContext,
   type PublishOutcome,
   type PublishRequest,
+  type PublishResult,
   type PublishStatus,
 } from '../../src/plugin-sdk';
 import {
@@ -245,7 +246,7 @@ describe('the conformance kit', () => {
       brokenSandbox('string-dates', (connector) => ({
         ...connector,
         publish: async (request: PublishRequest) => {
-          const result = await connector.publish!(request);
+          const result = (await connector.publish!(request)) as PublishResult;
           return { ...result, publishedAt: JSON.parse(JSON.stringify(result.publishedAt)) as Date };
         },
       })),
