@@ -21,6 +21,17 @@ export interface FaultOptions {
   budget?: { posts: number; windowSeconds: number };
 }
 
+/**
+ * A fault for the next publish only, written to the sandbox's state under NEXT_FAULT_STATE_KEY (the conformance
+ * kit's `injectFault`). `timeout-before-send`: no answer, and nothing was published.
+ */
+export interface NextFault {
+  mode: FaultMode | 'timeout-before-send';
+  /** For `rate-limit`: when the platform's window resets (ISO 8601). */
+  retryAt?: string;
+}
+export const NEXT_FAULT_STATE_KEY = 'fault:next';
+
 /** The account's rate-limit window, kept in the sandbox's durable state. */
 interface BudgetWindow {
   start: number;
@@ -52,6 +63,11 @@ export class FaultInjector {
   /** Throws the configured fault before sending, or returns whether to throw after sending. */
   async before(idempotencyKey: string): Promise<'send' | 'send-then-timeout'> {
     await this.spendBudget();
+    const next = await this.context.state.get<NextFault>(NEXT_FAULT_STATE_KEY);
+    if (next) {
+      await this.context.state.delete(NEXT_FAULT_STATE_KEY);
+      return this.fail(next.mode, next.retryAt ? new Date(next.retryAt) : undefined);
+    }
     const mode = this.options?.mode;
     if (!mode) {
       return 'send';
@@ -63,11 +79,16 @@ export class FaultInjector {
     if (times > 0 && attempts > times) {
       return 'send';
     }
+    return this.fail(mode);
+  }
+
+  private fail(mode: NextFault['mode'], retryAt?: Date): 'send-then-timeout' {
     switch (mode) {
       case 'rate-limit':
         throw new RateLimitedError(
           'sandbox: 429 Too Many Requests',
-          new Date(this.context.clock.now().getTime() + (this.options?.retryAfterSeconds ?? 60) * 1000),
+          retryAt ??
+            new Date(this.context.clock.now().getTime() + (this.options?.retryAfterSeconds ?? 60) * 1000),
         );
       case 'server-error':
         throw new Error('sandbox: 503 Service Unavailable');
@@ -77,6 +98,8 @@ export class FaultInjector {
         throw new PermanentError('sandbox: 422 text rejected');
       case 'timeout-after-send':
         return 'send-then-timeout';
+      case 'timeout-before-send':
+        throw new OutcomeUnknownError('sandbox: timed out before the request arrived');
     }
   }
 
