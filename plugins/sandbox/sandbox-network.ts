@@ -123,7 +123,10 @@ export class SandboxNetwork {
     return (await this.lookupIn('post', idempotencyKey)) ?? (await this.lookupIn('reply', idempotencyKey));
   }
 
-  private async lookupIn(prefix: 'post' | 'reply', idempotencyKey: string): Promise<PublishResult | undefined> {
+  private async lookupIn(
+    prefix: 'post' | 'reply',
+    idempotencyKey: string,
+  ): Promise<PublishResult | undefined> {
     const post =
       this.idempotency === 'honour'
         ? await this.context.state.get<StoredPost>(`${prefix}:${idempotencyKey}`)

@@ -241,7 +241,9 @@ describe('sandbox connector: replies, profile updates, credential renewal (SDK 2
   });
 
   it('updateProfile changes only the fields given; a refusing platform rejects it, both counted', async () => {
-    const connector = await connect({ profile: { displayName: 'Acme', bio: 'Old', links: ['https://a.example'] } });
+    const connector = await connect({
+      profile: { displayName: 'Acme', bio: 'Old', links: ['https://a.example'] },
+    });
     expect(await connector.updateProfile!({ bio: 'New' })).toEqual({
       displayName: 'Acme',
       bio: 'New',

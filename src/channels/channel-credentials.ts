@@ -86,7 +86,9 @@ export class ChannelCredentials {
       data: { channel: `${channel.brandId}/${channel.key}` },
       at: now,
     });
-    this.logger.log(`${channel.brandId}/${channel.key}: credentials refused, renewed by the connector; sending again`);
+    this.logger.log(
+      `${channel.brandId}/${channel.key}: credentials refused, renewed by the connector; sending again`,
+    );
     return { renewed: true };
   }
 

@@ -106,7 +106,11 @@ export class InboxReplySender {
       const problem = resultProblem(result);
       if (problem) {
         // A broken answer is neither "sent" nor "not sent": a retry could duplicate, so stop and ask a person.
-        return this.fail(reply, `${channel.connector} answered the reply with ${problem}: check the platform`, now);
+        return this.fail(
+          reply,
+          `${channel.connector} answered the reply with ${problem}: check the platform`,
+          now,
+        );
       }
       return this.recordSent(reply, item, channel, result, now);
     } catch (error) {
@@ -166,7 +170,11 @@ export class InboxReplySender {
     }
     const problem = resultProblem(found);
     if (problem) {
-      await this.fail(reply, `${channel.connector} looked the reply up and answered ${problem}: check the platform`, now);
+      await this.fail(
+        reply,
+        `${channel.connector} looked the reply up and answered ${problem}: check the platform`,
+        now,
+      );
       return 'settled';
     }
     await this.recordSent(reply, item, channel, found, now);
@@ -187,7 +195,8 @@ export class InboxReplySender {
     if (renewal?.renewed) {
       return this.attempt(reply, item, channel, instance, now, false);
     }
-    const reason = renewal?.why ? `${message} (${renewal.why})` : message;
+    const why = renewal ? renewal.why : 'refused again after the connector renewed them';
+    const reason = why ? `${message} (${why})` : message;
     await this.credentials.refused(channel, reason, now, instance.credentialsVersion);
     // Waits, pending, for the reconnect (the tick skips a channel that needs one); the refusal is not an attempt.
     await this.replies.move(
