@@ -18,6 +18,8 @@ import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVer
 import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
 import { InboxReplies1796080000000 as PostgresInboxReplies } from './migrations/postgres/1796080000000-inbox-replies';
 import { InboxReplies1796080000000 as SqliteInboxReplies } from './migrations/sqlite/1796080000000-inbox-replies';
+import { ProfileEnforce1796080000001 as PostgresProfileEnforce } from './migrations/postgres/1796080000001-profile-enforce';
+import { ProfileEnforce1796080000001 as SqliteProfileEnforce } from './migrations/sqlite/1796080000001-profile-enforce';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -31,6 +33,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteApiTokenIdentity,
   SqliteChannelCredentialsVersion,
   SqliteInboxReplies,
+  SqliteProfileEnforce,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -44,4 +47,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresApiTokenIdentity,
   PostgresChannelCredentialsVersion,
   PostgresInboxReplies,
+  PostgresProfileEnforce,
 ];
