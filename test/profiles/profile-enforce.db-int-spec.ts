@@ -145,7 +145,7 @@ describe('profile enforce mode (sandbox connector, real database)', () => {
     const incident = await dataSource.getRepository(IncidentEntity).findOneByOrFail({
       rule: 'guard:profile-drift',
       title:
-        'Profile drift on acme/stubborn: the display name, bio, links and pinned post differ from the config',
+        'Profile drift on acme/stubborn: the display name, bio, pinned post and links differ from the config',
     });
     expect(incident.details).toMatchObject({
       enforce:
