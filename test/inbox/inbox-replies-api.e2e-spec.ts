@@ -90,7 +90,7 @@ describe('POST /api/v1/inbox/:id/replies (real SQLite file, demo config)', () =>
       .get('/api/v1/inbox?state=answered')
       .set(reader)
       .expect(200);
-    expect(answered.body.map((item: { id: string }) => item.id)).toEqual([itemId]);
+    expect((answered.body as Array<{ id: string }>).map((item) => item.id)).toEqual([itemId]);
   });
 
   it('a text over the connector’s limit is 400 invalid, saying by how much; nothing is stored', async () => {

@@ -23,7 +23,9 @@ describe('metronome inbox reply (built CLI, demo config, real SQLite file)', () 
 
   it('answers an item on the platform from --file, once; the item shows as answered', () => {
     expect(run('plan', 'sync').code).toBe(0);
-    expect(run('sandbox', 'comment', 'demo/sandbox', 'Do you ship to Norway?', '--author', 'sam.k').code).toBe(0);
+    expect(
+      run('sandbox', 'comment', 'demo/sandbox', 'Do you ship to Norway?', '--author', 'sam.k').code,
+    ).toBe(0);
     expect(run('inbox', 'poll').code).toBe(0);
     const [item] = JSON.parse(run('inbox', 'list', '--json').stdout) as Array<{ id: string }>;
 

@@ -11,7 +11,9 @@ export class ProfileEnforce1796080000001 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "profile_checks" ADD COLUMN "enforce_key" varchar`);
     await queryRunner.query(`ALTER TABLE "profile_checks" ADD COLUMN "enforce_error" text`);
-    await queryRunner.query(`ALTER TABLE "profile_checks" ADD COLUMN "enforce_failures" integer NOT NULL DEFAULT (0)`);
+    await queryRunner.query(
+      `ALTER TABLE "profile_checks" ADD COLUMN "enforce_failures" integer NOT NULL DEFAULT (0)`,
+    );
     await queryRunner.query(`ALTER TABLE "profile_checks" ADD COLUMN "enforce_retry_at" varchar(24)`);
   }
 
