@@ -59,7 +59,13 @@ export class ProfileEnforcer {
     }
     try {
       const snapshot = await connector.updateProfile(desired);
-      const left = profileDifferences(expected, snapshot);
+      // The snapshot speaks for what was changed; the report-only fields (pinned) stay as the check found them.
+      const left = [
+        ...differences.filter((d) => !enforceable.includes(d)),
+        ...profileDifferences(expected, snapshot).filter((d) =>
+          (ENFORCEABLE as readonly string[]).includes(d.field),
+        ),
+      ];
       await this.checks.recordEnforced(channel.id);
       await this.audit.append({
         actor: 'profiles',
