@@ -54,7 +54,15 @@ export class InboxReplySender {
   async send(reply: InboxReplyEntity, now: Date): Promise<InboxReplyEntity> {
     const channel = await this.channels.byId(reply.channelId);
     const item = await this.items.byId(reply.itemId);
-    if (!channel || !item || channel.status === 'needs_reconnect') {
+    if (!channel || !item) {
+      return reply;
+    }
+    if (channel.status === 'needs_reconnect') {
+      // Sent once a person reconnects the channel (the tick after): until then it says why it waits.
+      const waits = `waits for ${channel.brandId}/${channel.key} to be reconnected: ${channel.connector} refused its credentials; renew them, then run \`metronome channels reconnect ${channel.brandId}/${channel.key}\``;
+      if (reply.state === 'pending' && reply.lastError !== waits) {
+        await this.replies.move(reply, 'pending', { lastError: waits }, now);
+      }
       return reply;
     }
     // Any earlier attempt (or a claim left by a crash) may have reached the platform: it is looked up first.

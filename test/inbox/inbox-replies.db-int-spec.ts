@@ -219,10 +219,19 @@ describe('inbox replies: exactly once through the sandbox connector (real databa
     expect(
       await dataSource.getRepository(IncidentEntity).findBy({ rule: 'channel-credentials' }),
     ).toHaveLength(1);
-    // The tick leaves it until someone reconnects the channel.
+    // The tick leaves it, saying why, until someone reconnects the channel; a new reply waits the same way.
     expect((await sender.resume(later(3_600_000))).filter((r) => r.id === reply.id)).toEqual([
-      expect.objectContaining({ state: 'pending' }),
+      expect.objectContaining({
+        state: 'pending',
+        lastError: expect.stringContaining('waits for acme/locked to be reconnected'),
+      }),
     ]);
+    const another = await replies.reply(await itemOn('locked', 'locked-c2'), 'Hello again', 'maya');
+    expect(another).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      lastError: expect.stringContaining('metronome channels reconnect acme/locked'),
+    });
     expect(await network('locked').state.get('credentials:refreshes')).toBe(1);
   });
 
