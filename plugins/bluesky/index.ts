@@ -22,6 +22,9 @@ export default defineConnector<BlueskyOptions>({
     publish: true,
     delete: true,
     profile: true,
+    // Reply needs inbox items to answer: Bluesky's inbox (notifications) needs its AppView, not built yet.
+    reply: true,
+    updateProfile: true,
     text: TEXT_LIMITS,
     media: { ...IMAGE_LIMITS, types: [...IMAGE_LIMITS.types] },
     thread: { maxParts: MAX_THREAD_PARTS },
