@@ -3,7 +3,11 @@ import {
   PermanentError,
   describeExcess,
   measureText,
+  refusedByPlatform,
   type Connector,
+  type DesiredProfile,
+  type InboxItemRef,
+  type ReplyRequest,
   type PluginContext,
   type ProfileSnapshot,
   type PublishRequest,
@@ -178,6 +182,118 @@ export class BlueskyConnector implements Connector {
       links: [...links],
       pinned: pinned ? postUrl(handle, pinned.rkey) : undefined,
     };
+  }
+
+  /**
+   * Answers a post (an inbox item's at:// address) with a post record whose `reply` holds strong references to the
+   * thread's root and to the parent, read from the PDS (com.atproto.repo.getRecord: the parent must be readable
+   * there). Idempotent as a publish is: the record key is a TID derived from the reply's key and the plan's time,
+   * the plan is saved before sending, so lookup(key) finds the reply and a retry collides instead of duplicating.
+   */
+  async reply(item: InboxItemRef, request: ReplyRequest): Promise<PublishResult> {
+    const key = request.idempotencyKey;
+    const saved = await this.context.state.get<PublishPlan>(PLAN + key);
+    if (saved?.result) {
+      return toResult(saved.result);
+    }
+    const text = request.text.trim();
+    const excess = describeExcess(measureText(text, TEXT_LIMITS), TEXT_LIMITS);
+    if (!text || excess) {
+      throw new PermanentError(
+        text
+          ? `the reply is ${excess} (a Bluesky post holds 300 characters and 3,000 bytes): shorten it`
+          : 'the reply is empty',
+      );
+    }
+    const target = parseRecordUri(item.remoteId);
+    if (!target || target.collection !== POST_COLLECTION) {
+      throw new PermanentError(`"${item.remoteId}" is not the at:// address of a Bluesky post`);
+    }
+    const { did, handle } = await this.mapped('signing in', () => this.xrpc.identity('replying to a post'));
+    const parent = await this.getRecord<PostRecord>(
+      target.repo,
+      POST_COLLECTION,
+      target.rkey,
+      'reading the post replied to',
+    );
+    if (!parent) {
+      throw new PermanentError(`the post replied to (${item.remoteId}) is not on Bluesky any more`);
+    }
+    const parentRef = { uri: parent.uri, cid: parent.cid };
+    const createdAt = saved?.createdAt ?? this.context.clock.now().toISOString();
+    const plan: PublishPlan = saved ?? {
+      did,
+      handle,
+      createdAt,
+      parts: [{ rkey: recordKey(key, new Date(createdAt)), text }],
+    };
+    await this.context.state.set(PLAN + key, plan);
+    const record: PostRecord = {
+      $type: POST_COLLECTION,
+      text,
+      createdAt,
+      reply: { root: parent.value.reply?.root ?? parentRef, parent: parentRef },
+    };
+    const facets = buildFacets(text, await this.resolveMentions(detectMentions(text)));
+    if (facets.length > 0) {
+      record.facets = facets;
+    }
+    return this.finish(key, plan, await this.create(plan, plan.parts[0].rkey, record));
+  }
+
+  /**
+   * Puts the profile record (`app.bsky.actor.profile/self`) with the desired display name, description and website,
+   * everything else in it kept, guarded by `swapRecord` (a profile changed meanwhile refuses the write rather than
+   * being overwritten). A Bluesky profile holds one website: further links must already be in the bio.
+   */
+  async updateProfile(desired: DesiredProfile): Promise<ProfileSnapshot> {
+    const { did } = await this.mapped('signing in', () => this.xrpc.identity('updating the profile'));
+    const stored = await this.getRecord<ProfileRecord>(
+      did,
+      PROFILE_COLLECTION,
+      'self',
+      'reading the profile',
+    );
+    const record: ProfileRecord & { $type: string } = { ...stored?.value, $type: PROFILE_COLLECTION };
+    if (desired.displayName !== undefined) {
+      record.displayName = desired.displayName;
+    }
+    if (desired.bio !== undefined) {
+      record.description = desired.bio;
+    }
+    if (desired.links !== undefined) {
+      const [website, ...others] = desired.links;
+      const missing = others.filter((link) => !(record.description ?? '').includes(link));
+      if (missing.length > 0) {
+        throw refusedByPlatform(
+          undefined,
+          `a Bluesky profile holds one website; ${missing.join(', ')} must be in the bio: add them to the declared bio, or declare one link`,
+        );
+      }
+      if (website) {
+        record.website = website;
+      } else {
+        delete record.website;
+      }
+    }
+    await this.mapped('updating the profile', () =>
+      this.xrpc.call(
+        {
+          kind: 'procedure',
+          nsid: 'com.atproto.repo.putRecord',
+          body: {
+            repo: did,
+            collection: PROFILE_COLLECTION,
+            rkey: 'self',
+            record,
+            swapRecord: stored?.cid ?? null,
+            validate: true,
+          },
+        },
+        'updating the profile',
+      ),
+    );
+    return this.getProfile();
   }
 
   /** The post's text as its parts: one, or a thread when the post asks for one with `extra.thread: true`. */

@@ -22,6 +22,9 @@ export default defineConnector<BlueskyOptions>({
     publish: true,
     delete: true,
     profile: true,
+    // Reply needs inbox items to answer: Bluesky's inbox (notifications) needs its AppView, not built yet.
+    reply: true,
+    updateProfile: true,
     text: TEXT_LIMITS,
     // Images only: this connector does not upload video yet (app.bsky.embed.video: one per post, images or a
     // video, ≤ 100 MB, ≤ 3 min). Declaring video here would let import accept what publishing then refuses.

@@ -22,6 +22,8 @@ export default defineConnector<MastodonOptions>({
     inbox: true,
     profile: true,
     metrics: true,
+    reply: true,
+    updateProfile: true,
     // Mastodon's defaults. Each instance announces its own (GET /api/v2/instance); publish enforces those.
     text: mastodonTextLimits(MASTODON_DEFAULTS.maxCharacters, MASTODON_DEFAULTS.charactersPerUrl),
     media: {

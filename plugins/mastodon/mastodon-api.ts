@@ -15,7 +15,7 @@ export const API_TIMEOUT_MS = 15_000;
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface ApiCall {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under the server root, e.g. "/api/v1/statuses". */
   path: string;
   query?: Query;

@@ -7,6 +7,9 @@ import {
   splitThread,
   type ChannelMetrics,
   type Connector,
+  type DesiredProfile,
+  type InboxItemRef,
+  type ReplyRequest,
   type InboxItemInput,
   type MediaAttachment,
   type PluginContext,
@@ -32,6 +35,7 @@ import {
 import { checkMedia, uploadMedia, waitUntilProcessed, type UploadedMedia } from './mastodon-media';
 import { LANGUAGE, VISIBILITIES, type MastodonOptions, type Visibility } from './mastodon-options.schema';
 import { htmlToText, linksIn, mastodonTextLimits, statusFingerprint } from './mastodon-text';
+import { updateCredentials } from './mastodon-profile';
 
 /** A status published through Metronome, by idempotency key: the answer to lookup() and the posts metrics cover. */
 interface PublishedRecord {
@@ -333,6 +337,29 @@ export class MastodonConnector implements Connector {
       await this.context.state.set(INBOX_CURSOR, newest);
     }
     return items;
+  }
+
+  /**
+   * Answers an inbox item: a status with `in_reply_to_id`, sent with the same Idempotency-Key, state records and
+   * reconcile-before-resend as a post, so lookup(key) finds it. The author is mentioned first unless the text
+   * does (Mastodon notifies, and federates to, the accounts a status mentions); a direct message is answered
+   * directly.
+   */
+  async reply(item: InboxItemRef, request: ReplyRequest): Promise<PublishResult> {
+    const mention = item.author.startsWith('@') ? item.author : `@${item.author}`;
+    const text = request.text.includes(mention) ? request.text : `${mention} ${request.text}`;
+    const extra = item.kind === 'message' ? { visibility: 'direct' } : {};
+    return this.publishStatus(request.idempotencyKey, { text, media: [], extra }, item.remoteId);
+  }
+
+  /** `PATCH /api/v1/accounts/update_credentials` (display name, note, link fields), then the profile as it is now. */
+  async updateProfile(desired: DesiredProfile): Promise<ProfileSnapshot> {
+    const account = await updateCredentials(this.api, desired);
+    return {
+      displayName: account.display_name,
+      bio: account.source?.note ?? htmlToText(account.note),
+      links: profileLinks(account),
+    };
   }
 
   /** `verify_credentials` and the pinned statuses (`GET /api/v1/accounts/:id/statuses?pinned=true`). */

@@ -17,6 +17,10 @@ export interface FaultOptions {
   latencyMs: number;
   /** Seconds a rate limit asks to wait. */
   retryAfterSeconds: number;
+  /** refreshCredentials() renews (true), refuses (false) or throws; absent: the connector has none. */
+  refresh?: 'renews' | 'refuses' | 'throws';
+  /** refuse: updateProfile is rejected by the platform. */
+  updateProfile?: 'accept' | 'refuse';
   /** The account's rate limit: `posts` per window of `windowSeconds`, whatever the post. */
   budget?: { posts: number; windowSeconds: number };
 }
@@ -139,6 +143,27 @@ export class FaultInjector {
       );
     }
     await this.context.state.set('budget:window', { start: window.start, used: window.used + 1 });
+  }
+
+  /**
+   * refreshCredentials() of a sandbox configured with `faults.refresh`: counted in the state (`credentials:refreshes`)
+   * for tests. Whether the send after a renewal goes through is the `auth` fault's `times`, as for any attempt.
+   */
+  async refreshCredentials(mode: 'renews' | 'refuses' | 'throws'): Promise<boolean> {
+    await this.count('credentials:refreshes');
+    if (mode === 'throws') {
+      throw new Error('sandbox: token endpoint unreachable');
+    }
+    return mode === 'renews';
+  }
+
+  /** Counts updateProfile calls in the state (`profile:updates`), for tests. */
+  async recordProfileUpdate(): Promise<void> {
+    await this.count('profile:updates');
+  }
+
+  private async count(key: string): Promise<void> {
+    await this.context.state.set(key, ((await this.context.state.get<number>(key)) ?? 0) + 1);
   }
 
   timeout(): never {

@@ -1,4 +1,4 @@
-import { defineConnector, z } from '../../src/plugin-sdk';
+import { defineConnector, refusedByPlatform, z } from '../../src/plugin-sdk';
 import { FaultInjector } from './fault-injector';
 import { SandboxNetwork } from './sandbox-network';
 
@@ -33,6 +33,17 @@ const options = z.strictObject({
       times: z.number().int().min(0).default(1),
       latencyMs: z.number().int().min(0).default(0),
       retryAfterSeconds: z.number().int().min(0).default(60),
+      refresh: z
+        .enum(['renews', 'refuses', 'throws'])
+        .optional()
+        .describe(
+          'Gives the connector refreshCredentials(), as an OAuth connector has: renews (answers true), refuses ' +
+            '(answers false) or throws. Leave out for a connector that cannot renew credentials.',
+        ),
+      updateProfile: z
+        .enum(['accept', 'refuse'])
+        .default('accept')
+        .describe('refuse: updateProfile fails as a platform that rejects the change would (422).'),
       budget: z
         .strictObject({
           posts: z.number().int().min(1),
@@ -64,6 +75,8 @@ export default defineConnector<z.output<typeof options>>({
     inbox: true,
     profile: true,
     metrics: true,
+    reply: true,
+    updateProfile: true,
     text: { graphemes: 500 },
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
@@ -79,6 +92,21 @@ export default defineConnector<z.output<typeof options>>({
         return plan === 'send-then-timeout' ? injector.timeout() : result;
       },
       lookup: (key) => network.lookup(key),
+      reply: async (item, request) => {
+        await injector.travel();
+        const plan = await injector.before(request.idempotencyKey);
+        const result = await network.reply(item, request);
+        await injector.travel();
+        return plan === 'send-then-timeout' ? injector.timeout() : result;
+      },
+      updateProfile: async (desired) => {
+        await injector.recordProfileUpdate();
+        if (faults?.updateProfile === 'refuse') {
+          throw refusedByPlatform(422, 'sandbox: profile change rejected');
+        }
+        return network.updateProfile(desired);
+      },
+      ...(faults?.refresh ? { refreshCredentials: () => injector.refreshCredentials(faults.refresh!) } : {}),
       delete: (remoteId) => network.delete(remoteId),
       fetchInbox: (since) => network.inbox(since),
       fetchMetrics: (day) => network.metrics(day),

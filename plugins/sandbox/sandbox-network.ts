@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type {
   ChannelMetrics,
+  DesiredProfile,
+  InboxItemRef,
   InboxItemInput,
   PluginContext,
   ProfileSnapshot,
   PublishRequest,
   PublishResult,
+  ReplyRequest,
 } from '../../src/plugin-sdk';
 
 interface StoredPost {
@@ -14,6 +17,8 @@ interface StoredPost {
   publishedAt: string;
   /** The key the post was sent with (absent on posts stored before keys were recorded). */
   idempotencyKey?: string;
+  /** A reply: the inbox item it answers. */
+  inReplyToRemoteId?: string;
 }
 
 /**
@@ -82,12 +87,50 @@ export class SandboxNetwork {
     return this.toResult(existing ?? post);
   }
 
-  /** The post sent with this key (the earliest one if keys are ignored and it was sent more than once). */
+  /**
+   * The account answers an inbox item: a reply post on the network, idempotent by key unless keys are ignored (then
+   * every call makes another reply, so a duplicate shows). `lookup` finds it by its key as it finds posts.
+   */
+  async reply(item: InboxItemRef, request: ReplyRequest): Promise<PublishResult> {
+    const key = request.idempotencyKey;
+    const publishedAt = this.context.clock.now().toISOString();
+    const seed = this.idempotency === 'ignore' ? `${key}/${randomUUID()}` : key;
+    const reply: StoredPost = {
+      remoteId: this.remoteIdFor(`reply/${seed}`),
+      text: request.text,
+      publishedAt,
+      idempotencyKey: key,
+      inReplyToRemoteId: item.remoteId,
+    };
+    if (this.idempotency === 'ignore') {
+      await this.context.state.set(`reply:${key}#${reply.remoteId}`, reply);
+      return this.toResult(reply);
+    }
+    const existing = await this.context.state.setIfAbsent<StoredPost>(`reply:${key}`, reply);
+    return this.toResult(existing ?? reply);
+  }
+
+  /** The replies on the network to an inbox item, oldest first (tests count them: one per reply, never two). */
+  async repliesTo(remoteId: string): Promise<StoredPost[]> {
+    return (await this.context.state.list<StoredPost>('reply:'))
+      .map(({ value }) => value)
+      .filter((reply) => reply.inReplyToRemoteId === remoteId)
+      .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+  }
+
+  /** The post or reply sent with this key (the earliest one if keys are ignored and it was sent more than once). */
   async lookup(idempotencyKey: string): Promise<PublishResult | undefined> {
+    return (await this.lookupIn('post', idempotencyKey)) ?? (await this.lookupIn('reply', idempotencyKey));
+  }
+
+  private async lookupIn(
+    prefix: 'post' | 'reply',
+    idempotencyKey: string,
+  ): Promise<PublishResult | undefined> {
     const post =
       this.idempotency === 'honour'
-        ? await this.context.state.get<StoredPost>(`post:${idempotencyKey}`)
-        : (await this.context.state.list<StoredPost>(`post:${idempotencyKey}#`))
+        ? await this.context.state.get<StoredPost>(`${prefix}:${idempotencyKey}`)
+        : (await this.context.state.list<StoredPost>(`${prefix}:${idempotencyKey}#`))
             .map(({ value }) => value)
             .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt))[0];
     return post ? this.toResult(post) : undefined;
@@ -179,6 +222,21 @@ export class SandboxNetwork {
     const profile = { ...(await this.profile()), ...changes };
     await this.context.state.set('profile', profile);
     return profile;
+  }
+
+  /** The account's owner changes the profile (`updateProfile`, enforce mode): fields left out stay as they are. */
+  async updateProfile(desired: DesiredProfile): Promise<ProfileSnapshot> {
+    const changes: Partial<ProfileSnapshot> = {};
+    if (desired.displayName !== undefined) {
+      changes.displayName = desired.displayName;
+    }
+    if (desired.bio !== undefined) {
+      changes.bio = desired.bio;
+    }
+    if (desired.links !== undefined) {
+      changes.links = [...desired.links];
+    }
+    return this.editProfile(changes);
   }
 
   /** Followers grow slowly from a handle-specific base; posts earn impressions that decay with age. */

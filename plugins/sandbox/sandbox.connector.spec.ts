@@ -197,3 +197,71 @@ describe('sandbox connector: what people write on the network', () => {
     expect(await (await connect({})).getProfile!()).toMatchObject({ bio: 'New bio' });
   });
 });
+
+describe('sandbox connector: replies, profile updates, credential renewal (SDK 2)', () => {
+  let state: PluginStateStore;
+  let now: Date;
+  const item = { remoteId: 'c1', kind: 'comment' as const, author: 'sam' };
+  const connect = async (options: Record<string, unknown>): Promise<OneStepConnector> => {
+    const parsed = parseOptions({ handle: 'acme', ...options });
+    if (parsed.issues) {
+      throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
+    }
+    return (await sandbox.create(
+      contextWith(state, () => now),
+      parsed.value,
+    )) as OneStepConnector;
+  };
+  const network = () =>
+    new SandboxNetwork(
+      contextWith(state, () => now),
+      'acme',
+    );
+
+  beforeEach(() => {
+    state = memoryState();
+    now = new Date('2026-12-01T09:00:00Z');
+  });
+
+  it('stores one reply per key, which lookup finds by the key', async () => {
+    const connector = await connect({});
+    const first = await connector.reply!(item, { idempotencyKey: 'reply-1', text: 'Thanks!' });
+    expect(await connector.reply!(item, { idempotencyKey: 'reply-1', text: 'Thanks!' })).toEqual(first);
+    expect(await connector.lookup!('reply-1')).toEqual(first);
+    expect((await network().repliesTo('c1')).map((reply) => reply.text)).toEqual(['Thanks!']);
+    expect(await connector.lookup!('reply-2')).toBeUndefined();
+  });
+
+  it('a reply that times out after sending is on the network', async () => {
+    const connector = await connect({ faults: { mode: 'timeout-after-send' } });
+    await expect(connector.reply!(item, { idempotencyKey: 'reply-1', text: 'Hi' })).rejects.toThrow(
+      'timed out after the request was sent',
+    );
+    expect(await connector.lookup!('reply-1')).toMatchObject({ remoteId: expect.any(String) });
+  });
+
+  it('updateProfile changes only the fields given; a refusing platform rejects it, both counted', async () => {
+    const connector = await connect({
+      profile: { displayName: 'Acme', bio: 'Old', links: ['https://a.example'] },
+    });
+    expect(await connector.updateProfile!({ bio: 'New' })).toEqual({
+      displayName: 'Acme',
+      bio: 'New',
+      links: ['https://a.example'],
+    });
+    expect(await connector.getProfile!()).toMatchObject({ bio: 'New' });
+    const refusing = await connect({ faults: { updateProfile: 'refuse' } });
+    await expect(refusing.updateProfile!({ bio: 'x' })).rejects.toThrow('refused by the platform (422)');
+    expect(await state.get('profile:updates')).toBe(2);
+  });
+
+  it('has refreshCredentials only when faults.refresh says how it answers', async () => {
+    expect((await connect({})).refreshCredentials).toBeUndefined();
+    expect(await (await connect({ faults: { refresh: 'renews' } })).refreshCredentials!()).toBe(true);
+    expect(await (await connect({ faults: { refresh: 'refuses' } })).refreshCredentials!()).toBe(false);
+    await expect((await connect({ faults: { refresh: 'throws' } })).refreshCredentials!()).rejects.toThrow(
+      'token endpoint unreachable',
+    );
+    expect(await state.get('credentials:refreshes')).toBe(3);
+  });
+});

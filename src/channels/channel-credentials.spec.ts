@@ -3,7 +3,7 @@ import { InvalidError, NotFoundError } from '../errors/domain.error';
 import type { IncidentService } from '../escalations/incident.service';
 import type { AuditRepository } from '../persistence/audit.repository';
 import { ChannelEntity } from './channel.entity';
-import { ChannelCredentials } from './channel-credentials';
+import { ChannelCredentials, RENEWAL_HOLDS_MS } from './channel-credentials';
 import type { ChannelRepository } from './channel.repository';
 
 /** The `channels` table in memory: what ChannelCredentials asks of its repository, and nothing else. */
@@ -128,5 +128,41 @@ describe('ChannelCredentials (in-memory channels)', () => {
     await expect(credentials.reconnect('demo', 'sandbox', 'maya', now)).rejects.toThrow(
       'demo/sandbox is active: nothing to reconnect',
     );
+  });
+
+  describe('renew: the connector renews refused credentials once before anyone reconnects', () => {
+    it('renewed: audited, and a refusal moments later is not renewed again', async () => {
+      const channel = channels.add('demo', 'sandbox');
+      const refreshCredentials = jest.fn().mockResolvedValue(true);
+      expect(await credentials.renew(channel, { refreshCredentials }, now)).toEqual({ renewed: true });
+      expect(audit.append).toHaveBeenCalledWith(
+        expect.objectContaining({ action: 'channel.credentials_renewed', subjectId: channel.id }),
+      );
+      const soon = new Date(now.getTime() + RENEWAL_HOLDS_MS - 1);
+      expect(await credentials.renew(channel, { refreshCredentials }, soon)).toEqual({
+        renewed: false,
+        why: 'the credentials the connector renewed moments ago were refused too',
+      });
+      expect(refreshCredentials).toHaveBeenCalledTimes(1);
+      // Much later it is a new refusal (an expired token): renewed again.
+      const afterwards = new Date(now.getTime() + RENEWAL_HOLDS_MS);
+      expect(await credentials.renew(channel, { refreshCredentials }, afterwards)).toEqual({ renewed: true });
+    });
+
+    it('not renewed: no refreshCredentials, false, or a throw, each with why', async () => {
+      const channel = channels.add('demo', 'sandbox');
+      expect(await credentials.renew(channel, {}, now)).toEqual({ renewed: false });
+      expect(
+        await credentials.renew(channel, { refreshCredentials: jest.fn().mockResolvedValue(false) }, now),
+      ).toEqual({ renewed: false, why: 'sandbox could not renew them' });
+      expect(
+        await credentials.renew(
+          channel,
+          { refreshCredentials: jest.fn().mockRejectedValue(new Error('invalid_grant')) },
+          now,
+        ),
+      ).toEqual({ renewed: false, why: 'renewing them failed: invalid_grant' });
+      expect(audit.append).not.toHaveBeenCalled();
+    });
   });
 });

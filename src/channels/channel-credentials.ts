@@ -4,12 +4,21 @@ import { InvalidError, NotFoundError } from '../errors/domain.error';
 import { ownerOnlyPolicy } from '../escalations/escalation-policy.snapshot';
 import { IncidentService } from '../escalations/incident.service';
 import { AuditRepository } from '../persistence/audit.repository';
+import type { Connector } from '../plugin-sdk';
 import type { ChannelEntity } from './channel.entity';
 import { ChannelRepository } from './channel.repository';
 
 export const CHANNEL_CREDENTIALS_RULE = 'channel-credentials';
 /** How long a worker trusts what it last read of a channel's status before reading it again. */
 const STATUS_TTL_MS = 5_000;
+/**
+ * A refusal this soon after the connector renewed the channel's credentials means the renewed ones are refused
+ * too: the channel goes to `needs_reconnect` instead of renewing again (one renewal per refusal, never a loop).
+ */
+export const RENEWAL_HOLDS_MS = 10 * 60_000;
+
+/** What asking the connector to renew refused credentials gave: renewed (send again, once) or why not. */
+export type CredentialsRenewal = { renewed: true } | { renewed: false; why?: string };
 
 /**
  * Channels whose credentials the platform refused. The channel is marked `needs_reconnect` and one incident
@@ -21,6 +30,8 @@ const STATUS_TTL_MS = 5_000;
 export class ChannelCredentials {
   private readonly logger = new Logger('ChannelCredentials');
   private readonly statuses = new Map<string, { status: string; readAt: number }>();
+  /** Per channel, when its connector last renewed its credentials in this process. */
+  private readonly renewedAt = new Map<string, number>();
 
   constructor(
     private readonly channels: ChannelRepository,
@@ -40,6 +51,45 @@ export class ChannelCredentials {
     const status = row?.status ?? channel.status;
     this.statuses.set(channel.id, { status, readAt: now.getTime() });
     return status !== 'needs_reconnect';
+  }
+
+  /**
+   * The platform refused the channel's credentials: before anyone is asked to reconnect, the connector renews them
+   * itself once (`refreshCredentials`, an OAuth refresh), if it can. Renewed: the caller sends again, once, with the
+   * same connector instance (it holds the renewed credentials). Not renewed (no `refreshCredentials`, it answered
+   * false or threw, or it renewed them moments ago and they were refused again): `why` says why, for `refused`
+   * (nothing when the connector has no `refreshCredentials`).
+   */
+  async renew(channel: ChannelEntity, connector: Connector, now: Date): Promise<CredentialsRenewal> {
+    if (!connector.refreshCredentials) {
+      return { renewed: false };
+    }
+    const last = this.renewedAt.get(channel.id);
+    if (last !== undefined && now.getTime() - last < RENEWAL_HOLDS_MS) {
+      return { renewed: false, why: 'the credentials the connector renewed moments ago were refused too' };
+    }
+    let renewed: boolean;
+    try {
+      renewed = (await connector.refreshCredentials()) === true;
+    } catch (error) {
+      return { renewed: false, why: `renewing them failed: ${(error as Error).message ?? String(error)}` };
+    }
+    if (!renewed) {
+      return { renewed: false, why: `${channel.connector} could not renew them` };
+    }
+    this.renewedAt.set(channel.id, now.getTime());
+    await this.audit.append({
+      actor: 'publisher',
+      action: 'channel.credentials_renewed',
+      subjectType: 'channel',
+      subjectId: channel.id,
+      data: { channel: `${channel.brandId}/${channel.key}` },
+      at: now,
+    });
+    this.logger.log(
+      `${channel.brandId}/${channel.key}: credentials refused, renewed by the connector; sending again`,
+    );
+    return { renewed: true };
   }
 
   /**

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Clock } from '../clock/clock';
 import { recordConfigRevision } from '../config/config-sync.service';
 import { InboxPoller } from '../inbox/inbox.poller';
 import { InboxService } from '../inbox/inbox.service';
+import { InboxReplies } from '../inbox/inbox-replies.service';
 import { ConfigRevisionRepository } from '../persistence/config-revision.repository';
 import type { InboxItemState } from '../inbox/inbox-item.entity';
 import { RecordIdRepository } from '../persistence/record-id.repository';
@@ -32,6 +34,63 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
         process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
       });
     });
+}
+
+/** The reply's text: exactly one of --text and --file (a file read as UTF-8). */
+function replyText(options: { text?: string; file?: string }): string {
+  if ((options.text === undefined) === (options.file === undefined)) {
+    throw new CliError('give the reply as --text "…" or --file <path> (one of them)', EXIT_INVALID_INPUT);
+  }
+  if (options.text !== undefined) {
+    return options.text;
+  }
+  try {
+    return readFileSync(options.file!, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --file ${options.file}: ${(error as Error).message}`, EXIT_INVALID_INPUT);
+  }
+}
+
+function replyCommand(): Command {
+  return new Command('reply')
+    .description(
+      'answer an item on the platform through its channel’s connector, exactly once (the item counts as answered once sent)',
+    )
+    .argument('<item-id>')
+    .option('--text <text>', 'the reply')
+    .option('--file <path>', 'read the reply from this file')
+    .option('--later', 'do not send now: the scheduler’s next inbox round sends it')
+    .requiredOption('--as <person>', 'who is replying (a person id from the config)')
+    .addOption(configOption())
+    .action(
+      async (
+        id: string,
+        options: { text?: string; file?: string; later?: boolean; as: string; config?: string },
+      ) => {
+        const text = replyText(options);
+        const configPath = resolveConfigPath(options.config);
+        const loaded = await loadConfigOrExit(configPath);
+        requirePerson(loaded, options.as);
+        await inCliContext(InboxPollCliModule.forConfig(loaded, configPath), async (app) => {
+          await recordConfigRevision(app.get(ConfigRevisionRepository), loaded);
+          const itemId = await resolveId(app.get(RecordIdRepository), 'inbox_items', id, 'inbox item');
+          const reply = await app
+            .get(InboxReplies)
+            .reply(itemId, text, options.as, { sendNow: !options.later });
+          const where = reply.url ?? reply.remoteId ?? '';
+          process.stdout.write(
+            reply.state === 'sent'
+              ? `reply ${reply.id} sent on ${reply.channel}${where ? `: ${where}` : ''}\n`
+              : reply.state === 'failed'
+                ? `reply ${reply.id} failed: ${reply.lastError}\n`
+                : `reply ${reply.id} ${reply.state}${reply.lastError ? ` (${reply.lastError})` : ''}: the scheduler sends it\n`,
+          );
+          if (reply.state === 'failed') {
+            process.exitCode = EXIT_FAILURE;
+          }
+        });
+      },
+    );
 }
 
 export function inboxCommand(): Command {
@@ -85,6 +144,7 @@ export function inboxCommand(): Command {
       });
     });
   inbox.addCommand(changeCommand('answer', 'record that an item was answered on the platform'));
+  inbox.addCommand(replyCommand());
   inbox.addCommand(changeCommand('ignore', 'set an item aside (spam, nothing to answer): it leaves the SLA'));
   inbox
     .command('poll')

@@ -115,6 +115,7 @@ export class ConfigReferencesValidator {
         );
       }
       await this.checkPlugin(path, 'connector', channel.connector, channel.options, 'connector');
+      this.checkProfileMode(path, channel);
     }
     for (const [campaignId, campaign] of entriesOf(brand.campaigns)) {
       listOf(campaign.channels).forEach((c, i) =>
@@ -261,6 +262,21 @@ export class ConfigReferencesValidator {
       for (const problem of result.problems) {
         this.add([...path, optionsField, ...problem.path], `${kind} "${name}": ${problem.message}`);
       }
+    }
+  }
+
+  /** `profile.mode: enforce` needs a connector that can change profiles (`updateProfile`). */
+  private checkProfileMode(path: Path, channel: Record<string, unknown>): void {
+    const profile = recordOf(channel.profile);
+    if (profile.mode !== 'enforce' || typeof channel.connector !== 'string') {
+      return;
+    }
+    const plugin = this.plugins.find('connector', channel.connector);
+    if (plugin && !plugin.capabilities.updateProfile) {
+      this.add(
+        [...path, 'profile', 'mode'],
+        `connector "${channel.connector}" cannot change profiles (no \`updateProfile\` capability): use mode: report, or a connector that can`,
+      );
     }
   }
 

@@ -2,11 +2,12 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
-import { actorOnlyBody } from '../http/acting-person.schema';
+import { actionBody, actorOnlyBody } from '../http/acting-person.schema';
 import { ApiAccess } from '../http/api-access.decorator';
 import type { ApiCaller } from '../http/api-caller';
 import { Caller } from '../http/api-caller.decorator';
 import { InboxService } from './inbox.service';
+import { InboxReplies } from './inbox-replies.service';
 
 const listQuery = z.strictObject({
   brand: z.string().optional(),
@@ -14,12 +15,20 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const actorBody = actorOnlyBody;
+const replyBody = actionBody({
+  text: z.string().min(1).meta({ description: 'The reply, checked against the connector’s text limits.' }),
+  send: z.boolean().default(true).meta({
+    description:
+      'true (default): send now and answer with the outcome; false: leave it to the scheduler’s next inbox round.',
+  }),
+});
 
 @ApiTags('inbox')
 @Controller('api/v1/inbox')
 export class InboxController {
   constructor(
     private readonly inbox: InboxService,
+    private readonly replies: InboxReplies,
     private readonly actors: ActingPersonResolver,
   ) {}
 
@@ -57,5 +66,29 @@ export class InboxController {
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
     return this.inbox.ignore(id, by);
+  }
+
+  @Post(':id/replies')
+  @ApiBearerAuth()
+  @ApiAccess('inbox:write', { subject: 'inbox-item', param: 'id' })
+  @ApiOperation({
+    summary:
+      'Answer the item on the platform through its channel’s connector, exactly once; the answer shows the reply’s state (sent, pending after a rate limit, failed with the platform’s reason).',
+  })
+  reply(
+    @Param('id') id: string,
+    @Body({ schema: replyBody }) body: z.output<typeof replyBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    return this.replies.reply(id, body.text, by, { sendNow: body.send });
+  }
+
+  @Get(':id/replies')
+  @ApiBearerAuth()
+  @ApiAccess('inbox:read', { subject: 'inbox-item', param: 'id' })
+  @ApiOperation({ summary: 'The replies written to the item through Metronome, oldest first.' })
+  listReplies(@Param('id') id: string) {
+    return this.replies.ofItem(id);
   }
 }

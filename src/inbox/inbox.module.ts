@@ -7,12 +7,23 @@ import { InboxItemRepository } from './inbox-item.repository';
 import { InboxPoller } from './inbox.poller';
 import { InboxScheduler } from './inbox.scheduler';
 import { InboxService } from './inbox.service';
+import { InboxReplies } from './inbox-replies.service';
+import { InboxReplyRepository } from './inbox-reply.repository';
+import { InboxReplySender } from './inbox-reply.sender';
 
-/** Comments, mentions and messages: ingestion in batches, the inbox rules, answers and the SLA. */
+/** Comments, mentions and messages: ingestion in batches, the inbox rules, answers, replies and the SLA. */
 @Module({
   imports: [RulesModule, ChannelsModule],
-  providers: [InboxItemRepository, InboxIngestor, InboxPoller, InboxService],
-  exports: [InboxIngestor, InboxPoller, InboxService],
+  providers: [
+    InboxItemRepository,
+    InboxIngestor,
+    InboxPoller,
+    InboxService,
+    InboxReplyRepository,
+    InboxReplySender,
+    InboxReplies,
+  ],
+  exports: [InboxIngestor, InboxPoller, InboxService, InboxReplies, InboxReplySender],
 })
 export class InboxModule {}
 

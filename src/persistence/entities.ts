@@ -9,6 +9,7 @@ import { ConfigRevisionEntity } from './entities/config-revision.entity';
 import { CycleEntity } from '../cycles/cycle.entity';
 import { DomainEventEntity } from '../events/domain-event.entity';
 import { InboxItemEntity } from '../inbox/inbox-item.entity';
+import { InboxReplyEntity } from '../inbox/inbox-reply.entity';
 import { IncidentNotificationEntity } from '../escalations/incident-notification.entity';
 import { IncidentEntity } from '../escalations/incident.entity';
 import { JobEntity } from '../queue/job.entity';
@@ -35,6 +36,7 @@ export const ENTITIES = [
   IncidentEntity,
   IncidentNotificationEntity,
   InboxItemEntity,
+  InboxReplyEntity,
   MetricSnapshotEntity,
   ReportEntity,
   AuditEventEntity,

@@ -16,6 +16,10 @@ import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './mig
 import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVersion } from './migrations/postgres/1796050000000-channel-credentials-version';
 import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
+import { InboxReplies1796080000000 as PostgresInboxReplies } from './migrations/postgres/1796080000000-inbox-replies';
+import { InboxReplies1796080000000 as SqliteInboxReplies } from './migrations/sqlite/1796080000000-inbox-replies';
+import { ProfileEnforce1796080000001 as PostgresProfileEnforce } from './migrations/postgres/1796080000001-profile-enforce';
+import { ProfileEnforce1796080000001 as SqliteProfileEnforce } from './migrations/sqlite/1796080000001-profile-enforce';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -28,6 +32,8 @@ export const SQLITE_MIGRATIONS = [
   SqliteBrandFirstSeen,
   SqliteApiTokenIdentity,
   SqliteChannelCredentialsVersion,
+  SqliteInboxReplies,
+  SqliteProfileEnforce,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -40,4 +46,6 @@ export const POSTGRES_MIGRATIONS = [
   PostgresBrandFirstSeen,
   PostgresApiTokenIdentity,
   PostgresChannelCredentialsVersion,
+  PostgresInboxReplies,
+  PostgresProfileEnforce,
 ];

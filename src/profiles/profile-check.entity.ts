@@ -27,4 +27,20 @@ export class ProfileCheckEntity {
   /** Why the last check could not read the profile; null when it could. */
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** Enforce mode: the drift (fields and live values) the platform last refused to change; null when none was. */
+  @Column({ type: 'varchar', nullable: true })
+  enforceKey!: string | null;
+
+  /** Enforce mode: the platform's reason for refusing the change, shown on the drift incident. */
+  @Column({ type: 'text', nullable: true })
+  enforceError!: string | null;
+
+  /** Enforce mode: refusals of this drift in a row (the wait before asking again doubles with each). */
+  @Column({ type: 'integer', default: 0 })
+  enforceFailures!: number;
+
+  /** Enforce mode: the same drift is not sent again before this. */
+  @InstantColumn({ nullable: true })
+  enforceRetryAt!: Date | null;
 }

@@ -65,4 +65,33 @@ export class ProfileCheckRepository {
       .getRepository(ProfileCheckEntity)
       .update({ channelId }, { error: error.slice(0, 2000) });
   }
+
+  /** Enforce mode: the drift was changed back (or is gone): no refusal is remembered. */
+  async recordEnforced(channelId: string): Promise<void> {
+    await this.transactions.manager
+      .getRepository(ProfileCheckEntity)
+      .update(
+        { channelId },
+        { enforceKey: null, enforceError: null, enforceFailures: 0, enforceRetryAt: null },
+      );
+  }
+
+  /** Enforce mode: the platform refused to change the drift `key` back; not asked again before `retryAt`. */
+  async recordEnforceRefused(
+    channelId: string,
+    key: string,
+    reason: string,
+    failures: number,
+    retryAt: Date,
+  ): Promise<void> {
+    await this.transactions.manager.getRepository(ProfileCheckEntity).update(
+      { channelId },
+      {
+        enforceKey: key,
+        enforceError: reason.slice(0, 2000),
+        enforceFailures: failures,
+        enforceRetryAt: retryAt,
+      },
+    );
+  }
 }

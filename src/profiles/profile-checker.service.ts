@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import type { ProfileDifference } from './profile-check.entity';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { ProfileCheckRepository } from './profile-check.repository';
 import { profileDifferences } from './profile-differences';
+import { ProfileEnforcer } from './profile-enforcer';
 
 /** How often a channel's live profile is compared with its declared one. */
 export const PROFILE_CHECK_EVERY_MS = 6 * 60 * 60_000;
@@ -21,7 +22,8 @@ export interface ProfileCheckResult {
  * config declares, keeps the result in `profile_checks` (the profile-drift guard reads it) and emits
  * `profile.drifted` with the fields that differ — after every check that finds drift, and once with no
  * fields when it clears, so `when:` conditions can clear too. A channel is checked at most once per
- * interval across all schedulers: its row is claimed before the platform is asked.
+ * interval across all schedulers: its row is claimed before the platform is asked. In enforce mode
+ * (`profile.mode: enforce`) the drift found is changed back first (ProfileEnforcer) and what is left is recorded.
  */
 @Injectable()
 export class ProfileChecker {
@@ -32,6 +34,8 @@ export class ProfileChecker {
     private readonly config: ConfigService,
     private readonly connectors: ConnectorInstances,
     private readonly events: TransactionalEvents,
+    /** Absent only where a test builds the checker by hand: channels in enforce mode are then only reported. */
+    @Optional() private readonly enforcer?: ProfileEnforcer,
   ) {}
 
   async check(now: Date, options: { brand?: string; force?: boolean } = {}): Promise<ProfileCheckResult[]> {
@@ -59,7 +63,18 @@ export class ProfileChecker {
           if (!connector.getProfile) {
             throw new Error(`connector "${channel.connector}" declares profile but has no getProfile()`);
           }
-          const differences = profileDifferences(channel.profile, await connector.getProfile());
+          const found = profileDifferences(channel.profile, await connector.getProfile());
+          const differences =
+            channel.profile.mode === 'enforce' && this.enforcer
+              ? await this.enforcer.enforce(
+                  row,
+                  connector,
+                  channel.profile,
+                  found,
+                  await this.checks.lastCheck(row.id),
+                  now,
+                )
+              : found;
           await this.events.run(async () => {
             await this.checks.recordResult(row.id, now, differences);
             if (differences.length > 0 || previous.length > 0) {

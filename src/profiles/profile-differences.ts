@@ -2,7 +2,7 @@ import type { ChannelConfig } from '../config/schema/metronome-config.schema';
 import type { ProfileDifference } from './profile-check.entity';
 import type { ProfileSnapshot } from '../plugin-sdk';
 
-export type ExpectedProfile = NonNullable<ChannelConfig['profile']>;
+export type ExpectedProfile = Omit<NonNullable<ChannelConfig['profile']>, 'mode'>;
 
 /** Links compare without a trailing slash and scheme/host case, so `https://Example.com/` matches `https://example.com`. */
 function normaliseLink(link: string): string {

@@ -3,11 +3,12 @@ import { ChannelsModule } from '../channels/channels.module';
 import { ProfileCheckRepository } from './profile-check.repository';
 import { ProfileCheckScheduler } from './profile-check.scheduler';
 import { ProfileChecker } from './profile-checker.service';
+import { ProfileEnforcer } from './profile-enforcer';
 
-/** Profile drift: live profiles against the declared ones. Needs the global EventsModule. */
+/** Profile drift: live profiles against the declared ones, changed back in enforce mode. Needs the global EventsModule. */
 @Module({
   imports: [ChannelsModule],
-  providers: [ProfileChecker, ProfileCheckRepository],
+  providers: [ProfileChecker, ProfileCheckRepository, ProfileEnforcer],
   exports: [ProfileChecker],
 })
 export class ProfilesModule {}

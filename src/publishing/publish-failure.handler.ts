@@ -149,7 +149,21 @@ export class PublishFailureHandler {
       return this.reconcile(variant, channel, now, 'unknown-outcome');
     }
     if (error instanceof AuthenticationError) {
-      if (!(await this.credentials.refused(channel, message, now, credentialsVersion))) {
+      const { connector } = await this.connectors.get(channel.brandId, channel.key, credentialsVersion);
+      const renewal = await this.credentials.renew(channel, connector, now);
+      if (renewal.renewed) {
+        // The connector renewed its credentials: not an attempt, due again at once with the same instance.
+        return this.settler.retryLater(
+          variant,
+          now,
+          `${message}; the connector renewed the credentials: sending again`,
+          0,
+          undefined,
+          Math.max(0, variant.attempts - 1),
+        );
+      }
+      const reason = renewal.why ? `${message} (${renewal.why})` : message;
+      if (!(await this.credentials.refused(channel, reason, now, credentialsVersion))) {
         // Refused with the credentials a reconnect has replaced since: not an attempt, due again at once.
         return this.settler.retryLater(
           variant,
@@ -160,7 +174,7 @@ export class PublishFailureHandler {
           Math.max(0, variant.attempts - 1),
         );
       }
-      return this.settler.waitForReconnect({ variant, channel }, now, message);
+      return this.settler.waitForReconnect({ variant, channel }, now, reason);
     }
     if (error instanceof PermanentError) {
       await this.settler.finish(variant, 'failed', { lastError: message }, now, message, false);

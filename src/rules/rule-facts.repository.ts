@@ -41,6 +41,8 @@ export interface DriftedProfile {
   /** The channel's key. */
   channel: string;
   differences: ProfileDifference[];
+  /** Enforce mode: the platform's reason for refusing to change the profile back, if it did. */
+  enforceError: string | null;
 }
 
 /**
@@ -201,13 +203,21 @@ export class RuleFactsRepository {
         'profile_check.differences AS "differences"',
         'channel.brand_id AS "brandId"',
         'channel.key AS "channel"',
+        'profile_check.enforce_error AS "enforceError"',
       ])
-      .getRawMany<{ channelId: string; differences: string; brandId: string; channel: string }>();
+      .getRawMany<{
+        channelId: string;
+        differences: string;
+        brandId: string;
+        channel: string;
+        enforceError: string | null;
+      }>();
     return rows.map((row) => ({
       channelId: row.channelId,
       brandId: row.brandId,
       channel: row.channel,
       differences: JSON.parse(row.differences) as ProfileDifference[],
+      enforceError: row.enforceError,
     }));
   }
 

@@ -139,7 +139,8 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
       publish: true,
       delete: true,
       profile: true,
-      textLimit: 300,
+      reply: true,
+      updateProfile: true,
       text: { graphemes: 300, bytes: 3000 },
       thread: { maxParts: 100 },
       media: expect.objectContaining({ maxCount: 4, maxBytes: 1_000_000, maxImageBytes: 1_000_000 }),
@@ -332,6 +333,61 @@ describe('Bluesky connector (against a real PDS: @atproto/pds on Node 22)', () =
       pinned: undefined,
     });
     expect(await empty.getProfile!()).toEqual({ links: [] });
+  });
+
+  it('replies to a post in a thread with strong refs to its root and parent; lookup finds it; a retry adds nothing', async () => {
+    const { connector: bobs } = await connect({ identifier: bob.handle, appPassword: bob.appPassword });
+    const root = await bobs.publish!(post('reply-root/bsky', 'Fresh bread at 8.'));
+    const { connector } = await connect();
+    const first = await connector.reply!(
+      { remoteId: root.remoteId, kind: 'comment', author: bob.handle },
+      { idempotencyKey: 'reply-1', text: 'Saving one for me?' },
+    );
+    const rootRecord = (await record(root.remoteId))!;
+    const firstRecord = (await record(first.remoteId))!;
+    // Bob answers our reply: his points at the thread's root and at our reply.
+    const answer = await bobs.reply!(
+      { remoteId: first.remoteId, kind: 'reply', author: alice.handle },
+      { idempotencyKey: 'reply-bob', text: 'Always.' },
+    );
+    expect(firstRecord.value.reply).toEqual({
+      root: { uri: root.remoteId, cid: rootRecord.cid },
+      parent: { uri: root.remoteId, cid: rootRecord.cid },
+    });
+    expect((await record(answer.remoteId))!.value.reply).toEqual({
+      root: { uri: root.remoteId, cid: rootRecord.cid },
+      parent: { uri: first.remoteId, cid: firstRecord.cid },
+    });
+    expect(await connector.lookup!('reply-1')).toEqual(first);
+    expect(
+      await connector.reply!(
+        { remoteId: root.remoteId, kind: 'comment', author: bob.handle },
+        { idempotencyKey: 'reply-1', text: 'Saving one for me?' },
+      ),
+    ).toEqual(first);
+    expect((await posts(alice)).filter((p) => p.value.text === 'Saving one for me?')).toHaveLength(1);
+  });
+
+  it('updateProfile puts the profile record with swapRecord, keeping what it does not change', async () => {
+    const { connector } = await connect({ identifier: carol.handle, appPassword: carol.appPassword });
+    expect(
+      await connector.updateProfile!({
+        displayName: 'Carol’s Café',
+        bio: 'Espresso. Menu: https://carol.example/menu',
+      }),
+    ).toMatchObject({ displayName: 'Carol’s Café', bio: 'Espresso. Menu: https://carol.example/menu' });
+    expect(
+      await connector.updateProfile!({ links: ['https://carol.example', 'https://carol.example/menu'] }),
+    ).toEqual({
+      displayName: 'Carol’s Café',
+      bio: 'Espresso. Menu: https://carol.example/menu',
+      links: ['https://carol.example', 'https://carol.example/menu'],
+      pinned: undefined,
+    });
+    // One website per profile: another link must already be in the bio.
+    await expect(
+      connector.updateProfile!({ links: ['https://carol.example', 'https://carol.example/shop'] }),
+    ).rejects.toThrow('a Bluesky profile holds one website; https://carol.example/shop must be in the bio');
   });
 
   it('renews a session the PDS stops accepting: by refresh token, else by signing in again', async () => {

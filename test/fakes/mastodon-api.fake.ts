@@ -141,6 +141,8 @@ export class MastodonApiFake {
   readonly media = new Map<string, FakeMedia>();
   /** Answers to POST /api/v1/statuses that replayed an Idempotency-Key instead of creating a status. */
   idempotentReplays = 0;
+  /** Successful PATCH /api/v1/accounts/update_credentials requests. */
+  profileUpdates = 0;
 
   readonly account: FakeAccount = {
     id: '109000000000000001',
@@ -375,6 +377,9 @@ export class MastodonApiFake {
     }
     if (method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
       return { status: 200, body: this.credentialAccountJson() };
+    }
+    if (method === 'PATCH' && path === '/api/v1/accounts/update_credentials') {
+      return this.updateCredentials(request);
     }
     if (method === 'GET' && (match = /^\/api\/v1\/accounts\/([^/]+)\/statuses$/.exec(path))) {
       return this.listAccountStatuses(match[1], request.query);
@@ -683,6 +688,42 @@ export class MastodonApiFake {
         verified_at: null,
       })),
     };
+  }
+
+  /**
+   * PATCH /api/v1/accounts/update_credentials as Mastodon documents it: display_name, note and
+   * fields_attributes[i][name|value] (form or JSON); parameters left out keep their value; fields_attributes
+   * replaces every field. Validates as Mastodon does by default (display name 30 characters, note 500, 4 fields) with a
+   * 422 `Validation failed: …`. Answers the CredentialAccount.
+   */
+  private updateCredentials(request: FakeRequest): Reply {
+    const params = formParams(request);
+    const displayName = params.get('display_name') ?? this.account.displayName;
+    const note = params.get('note') ?? this.account.note;
+    const indexes = [...params.keys()]
+      .map((key) => /^fields_attributes\[(\d+)\]\[name\]$/.exec(key)?.[1])
+      .filter((index): index is string => index !== undefined);
+    const fields =
+      indexes.length > 0
+        ? indexes
+            .sort((a, b) => Number(a) - Number(b))
+            .map((index) => ({
+              name: params.get(`fields_attributes[${index}][name]`) ?? '',
+              value: params.get(`fields_attributes[${index}][value]`) ?? '',
+            }))
+            .filter((field) => field.name !== '' || field.value !== '')
+        : this.account.fields;
+    const problems = [
+      [...displayName].length > 30 ? 'Display name is too long (maximum is 30 characters)' : '',
+      [...note].length > 500 ? 'Note is too long (maximum is 500 characters)' : '',
+      fields.length > 4 ? 'Fields is too long (maximum is 4 fields)' : '',
+    ].filter(Boolean);
+    if (problems.length > 0) {
+      return { status: 422, body: { error: `Validation failed: ${problems.join(', ')}` } };
+    }
+    Object.assign(this.account, { displayName, note, fields });
+    this.profileUpdates += 1;
+    return { status: 200, body: this.credentialAccountJson() };
   }
 
   private credentialAccountJson(): Record<string, unknown> {

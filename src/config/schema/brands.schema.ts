@@ -26,6 +26,15 @@ export const profileSchema = z
       .string()
       .optional()
       .meta({ description: 'Path to the avatar image, relative to the config file.' }),
+    mode: z
+      .enum(['report', 'enforce'])
+      .default('report')
+      .meta({
+        description:
+          'report: drift raises profile.drifted and the profile-drift incident. enforce: the profile check also ' +
+          'changes the live display name, bio and links back (the connector needs `updateProfile`); the pinned ' +
+          'post and the avatar stay report-only.',
+      }),
   })
   .meta({ description: 'The desired public profile; drift from it raises profile.drifted.' });
 

@@ -31,6 +31,9 @@ export class ProfileDriftGuard implements GuardRule {
               expected: JSON.stringify(d.expected),
               actual: JSON.stringify(d.actual),
             })),
+            ...(row.enforceError
+              ? { enforce: `the platform refused to change it back: ${row.enforceError}` }
+              : {}),
           },
         },
       ];
