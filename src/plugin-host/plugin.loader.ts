@@ -8,6 +8,7 @@ import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
 import { adaptSdk1Plugin, writtenForSdk1 } from './sdk1-adapter';
 import { validatePluginManifest } from './plugin-manifest.validator';
 import { importPluginModule } from './plugin-module.importer';
+import { installSdkResolution } from './sdk-resolution';
 
 /** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
 export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
@@ -37,6 +38,8 @@ function definitionFrom(moduleExports: unknown): unknown {
 
 /** Imports and checks a plugin; `root` is its own folder, whose files are re-imported when they change. */
 function load(entry: string, root: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+  // A plugin imports the SDK by name (`metronome/plugin-sdk`) and must get this process's instance of it.
+  installSdkResolution();
   const imported = importPluginModule(entry, root);
   if (!imported.ok) {
     return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${imported.error}` };
