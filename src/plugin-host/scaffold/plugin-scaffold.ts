@@ -21,6 +21,8 @@ export interface ScaffoldRequest {
   /** The folder to write; it must not exist or be empty. */
   dir: string;
   installation?: MetronomeInstallation;
+  /** Compile the folder with the installation's TypeScript (default true). */
+  build?: boolean;
 }
 
 /** A request the scaffold refuses, with what to do instead. */
@@ -106,7 +108,11 @@ export function scaffoldPlugin(request: ScaffoldRequest): ScaffoldResult {
   // What `npm install` makes of the `file:` devDependency, made now so the folder builds and tests before it.
   mkdirSync(join(request.dir, 'node_modules'), { recursive: true });
   symlinkSync(installation.root, join(request.dir, 'node_modules', 'metronome'), 'junction');
-  return { files: written, build: buildWithInstallationTypeScript(request.dir, installation.root) };
+  const build =
+    request.build === false
+      ? { ok: false as const, reason: 'not asked to build: run npm run build in the folder' }
+      : buildWithInstallationTypeScript(request.dir, installation.root);
+  return { files: written, build };
 }
 
 /**
