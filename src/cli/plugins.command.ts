@@ -76,7 +76,7 @@ export function pluginsCommand(): Command {
         process.stderr.write(`not built yet: ${result.build.reason}\n`);
       }
       process.stdout.write(
-        `next: cd ${dir} && npm test, then follow README.md (list the folder under \`plugins: - path:\` in metronome.yaml)\n`,
+        `next: cd ${dir} && npm install && npm test, then follow README.md (list the folder under \`plugins: - path:\` in metronome.yaml)\n`,
       );
     });
   return plugins;
