@@ -42,7 +42,7 @@ RUN npm ci --ignore-scripts \
 
 ############################################################ build
 FROM deps AS build
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.sdk.json ./
 COPY plugins ./plugins
 COPY src ./src
 RUN npm run build

@@ -5,6 +5,7 @@ import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { channelOptionsPlace } from '../plugin-host/configured-plugin-options';
 import type { Connector, ConnectorPlugin } from '../plugin-sdk';
 import { ChannelRepository } from './channel.repository';
+import { checkConnectorShape } from './connector-shape';
 
 export class ConnectorSetupError extends Error {}
 
@@ -33,6 +34,8 @@ export class ConnectorInstances {
   private readonly renewals = new Map<string, Promise<void>>();
   /** Per channel, the credentials version this process last read the configuration's secrets for. */
   private readonly secretsReadAt = new Map<string, number>();
+  /** Plugins (name@version) whose shape warnings were logged: once per process, not once per channel or rebuild. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly config: ConfigService,
@@ -128,10 +131,19 @@ export class ConnectorInstances {
     }
     const context = this.contexts.create(channel.connector, `${brandId}/${channelKey}`, this.clock);
     const definition = plugin as ConnectorPlugin<unknown>;
-    return {
-      connector: await definition.create(context, options.value),
-      plugin: definition as ConnectorPlugin,
-      credentialsVersion,
-    };
+    const connector = await definition.create(context, options.value);
+    const shape = checkConnectorShape(definition.capabilities, connector);
+    if (shape.problems.length > 0) {
+      await connector.close?.().catch(() => undefined);
+      throw new ConnectorSetupError(
+        `connector "${channel.connector}" of ${brandId}/${channelKey} cannot be used: ${shape.problems.join('; ')}`,
+      );
+    }
+    const pluginId = `${definition.name}@${definition.version}`;
+    if (shape.warnings.length > 0 && !this.warned.has(pluginId)) {
+      this.warned.add(pluginId);
+      shape.warnings.forEach((warning) => this.logger.warn(`connector "${channel.connector}": ${warning}`));
+    }
+    return { connector, plugin: definition as ConnectorPlugin, credentialsVersion };
   }
 }

@@ -2,8 +2,15 @@ import { Command } from 'commander';
 import { loadConfiguration } from '../config/config.loader';
 import { describeOrigin, LoadedPlugin } from '../plugin-host/loaded-plugin';
 import { loadBuiltinPlugins } from '../plugin-host/plugin.loader';
+import {
+  ScaffoldRefusal,
+  scaffoldPlugin,
+  SCAFFOLD_KINDS,
+  type ScaffoldResult,
+} from '../plugin-host/scaffold/plugin-scaffold';
 import { configOption, resolveConfigPath } from './config-path.option';
-import { EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
+import { resolve } from 'node:path';
+import { CliError, EXIT_FAILURE, EXIT_INVALID_INPUT } from './exit-codes';
 
 function row(plugin: LoadedPlugin): string {
   const status = plugin.status === 'loaded' ? 'loaded' : `FAILED: ${plugin.error}`;
@@ -41,6 +48,36 @@ export function pluginsCommand(): Command {
         );
         process.exitCode = EXIT_INVALID_INPUT;
       }
+    });
+  plugins
+    .command('new')
+    .description(`write a working plugin folder to start from: ${SCAFFOLD_KINDS.join(' | ')}`)
+    .argument('<kind>', SCAFFOLD_KINDS.join(', '))
+    .argument('<name>', 'the plugin name users write in YAML: lowercase letters, digits and dashes')
+    .option('--dir <path>', 'the folder to write (new or empty); default ./<name>')
+    .action((kind: string, name: string, options: { dir?: string }) => {
+      const dir = resolve(options.dir ?? name);
+      let result: ScaffoldResult;
+      try {
+        result = scaffoldPlugin({ kind, name, dir });
+      } catch (error) {
+        if (error instanceof ScaffoldRefusal) {
+          throw new CliError(error.message, EXIT_INVALID_INPUT);
+        }
+        throw error;
+      }
+      process.stdout.write(`wrote the ${kind} plugin "${name}" to ${dir}:\n`);
+      result.files.forEach((file) => process.stdout.write(`  ${file}\n`));
+      if (result.build.ok) {
+        process.stdout.write(
+          'built it (dist/): `metronome validate` and `metronome plugins list` load it now\n',
+        );
+      } else {
+        process.stderr.write(`not built yet: ${result.build.reason}\n`);
+      }
+      process.stdout.write(
+        `next: cd ${dir} && npm install && npm test, then follow README.md (list the folder under \`plugins: - path:\` in metronome.yaml)\n`,
+      );
     });
   return plugins;
 }

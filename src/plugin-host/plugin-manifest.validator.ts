@@ -1,6 +1,7 @@
 import { satisfies, valid, validRange } from 'semver';
 import { SDK_VERSION, type PluginDefinition } from '../plugin-sdk';
 import { capabilityLimitProblems } from './capability-limits.validator';
+import { PLUGIN_NAME } from './plugin-name';
 import { writtenForSdk1 } from './sdk1-adapter';
 
 const KINDS = ['connector', 'notifier', 'report-template'];
@@ -14,7 +15,7 @@ export function validatePluginManifest(candidate: unknown): string[] {
   }
   const plugin = candidate as Partial<PluginDefinition> & Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof plugin.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(plugin.name)) {
+  if (typeof plugin.name !== 'string' || !PLUGIN_NAME.test(plugin.name)) {
     problems.push('"name" must be lowercase letters, digits and dashes');
   }
   if (typeof plugin.version !== 'string' || !valid(plugin.version)) {

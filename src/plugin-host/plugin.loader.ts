@@ -8,6 +8,7 @@ import { LoadedPlugin, PluginOrigin } from './loaded-plugin';
 import { adaptSdk1Plugin, writtenForSdk1 } from './sdk1-adapter';
 import { validatePluginManifest } from './plugin-manifest.validator';
 import { importPluginModule } from './plugin-module.importer';
+import { installSdkResolution } from './sdk-resolution';
 
 /** Where the built-in plugins live: `plugins/` beside `src/` (compiled to dist/plugins). */
 export const BUILTIN_PLUGINS_DIR = resolve(__dirname, '..', '..', 'plugins');
@@ -37,6 +38,8 @@ function definitionFrom(moduleExports: unknown): unknown {
 
 /** Imports and checks a plugin; `root` is its own folder, whose files are re-imported when they change. */
 function load(entry: string, root: string, origin: PluginOrigin, fallbackName: string): LoadedPlugin {
+  // A plugin imports the SDK by name (`metronome/plugin-sdk`) and must get this process's instance of it.
+  installSdkResolution();
   const imported = importPluginModule(entry, root);
   if (!imported.ok) {
     return { status: 'failed', name: fallbackName, origin, error: `cannot load: ${imported.error}` };
@@ -133,6 +136,18 @@ function packageNameRefusal(name: string): string | undefined {
   return `"${name}" is not an npm package name: ${reason}; use \`path:\` for a plugin folder inside the config folder`;
 }
 
+/** A package.json "main" naming a file not there yet: a TypeScript plugin that was not built. */
+function unbuiltMain(folder: string): string | undefined {
+  try {
+    const main = (JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { main?: unknown }).main;
+    return typeof main === 'string' && !existsSync(join(folder, main))
+      ? `package.json "main" names ${main}, which does not exist: build the plugin (npm run build in ${folder})`
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Loads a plugin named in the config. A path must stay inside the config folder and its entry inside the
  * plugin folder (after resolving symlinks), so a config cannot make Metronome execute files elsewhere.
@@ -183,7 +198,7 @@ export function loadConfiguredPlugin(source: PluginSource, baseDir: string): Loa
       status: 'failed',
       name: source.path,
       origin,
-      error: 'no entry point: add index.js or a package.json "main"',
+      error: unbuiltMain(realFolder) ?? 'no entry point: add index.js or a package.json "main"',
     };
   }
   if (!isInside(realpathSync(entry), realFolder)) {
