@@ -16,6 +16,8 @@ import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './mig
 import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVersion } from './migrations/postgres/1796050000000-channel-credentials-version';
 import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
+import { VariantRemoteHandle1796070000000 as PostgresVariantRemoteHandle } from './migrations/postgres/1796070000000-variant-remote-handle';
+import { VariantRemoteHandle1796070000000 as SqliteVariantRemoteHandle } from './migrations/sqlite/1796070000000-variant-remote-handle';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -28,6 +30,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteBrandFirstSeen,
   SqliteApiTokenIdentity,
   SqliteChannelCredentialsVersion,
+  SqliteVariantRemoteHandle,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -40,4 +43,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresBrandFirstSeen,
   PostgresApiTokenIdentity,
   PostgresChannelCredentialsVersion,
+  PostgresVariantRemoteHandle,
 ];

@@ -67,6 +67,8 @@ export class BullPublishDispatch implements PublishDispatch {
   private lastSweep = 0;
   private lastReconcile = 0;
   private dispatching?: Promise<unknown>;
+  /** Checks of finishing variants under way (two-step publishing): every worker asks, claims decide who. */
+  private checking?: Promise<unknown>;
   private sending?: Promise<void>;
   private stopping = false;
   private pending: Array<{
@@ -109,6 +111,10 @@ export class BullPublishDispatch implements PublishDispatch {
         .then(() => databaseAnswered())
         .catch((error: unknown) => logRoundFailure(this.logger, 'dispatch', error))
         .finally(() => (this.dispatching = undefined));
+      this.checking ??= this.publisher
+        .checkFinishing(this.clock.now())
+        .catch((error: unknown) => logRoundFailure(this.logger, 'finishing checks', error))
+        .finally(() => (this.checking = undefined));
     }, this.options.dispatchEveryMs);
   }
 
@@ -118,6 +124,7 @@ export class BullPublishDispatch implements PublishDispatch {
     this.stopping = true;
     const before = this.sends.counts.finished;
     await settledBy(this.dispatching ?? Promise.resolve(), deadline);
+    await settledBy(this.checking ?? Promise.resolve(), deadline);
     // Local pause without waiting for active jobs: they end once their variants are sent or released.
     await settledBy(this.queue.pause(true, true), deadline);
     await settledBy(this.flushing ?? Promise.resolve(), deadline);
