@@ -25,7 +25,7 @@ export class PublishFailureHandler {
     private readonly waits: RateLimitWaits,
   ) {}
 
-  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once reconciled as published). */
+  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once found on the platform). */
   async handle(
     variant: PostVariantEntity,
     channel: ChannelEntity,
@@ -36,7 +36,13 @@ export class PublishFailureHandler {
     const attempt = variant.attempts;
     const outcome = await this.settle(variant, channel, error, now, credentialsVersion);
     // A 429 is a wait of the whole channel, logged once per block (RateLimitWaits), not an attempt.
-    if (outcome !== 'published' && outcome !== 'lost-race' && !(error instanceof RateLimitedError)) {
+    // Found on the platform (published, or accepted and finishing) after an unknown outcome: nothing failed.
+    if (
+      outcome !== 'published' &&
+      outcome !== 'finishing' &&
+      outcome !== 'lost-race' &&
+      !(error instanceof RateLimitedError)
+    ) {
       const after: AfterFailure =
         variant.state === 'failed'
           ? 'gave up'
