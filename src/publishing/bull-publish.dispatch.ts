@@ -111,11 +111,21 @@ export class BullPublishDispatch implements PublishDispatch {
         .then(() => databaseAnswered())
         .catch((error: unknown) => logRoundFailure(this.logger, 'dispatch', error))
         .finally(() => (this.dispatching = undefined));
-      this.checking ??= this.publisher
-        .checkFinishing(this.clock.now())
-        .catch((error: unknown) => logRoundFailure(this.logger, 'finishing checks', error))
-        .finally(() => (this.checking = undefined));
+      void this.checkFinishing(this.clock.now());
     }, this.options.dispatchEveryMs);
+  }
+
+  /**
+   * Asks about the finishing variants whose check is due (two-step publishing). Every worker does, once per
+   * `dispatchEveryMs`, outside the dispatcher's lease: the checks' conditional claims decide who asks about which.
+   * Exposed for tests.
+   */
+  checkFinishing(now: Date): Promise<unknown> {
+    this.checking ??= this.publisher
+      .checkFinishing(now)
+      .catch((error: unknown) => logRoundFailure(this.logger, 'finishing checks', error))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
   }
 
   async stop(deadline = performance.now() + 15_000): Promise<ShutdownSummary> {
