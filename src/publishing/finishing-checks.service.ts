@@ -108,6 +108,7 @@ export class FinishingChecks {
           item,
           `${channel.connector} could not finish the post (handle ${JSON.stringify(variant.remoteHandle)}): ${answer.reason}`,
           now,
+          'forget',
         );
       case 'finishing':
         return this.later(item, now, null, answer.checkAfterMs);
@@ -140,7 +141,9 @@ export class FinishingChecks {
       );
     }
     if (error instanceof PermanentError) {
-      return this.fail(item, message, now);
+      // The platform refused the question for good (the container expired, say): the handle is dead. A broken
+      // answer is the connector's bug, not the platform's word: the handle is kept.
+      return this.fail(item, message, now, error instanceof InvalidConnectorAnswerError ? 'keep' : 'forget');
     }
     return this.later(item, now, message);
   }
@@ -155,7 +158,7 @@ export class FinishingChecks {
     const acceptedAt = variant.acceptedAt ?? now;
     if (now.getTime() >= giveUpAt(acceptedAt).getTime()) {
       const reason = `gave up after ${formatDurationMs(MAX_FINISHING_MS)} finishing: ${channel.connector} accepted the post at ${acceptedAt.toISOString()} (handle ${JSON.stringify(variant.remoteHandle)}) and never reported it published${note ? ` (last: ${note})` : ''}; it may still appear on ${channel.brandId}/${channel.key}: check there (rescheduling asks about this handle again, it never sends a second post)`;
-      return this.fail({ variant, channel }, reason, now);
+      return this.fail({ variant, channel }, reason, now, 'keep');
     }
     const next = nextCheckAt(acceptedAt, now, checkAfterMs);
     const lastError = note ? `${note} (asking again at ${next.toISOString()})` : null;
@@ -172,8 +175,19 @@ export class FinishingChecks {
     return 'finishing';
   }
 
-  private async fail({ variant }: DueVariant, reason: string, now: Date): Promise<'failed'> {
-    await this.settler.finish(variant, 'failed', { lastError: reason }, now, reason);
+  /**
+   * Fails the variant. When the platform itself said the post failed, its handle is forgotten, so a person who
+   * fixes and reschedules the post publishes it anew; otherwise (given up, a broken answer) it is kept, and a
+   * reschedule asks about it again rather than risk a second post.
+   */
+  private async fail(
+    { variant }: DueVariant,
+    reason: string,
+    now: Date,
+    handle: 'keep' | 'forget',
+  ): Promise<'failed'> {
+    const changes = handle === 'forget' ? { lastError: reason, remoteHandle: null } : { lastError: reason };
+    await this.settler.finish(variant, 'failed', changes, now, reason);
     return 'failed';
   }
 }
