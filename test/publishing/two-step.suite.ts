@@ -117,7 +117,7 @@ export function twoStepSuite(driverFactory: () => PublishingDriver): void {
         .getRepository(AuditEventEntity)
         .find({ where: { action: 'variant.state_changed' }, order: { id: 'ASC' } });
       const finishing = moves.filter((row) => row.data.to === 'finishing' || row.data.from === 'finishing');
-      expect(finishing.map((row) => `${row.data.from}→${row.data.to}`).sort()).toEqual([
+      expect(finishing.map((row) => `${String(row.data.from)}→${String(row.data.to)}`).sort()).toEqual([
         'finishing→published',
         'finishing→published',
         'finishing→published',
