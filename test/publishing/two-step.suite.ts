@@ -116,8 +116,9 @@ export function twoStepSuite(driverFactory: () => PublishingDriver): void {
       const moves = await dataSource
         .getRepository(AuditEventEntity)
         .find({ where: { action: 'variant.state_changed' }, order: { id: 'ASC' } });
-      const finishing = moves.filter((row) => row.data.to === 'finishing' || row.data.from === 'finishing');
-      expect(finishing.map((row) => `${String(row.data.from)}→${String(row.data.to)}`).sort()).toEqual([
+      const steps = moves.map((row) => row.data as { from: string; to: string });
+      const finishing = steps.filter((move) => move.to === 'finishing' || move.from === 'finishing');
+      expect(finishing.map((move) => `${move.from}→${move.to}`).sort()).toEqual([
         'finishing→published',
         'finishing→published',
         'finishing→published',
