@@ -67,10 +67,11 @@ export class FinishingChecks {
   async check(item: DueVariant, now: Date): Promise<CheckOutcome> {
     const { variant, channel } = item;
     let credentialsVersion = channel.credentialsVersion;
+    if (await this.waits.blocked(channel.id, now)) {
+      return this.later(item, now, `waits for the rate limit on ${channel.brandId}/${channel.key}`);
+    }
+    let answer: PublishStatus;
     try {
-      if (await this.waits.blocked(channel.id, now)) {
-        return this.later(item, now, `waits for the rate limit on ${channel.brandId}/${channel.key}`);
-      }
       const instance = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
       credentialsVersion = instance.credentialsVersion;
       const { connector } = instance;
@@ -79,17 +80,19 @@ export class FinishingChecks {
           `connector "${channel.connector}" has no status(handle) to ask about the post it accepted (handle ${JSON.stringify(variant.remoteHandle)}): check the channel`,
         );
       }
-      const answer: unknown = await this.limits.inSlot(channel, () =>
+      const answered: unknown = await this.limits.inSlot(channel, () =>
         connector.status!(variant.remoteHandle ?? ''),
       );
-      const problem = publishStatusProblem(answer);
+      const problem = publishStatusProblem(answered);
       if (problem) {
         throw new InvalidConnectorAnswerError(channel.connector, 'status', problem);
       }
-      return this.settle(item, answer as PublishStatus, now);
+      answer = answered as PublishStatus;
     } catch (error) {
       return this.failedQuestion(item, error, now, credentialsVersion);
     }
+    // Outside the try: a database error while recording is not a failed question (the lease ends, it is asked again).
+    return this.settle(item, answer, now);
   }
 
   private settle(item: DueVariant, answer: PublishStatus, now: Date): Promise<CheckOutcome> {
