@@ -1,5 +1,6 @@
 import { defineConnector, refusedByPlatform, z } from '../../src/plugin-sdk';
 import { FaultInjector } from './fault-injector';
+import { SandboxContainers } from './sandbox-containers';
 import { SandboxNetwork } from './sandbox-network';
 
 const options = z.strictObject({
@@ -23,6 +24,16 @@ const options = z.strictObject({
       'The simulated account’s live profile (what a profile check finds) until `metronome sandbox profile` ' +
         'edits it. Default: the handle as display name, no bio, no links. Make it match the channel’s ' +
         '`profile` for a demo without drift.',
+    ),
+  twoStep: z
+    .strictObject({
+      checks: z.number().int().min(1).default(1).describe('Status calls until the post is visible.'),
+    })
+    .optional()
+    .describe(
+      'Two-step publishing (SDK 2): publish answers "accepted" with a container handle, and the post becomes ' +
+        'visible at the `checks`-th status call, as an Instagram container or a processing video. Leave out to ' +
+        'publish in one step.',
     ),
   faults: z
     .strictObject({
@@ -77,21 +88,27 @@ export default defineConnector<z.output<typeof options>>({
     metrics: true,
     reply: true,
     updateProfile: true,
+    // Capabilities are static per plugin: declared always, used only with the `twoStep` option (status answers
+    // "failed" for a handle it never gave out).
+    twoStep: true,
     text: { graphemes: 500 },
     media: { maxCount: 4, types: ['image/png', 'image/jpeg'] },
   },
-  create(context, { handle, idempotency, faults, profile }) {
+  create(context, { handle, idempotency, faults, profile, twoStep }) {
     const network = new SandboxNetwork(context, handle, idempotency, profile);
+    const containers = new SandboxContainers(context, network, idempotency, twoStep?.checks ?? 1);
     const injector = new FaultInjector(context, faults);
     return {
       publish: async (request) => {
         await injector.travel();
         const plan = await injector.before(request.idempotencyKey);
-        const result = await network.publish(request);
+        const result = twoStep ? await containers.create(request) : await network.publish(request);
         await injector.travel();
         return plan === 'send-then-timeout' ? injector.timeout() : result;
       },
-      lookup: (key) => network.lookup(key),
+      lookup: async (key) =>
+        (await network.lookup(key)) ?? (twoStep ? containers.unfinished(key) : undefined),
+      status: (remoteHandle) => containers.status(remoteHandle),
       reply: async (item, request) => {
         await injector.travel();
         const plan = await injector.before(request.idempotencyKey);

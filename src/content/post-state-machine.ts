@@ -11,6 +11,7 @@ export const POST_STATES = [
   'approved',
   'scheduled',
   'publishing',
+  'finishing',
   'published',
   'failed',
   'missed',
@@ -23,7 +24,9 @@ export const POST_TRANSITIONS: Record<PublishState, readonly PublishState[]> = {
   in_review: ['approved', 'draft', 'held', 'cancelled'],
   approved: ['scheduled', 'draft', 'held', 'cancelled'],
   scheduled: ['publishing', 'draft', 'held', 'missed', 'cancelled'],
-  publishing: ['published', 'failed', 'scheduled'],
+  publishing: ['published', 'failed', 'scheduled', 'finishing'],
+  // A variant only (its post stays publishing): accepted by the platform, never sent again, so never scheduled.
+  finishing: ['published', 'failed'],
   published: [],
   failed: ['scheduled', 'draft', 'cancelled'],
   missed: ['scheduled', 'draft', 'cancelled'],

@@ -11,6 +11,8 @@ export type PublishState =
   | 'approved'
   | 'scheduled'
   | 'publishing'
+  /** A variant only: the platform accepted it and finishes it (two-step publishing); its post stays `publishing`. */
+  | 'finishing'
   | 'published'
   | 'failed'
   | 'missed'

@@ -16,6 +16,8 @@ import { ApiTokenIdentity1796040000000 as PostgresApiTokenIdentity } from './mig
 import { ApiTokenIdentity1796040000000 as SqliteApiTokenIdentity } from './migrations/sqlite/1796040000000-api-token-identity';
 import { ChannelCredentialsVersion1796050000000 as PostgresChannelCredentialsVersion } from './migrations/postgres/1796050000000-channel-credentials-version';
 import { ChannelCredentialsVersion1796050000000 as SqliteChannelCredentialsVersion } from './migrations/sqlite/1796050000000-channel-credentials-version';
+import { VariantRemoteHandle1796070000000 as PostgresVariantRemoteHandle } from './migrations/postgres/1796070000000-variant-remote-handle';
+import { VariantRemoteHandle1796070000000 as SqliteVariantRemoteHandle } from './migrations/sqlite/1796070000000-variant-remote-handle';
 import { InboxReplies1796080000000 as PostgresInboxReplies } from './migrations/postgres/1796080000000-inbox-replies';
 import { InboxReplies1796080000000 as SqliteInboxReplies } from './migrations/sqlite/1796080000000-inbox-replies';
 import { ProfileEnforce1796080000001 as PostgresProfileEnforce } from './migrations/postgres/1796080000001-profile-enforce';
@@ -32,6 +34,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteBrandFirstSeen,
   SqliteApiTokenIdentity,
   SqliteChannelCredentialsVersion,
+  SqliteVariantRemoteHandle,
   SqliteInboxReplies,
   SqliteProfileEnforce,
 ];
@@ -46,6 +49,7 @@ export const POSTGRES_MIGRATIONS = [
   PostgresBrandFirstSeen,
   PostgresApiTokenIdentity,
   PostgresChannelCredentialsVersion,
+  PostgresVariantRemoteHandle,
   PostgresInboxReplies,
   PostgresProfileEnforce,
 ];

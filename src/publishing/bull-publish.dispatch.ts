@@ -67,6 +67,8 @@ export class BullPublishDispatch implements PublishDispatch {
   private lastSweep = 0;
   private lastReconcile = 0;
   private dispatching?: Promise<unknown>;
+  /** Checks of finishing variants under way (two-step publishing): every worker asks, claims decide who. */
+  private checking?: Promise<unknown>;
   private sending?: Promise<void>;
   private stopping = false;
   private pending: Array<{
@@ -109,7 +111,21 @@ export class BullPublishDispatch implements PublishDispatch {
         .then(() => databaseAnswered())
         .catch((error: unknown) => logRoundFailure(this.logger, 'dispatch', error))
         .finally(() => (this.dispatching = undefined));
+      void this.checkFinishing(this.clock.now());
     }, this.options.dispatchEveryMs);
+  }
+
+  /**
+   * Asks about the finishing variants whose check is due (two-step publishing). Every worker does, once per
+   * `dispatchEveryMs`, outside the dispatcher's lease: the checks' conditional claims decide who asks about which.
+   * Exposed for tests.
+   */
+  checkFinishing(now: Date): Promise<unknown> {
+    this.checking ??= this.publisher
+      .checkFinishing(now)
+      .catch((error: unknown) => logRoundFailure(this.logger, 'finishing checks', error))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
   }
 
   async stop(deadline = performance.now() + 15_000): Promise<ShutdownSummary> {
@@ -118,6 +134,7 @@ export class BullPublishDispatch implements PublishDispatch {
     this.stopping = true;
     const before = this.sends.counts.finished;
     await settledBy(this.dispatching ?? Promise.resolve(), deadline);
+    await settledBy(this.checking ?? Promise.resolve(), deadline);
     // Local pause without waiting for active jobs: they end once their variants are sent or released.
     await settledBy(this.queue.pause(true, true), deadline);
     await settledBy(this.flushing ?? Promise.resolve(), deadline);

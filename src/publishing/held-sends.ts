@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { logRoundFailure } from '../app/dependency-outage.log';
 import type { Clock } from '../clock/clock';
-import type { PublishResult } from '../plugin-sdk';
-import type { PostVariantEntity } from './post-variant.entity';
+import type { SentPublish } from './variant-batch-record';
 import type { VariantPublisher } from './variant-publisher.service';
 import type { DueVariant } from './due-variant';
 
@@ -39,7 +38,7 @@ export class HeldSends {
   /** Soonest first from `head` on (an index, so taking the next one does not shift the array). */
   private held: Held[] = [];
   private head = 0;
-  private sent: Array<{ variant: PostVariantEntity; result: PublishResult; settled?: Held['settled'] }> = [];
+  private sent: Array<SentPublish & { settled?: Held['settled'] }> = [];
   /** Lanes asleep: each entry wakes one. */
   private readonly sleepers = new Set<() => void>();
   /** Sends handed to the publisher and not yet returned. */
@@ -176,7 +175,12 @@ export class HeldSends {
       try {
         const outcome = await this.publisher.sendClaimed(next.item, this.clock.now());
         if ('result' in outcome) {
-          this.sent.push({ variant: next.item.variant, result: outcome.result, settled: next.settled });
+          this.sent.push({
+            variant: next.item.variant,
+            result: outcome.result,
+            connector: next.item.channel.connector,
+            settled: next.settled,
+          });
           await this.record(this.clock.now(), this.options.recordBatch);
         } else {
           next.settled?.(outcome.state);
@@ -200,8 +204,9 @@ export class HeldSends {
     this.sent = [];
     try {
       await this.publisher.recordPublishedMany(batch, now);
-      for (const { settled } of batch) {
-        settled?.('published');
+      for (const { variant, settled } of batch) {
+        // Failed when the connector answered a remote id another post holds (VariantBatchRecord).
+        settled?.(variant.state === 'failed' ? 'failed' : 'published');
       }
     } catch (error) {
       // Left `publishing`: the reconcile finds them on the platform and records them then.

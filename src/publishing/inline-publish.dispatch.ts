@@ -44,6 +44,9 @@ export class InlinePublishDispatch implements PublishDispatch {
   private lastReconcile = 0;
   /** The last round left due variants in the database for want of free lanes. */
   private backlogged = false;
+  private lastFinishingCheck = 0;
+  /** Checks of finishing variants under way (two-step publishing), beside the claim rounds. */
+  private checking?: Promise<void>;
 
   constructor(
     private readonly publisher: VariantPublisher,
@@ -67,6 +70,7 @@ export class InlinePublishDispatch implements PublishDispatch {
     const before = sends.counts.finished;
     // A claim round under way lands its claims in `sends` first; then nothing more is claimed.
     await settledBy(this.claiming ?? Promise.resolve(), deadline);
+    await settledBy(this.checking ?? Promise.resolve(), deadline);
     const released = await this.publisher.releaseClaims(sends.release(), this.loopClock.now());
     const done = await settledBy(this.loop ?? Promise.resolve(), deadline);
     const after = sends.counts;
@@ -102,6 +106,7 @@ export class InlinePublishDispatch implements PublishDispatch {
           this.lastReconcile = now.getTime();
           await this.publisher.reconcileStale(now);
         }
+        this.checkFinishing(now);
         // Claim ahead what is not due yet (up to `holdMax`), but of what is already due only what the lanes
         // will send at once: the rest stays in the database for other workers. The lookahead stays well
         // inside `publishing.reclaimAfter`, so no claim held here looks abandoned to a reconcile.
@@ -140,10 +145,27 @@ export class InlinePublishDispatch implements PublishDispatch {
   }
 
   /**
-   * One round at `now` without waiting: claims everything due, sends it, records the results. The loop's
-   * steps, driven by a caller's clock (tests, `metronome` tools).
+   * Asks about finishing variants (two-step publishing) at most once a second, beside the claim rounds so a slow
+   * platform answer never holds up sends; their claims are conditional, so any number of workers may ask.
+   */
+  private checkFinishing(now: Date): void {
+    if (this.checking || now.getTime() - this.lastFinishingCheck < FINISHING_CHECK_EVERY_MS) {
+      return;
+    }
+    this.lastFinishingCheck = now.getTime();
+    this.checking = this.publisher
+      .checkFinishing(now)
+      .then(() => undefined)
+      .catch((error: unknown) => logRoundFailure(this.logger, 'finishing checks', error))
+      .finally(() => (this.checking = undefined));
+  }
+
+  /**
+   * One round at `now` without waiting: asks about the finishing variants due, claims everything due, sends it,
+   * records the results. The loop's steps, driven by a caller's clock (tests, `metronome` tools).
    */
   async drain(now: Date): Promise<void> {
+    await this.publisher.checkFinishing(now, this.options.batch);
     const sends = new HeldSends(this.publisher, { ...this.options, concurrency: 1 }, { now: () => now });
     for (;;) {
       const claimed = await this.publisher.claimAhead(await this.publisher.due(now, this.options.batch), now);
@@ -156,6 +178,9 @@ export class InlinePublishDispatch implements PublishDispatch {
     }
   }
 }
+
+/** How often a worker looks for finishing variants whose check is due. */
+const FINISHING_CHECK_EVERY_MS = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,6 +10,7 @@ import { timeOrderedId } from '../persistence/time-ordered-id';
 @Index('idx_post_variants_state_scheduled_at', ['state', 'scheduledAt'])
 @Index('uq_post_variants_post_id_channel_id', ['postId', 'channelId'], { unique: true })
 @Index('uq_post_variants_idempotency_key', ['idempotencyKey'], { unique: true })
+@Index('idx_post_variants_channel_id_remote_id', ['channelId', 'remoteId'])
 export class PostVariantEntity {
   @PrimaryColumn({ type: 'varchar' })
   id: string = timeOrderedId();
@@ -44,6 +45,21 @@ export class PostVariantEntity {
 
   @Column({ type: 'varchar', nullable: true })
   remoteUrl!: string | null;
+
+  /**
+   * What the connector's `status(handle)` needs, once the platform accepted the post to finish it (two-step
+   * publishing): a variant holding one is asked about, never published again.
+   */
+  @Column({ type: 'varchar', nullable: true })
+  remoteHandle!: string | null;
+
+  /** When the platform accepted the post (`finishing` since): the give-up clock counts from here. */
+  @InstantColumn({ nullable: true })
+  acceptedAt!: Date | null;
+
+  /** When a `finishing` variant is next asked about; a worker asking pushes it one lease ahead (its claim). */
+  @InstantColumn({ nullable: true })
+  nextCheckAt!: Date | null;
 
   @Column({ type: 'integer' })
   attempts!: number;

@@ -10,7 +10,18 @@ import type { DueVariant } from './due-variant';
 
 /** The columns a variant's move may change besides its state. */
 export type VariantChanges = Partial<
-  Pick<PostVariantEntity, 'attempts' | 'lastError' | 'remoteId' | 'remoteUrl' | 'publishedAt' | 'scheduledAt'>
+  Pick<
+    PostVariantEntity,
+    | 'attempts'
+    | 'lastError'
+    | 'remoteId'
+    | 'remoteUrl'
+    | 'publishedAt'
+    | 'scheduledAt'
+    | 'remoteHandle'
+    | 'acceptedAt'
+    | 'nextCheckAt'
+  >
 >;
 
 /** A scheduled variant as the Bull dispatcher keys its jobs: `scheduledAt` as stored. */
@@ -27,6 +38,9 @@ const COLUMN_OF: Record<keyof VariantChanges, string> = {
   remoteUrl: 'remote_url',
   publishedAt: 'published_at',
   scheduledAt: 'scheduled_at',
+  remoteHandle: 'remote_handle',
+  acceptedAt: 'accepted_at',
+  nextCheckAt: 'next_check_at',
 };
 
 /**
@@ -79,6 +93,24 @@ export class PostVariantRepository {
       .then((rows) =>
         rows.map((row) => ({ id: row.id, scheduledAt: row.scheduled_at, attempts: Number(row.attempts) })),
       );
+  }
+
+  /**
+   * Another variant of the channel already holding `remoteId` (by `idx_post_variants_channel_id_remote_id`): a
+   * connector answering one remote id for two idempotency keys.
+   */
+  async holderOfRemoteId(
+    channelId: string,
+    remoteId: string,
+    exceptVariantId: string,
+  ): Promise<{ variantId: string; postId: string } | undefined> {
+    const manager = this.tx.manager;
+    const p = placeholders(manager);
+    const [row] = await manager.query<Array<{ id: string; post_id: string }>>(
+      `SELECT "id", "post_id" FROM "post_variants" WHERE "channel_id" = ${p(1)} AND "remote_id" = ${p(2)} AND "id" <> ${p(3)} LIMIT 1`,
+      [channelId, remoteId, exceptVariantId],
+    );
+    return row ? { variantId: row.id, postId: row.post_id } : undefined;
   }
 
   /** Every channel variant of a post. */

@@ -12,6 +12,14 @@ export interface PublishedRow {
   publishedAt: Date;
 }
 
+/** A variant holding a remote id on a channel. */
+export interface RemoteIdHolder {
+  variantId: string;
+  postId: string;
+  channelId: string;
+  remoteId: string;
+}
+
 /** A post whose variants may all have ended, with each variant's state: what settling it needs. */
 export interface PostToSettle {
   id: string;
@@ -77,6 +85,32 @@ export class PublishBatchRepository {
         values,
       ),
     );
+  }
+
+  /**
+   * Variants of these channels holding any of these remote ids (by `idx_post_variants_channel_id_remote_id`), one
+   * SELECT: what a batch of publishes is checked against (one remote id for two idempotency keys).
+   */
+  async holdersOfRemoteIds(
+    channelIds: readonly string[],
+    remoteIds: readonly string[],
+  ): Promise<RemoteIdHolder[]> {
+    const manager = this.tx.manager;
+    const p = placeholders(manager);
+    const channels = channelIds.map((_, i) => p(i + 1)).join(', ');
+    const ids = remoteIds.map((_, i) => p(channelIds.length + i + 1)).join(', ');
+    const rows = await manager.query<
+      Array<{ id: string; post_id: string; channel_id: string; remote_id: string }>
+    >(
+      `SELECT "id", "post_id", "channel_id", "remote_id" FROM "post_variants" WHERE "channel_id" IN (${channels}) AND "remote_id" IN (${ids})`,
+      [...channelIds, ...remoteIds],
+    );
+    return rows.map((row) => ({
+      variantId: row.id,
+      postId: row.post_id,
+      channelId: row.channel_id,
+      remoteId: row.remote_id,
+    }));
   }
 
   /** These posts (in the database's order) with the state of each of their variants: two SELECTs. */

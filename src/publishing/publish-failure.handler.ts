@@ -1,17 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChannelEntity } from '../channels/channel.entity';
 import type { PostVariantEntity } from './post-variant.entity';
-import {
-  AuthenticationError,
-  OutcomeUnknownError,
-  PermanentError,
-  RateLimitedError,
-  type PublishResult,
-} from '../plugin-sdk';
+import { AuthenticationError, OutcomeUnknownError, PermanentError, RateLimitedError } from '../plugin-sdk';
 import { ChannelCredentials } from '../channels/channel-credentials';
 import { ConnectorInstances } from '../channels/connector-instances';
 import { publishFailureLine, type AfterFailure } from './publish-failure.log';
-import { InvalidConnectorAnswerError, publishResultProblem } from './publish-result.check';
+import { checkedOutcome, InvalidConnectorAnswerError, type CheckedOutcome } from './publish-result.check';
 import { RateLimitWaits } from './rate-limit-waits';
 import { backoffMs, MAX_PUBLISH_ATTEMPTS } from './retry-schedule';
 import { VariantSettler } from './variant-settler.service';
@@ -31,7 +25,7 @@ export class PublishFailureHandler {
     private readonly waits: RateLimitWaits,
   ) {}
 
-  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once reconciled as published). */
+  /** Settles a failed attempt, then logs it: one structured line per failed attempt (none once found on the platform). */
   async handle(
     variant: PostVariantEntity,
     channel: ChannelEntity,
@@ -42,7 +36,13 @@ export class PublishFailureHandler {
     const attempt = variant.attempts;
     const outcome = await this.settle(variant, channel, error, now, credentialsVersion);
     // A 429 is a wait of the whole channel, logged once per block (RateLimitWaits), not an attempt.
-    if (outcome !== 'published' && outcome !== 'lost-race' && !(error instanceof RateLimitedError)) {
+    // Found on the platform (published, or accepted and finishing) after an unknown outcome: nothing failed.
+    if (
+      outcome !== 'published' &&
+      outcome !== 'finishing' &&
+      outcome !== 'lost-race' &&
+      !(error instanceof RateLimitedError)
+    ) {
       const after: AfterFailure =
         variant.state === 'failed'
           ? 'gave up'
@@ -72,7 +72,8 @@ export class PublishFailureHandler {
    * sent. Either way the platform is asked first; found → published. Not found after a worker stopped is
    * due again at once and its claim is not counted as an attempt (the platform never saw it; counting it let
    * a burst of crashes use up the attempts a real platform error needs); not found after an unknown outcome
-   * backs off as any failed attempt does.
+   * backs off as any failed attempt does. Found accepted (a container the platform is finishing) → `finishing`:
+   * asked about from then on, never sent again.
    */
   async reconcile(
     variant: PostVariantEntity,
@@ -81,11 +82,9 @@ export class PublishFailureHandler {
     cause: 'unknown-outcome' | 'worker-stopped',
   ): Promise<string> {
     const { connector } = await this.connectors.get(channel.brandId, channel.key, channel.credentialsVersion);
-    let found: PublishResult | undefined;
+    let found: unknown;
     try {
-      found = connector.lookup
-        ? ((await connector.lookup(variant.idempotencyKey)) as PublishResult)
-        : undefined;
+      found = connector.lookup ? await connector.lookup(variant.idempotencyKey) : undefined;
     } catch (error) {
       if (!(error instanceof RateLimitedError)) {
         throw error;
@@ -95,17 +94,27 @@ export class PublishFailureHandler {
       await this.waits.blockChannel(channel, error, now);
       return 'waiting';
     }
-    const problem = found === undefined ? undefined : publishResultProblem(found);
-    if (problem) {
-      // A broken answer is not "found" and not "absent": a retry could duplicate, so stop and ask a person.
-      const reason = new InvalidConnectorAnswerError(channel.connector, 'lookup', problem).message;
-      return this.failForAPerson(variant, reason, now, cause);
-    }
-    if (found) {
+    if (found !== undefined) {
+      let outcome: CheckedOutcome;
+      try {
+        outcome = checkedOutcome(channel.connector, 'lookup', found, typeof connector.status === 'function');
+      } catch (error) {
+        // A broken answer is not "found" and not "absent": a retry could duplicate, so stop and ask a person.
+        if (error instanceof InvalidConnectorAnswerError) {
+          return this.failForAPerson(variant, error.message, now, cause);
+        }
+        throw error;
+      }
+      const source = { connector: channel.connector, call: 'lookup' } as const;
+      if ('accepted' in outcome) {
+        // The platform took it and is finishing it (a container): ask about it from now on, never send again.
+        return this.settler.recordAccepted(variant, outcome.accepted, now, source);
+      }
       return this.settler.recordPublished(
         variant,
-        found,
+        outcome.published,
         now,
+        source,
         'found on the platform after an unknown outcome',
       );
     }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { PostVariantEntity } from './post-variant.entity';
-import type { PublishResult } from '../plugin-sdk';
 import { ChannelLimits } from './channel-limits';
 import type { DueVariant } from './due-variant';
 import { PostVariantRepository, type DispatchableVariant } from './post-variant.repository';
@@ -8,7 +7,8 @@ import { PublishFailureHandler } from './publish-failure.handler';
 import { PublishTimings } from './publish-timings';
 import { RateLimitWaits } from './rate-limit-waits';
 import { VariantBatchClaim } from './variant-batch-claim';
-import { VariantBatchRecord } from './variant-batch-record';
+import { VariantBatchRecord, type SentPublish } from './variant-batch-record';
+import { FinishingChecks } from './finishing-checks.service';
 import { VariantSender, type SendOutcome } from './variant-sender';
 import { PUBLISHER_ACTOR, VariantSettler } from './variant-settler.service';
 import { VariantStateService } from './variant-state.service';
@@ -36,6 +36,7 @@ export class VariantPublisher {
     private readonly failures: PublishFailureHandler,
     private readonly batchClaim: VariantBatchClaim,
     private readonly batchRecord: VariantBatchRecord,
+    private readonly finishing: FinishingChecks,
   ) {}
 
   /** Variants whose time has come (due by `now`), oldest first. */
@@ -68,7 +69,12 @@ export class VariantPublisher {
       return 'lost-race';
     }
     const sent = await this.sender.send(item, now);
-    return 'result' in sent ? this.settler.recordPublished(variant, sent.result, now) : sent.state;
+    return 'result' in sent
+      ? this.settler.recordPublished(variant, sent.result, now, {
+          connector: item.channel.connector,
+          call: 'publish',
+        })
+      : sent.state;
   }
 
   /**
@@ -130,15 +136,23 @@ export class VariantPublisher {
     return released;
   }
 
-  /** Records many publishes in one transaction: the same conditional moves, audit rows and events as one by one. */
-  async recordPublishedMany(
-    sent: Array<{ variant: PostVariantEntity; result: PublishResult }>,
-    now: Date,
-  ): Promise<void> {
+  /**
+   * Records many publishes in one transaction: the same conditional moves, audit rows and events as one by one.
+   * A publish whose remote id another post of the channel holds is failed instead (left `failed` in place).
+   */
+  async recordPublishedMany(sent: SentPublish[], now: Date): Promise<void> {
     if (sent.length === 0) {
       return;
     }
     await this.batchRecord.record(sent, { actor: PUBLISHER_ACTOR, at: now });
+  }
+
+  /**
+   * Asks the platform about `finishing` variants whose check is due (two-step publishing; see FinishingChecks).
+   * Returns how many were asked.
+   */
+  checkFinishing(now: Date, limit = 100): Promise<number> {
+    return this.finishing.checkDue(now, limit);
   }
 
   /** How long a variant may stay `publishing` before it is taken for dead (config `publishing.reclaimAfter`). */

@@ -1,5 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { ChannelLimits } from './channel-limits';
+import { FinishingChecks } from './finishing-checks.service';
+import { FinishingVariantRepository } from './finishing-variant.repository';
 import { PostVariantRepository } from './post-variant.repository';
 import { PublishBatchRepository } from './publish-batch.repository';
 import { PublishFailureHandler } from './publish-failure.handler';
@@ -25,5 +27,7 @@ export const VARIANT_PUBLISHING_PROVIDERS: Provider[] = [
   VariantSender,
   VariantBatchClaim,
   VariantBatchRecord,
+  FinishingVariantRepository,
+  FinishingChecks,
   VariantPublisher,
 ];

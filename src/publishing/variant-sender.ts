@@ -6,7 +6,7 @@ import { ChannelLimits } from './channel-limits';
 import { ConnectorInstances } from '../channels/connector-instances';
 import type { DueVariant } from './due-variant';
 import { PublishFailureHandler } from './publish-failure.handler';
-import { InvalidConnectorAnswerError, publishResultProblem } from './publish-result.check';
+import { checkedOutcome } from './publish-result.check';
 import { PublishTimings } from './publish-timings';
 import { VariantSettler } from './variant-settler.service';
 import { VariantStateService } from './variant-state.service';
@@ -34,6 +34,10 @@ export class VariantSender {
     // The credentials version of the instance that sends: a refusal counts only if nobody renewed them since.
     let credentialsVersion = channel.credentialsVersion;
     try {
+      if (variant.remoteHandle !== null) {
+        // The platform accepted this post before: a second publish could make a second container.
+        return { state: await this.settler.resumeFinishing(variant, now) };
+      }
       if (!(await this.credentials.usable(channel, now))) {
         return { state: await this.settler.waitForReconnect({ variant, channel }, now) };
       }
@@ -61,11 +65,17 @@ export class VariantSender {
           extra: variant.extra,
         });
       });
-      const problem = publishResultProblem(result);
-      if (problem) {
-        throw new InvalidConnectorAnswerError(channel.connector, 'publish', problem);
+      const outcome = checkedOutcome(
+        channel.connector,
+        'publish',
+        result,
+        typeof connector.status === 'function',
+      );
+      if ('accepted' in outcome) {
+        const source = { connector: channel.connector, call: 'publish' } as const;
+        return { state: await this.settler.recordAccepted(variant, outcome.accepted, now, source) };
       }
-      return { state: 'sent', result: result as PublishResult };
+      return { state: 'sent', result: outcome.published };
     } catch (error) {
       if (error instanceof ClaimLostError) {
         return { state: 'lost-race' };

@@ -5,14 +5,22 @@ import { PostStateService } from '../content/post-state.service';
 import { TransactionalEvents } from '../events/transactional-events';
 import type { ChannelEntity } from '../channels/channel.entity';
 import type { PostVariantEntity } from './post-variant.entity';
-import type { PublishResult } from '../plugin-sdk';
+import type { PublishAccepted, PublishResult } from '../plugin-sdk';
 import type { DueVariant } from './due-variant';
 import { missedReason } from './missed-reason';
+import { nextCheckAt } from './finishing-schedule';
 import { postSettlement } from './post-settlement';
+import { heldRemoteIdReason } from './remote-id-conflicts';
 import { PostVariantRepository, type VariantChanges } from './post-variant.repository';
 import { VariantStateService } from './variant-state.service';
 
 export const PUBLISHER_ACTOR = 'publisher';
+
+/** Which connector gave an answer, and to which call: what a refusal of the answer names. */
+export interface AnswerSource {
+  connector: string;
+  call: 'publish' | 'lookup' | 'status';
+}
 
 /**
  * Where a variant goes after an attempt, one transaction each: claimed, published, failed or missed (and its
@@ -68,20 +76,79 @@ export class VariantSettler {
     );
   }
 
-  async recordPublished(
+  /**
+   * publishing (or finishing) → published with the platform's answer; failed instead when another post of the
+   * channel already holds its remote id (a connector ignoring the idempotency key: see remoteIdConflicts).
+   */
+  recordPublished(
     variant: PostVariantEntity,
     result: PublishResult,
     now: Date,
+    source: AnswerSource,
     reason?: string,
-  ): Promise<'published'> {
-    const changes = {
-      remoteId: result.remoteId,
-      remoteUrl: result.url ?? null,
-      publishedAt: result.publishedAt ?? now,
-      lastError: null,
-    };
-    await this.finish(variant, 'published', changes, now, reason);
-    return 'published';
+  ): Promise<'published' | 'failed'> {
+    return this.events.run(async () => {
+      const holder = await this.variants.holderOfRemoteId(variant.channelId, result.remoteId, variant.id);
+      if (holder) {
+        const refusal = heldRemoteIdReason(source.connector, source.call, result.remoteId, holder.postId);
+        await this.finish(variant, 'failed', { lastError: refusal }, now, refusal);
+        return 'failed';
+      }
+      const changes = {
+        remoteId: result.remoteId,
+        remoteUrl: result.url ?? null,
+        publishedAt: result.publishedAt ?? now,
+        lastError: null,
+      };
+      await this.finish(variant, 'published', changes, now, reason);
+      return 'published';
+    });
+  }
+
+  /**
+   * publishing → finishing: the platform accepted the post and finishes it (two-step publishing). The handle and
+   * the first check time are written with the move and its audit row; from here the variant is asked about
+   * (`status(handle)`), never sent again. 'lost-race' when another worker settled it first.
+   */
+  async recordAccepted(
+    variant: PostVariantEntity,
+    accepted: PublishAccepted,
+    now: Date,
+    source: AnswerSource,
+  ): Promise<'finishing' | 'lost-race'> {
+    const how =
+      source.call === 'lookup' ? 'found accepted on the platform after an unknown outcome' : 'accepted';
+    const moved = await this.events.run(() =>
+      this.states.move(
+        variant,
+        'finishing',
+        {
+          remoteHandle: accepted.handle,
+          acceptedAt: now,
+          nextCheckAt: nextCheckAt(now, now, accepted.checkAfterMs),
+          lastError: null,
+        },
+        { actor: PUBLISHER_ACTOR, at: now, reason: `${how} by ${source.connector}, finishing` },
+      ),
+    );
+    return moved ? 'finishing' : 'lost-race';
+  }
+
+  /**
+   * A claimed variant that already holds a handle (rescheduled after the publisher gave up on it finishing) is
+   * asked about again, never published again: publishing → finishing, due for a check now.
+   */
+  async resumeFinishing(variant: PostVariantEntity, now: Date): Promise<'finishing' | 'lost-race'> {
+    const reason = `holds the handle ${JSON.stringify(variant.remoteHandle)} of an earlier accept: asking the platform where it stands, never publishing it again`;
+    const moved = await this.events.run(() =>
+      this.states.move(
+        variant,
+        'finishing',
+        { acceptedAt: now, nextCheckAt: now, attempts: Math.max(0, variant.attempts - 1) },
+        { actor: PUBLISHER_ACTOR, at: now, reason },
+      ),
+    );
+    return moved ? 'finishing' : 'lost-race';
   }
 
   /** A first attempt past the missed-grace window: missed, with a reason a person can act on. */

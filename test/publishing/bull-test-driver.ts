@@ -27,6 +27,7 @@ export function bullDriver(): PublishingDriver {
       }
     },
     async runAt(at) {
+      await dispatchers[0].checkFinishing(at);
       await dispatchers[0].dispatchRound(at);
       // Until the workers have run every job the round added.
       for (;;) {

@@ -1,11 +1,15 @@
 import type { DataSource } from 'typeorm';
+import { SandboxContainers } from '../../plugins/sandbox/sandbox-containers';
 import { SandboxNetwork } from '../../plugins/sandbox/sandbox-network';
 import { PluginStateRepository } from '../../src/persistence/plugin-state.repository';
 import { PluginContextFactory } from '../../src/plugin-host/plugin-context.factory';
 import type { PeerView } from './chaos-findings';
 import { CHAOS_BRAND } from './chaos-workspace';
 
-/** The sandbox networks of the chaos brand's channels, read through the sandbox's own API (posts per key). */
+/**
+ * The sandbox networks of the chaos brand's channels, read through the sandbox's own API: posts per key, plus the
+ * containers of the two-step channel that never became visible.
+ */
 export async function sandboxPeer(dataSource: DataSource, channels: string[]): Promise<PeerView> {
   const contexts = new PluginContextFactory(new PluginStateRepository(dataSource));
   const networks = new Map<string, { network: SandboxNetwork; counts: Map<string, number> }>();
@@ -16,7 +20,15 @@ export async function sandboxPeer(dataSource: DataSource, channels: string[]): P
       channel,
       'ignore',
     );
-    networks.set(channel, { network, counts: await network.postsPerKey() });
+    const context = contexts.create('sandbox', `${CHAOS_BRAND}/${channel}`);
+    const counts = await network.postsPerKey();
+    // A container not (yet) visible is a post the platform holds too: a second one per key is a duplicate.
+    for (const container of await new SandboxContainers(context, network, 'ignore', 1).all()) {
+      if (container.remoteId === undefined) {
+        counts.set(container.idempotencyKey, (counts.get(container.idempotencyKey) ?? 0) + 1);
+      }
+    }
+    networks.set(channel, { network, counts });
   }
   return {
     postsFor: async (variant) => networks.get(variant.channel)?.counts.get(variant.idempotency_key) ?? 0,

@@ -82,7 +82,10 @@ export function writeChaosWorkspace(
 }
 
 /** What each sandbox channel is for; every one ignores idempotency keys, so duplicates show. */
-export const SANDBOX_CHANNELS: Record<string, { faults: Record<string, unknown>; concurrency?: number }> = {
+export const SANDBOX_CHANNELS: Record<
+  string,
+  { faults: Record<string, unknown>; concurrency?: number; twoStep?: { checks: number } }
+> = {
   /** Healthy and slow: most of the burst. */
   steady: { faults: {} },
   /** The same with a channel concurrency of 2, below the worker's 16 lanes: sends queue for a slot. */
@@ -91,6 +94,11 @@ export const SANDBOX_CHANNELS: Record<string, { faults: Record<string, unknown>;
   lossy: { faults: { mode: 'timeout-after-send', times: 1 } },
   /** 429 once per post with a 1 s Retry-After: the retry path under kills. */
   limited: { faults: { mode: 'rate-limit', times: 1, retryAfterSeconds: 1 } },
+  /**
+   * Two-step (a container, visible at the second status call): a kill between the accept and its record must
+   * not create a second container, and a kill mid-check must not publish again.
+   */
+  containers: { faults: {}, twoStep: { checks: 2 } },
   /** 422 every time: must end failed with the platform's words, and nothing on the network. */
   refusing: { faults: { mode: 'permanent', times: 0 } },
 };
@@ -104,7 +112,12 @@ function sandboxPost(index: number, dueAt: Date): ChaosPost {
   if (index % 50 === 21) {
     return { channels: ['refusing'], dueAt, outcome: 'failed' };
   }
-  const channels: Record<number, string[]> = { 0: ['steady', 'busy'], 1: ['lossy'], 2: ['limited'] };
+  const channels: Record<number, string[]> = {
+    0: ['steady', 'busy'],
+    1: ['lossy'],
+    2: ['limited'],
+    3: ['containers'],
+  };
   return {
     channels: channels[index % 10] ?? [index % 2 === 0 ? 'steady' : 'busy'],
     dueAt,
@@ -118,10 +131,11 @@ export function createSandboxChaosWorkspace(options: {
   latencyMs: number;
   dueAt: Date;
 }): ChaosWorkspace {
-  const channels = Object.entries(SANDBOX_CHANNELS).map(([key, { faults, concurrency }]) => {
+  const channels = Object.entries(SANDBOX_CHANNELS).map(([key, { faults, concurrency, twoStep }]) => {
     const injected = JSON.stringify({ ...faults, latencyMs: options.latencyMs });
     const limits = concurrency ? `, publishing: { concurrency: ${concurrency} }` : '';
-    return `${key}: { connector: sandbox, options: { handle: ${key}, idempotency: ignore, faults: ${injected} }${limits} }`;
+    const steps = twoStep ? `, twoStep: ${JSON.stringify(twoStep)}` : '';
+    return `${key}: { connector: sandbox, options: { handle: ${key}, idempotency: ignore, faults: ${injected}${steps} }${limits} }`;
   });
   return writeChaosWorkspace(
     channels,

@@ -16,6 +16,7 @@ import { ChannelCredentials } from '../../src/channels/channel-credentials';
 import type { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { createContentWorkspace, type ContentWorkspace } from '../content/content-workspace';
 import { buildVariantPublisher } from './variant-publisher.fixture';
+import type { RateBudget } from '../../src/publishing/rate-budget';
 import { ReadingClock } from '../fakes/reading.clock';
 import { TransactionContext } from '../../src/persistence/transaction-context';
 import { ChannelRepository } from '../../src/channels/channel.repository';
@@ -39,6 +40,8 @@ export interface PublisherFixture {
 export async function createPublisherFixture(
   dataSource: DataSource,
   yaml: string,
+  /** A rate budget shared with other workers (Redis, on the Bull driver); in-process by default. */
+  budget?: RateBudget,
 ): Promise<PublisherFixture> {
   const ws = await createContentWorkspace(dataSource, yaml);
   const services = await createContentServices(dataSource);
@@ -55,7 +58,7 @@ export async function createPublisherFixture(
     clock,
     connectors,
     newPublisher: () =>
-      buildVariantPublisher({ dataSource, config, connectors, content: services, credentials }),
+      buildVariantPublisher({ dataSource, config, connectors, content: services, credentials, budget }),
     variantOf: async (sourcePath, channel) => {
       const post = await dataSource.getRepository(PostEntity).findOneByOrFail({ sourcePath });
       const row = await dataSource.getRepository(ChannelEntity).findOneByOrFail({ key: channel });

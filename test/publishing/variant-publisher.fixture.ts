@@ -17,6 +17,8 @@ import { InProcessRateBudget, type RateBudget } from '../../src/publishing/rate-
 import { RateLimitWaits } from '../../src/publishing/rate-limit-waits';
 import { VariantBatchClaim } from '../../src/publishing/variant-batch-claim';
 import { VariantBatchRecord } from '../../src/publishing/variant-batch-record';
+import { FinishingChecks } from '../../src/publishing/finishing-checks.service';
+import { FinishingVariantRepository } from '../../src/publishing/finishing-variant.repository';
 import { VariantPublisher } from '../../src/publishing/variant-publisher.service';
 import { VariantSender } from '../../src/publishing/variant-sender';
 import { VariantSettler } from '../../src/publishing/variant-settler.service';
@@ -68,6 +70,15 @@ export function buildVariantPublisher(parts: VariantPublisherParts): VariantPubl
     settler,
     failures,
     new VariantBatchClaim(batch, audit, posts, events),
-    new VariantBatchRecord(batch, variants, audit, posts, events),
+    new VariantBatchRecord(batch, variants, audit, posts, events, settler),
+    new FinishingChecks(
+      new FinishingVariantRepository(tx),
+      connectors,
+      credentials,
+      limits,
+      waits,
+      settler,
+      timings,
+    ),
   );
 }

@@ -81,6 +81,9 @@ describe('ChannelQuietGuard (in-memory facts)', () => {
     facts.published = [daysAgo(10)];
     facts.planned = [{ at: new Date(NOW.getTime() + 2 * DAY), state: 'draft' }];
     expect(await findings(1)).toEqual([]);
+    // Accepted by the platform and still processing (two-step publishing): on its way out too.
+    facts.planned = [{ at: new Date(NOW.getTime() + 2 * DAY), state: 'finishing' }];
+    expect(await findings(1)).toEqual([]);
     facts.planned = [{ at: new Date(NOW.getTime() + 2 * DAY), state: 'cancelled' }];
     expect(await findings(1)).toHaveLength(1);
   });

@@ -6,7 +6,7 @@ const DAY_MS = 86_400_000;
 const MIN_QUIET_MS = 3 * DAY_MS;
 
 /** States of a variant that is still on its way out. */
-const PLANNED = ['draft', 'in_review', 'approved', 'scheduled', 'held', 'publishing'];
+const PLANNED = ['draft', 'in_review', 'approved', 'scheduled', 'held', 'publishing', 'finishing'];
 
 /**
  * The seed's "the channel goes quiet": a channel with a cadence on which nothing went out for `after` and
