@@ -19,3 +19,10 @@ describeConnectorConformance('sandbox connector: conformance kit', {
   },
   startPlatform: async (context) => sandboxPlatform(context),
 });
+
+// The same sandbox in its two-step mode: every publish creates a container that becomes a post after two status
+// questions, so every check (lookup after a lost answer included) runs through accepted → status → published.
+describeConnectorConformance('sandbox connector in two-step mode: conformance kit', {
+  plugin: sandbox,
+  startPlatform: async (context) => sandboxPlatform(context, { twoStep: { checks: 2 } }),
+});
