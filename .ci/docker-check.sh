@@ -221,15 +221,20 @@ const descendants = (pid) => children(pid).flatMap((c) => [c, ...descendants(c)]
   await page.setContent('<p>sandbox probe</p>');
   await page.pdf();
   const renderers = descendants(lease.managed.pid)
-    .map((pid) => {
-      // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      return {
+    .flatMap((pid) => {
+      let args, status;
+      try {
+        // Chromium rewrites its children's titles: arguments may be separated by spaces instead of NULs.
+        args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+        status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      } catch {
+        return []; // a helper process that exited between the listing and the read (a spare zygote, a utility)
+      }
+      return [{
         type: (args.find((a) => a.startsWith('--type=')) || '').slice(7),
         noSandbox: args.includes('--no-sandbox'),
         seccomp: Number(/Seccomp:\s+(\d)/.exec(status)[1]),
-      };
+      }];
     })
     .filter((p) => p.type === 'renderer');
   console.log(JSON.stringify({ uid: process.getuid(), sandboxed: pool.sandboxed, renderers }));
