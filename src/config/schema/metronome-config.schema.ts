@@ -42,7 +42,10 @@ export const metronomeConfigSchema = z
       .strictObject({
         name: z.string().min(1),
         timezone: timeZoneSchema.default('UTC'),
-        publicUrl: z.url().optional().meta({ description: 'Base URL for signed links in notifications.' }),
+        publicUrl: z.url().optional().meta({
+          description:
+            'Base URL of this Metronome as people and platforms reach it: signed links in notifications, media URLs platforms fetch (/media/…).',
+        }),
       })
       .meta({ description: 'The organisation running Metronome.' }),
     plugins: z.array(pluginSourceSchema).default([]).meta({ description: 'Extra plugins to load.' }),
