@@ -10,7 +10,9 @@ import { timeOrderedId } from '../persistence/time-ordered-id';
 @Index('idx_post_variants_state_scheduled_at', ['state', 'scheduledAt'])
 @Index('uq_post_variants_post_id_channel_id', ['postId', 'channelId'], { unique: true })
 @Index('uq_post_variants_idempotency_key', ['idempotencyKey'], { unique: true })
-@Index('idx_post_variants_channel_id_remote_id', ['channelId', 'remoteId'])
+@Index('idx_post_variants_channel_id_remote_id', ['channelId', 'remoteId'], {
+  where: '"remote_id" IS NOT NULL',
+})
 export class PostVariantEntity {
   @PrimaryColumn({ type: 'varchar' })
   id: string = timeOrderedId();

@@ -41,6 +41,7 @@ describe('migrations', () => {
       .map((index) => index.name);
 
     expect(partial.sort()).toEqual([
+      'idx_post_variants_channel_id_remote_id',
       'idx_rule_firings_fired_at_pending',
       'uq_api_tokens_name_active',
       'uq_incidents_dedup_key_unresolved',
