@@ -23,11 +23,13 @@ export interface FaultOptions {
   updateProfile?: 'accept' | 'refuse';
   /** The account's rate limit: `posts` per window of `windowSeconds`, whatever the post. */
   budget?: { posts: number; windowSeconds: number };
+  /** Read a one-shot fault (NEXT_FAULT_STATE_KEY) before each publish: the conformance kit's faults. */
+  injectable?: boolean;
 }
 
 /**
  * A fault for the next publish only, written to the sandbox's state under NEXT_FAULT_STATE_KEY (the conformance
- * kit's `injectFault`). `timeout-before-send`: no answer, and nothing was published.
+ * kit's `injectFault`) and read only with the option `faults.injectable`. `timeout-before-send`: no answer, and nothing was published.
  */
 export interface NextFault {
   mode: FaultMode | 'timeout-before-send';
@@ -67,7 +69,9 @@ export class FaultInjector {
   /** Throws the configured fault before sending, or returns whether to throw after sending. */
   async before(idempotencyKey: string): Promise<'send' | 'send-then-timeout'> {
     await this.spendBudget();
-    const next = await this.context.state.get<NextFault>(NEXT_FAULT_STATE_KEY);
+    const next = this.options?.injectable
+      ? await this.context.state.get<NextFault>(NEXT_FAULT_STATE_KEY)
+      : undefined;
     if (next) {
       await this.context.state.delete(NEXT_FAULT_STATE_KEY);
       return this.fail(next.mode, next.retryAt ? new Date(next.retryAt) : undefined);

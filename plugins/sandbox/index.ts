@@ -44,6 +44,13 @@ const options = z.strictObject({
       times: z.number().int().min(0).default(1),
       latencyMs: z.number().int().min(0).default(0),
       retryAfterSeconds: z.number().int().min(0).default(60),
+      injectable: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Before each publish, read a one-shot fault written to the sandbox state (the conformance kit injects ' +
+            'its faults this way). Off by default: one state read less per publish.',
+        ),
       refresh: z
         .enum(['renews', 'refuses', 'throws'])
         .optional()

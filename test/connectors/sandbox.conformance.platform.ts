@@ -36,7 +36,20 @@ export function sandboxPlatform(
 ): ConformancePlatform<SandboxOptions> {
   const handle = options.handle ?? 'conformance';
   return {
-    options: { handle, idempotency: 'honour', ...options },
+    options: {
+      handle,
+      idempotency: 'honour',
+      ...options,
+      // The kit's faults reach the sandbox through its state: the injector reads them only when asked to.
+      faults: {
+        times: 1,
+        latencyMs: 0,
+        retryAfterSeconds: 60,
+        updateProfile: 'accept',
+        ...options.faults,
+        injectable: true,
+      },
+    },
     injectFault: (fault) => context.state.set(NEXT_FAULT_STATE_KEY, nextFault(fault)),
     posts: async () =>
       (await context.state.list<{ remoteId: string; text: string }>('post:')).map(({ value }) => ({
