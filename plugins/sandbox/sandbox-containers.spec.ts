@@ -82,6 +82,31 @@ describe('sandbox connector: two-step mode (twoStep: { checks })', () => {
     expect(await state.list('container:')).toHaveLength(2);
   });
 
+  it('publishes a container once, even when the worker dies between the post and the container update', async () => {
+    // Found by the chaos run on Postgres: a kill right after the post was written left the container "not visible",
+    // and the next status call published it a second time (keys ignored, so it showed as two posts).
+    const state = memoryState();
+    let dieOnContainerUpdate = false;
+    const dying: PluginStateStore = {
+      ...state,
+      set: async (key, value) => {
+        if (dieOnContainerUpdate && key.startsWith('container:')) {
+          dieOnContainerUpdate = false;
+          throw new Error('SIGKILL');
+        }
+        return state.set(key, value);
+      },
+    };
+    const connector = await connect(dying, { twoStep: { checks: 1 }, idempotency: 'ignore' });
+    const { handle } = (await connector.publish!(request('k1'))) as { handle: string };
+    dieOnContainerUpdate = true;
+    await expect(connector.status!(handle)).rejects.toThrow('SIGKILL');
+    const asked = await connector.status!(handle);
+    expect(asked).toMatchObject({ status: 'published' });
+    expect((await state.list('post:')).length).toBe(1);
+    expect(await connector.lookup!('k1')).toEqual((asked as { result: unknown }).result);
+  });
+
   it('answers failed for a handle it never gave out, and publishes in one step without the option', async () => {
     const connector = await connect(memoryState(), {});
     expect(await connector.status!('c-unknown')).toEqual({

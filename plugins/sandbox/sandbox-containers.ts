@@ -65,7 +65,7 @@ export class SandboxContainers {
     }
     const result =
       container.remoteId === undefined
-        ? await this.network.publish({
+        ? await this.network.publishContainer(handle, {
             idempotencyKey: container.idempotencyKey,
             text: container.text,
             media: [],
@@ -91,5 +91,22 @@ export class SandboxContainers {
   /** Every container created, visible or not (tests count them: more than one per key is a duplicate). */
   async all(): Promise<Container[]> {
     return (await this.context.state.list<Container>('container:')).map(({ value }) => value);
+  }
+
+  /**
+   * Containers whose post is not on the network yet (a post the platform holds too: tests count it). A container
+   * whose post was written but whose own update was cut off by a kill is visible, not pending.
+   */
+  async pending(): Promise<Container[]> {
+    const pending: Container[] = [];
+    for (const container of await this.all()) {
+      if (
+        container.remoteId === undefined &&
+        !(await this.network.hasPost(this.network.containerPostId(container.handle)))
+      ) {
+        pending.push(container);
+      }
+    }
+    return pending;
   }
 }

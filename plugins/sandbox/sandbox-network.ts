@@ -88,6 +88,38 @@ export class SandboxNetwork {
   }
 
   /**
+   * Makes a container's post visible. A platform publishes one container at most once (Instagram's
+   * `media_publish` answers the same media for a container published before), so the post's id and state key
+   * derive from the container's handle and the write is set-if-absent: a worker killed between this write and
+   * the container's own update, asking again, gets the same post back, never a second one, whatever the mode.
+   */
+  async publishContainer(handle: string, request: PublishRequest): Promise<PublishResult> {
+    const key = request.idempotencyKey;
+    const remoteId = this.containerPostId(handle);
+    const post: StoredPost = {
+      remoteId,
+      text: request.text,
+      publishedAt: this.context.clock.now().toISOString(),
+      idempotencyKey: key,
+    };
+    const stateKey = this.idempotency === 'ignore' ? `post:${key}#${remoteId}` : `post:${key}`;
+    const existing = await this.context.state.setIfAbsent<StoredPost>(stateKey, post);
+    return this.toResult(existing ?? post);
+  }
+
+  /** The id the post of a container gets once visible. */
+  containerPostId(handle: string): string {
+    return this.remoteIdFor(`container/${handle}`);
+  }
+
+  /** Whether a post with this id is on the network. */
+  async hasPost(remoteId: string): Promise<boolean> {
+    return (await this.context.state.list<StoredPost>('post:')).some(
+      ({ value }) => value.remoteId === remoteId,
+    );
+  }
+
+  /**
    * The account answers an inbox item: a reply post on the network, idempotent by key unless keys are ignored (then
    * every call makes another reply, so a duplicate shows). `lookup` finds it by its key as it finds posts.
    */

@@ -23,10 +23,8 @@ export async function sandboxPeer(dataSource: DataSource, channels: string[]): P
     const context = contexts.create('sandbox', `${CHAOS_BRAND}/${channel}`);
     const counts = await network.postsPerKey();
     // A container not (yet) visible is a post the platform holds too: a second one per key is a duplicate.
-    for (const container of await new SandboxContainers(context, network, 'ignore', 1).all()) {
-      if (container.remoteId === undefined) {
-        counts.set(container.idempotencyKey, (counts.get(container.idempotencyKey) ?? 0) + 1);
-      }
+    for (const container of await new SandboxContainers(context, network, 'ignore', 1).pending()) {
+      counts.set(container.idempotencyKey, (counts.get(container.idempotencyKey) ?? 0) + 1);
     }
     networks.set(channel, { network, counts });
   }
