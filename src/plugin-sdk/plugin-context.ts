@@ -1,4 +1,5 @@
 import type { PluginMediaLinks } from './media-url';
+import type { PluginCredentials } from './oauth';
 
 /** What the host gives every plugin instance. Plugins reach the outside world only through this. */
 export interface PluginContext {
@@ -20,6 +21,11 @@ export interface PluginContext {
    * read it with `mediaLinksOf(context)`.)
    */
   readonly media?: PluginMediaLinks;
+  /**
+   * The channel's OAuth tokens, for connectors whose plugin declares `oauth` (SDK 2.1; read them with
+   * `credentialsOf(context)`). Absent for other plugins and in hand-made test contexts.
+   */
+  readonly credentials?: PluginCredentials;
   /** Durable key/value storage private to this plugin and scope (e.g. one channel): cursors, sessions. */
   readonly state: PluginStateStore;
   readonly clock: PluginClock;

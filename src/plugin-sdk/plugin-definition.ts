@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ConnectorCapabilities, Connector } from './connector';
 import type { Notifier } from './notifier';
+import type { OAuthProvider } from './oauth';
 import type { PluginContext } from './plugin-context';
 import type { ReportTemplate } from './report-template';
 
@@ -24,6 +25,11 @@ export interface PluginManifest<Options> {
 export interface ConnectorPlugin<Options = Record<string, unknown>> extends PluginManifest<Options> {
   kind: 'connector';
   capabilities: ConnectorCapabilities;
+  /**
+   * The platform authorizes accounts with OAuth 2: the host connects channels (`metronome channels connect`), keeps
+   * their tokens encrypted, renews them, and gives them to the connector as `credentialsOf(context)`. (SDK 2.1)
+   */
+  oauth?: OAuthProvider<Options>;
   create(context: PluginContext, options: Options): Connector | Promise<Connector>;
 }
 

@@ -77,8 +77,8 @@ export interface ConnectorConformanceTarget<Options> {
    * the host's own store), a clock, an HTTP client. Default: an in-memory store, the real clock, fetch.
    */
   context?: () =>
-    | Pick<TestPluginContextOptions, 'state' | 'clock' | 'http'>
-    | Promise<Pick<TestPluginContextOptions, 'state' | 'clock' | 'http'>>;
+    | Pick<TestPluginContextOptions, 'state' | 'clock' | 'http' | 'credentials'>
+    | Promise<Pick<TestPluginContextOptions, 'state' | 'clock' | 'http' | 'credentials'>>;
 }
 
 export type ConformanceCheckStatus = 'passed' | 'failed' | 'skipped' | 'not-applicable' | 'not-run';

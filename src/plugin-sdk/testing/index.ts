@@ -14,4 +14,5 @@ export {
   type TestPluginContextOptions,
 } from './test-plugin-context';
 export { createMemoryStateStore } from './memory-state-store';
+export { createMemoryCredentials, type MemoryCredentials } from './memory-credentials';
 export { createFaultProxy, DEFAULT_FAULT_ANSWERS, type FaultAnswers, type FaultProxy } from './fault-proxy';

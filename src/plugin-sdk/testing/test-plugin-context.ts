@@ -6,6 +6,7 @@ import type {
   PluginLogger,
   PluginStateStore,
 } from '../plugin-context';
+import type { PluginCredentials } from '../oauth';
 import { createMemoryStateStore } from './memory-state-store';
 
 export interface CapturedLogLine {
@@ -30,6 +31,8 @@ export interface TestPluginContextOptions {
   state?: PluginStateStore;
   /** Default: fetch with a timeout on every request, like the host's client. */
   http?: PluginHttpClient;
+  /** The channel's OAuth tokens, for connectors that declare `oauth` (see createMemoryCredentials). */
+  credentials?: PluginCredentials;
   /** Caps every request's `timeoutMs` (default: no cap; the request's own or 15,000 ms). */
   maxRequestTimeoutMs?: number;
 }
@@ -57,6 +60,7 @@ export function createTestPluginContext(options: TestPluginContextOptions = {}):
     logger,
     http: options.http ?? createFetchHttpClient(options.plugin ?? 'test-plugin', options.maxRequestTimeoutMs),
     state: options.state ?? createMemoryStateStore(),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     clock: { now: clock },
     logs,
   };
