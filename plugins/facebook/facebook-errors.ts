@@ -60,7 +60,7 @@ export function graphErrorOf(body: unknown): GraphErrorBody | undefined {
     return undefined;
   }
   const error = (body as { error?: unknown }).error;
-  return error && typeof error === 'object' ? (error) : undefined;
+  return error && typeof error === 'object' ? error : undefined;
 }
 
 /**

@@ -42,7 +42,8 @@ export async function fetchPageComments(
   since: Date | undefined,
   lookbackFrom: Date,
 ): Promise<InboxItemInput[]> {
-  const posts = await recentPostIds(api, pageId, since && since > lookbackFrom ? since : lookbackFrom);
+  // Comments arrive on older posts too: the posts are those of the lookback, whatever `since` is.
+  const posts = await recentPostIds(api, pageId, lookbackFrom);
   const edge = await state.get<InboxEdge>(EDGE_KEY);
   const edgeIds = new Set(
     edge && since && new Date(edge.at).getTime() === Math.floor(since.getTime() / 1000) * 1000

@@ -57,7 +57,9 @@ function graphFor(tools: OAuthTools<FacebookOptions>, token: string): GraphApi {
  */
 async function longLivedUserToken(shortLived: string, tools: OAuthTools<FacebookOptions>): Promise<string> {
   const client = tools.options;
+  // POST keeps the app secret and the token out of URLs (Graph takes the documented GET parameters as a form too).
   const answer = await graphFor(tools, shortLived).call<{ access_token?: unknown }>({
+    method: 'POST',
     path: 'oauth/access_token',
     params: {
       grant_type: 'fb_exchange_token',
