@@ -23,15 +23,18 @@ export interface DriveLog {
  * a PermanentError fails the post; anything else is retried.
  */
 export async function drivePublish(
-  connector: Connector,
+  connectorOf: Connector | (() => Connector),
   request: PublishRequest,
   maxAttempts = 10,
 ): Promise<{ result: PublishResult; log: DriveLog }> {
+  // A function gives a new instance per attempt: a restart between attempts, with the same durable state.
+  const next = typeof connectorOf === 'function' ? connectorOf : () => connectorOf;
   const log: DriveLog = { attempts: 0, lookups: 0, refreshes: 0, rateLimits: [] };
   let unknown = false;
   let refreshed = false;
   while (log.attempts < maxAttempts) {
     log.attempts += 1;
+    const connector = next();
     try {
       if (unknown) {
         log.lookups += 1;

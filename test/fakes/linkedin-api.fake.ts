@@ -118,6 +118,7 @@ export class LinkedInApiFake {
 
   /** Counters the tests assert on. */
   readonly counts = {
+    duplicateRefusals: 0,
     tokenRequests: 0,
     refreshes: 0,
     postCreates: 0,
@@ -458,6 +459,7 @@ export class LinkedInApiFake {
           JSON.stringify(post.content) === JSON.stringify(body.content),
       );
       if (duplicate) {
+        this.counts.duplicateRefusals += 1;
         error(
           422,
           'DUPLICATE_POST',
