@@ -76,13 +76,26 @@ export class LinkedInApi {
     }
   }
 
+  /**
+   * The token goes with an upload only to LinkedIn itself (its upload URLs are on *.linkedin.com, or on the API host
+   * a test points at): an upload URL elsewhere gets the bytes, never the token.
+   */
+  private async uploadAuthorization(uploadUrl: string): Promise<Record<string, string>> {
+    const host = new URL(uploadUrl).hostname;
+    const trusted =
+      host === new URL(this.options.apiUrl).hostname ||
+      host === 'linkedin.com' ||
+      host.endsWith('.linkedin.com');
+    return trusted ? { authorization: `Bearer ${await this.token()}` } : {};
+  }
+
   /** PUTs bytes to an upload URL LinkedIn gave (it carries its own signature; the token goes along as documented). */
   async upload(uploadUrl: string, bytes: Uint8Array, contentType: string, what: string): Promise<void> {
     let response: PluginHttpResponse;
     try {
       response = await this.context.http.request(uploadUrl, {
         method: 'PUT',
-        headers: { authorization: `Bearer ${await this.token()}`, 'content-type': contentType },
+        headers: { ...(await this.uploadAuthorization(uploadUrl)), 'content-type': contentType },
         body: bytes,
         timeoutMs: Math.max(this.options.timeoutMs, 60_000),
       });

@@ -20,6 +20,7 @@ import {
   createTestPluginContext,
 } from '../../src/plugin-sdk/testing';
 import type { PluginStateStore } from '../../src/plugin-sdk';
+import { loadBuiltinPlugins } from '../../src/plugin-host/plugin.loader';
 import { LinkedInApiFake } from '../fakes/linkedin-api.fake';
 import { connectedCredentials, optionsFor, PAGE_CHANNEL_SCOPES } from './linkedin-fixtures';
 
@@ -303,6 +304,25 @@ describe('linkedin connector against its contract fake', () => {
     expect(tokens.scopes).toEqual(PAGE_CHANNEL_SCOPES);
     expect(tokens.expiresAt?.getTime()).toBe(now.getTime() + 60 * 24 * 3600 * 1000);
     expect(tokens.refreshExpiresAt!.getTime() - now.getTime()).toBeGreaterThan(364 * 24 * 3600 * 1000);
+  });
+
+  it('connecting refuses a Page the member does not administer, naming the fix', async () => {
+    const granted = fake.grant(PAGE_CHANNEL_SCOPES);
+    const tools = {
+      options: { ...options, author: 'urn:li:organization:777' },
+      http: createFetchHttpClient('linkedin'),
+      clock: { now: () => new Date() },
+    };
+    await expect(
+      linkedinOAuth.complete!(
+        { access_token: granted.accessToken, expires_in: 5_184_000, scope: PAGE_CHANNEL_SCOPES.join(',') },
+        tools,
+      ),
+    ).rejects.toThrow('is not an approved ADMINISTRATOR of urn:li:organization:777 (option author)');
+  });
+
+  it('the host loads the plugin: its manifest, limits and OAuth provider pass the loader’s checks', () => {
+    expect(loadBuiltinPlugins().find((plugin) => plugin.name === 'linkedin')?.status).toBe('loaded');
   });
 
   it('an app without programmatic refresh tokens cannot renew: the message says to reconnect before the 60 days', async () => {
