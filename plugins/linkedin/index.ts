@@ -20,6 +20,7 @@ export default defineConnector<LinkedInOptions>({
     publish: true,
     delete: true,
     inbox: true,
+    profile: true,
     metrics: true,
     reply: true,
     // Posts API: commentary up to 3,000 characters; links count as written.

@@ -8,6 +8,7 @@ import {
   type InboxItemRef,
   type OneStepConnector,
   type PluginContext,
+  type ProfileSnapshot,
   type PublishRequest,
   type PublishResult,
   type ReplyRequest,
@@ -242,6 +243,32 @@ export class LinkedInConnector implements OneStepConnector {
       clicks: count('clickCount'),
       engagements,
     };
+  }
+
+  /**
+   * The Page as people see it (`GET /rest/organizations/{id}`: localized name, description, website; needs
+   * rw_organization_admin), or the member's name (`/v2/userinfo`). LinkedIn's API offers no profile writes.
+   */
+  async getProfile(): Promise<ProfileSnapshot> {
+    const author = await this.author();
+    if (author.startsWith('urn:li:organization:')) {
+      const page = await this.api.json<Record<string, unknown>>({
+        path: `/rest/organizations/${author.slice('urn:li:organization:'.length)}`,
+        what: 'reading the Page',
+      });
+      const text = (field: string) => (typeof page[field] === 'string' ? page[field] : undefined);
+      const website = text('localizedWebsite');
+      return {
+        displayName: text('localizedName'),
+        bio: text('localizedDescription'),
+        links: website ? [website] : [],
+      };
+    }
+    const me = await this.api.json<{ name?: unknown }>({
+      path: '/v2/userinfo',
+      what: 'reading the member profile',
+    });
+    return { displayName: typeof me.name === 'string' ? me.name : undefined, links: [] };
   }
 
   async refreshCredentials(): Promise<boolean> {

@@ -246,6 +246,20 @@ describe('linkedin connector against its contract fake', () => {
     expect(await member.fetchMetrics!('2026-12-01')).toEqual({});
   });
 
+  it('reads the Page’s profile (name, description, website), and the member’s name on a member channel', async () => {
+    expect(await connector.getProfile!()).toEqual({
+      displayName: 'Acme Roasters',
+      bio: 'Coffee roasted in small batches.',
+      links: ['https://acme.example'],
+    });
+    fake.page = { localizedName: 'Acme Coffee' };
+    expect(await connector.getProfile!()).toEqual({ displayName: 'Acme Coffee', bio: undefined, links: [] });
+    expect(await connect({ author: fake.memberUrn }).getProfile!()).toEqual({
+      displayName: 'Ada Roaster',
+      links: [],
+    });
+  });
+
   it('deletes a post, and a post already gone is done', async () => {
     const { remoteId } = (await connector.publish!(request('del:li', 'Short-lived.'))) as PublishResult;
     await connector.delete!(remoteId);

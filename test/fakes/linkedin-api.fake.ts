@@ -115,6 +115,13 @@ export class LinkedInApiFake {
   private readonly postsToday = new Map<string, number>();
   private shareStatistics: Record<string, number> = {};
   followers = 1234;
+  /** The Page's profile as GET /rest/organizations/{id} answers it (localized fields). */
+  page: Record<string, unknown> = {
+    localizedName: 'Acme Roasters',
+    localizedDescription: 'Coffee roasted in small batches.',
+    localizedWebsite: 'https://acme.example',
+    vanityName: 'acme-roasters',
+  };
 
   /** Counters the tests assert on. */
   readonly counts = {
@@ -577,6 +584,19 @@ export class LinkedInApiFake {
         send(201, comment, { 'x-restli-id': comment.id });
         return;
       }
+    }
+    const organization = /^\/rest\/organizations\/(\d+)$/.exec(path);
+    if (organization && method === 'GET') {
+      if (`urn:li:organization:${organization[1]}` !== this.organizationUrn) {
+        error(404, 'NOT_FOUND', `Organization ${organization[1]} does not exist`);
+        return;
+      }
+      if (!scopes.includes('rw_organization_admin')) {
+        denied();
+        return;
+      }
+      send(200, { id: Number(organization[1]), ...this.page });
+      return;
     }
     const network = /^\/rest\/networkSizes\/(urn:li:organization:\d+)$/.exec(path);
     if (network && method === 'GET') {
