@@ -145,15 +145,17 @@ describe('linkedin connector: exactly once, quotas and tokens against the contra
           fake.loseNextAnswer();
           fake.failNext({ status: 500 }, (method, path) => method === 'GET' && path === '/rest/posts');
         },
+        // IMAGE_FAULT: the upload's start is lost (an image reserved twice is harmless: only the post counts).
         () => fake.loseNextAnswer((method, path) => method === 'POST' && path === '/rest/images'),
         () => undefined,
       ];
+      const IMAGE_FAULT = 7;
       const total = 27;
       const results: PublishResult[] = [];
       for (let index = 0; index < total; index++) {
         faults[index % faults.length]();
         const media =
-          index % 4 === 0
+          index % 4 === 0 || index % faults.length === IMAGE_FAULT
             ? [0, 1].map((part) => {
                 const path = join(root, `p${index}-${part}.png`);
                 writeFileSync(path, Buffer.from(`image ${index}/${part}`));
@@ -180,6 +182,7 @@ describe('linkedin connector: exactly once, quotas and tokens against the contra
       expect(fake.counts.refreshes).toBe(Math.ceil(total / faults.length));
       // With read scopes, lookup found every lost post: LinkedIn's duplicate refusal (the backstop) never came into play.
       expect(fake.counts.duplicateRefusals).toBe(0);
+      expect(fake.pendingFaults()).toBe(0);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

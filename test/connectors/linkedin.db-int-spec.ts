@@ -79,6 +79,7 @@ describe('linkedin connector on the host’s own context and a real SQLite state
       Array(12).fill(1),
     );
     expect(fake.counts.duplicateRefusals).toBe(0);
+    expect(fake.pendingFaults()).toBe(0);
     // A fresh instance, as after a restart, answers every key from the database.
     const fresh = await connect(accessToken);
     for (const [index, result] of results.entries()) {

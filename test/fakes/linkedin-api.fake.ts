@@ -215,6 +215,11 @@ export class LinkedInApiFake {
     this.faults.push({ match, fault: 'hang' });
   }
 
+  /** Faults injected but not yet met by a request: not zero after a run means a fault never fired. */
+  pendingFaults(): number {
+    return this.faults.length;
+  }
+
   setShareStatistics(stats: Record<string, number>): void {
     this.shareStatistics = stats;
   }
