@@ -84,7 +84,7 @@ describe('metronome secrets, and starting with encrypted tokens', () => {
     expect(keyless.stdout).toContain('METRONOME_SECRET_KEY: not set: the tokens cannot be read');
   });
 
-  it('start stops with one clear paragraph and exit 2 when tokens are held and no key is set', () => {
+  it('start (and inbox poll) stop with one clear paragraph and exit 2 when tokens are held and no key is set', () => {
     const configDir = mkdtempSync(join(tmpdir(), 'metronome-secrets-config-'));
     const configFile = join(configDir, 'metronome.yaml');
     writeFileSync(
@@ -99,6 +99,11 @@ describe('metronome secrets, and starting with encrypted tokens', () => {
     expect(started.stderr).toContain('openssl rand -base64 32');
     expect(started.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(started.stdout).not.toContain('Metronome ready');
+    // A one-off command that builds connectors stops the same way, before reading any inbox.
+    const polled = metronome(['inbox', 'poll', '--config', configFile], env);
+    expect(polled.code).toBe(2);
+    expect(polled.stderr).toContain('but METRONOME_SECRET_KEY is not set');
+    expect(polled.stdout).not.toContain('read:');
   });
 
   it('rotate-key: refuses without both keys, re-encrypts every row, and says to switch the key', async () => {
@@ -152,7 +157,7 @@ describe('metronome secrets, and starting with encrypted tokens', () => {
     expect(stale.stdout).toContain('does not open the tokens of 2 channels');
   });
 
-  it('a command that builds connectors, run with the old key after a rotation, names rotate-key', () => {
+  it('start with the old key after a rotation names both key ids and rotate-key', () => {
     const configDir = mkdtempSync(join(tmpdir(), 'metronome-secrets-config-'));
     const configFile = join(configDir, 'metronome.yaml');
     writeFileSync(
