@@ -8,6 +8,7 @@ import { ConfigModule } from '../config/config.module';
 import { ConfigSyncService } from '../config/config-sync.service';
 import { ContentApiModule } from '../content/content-api.module';
 import { ContentModule } from '../content/content.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { EscalationsApiModule } from '../escalations/escalations.module';
 import { EventsModule } from '../events/events.module';
 import { InboxApiModule, InboxSchedulerModule } from '../inbox/inbox.module';
@@ -44,6 +45,8 @@ export class AppModule {
         ClusterModule,
         ConfigModule.forRoot(loaded, runtime.configPath),
         PluginHostModule,
+        // Every role builds connectors; starting stops here when the tokens held cannot be opened with the key.
+        CredentialsModule,
         HttpModule.forRoot({ dataFolders: dataFolders(runtime), minFreeBytes: runtime.minFreeDiskBytes }),
         EventsModule,
         ContentModule,

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { ConfigService } from '../config/config.service';
+import { OAuthCredentialsFactory } from '../credentials/oauth-credentials.factory';
 import { PluginContextFactory } from '../plugin-host/plugin-context.factory';
 import { channelOptionsPlace } from '../plugin-host/configured-plugin-options';
-import type { Connector, ConnectorPlugin } from '../plugin-sdk';
+import type { Connector, ConnectorPlugin, PluginCredentials } from '../plugin-sdk';
 import { ChannelRepository } from './channel.repository';
 import { checkConnectorShape } from './connector-shape';
 
@@ -43,6 +44,8 @@ export class ConnectorInstances {
     private readonly channels: ChannelRepository,
     /** The connectors' clock (their plugin context's). */
     private readonly clock: Clock,
+    /** The OAuth tokens of channels whose plugin declares `oauth`; absent in hand-built test instances. */
+    @Optional() private readonly oauthCredentials?: OAuthCredentialsFactory,
   ) {
     this.config.onReload(() => this.reset());
   }
@@ -129,8 +132,13 @@ export class ConnectorInstances {
         `options of ${brandId}/${channelKey} are invalid: ${options.problems.map((p) => p.message).join('; ')}`,
       );
     }
-    const context = this.contexts.create(channel.connector, `${brandId}/${channelKey}`, this.clock);
     const definition = plugin as ConnectorPlugin<unknown>;
+    const context = this.contexts.create(
+      channel.connector,
+      `${brandId}/${channelKey}`,
+      this.clock,
+      definition.oauth ? await this.credentialsOf(brandId, channelKey) : undefined,
+    );
     const connector = await definition.create(context, options.value);
     const shape = checkConnectorShape(definition.capabilities, connector);
     if (shape.problems.length > 0) {
@@ -145,5 +153,19 @@ export class ConnectorInstances {
       shape.warnings.forEach((warning) => this.logger.warn(`connector "${channel.connector}": ${warning}`));
     }
     return { connector, plugin: definition as ConnectorPlugin, credentialsVersion };
+  }
+
+  /** The channel's OAuth tokens, found by the channel row's id (the store's key); none without the factory. */
+  private async credentialsOf(brandId: string, channelKey: string): Promise<PluginCredentials | undefined> {
+    if (!this.oauthCredentials) {
+      return undefined;
+    }
+    const row = await this.channels.byKey(brandId, channelKey);
+    if (!row) {
+      throw new ConnectorSetupError(
+        `channel ${brandId}/${channelKey} is not in the database yet: start Metronome once so the configuration is synced to the database, then connect it with \`metronome channels connect ${brandId}/${channelKey}\``,
+      );
+    }
+    return this.oauthCredentials.for(row.id, `${brandId}/${channelKey}`);
   }
 }

@@ -4,6 +4,7 @@ import { ApprovalEntity } from '../approvals/approval.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { BrandEntity } from './entities/brand.entity';
 import { ChannelEntity } from '../channels/channel.entity';
+import { ChannelTokenEntity } from '../credentials/channel-token.entity';
 import { ClusterLeaseEntity } from '../cluster/cluster-lease.entity';
 import { ConfigRevisionEntity } from './entities/config-revision.entity';
 import { CycleEntity } from '../cycles/cycle.entity';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   ConfigRevisionEntity,
   BrandEntity,
   ChannelEntity,
+  ChannelTokenEntity,
   CycleEntity,
   PostEntity,
   PostVariantEntity,

@@ -4,7 +4,13 @@ import { Clock, SYSTEM_CLOCK } from '../clock/clock';
 import { MediaLinks } from '../media/media-links.service';
 import { PluginStateRepository } from '../persistence/plugin-state.repository';
 import type { JsonValue } from '../persistence/json-value';
-import type { PluginClock, PluginContext, PluginLogger, PluginStateStore } from '../plugin-sdk';
+import type {
+  PluginClock,
+  PluginContext,
+  PluginCredentials,
+  PluginLogger,
+  PluginStateStore,
+} from '../plugin-sdk';
 import { OutboundWebhookClient } from '../webhooks/outbound-webhook.client';
 import { WebhookTargetPolicy } from '../webhooks/webhook-target.policy';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';
@@ -28,7 +34,13 @@ export class PluginContextFactory {
     @Optional() private readonly mediaLinks?: MediaLinks,
   ) {}
 
-  create(plugin: string, scope: string, clock: PluginClock = this.clock): PluginContext {
+  /** `credentials`: the channel's OAuth tokens, for connectors whose plugin declares `oauth` (OAuthCredentialsFactory). */
+  create(
+    plugin: string,
+    scope: string,
+    clock: PluginClock = this.clock,
+    credentials?: PluginCredentials,
+  ): PluginContext {
     return {
       plugin,
       scope,
@@ -44,6 +56,7 @@ export class PluginContextFactory {
       media: this.mediaLinks?.forPlugin(plugin),
       state: this.store(plugin, scope),
       clock,
+      ...(credentials ? { credentials } : {}),
     };
   }
 

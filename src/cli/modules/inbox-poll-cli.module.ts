@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { LoadedConfig } from '../../config/config.loader';
 import { ConfigModule } from '../../config/config.module';
+import { CredentialsModule } from '../../credentials/credentials.module';
 import { InboxModule } from '../../inbox/inbox.module';
 import { PluginHostModule } from '../../plugin-host/plugin-host.module';
 import { CliDatabaseModule } from './cli-database.module';
@@ -18,6 +19,8 @@ export class InboxPollCliModule {
         CliDatabaseModule.forRoot(),
         ConfigModule.forRoot(loaded, configPath),
         PluginHostModule,
+        // The OAuth channels' tokens (and the check that the key in force opens them).
+        CredentialsModule,
         InboxModule,
       ],
     };

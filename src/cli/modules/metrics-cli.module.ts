@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { LoadedConfig } from '../../config/config.loader';
 import { ConfigModule } from '../../config/config.module';
+import { CredentialsModule } from '../../credentials/credentials.module';
 import { MetricsModule } from '../../metrics/metrics.module';
 import { PluginHostModule } from '../../plugin-host/plugin-host.module';
 import { RulesModule } from '../../rules/rules.module';
@@ -19,6 +20,8 @@ export class MetricsCliModule {
         CliDatabaseModule.forRoot(),
         ConfigModule.forRoot(loaded, configPath),
         PluginHostModule,
+        // The OAuth channels' tokens (and the check that the key in force opens them).
+        CredentialsModule,
         RulesModule,
         MetricsModule,
       ],
