@@ -22,6 +22,8 @@ import { InboxReplies1796080000000 as PostgresInboxReplies } from './migrations/
 import { InboxReplies1796080000000 as SqliteInboxReplies } from './migrations/sqlite/1796080000000-inbox-replies';
 import { ProfileEnforce1796080000001 as PostgresProfileEnforce } from './migrations/postgres/1796080000001-profile-enforce';
 import { ProfileEnforce1796080000001 as SqliteProfileEnforce } from './migrations/sqlite/1796080000001-profile-enforce';
+import { OAuthAuthorizations1796090000001 as PostgresOAuthAuthorizations } from './migrations/postgres/1796090000001-oauth-authorizations';
+import { OAuthAuthorizations1796090000001 as SqliteOAuthAuthorizations } from './migrations/sqlite/1796090000001-oauth-authorizations';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -37,6 +39,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteVariantRemoteHandle,
   SqliteInboxReplies,
   SqliteProfileEnforce,
+  SqliteOAuthAuthorizations,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -52,4 +55,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresVariantRemoteHandle,
   PostgresInboxReplies,
   PostgresProfileEnforce,
+  PostgresOAuthAuthorizations,
 ];
