@@ -62,7 +62,13 @@ export class TokenRenewalJob {
   async run(now: Date): Promise<RenewalRound> {
     const round: RenewalRound = { renewed: [], failed: [], warned: [] };
     for (const expiry of await this.store.expiries()) {
-      if (expiry.renewable && expiry.expiresAt && (await this.renewDue(expiry, now))) {
+      if (
+        expiry.renewable &&
+        expiry.expiresAt &&
+        (await this.renewDue(expiry, now)) &&
+        // A channel waiting for a reconnect was refused for good: asking again every minute cannot help.
+        (await this.channels.byId(expiry.channelId))?.status === 'active'
+      ) {
         const renewed = await this.refresher.refresh(expiry.channelId, 'the access token expires soon');
         (renewed ? round.renewed : round.failed).push(expiry.channelId);
       }
