@@ -282,6 +282,11 @@ describe('connecting a channel with OAuth 2 + PKCE, and renewing its tokens', ()
     expect(open).toHaveLength(1);
     expect(JSON.stringify(open[0].details)).toContain('invalid_grant');
     expect(JSON.stringify(open[0].details)).toContain('metronome channels connect acme/example');
+    // The scheduled round does not ask the platform again for a channel waiting for a reconnect.
+    const refreshes = fake.tokenRequests.refresh_token;
+    const expiresAt = (await store.read(channelId))!.expiresAt!;
+    expect((await job.run(new Date(expiresAt.getTime() - 60_000))).renewed).toEqual([]);
+    expect(fake.tokenRequests.refresh_token).toBe(refreshes);
 
     const { flow, page } = await connectWithBrowser();
     expect(page.status).toBe(200);
