@@ -23,7 +23,7 @@ export interface StartedAuthorization {
 /** What the callback page and the CLI show: who was connected, never the tokens. */
 export type AuthorizationOutcome =
   | { ok: true; label: string; brandName: string; platform: string; tokens: OAuthTokens }
-  | { ok: false; status: 400 | 502; message: string; label?: string };
+  | { ok: false; status: 400 | 500 | 502; message: string; label?: string };
 
 /**
  * The authorization-code flow (RFC 6749 §4.1 with PKCE, RFC 7636) for one channel: `start` writes the pending
@@ -126,7 +126,15 @@ export class OAuthConnectService {
       this.logger.warn(message);
       return { ok: false, status: 502, label: target.label, message };
     }
-    await this.store.save(pending.channelId, tokens, { actor: pending.requestedBy, at: now });
+    try {
+      await this.store.save(pending.channelId, tokens, { actor: pending.requestedBy, at: now });
+    } catch (error) {
+      // A missing or wrong METRONOME_SECRET_KEY (SecretKeyError): the store's message names the fix.
+      const message = `${target.label}: the tokens could not be stored: ${(error as Error).message}; then ${rerun}`;
+      await this.authorizations.fail(answer.state, message, now);
+      this.logger.error(message);
+      return { ok: false, status: 500, label: target.label, message };
+    }
     await this.afterConnect(
       target.channel.id,
       target.channel.brandId,

@@ -216,6 +216,17 @@ describe('connecting a channel with OAuth 2 + PKCE, and renewing its tokens', ()
     );
   });
 
+  it('says why when the tokens cannot be stored (no secret key), in the page and the CLI, instead of waiting', async () => {
+    const save = jest
+      .spyOn(store, 'save')
+      .mockRejectedValueOnce(new Error('METRONOME_SECRET_KEY is not set: set it in the environment'));
+    const { flow, page } = await connectWithBrowser();
+    save.mockRestore();
+    expect(page.status).toBe(500);
+    expect(await page.text()).toContain('METRONOME_SECRET_KEY is not set');
+    await expect(flow).rejects.toThrow(/could not be stored: METRONOME_SECRET_KEY is not set/);
+  });
+
   it('refuses a channel whose connector has no oauth, naming static credentials', async () => {
     await expect(
       runConnectFlow(
