@@ -72,22 +72,29 @@ describe('connecting a channel with OAuth 2 + PKCE, and renewing its tokens', ()
   const printed: string[] = [];
 
   /** Runs `channels connect --loopback` in-process and plays the person: opens the printed link, lets the fake consent. */
-  async function connectWithBrowser(): Promise<{ flow: ReturnType<typeof runConnectFlow>; page: Response }> {
+  async function connectWithBrowser(
+    publicUrl?: string,
+  ): Promise<{ flow: ReturnType<typeof runConnectFlow>; page: Response }> {
     printed.length = 0;
+    const { config } = ws.loaded;
+    const loaded = publicUrl
+      ? { ...ws.loaded, config: { ...config, organisation: { ...config.organisation, publicUrl } } }
+      : ws.loaded;
     const flow = runConnectFlow(
       {
         connect,
         providers,
         authorizations,
         store,
-        config: new ConfigService(ws.loaded, join(ws.dir, 'metronome.yaml')),
+        config: new ConfigService(loaded, join(ws.dir, 'metronome.yaml')),
       },
       {
         brandId: 'acme',
         key: 'example',
         as: 'maya',
-        loopback: true,
+        loopback: !publicUrl,
         timeoutMs: 10_000,
+        pollMs: 25,
         print: (line) => printed.push(line),
       },
     );
@@ -181,6 +188,17 @@ describe('connecting a channel with OAuth 2 + PKCE, and renewing its tokens', ()
     expect((await channel()).credentialsVersion).toBe(versionBefore + 1);
   });
 
+  it("connects through the server's /oauth/callback under publicUrl, the CLI seeing it complete in the database", async () => {
+    const before = (await store.read(channelId))!.version;
+    const { flow, page } = await connectWithBrowser(`${apiUrl}/`);
+    expect(printed.join('\n')).toContain(`${apiUrl}/oauth/callback`);
+    expect(page.url.startsWith(`${apiUrl}/oauth/callback?`)).toBe(true);
+    expect(page.status).toBe(200);
+    const result = await flow;
+    expect(result.tokens.account).toEqual({ id: 'urn:example:member:42' });
+    expect((await store.read(channelId))!.version).toBe(before + 1);
+  });
+
   it('answers 400 with the next step for an unknown state, and refuses a replayed callback', async () => {
     const unknown = await fetch(`${apiUrl}/oauth/callback?state=nope&code=abc`);
     expect(unknown.status).toBe(400);
@@ -199,7 +217,7 @@ describe('connecting a channel with OAuth 2 + PKCE, and renewing its tokens', ()
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('already used');
     // The second exchange never reached the platform.
-    expect(fake.tokenRequests.authorization_code).toBe(2);
+    expect(fake.tokenRequests.authorization_code).toBe(3);
   });
 
   it("shows the platform's refusal with the fix, escaped, and the CLI fails with it", async () => {
