@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../persistence/instant-column.decorator';
 
 /**
@@ -7,6 +7,8 @@ import { InstantColumn } from '../persistence/instant-column.decorator';
  * is single-use and useless without the authorization code, which only the platform's redirect carries.
  */
 @Entity('oauth_authorizations')
+// Pruning ended authorizations reads by end.
+@Index('idx_oauth_authorizations_expires_at', ['expiresAt'])
 export class OAuthAuthorizationEntity {
   /** The random `state` sent on the consent URL (RFC 6749 §10.12). */
   @PrimaryColumn({ type: 'varchar' })
