@@ -21,6 +21,7 @@ import { ReportingModule, ReportsApiModule } from '../reporting/reporting.module
 import { RulesModule, RulesSchedulerModule } from '../rules/rules.module';
 import { PlanSyncScheduler } from '../content/plan-sync.scheduler';
 import { HttpModule, RestApiModule } from '../http/http.module';
+import { OAuthApiModule, OAuthModule, OAuthSchedulerModule } from '../oauth/oauth.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { PluginHostModule } from '../plugin-host/plugin-host.module';
 import { QueueModule } from '../queue/queue.module';
@@ -52,6 +53,8 @@ export class AppModule {
         ContentModule,
         // Every role reacts to the events it causes (an approval through the API, a publish in a worker).
         RulesModule,
+        // Every role renews OAuth tokens on demand (TokenRefresher: a connector's credentials, in any role).
+        OAuthModule,
         ...(roleRuns(runtime.role, 'api')
           ? [
               RestApiModule,
@@ -61,6 +64,7 @@ export class AppModule {
               ReportsApiModule,
               ChannelsApiModule,
               MediaApiModule,
+              OAuthApiModule,
             ]
           : []),
         ...(roleRuns(runtime.role, 'scheduler')
@@ -70,6 +74,7 @@ export class AppModule {
               InboxSchedulerModule,
               MetricsSchedulerModule,
               ProfilesSchedulerModule,
+              OAuthSchedulerModule,
             ]
           : []),
         // Chromium starts on the first render, not at boot.

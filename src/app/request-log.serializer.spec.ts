@@ -13,6 +13,18 @@ describe('redactRequestSecrets', () => {
     });
   });
 
+  it('hides the OAuth authorization code on the callback, keeping the state', () => {
+    expect(
+      redactRequestSecrets({
+        url: '/oauth/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz',
+        query: { code: 'c', state: 'xyz' },
+      }),
+    ).toEqual({
+      url: '/oauth/callback?code=[redacted]&state=xyz',
+      query: { code: '[redacted]', state: 'xyz' },
+    });
+  });
+
   it("hides a media URL's token, keeping the extension", () => {
     expect(redactRequestSecrets({ url: '/media/AQx_y-Z9.mp4' }).url).toBe('/media/[redacted].mp4');
     expect(redactRequestSecrets({ url: '/media/AQx_y-Z9' }).url).toBe('/media/[redacted]');

@@ -1,5 +1,8 @@
-/** Query parameters that carry a capability (signed incident links): they never reach the request log. */
-const SECRET_PARAMETERS = ['token'];
+/**
+ * Query parameters that carry a capability (signed incident links; the OAuth authorization code on
+ * /oauth/callback): they never reach the request log.
+ */
+const SECRET_PARAMETERS = ['token', 'code'];
 /** The path segment of a media URL that is its capability (`/media/<token>.<ext>`): the extension stays. */
 const MEDIA_TOKEN = /^(\/media\/)[^/?#.]+/;
 

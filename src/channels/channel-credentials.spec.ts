@@ -52,6 +52,13 @@ class InMemoryChannels implements Pick<ChannelRepository, keyof ChannelRepositor
     return true;
   }
 
+  async bumpCredentialsVersion(id: string, at: Date): Promise<void> {
+    const row = this.rows.get(id);
+    if (row) {
+      Object.assign(row, { credentialsVersion: row.credentialsVersion + 1, updatedAt: at });
+    }
+  }
+
   async reactivate(id: string, at: Date): Promise<void> {
     const row = this.rows.get(id);
     if (row?.status === 'needs_reconnect') {

@@ -103,6 +103,8 @@ export class ChannelCredentials {
     message: string,
     now: Date,
     credentialsVersion = channel.credentialsVersion,
+    /** The next step for a person; default: renew the secrets in the config, then `channels reconnect`. */
+    fix?: string,
   ): Promise<boolean> {
     const moved = await this.channels.markNeedsReconnect(channel.id, credentialsVersion, now);
     if (!moved) {
@@ -139,13 +141,21 @@ export class ChannelCredentials {
         channel: `${channel.brandId}/${channel.key}`,
         error: message,
         effect: 'posts on this channel wait, scheduled, until it is reconnected',
-        fix: `renew the credentials in the config or environment, then run \`metronome channels reconnect ${channel.brandId}/${channel.key} --as <person>\``,
+        fix: fix ?? this.defaultFix(channel),
       },
       policy: ownerOnlyPolicy(brand.owner),
       at: now,
     });
     this.logger.warn(`${channel.brandId}/${channel.key} needs reconnecting: ${message}`);
     return true;
+  }
+
+  /** The next step: connect again (OAuth channels, whose tokens Metronome holds) or renew the configured secrets. */
+  private defaultFix(channel: ChannelEntity): string {
+    const target = `${channel.brandId}/${channel.key}`;
+    return this.config.loaded.plugins.find('connector', channel.connector)?.oauth
+      ? `connect the account again: \`metronome channels connect ${target} --as <person>\``
+      : `renew the credentials in the config or environment, then run \`metronome channels reconnect ${target} --as <person>\``;
   }
 
   /**

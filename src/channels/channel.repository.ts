@@ -62,6 +62,17 @@ export class ChannelRepository {
     );
   }
 
+  /**
+   * The channel's credentials were replaced (an OAuth connect or refresh): every process rebuilds its connector
+   * instance for the channel before its next send (see ConnectorInstances).
+   */
+  async bumpCredentialsVersion(id: string, at: Date): Promise<void> {
+    await this.channels().update(
+      { id },
+      { credentialsVersion: () => '"credentials_version" + 1', updatedAt: at },
+    );
+  }
+
   /** How many of the channel's variants wait, scheduled, to go out. */
   waitingVariants(channelId: string): Promise<number> {
     return this.transactions.manager

@@ -2,6 +2,15 @@ import { Command } from 'commander';
 import { ChannelCredentials } from '../channels/channel-credentials';
 import { ChannelRepository } from '../channels/channel.repository';
 import { Clock } from '../clock/clock';
+import { parseDurationMs } from '../config/schema/primitives.schema';
+import { ConfigService } from '../config/config.service';
+import { CredentialStore } from '../credentials/credential-store';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { ConnectFlowError, describeConnection, runConnectFlow } from '../oauth/connect-flow';
+import { OAuthAuthorizationRepository } from '../oauth/oauth-authorization.repository';
+import { OAuthCliModule } from '../oauth/oauth-cli.module';
+import { OAuthConnectService } from '../oauth/oauth-connect.service';
+import { OAuthProviders } from '../oauth/oauth-providers';
 import { configOption, resolveConfigPath } from './config-path.option';
 import { count, table } from './cli.format';
 import { inCliContext } from './cli-context';
@@ -64,5 +73,106 @@ export function channelsCommand(): Command {
         );
       });
     });
+  channels
+    .command('connect')
+    .description(
+      "connects the channel's account with OAuth 2 (PKCE): prints the platform's consent link, waits for the redirect, keeps the tokens encrypted",
+    )
+    .argument('<brand/channel>')
+    .requiredOption('--as <person>', 'who is connecting (a person id from the config)')
+    .option(
+      '--loopback',
+      'receive the redirect on http://127.0.0.1:<free port>/oauth/callback in this process (also when organisation.publicUrl is unset)',
+    )
+    .option('--no-open', 'only print the link (the link is always printed; no browser is opened)')
+    .option('--timeout <duration>', 'how long to wait for the redirect', '10m')
+    .addOption(configOption())
+    .action(
+      async (
+        target: string,
+        options: { as: string; loopback?: boolean; timeout: string; config?: string },
+      ) => {
+        const configPath = resolveConfigPath(options.config);
+        const loaded = await loadConfigOrExit(configPath);
+        requirePerson(loaded, options.as);
+        const [brandId, key] = channelTarget(target);
+        const timeoutMs = parseDurationMs(options.timeout);
+        if (timeoutMs === undefined || timeoutMs <= 0) {
+          throw new CliError(`--timeout "${options.timeout}": write e.g. 10m or 90s`, EXIT_INVALID_INPUT);
+        }
+        await inCliContext(
+          OAuthCliModule.forRoot({ loaded, path: configPath }, [CredentialsModule]),
+          async (app) => {
+            const result = await runConnectFlow(
+              {
+                connect: app.get(OAuthConnectService),
+                providers: app.get(OAuthProviders),
+                authorizations: app.get(OAuthAuthorizationRepository),
+                store: app.get(CredentialStore),
+                config: app.get(ConfigService),
+              },
+              {
+                brandId,
+                key,
+                as: options.as,
+                loopback: options.loopback === true,
+                timeoutMs,
+                print: (line) => process.stdout.write(`${line}\n`),
+              },
+            ).catch((error: unknown) => {
+              if (error instanceof ConnectFlowError) {
+                throw new CliError(error.message);
+              }
+              throw error;
+            });
+            process.stdout.write(`${describeConnection(result)}\n`);
+          },
+        );
+      },
+    );
+  channels
+    .command('disconnect')
+    .description(
+      "forgets the channel's OAuth tokens (the account stays authorized at the platform until revoked there)",
+    )
+    .argument('<brand/channel>')
+    .requiredOption('--as <person>', 'who is acting (a person id from the config)')
+    .option('--yes', 'confirm: the channel cannot publish until connected again')
+    .addOption(configOption())
+    .action(async (target: string, options: { as: string; yes?: boolean; config?: string }) => {
+      const configPath = resolveConfigPath(options.config);
+      const loaded = await loadConfigOrExit(configPath);
+      requirePerson(loaded, options.as);
+      const [brandId, key] = channelTarget(target);
+      if (!options.yes) {
+        throw new CliError(
+          `disconnecting ${target} stops its publishing until \`metronome channels connect ${target}\`: add --yes to confirm`,
+          EXIT_INVALID_INPUT,
+        );
+      }
+      await inCliContext(
+        OAuthCliModule.forRoot({ loaded, path: configPath }, [CredentialsModule]),
+        async (app) => {
+          const { channel } = await app.get(OAuthProviders).byKey(brandId, key);
+          await app.get(CredentialStore).remove(channel.id);
+          await app.get(ChannelRepository).bumpCredentialsVersion(channel.id, app.get(Clock).now());
+          process.stdout.write(
+            `${target}: tokens removed; connect it again with \`metronome channels connect ${target} --as <person>\`\n`,
+          );
+        },
+      );
+    });
   return channels;
+}
+
+/** `<brand>/<channel>`, or a usage error naming the form. */
+function channelTarget(target: string): [string, string] {
+  const [brandId, key, extra] = target.split('/');
+  if (!brandId || !key || extra !== undefined) {
+    throw new CliError(
+      `"${target}": name the channel as <brand>/<channel>, e.g. acme/linkedin`,
+      EXIT_INVALID_INPUT,
+    );
+  }
+  return [brandId, key];
 }

@@ -21,6 +21,7 @@ import { PluginStateEntity } from './entities/plugin-state.entity';
 import { PostVariantEntity } from '../publishing/post-variant.entity';
 import { PostEntity } from '../content/post.entity';
 import { ReportEntity } from '../reporting/report.entity';
+import { OAuthAuthorizationEntity } from '../oauth/oauth-authorization.entity';
 import { RuleFiringEntity } from '../rules/rule-firing.entity';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
@@ -49,4 +50,5 @@ export const ENTITIES = [
   ClusterLeaseEntity,
   MetricCollectionEntity,
   ProfileCheckEntity,
+  OAuthAuthorizationEntity,
 ];

@@ -24,6 +24,8 @@ import { ProfileEnforce1796080000001 as PostgresProfileEnforce } from './migrati
 import { ProfileEnforce1796080000001 as SqliteProfileEnforce } from './migrations/sqlite/1796080000001-profile-enforce';
 import { ChannelTokens1796090000000 as PostgresChannelTokens } from './migrations/postgres/1796090000000-channel-tokens';
 import { ChannelTokens1796090000000 as SqliteChannelTokens } from './migrations/sqlite/1796090000000-channel-tokens';
+import { OAuthAuthorizations1796090000001 as PostgresOAuthAuthorizations } from './migrations/postgres/1796090000001-oauth-authorizations';
+import { OAuthAuthorizations1796090000001 as SqliteOAuthAuthorizations } from './migrations/sqlite/1796090000001-oauth-authorizations';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -40,6 +42,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteInboxReplies,
   SqliteProfileEnforce,
   SqliteChannelTokens,
+  SqliteOAuthAuthorizations,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -56,4 +59,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresInboxReplies,
   PostgresProfileEnforce,
   PostgresChannelTokens,
+  PostgresOAuthAuthorizations,
 ];
