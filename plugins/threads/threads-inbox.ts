@@ -1,4 +1,4 @@
-import type { InboxItemInput } from '../../src/plugin-sdk';
+import type { InboxItemInput, PluginStateStore } from '../../src/plugin-sdk';
 import type { GraphPage, ThreadsApi } from './threads-api';
 
 interface ThreadsReply {
@@ -12,6 +12,16 @@ interface ThreadsReply {
 }
 
 const MAX_PAGES = 20;
+
+/**
+ * Threads' timestamps are whole seconds, so an item can share the second of `since`: the ids already returned at
+ * the newest second are kept, and an item of that second is new only when its id is not among them.
+ */
+interface InboxCursor {
+  at: string;
+  ids: string[];
+}
+const CURSOR_KEY = 'inbox-cursor';
 
 /** Every page of an edge, following `paging.cursors.after` while Graph says there is a next page. */
 async function allPages<T>(
@@ -40,6 +50,7 @@ async function allPages<T>(
  */
 export async function fetchThreadsInbox(
   api: ThreadsApi,
+  state: PluginStateStore,
   userId: string,
   since: Date | undefined,
   now: Date,
@@ -52,6 +63,12 @@ export async function fetchThreadsInbox(
     { fields: 'id,timestamp', since: postsSince, limit: 50 },
     "listing the account's posts for the inbox",
   );
+  const cursor = await state.get<InboxCursor>(CURSOR_KEY);
+  const seenAtSince = new Set(
+    since && cursor && new Date(cursor.at).getTime() === since.getTime() ? cursor.ids : [],
+  );
+  const isNew = (id: string, at: Date) =>
+    !since || at > since || (at.getTime() === since.getTime() && !seenAtSince.has(id));
   const items: InboxItemInput[] = [];
   for (const post of posts) {
     const replies = await allPages<ThreadsReply>(
@@ -66,7 +83,7 @@ export async function fetchThreadsInbox(
     );
     for (const reply of replies) {
       const receivedAt = new Date(reply.timestamp ?? '');
-      if (!reply.id || Number.isNaN(receivedAt.getTime()) || (since && receivedAt <= since)) {
+      if (!reply.id || Number.isNaN(receivedAt.getTime()) || !isNew(reply.id, receivedAt)) {
         continue;
       }
       const inReplyTo = reply.replied_to?.id;
@@ -82,5 +99,23 @@ export async function fetchThreadsInbox(
       });
     }
   }
+  await rememberNewest(state, items, cursor);
   return items;
+}
+
+async function rememberNewest(
+  state: PluginStateStore,
+  items: InboxItemInput[],
+  cursor: InboxCursor | undefined,
+) {
+  const newest = Math.max(...items.map((item) => item.receivedAt.getTime()));
+  if (items.length === 0 || (cursor && new Date(cursor.at).getTime() > newest)) {
+    return;
+  }
+  const ids = items.filter((item) => item.receivedAt.getTime() === newest).map((item) => item.remoteId);
+  const sameSecond = cursor && new Date(cursor.at).getTime() === newest ? cursor.ids : [];
+  await state.set(CURSOR_KEY, {
+    at: new Date(newest).toISOString(),
+    ids: [...new Set([...sameSecond, ...ids])],
+  });
 }

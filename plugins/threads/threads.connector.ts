@@ -147,6 +147,7 @@ export class ThreadsConnector implements Connector {
   async fetchInbox(since: Date | undefined): Promise<InboxItemInput[]> {
     return fetchThreadsInbox(
       this.api,
+      this.context.state,
       await this.userId(),
       since,
       this.context.clock.now(),

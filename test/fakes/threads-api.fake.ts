@@ -176,6 +176,23 @@ export class ThreadsApiFake {
     this.faults.push({ matches, fault });
   }
 
+  /** A post the account made elsewhere (the Threads app): something for others to reply to. */
+  seedPost(text: string, at = this.now()): FakeMedia {
+    const media: FakeMedia = {
+      id: this.id(),
+      text,
+      mediaType: 'TEXT_POST',
+      timestamp: at,
+      username: this.username,
+      ownedByMe: true,
+      children: [],
+      views: 0,
+      likes: 0,
+    };
+    this.media.push(media);
+    return media;
+  }
+
   /** Someone else replies to a post (or to a reply). */
   replyFromOther(toMediaId: string, username: string, text: string, at = this.now()): FakeMedia {
     const target = this.media.find((media) => media.id === toMediaId);
