@@ -8,7 +8,7 @@ import {
 } from '../../src/plugin-sdk';
 import { graphErrorOf } from './threads-errors';
 import type { ThreadsOptions } from './threads-options.schema';
-import { THREADS_SCOPES } from './threads-version';
+import { THREADS_API_VERSION, THREADS_SCOPES } from './threads-version';
 
 /** What Threads' token endpoints answer (https://developers.facebook.com/docs/threads/get-started/long-lived-tokens). */
 interface ThreadsTokenAnswer {
@@ -67,6 +67,32 @@ function tokensOf(
   };
 }
 
+/** GET /me?fields=id with the new token: the account the channel publishes as. */
+async function userIdOf(tools: OAuthTools<ThreadsOptions>, accessToken: string): Promise<string> {
+  let response: PluginHttpResponse;
+  try {
+    response = await tools.http.request(
+      `${root(tools.options)}/${THREADS_API_VERSION}/me?fields=id,username`,
+      {
+        method: 'GET',
+        headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
+      },
+    );
+  } catch (error) {
+    throw transientFailure(
+      `Threads could not be reached while reading the connected account: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const me = response.status === 200 ? await response.json<{ id?: unknown }>() : {};
+  if (typeof me.id !== 'string' || !/^\d+$/.test(me.id)) {
+    throw needsReconnect(
+      `Threads did not tell the connected account's id (HTTP ${response.status}): connect the channel again, granting threads_basic`,
+    );
+  }
+  return me.id;
+}
+
 /**
  * Threads' OAuth: the code gives a short-lived token (1 hour) and the user id; `complete` exchanges it at once for
  * a long-lived one (60 days, `th_exchange_token`); `refresh` renews a long-lived token that is at least 24 hours
@@ -82,10 +108,6 @@ export const threadsOAuth = defineOAuthProvider<ThreadsOptions>({
   client: (options) => ({ id: options.clientId ?? '', secret: options.clientSecret }),
   clientAuthentication: 'body',
   async complete(response, tools) {
-    const userId =
-      typeof response.user_id === 'number' || typeof response.user_id === 'string'
-        ? String(response.user_id)
-        : undefined;
     if (!tools.options.clientSecret) {
       throw needsReconnect(
         'the threads channel needs clientSecret in its options to exchange the token for a long-lived one',
@@ -101,8 +123,10 @@ export const threadsOAuth = defineOAuthProvider<ThreadsOptions>({
       },
       'the exchange for a long-lived token',
     );
-    const account = userId ? { userId } : undefined;
-    return tokensOf(answer, tools.clock.now(), account, 'the exchange for a long-lived token');
+    const tokens = tokensOf(answer, tools.clock.now(), undefined, 'the exchange for a long-lived token');
+    // The code exchange's user_id is a JSON number past 2^53 (17 digits) and arrives rounded: ask Graph, which
+    // answers ids as strings.
+    return { ...tokens, account: { userId: await userIdOf(tools, tokens.accessToken) } };
   },
   async refresh(tokens, tools) {
     const answer = await tokenRequest(
