@@ -26,7 +26,8 @@ export default defineConnector<ThreadsOptions>({
     metrics: true,
     profile: true,
     // 500 characters; emoji count as their UTF-8 bytes, which the connector checks before sending (threads-text.ts).
-    text: { graphemes: THREADS_TEXT_LIMIT, maxHashtags: 1 },
+    // Only the first hashtag becomes the post's topic tag (or extra.topicTag); more are not refused, so no maxHashtags.
+    text: { graphemes: THREADS_TEXT_LIMIT },
     // Threads Posts › Media specifications: images JPEG/PNG up to 8 MB, aspect ratio within 10:1 (widths outside
     // 320–1440 px are scaled, not refused); videos MOV/MP4 up to 1 GB and 5 minutes, at most 1920 px wide, aspect
     // ratio 0.01:1 to 10:1. A carousel has 2–20 items, images and videos mixed. No documented alt text limit.
