@@ -19,6 +19,7 @@ import {
   createTestPluginContext,
   type MemoryCredentials,
 } from '../../src/plugin-sdk/testing';
+import { loadBuiltinPlugins } from '../../src/plugin-host/plugin.loader';
 import { ThreadsApiFake } from '../fakes/threads-api.fake';
 
 const DAY = 86_400_000;
@@ -107,6 +108,11 @@ describe('threads connector against the Threads contract fake', () => {
 
   afterEach(async () => {
     await fake.stop();
+  });
+
+  it('is loaded by the host as a built-in connector: manifest, SDK range and every declared limit accepted', () => {
+    const loaded = loadBuiltinPlugins().find((plugin) => plugin.name === 'threads');
+    expect(loaded).toMatchObject({ status: 'loaded', kind: 'connector', version: '1.0.0' });
   });
 
   it('publishes a text post in two steps: one container, one threads_publish, the permalink', async () => {
