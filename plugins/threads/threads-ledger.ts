@@ -61,6 +61,11 @@ export class ThreadsLedger {
     return earlier;
   }
 
+  /** The container request was answered with a refusal: nothing was created, nothing to warn about later. */
+  async nothingCreated(key: string): Promise<void> {
+    await this.state.delete(`creating:${key}`);
+  }
+
   async recordContainer(key: string, record: ContainerRecord): Promise<void> {
     await this.state.set(`key-of:${record.containerId}`, key);
     await this.state.set(`container:${key}`, record);

@@ -1,5 +1,6 @@
 import {
   credentialsOf,
+  OutcomeUnknownError,
   refusedByPlatform,
   transientFailure,
   type ChannelMetrics,
@@ -183,7 +184,16 @@ export class ThreadsConnector implements Connector {
         { key: request.idempotencyKey, earlierAt: earlier },
       );
     }
-    const containerId = await createPostContainer(this.api, this.context, userId, request, replyToId);
+    let containerId: string;
+    try {
+      containerId = await createPostContainer(this.api, this.context, userId, request, replyToId);
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) {
+        // Threads answered, and with a refusal: no container exists for this key.
+        await this.ledger.nothingCreated(request.idempotencyKey);
+      }
+      throw error;
+    }
     const record: ContainerRecord = { containerId, kind, text: request.text, createdAt: now.toISOString() };
     await this.ledger.recordContainer(request.idempotencyKey, record);
     return record;
