@@ -52,18 +52,22 @@ export function fakeCredentials(
   fake: InstagramGraphFake,
   options: InstagramOptions,
   token = fake.issueToken(),
+  clock: () => Date = () => new Date(),
 ): MemoryCredentials {
   const tokens: OAuthTokens = {
     accessToken: token,
-    expiresAt: new Date(Date.now() + 60 * 86_400_000),
+    expiresAt: new Date(clock().getTime() + 60 * 86_400_000),
     account: { userId: fake.userId },
   };
-  return createMemoryCredentials(tokens, (held) =>
-    instagramOAuth.refresh!(held, {
-      options,
-      http: createFetchHttpClient('instagram'),
-      clock: { now: () => new Date() },
-    }),
+  return createMemoryCredentials(
+    tokens,
+    (held) =>
+      instagramOAuth.refresh!(held, {
+        options,
+        http: createFetchHttpClient('instagram'),
+        clock: { now: clock },
+      }),
+    clock,
   );
 }
 
