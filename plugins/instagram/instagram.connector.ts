@@ -1,4 +1,5 @@
 import {
+  PermanentError,
   credentialsOf,
   mediaLinksOf,
   rateLimited,
@@ -35,6 +36,8 @@ export interface PostRecord {
 
 interface SentRecord {
   remoteId: string;
+  /** Replies share the key space; metrics and the quota count posts only. */
+  kind?: 'post' | 'reply';
   url?: string;
   publishedAt: string;
 }
@@ -250,7 +253,7 @@ export class InstagramConnector implements Connector {
       what: 'replying to a comment',
       mayCreate: true,
     });
-    return this.record(request.idempotencyKey, requireId(body, 'the reply'));
+    return this.record(request.idempotencyKey, requireId(body, 'the reply'), undefined, 'reply');
   }
 
   async fetchInbox(since: Date | undefined): Promise<InboxItemInput[]> {
@@ -334,7 +337,7 @@ export class InstagramConnector implements Connector {
       .map((entry) => entry.value)
       .filter((post) => {
         const at = Date.parse(post.publishedAt);
-        return at <= end && at > end - METRICS_WINDOW_DAYS * DAY_MS && !post.remoteId.startsWith('reply');
+        return at <= end && at > end - METRICS_WINDOW_DAYS * DAY_MS && post.kind !== 'reply';
       })
       .slice(-METRICS_MAX_POSTS);
     const posts: NonNullable<ChannelMetrics['posts']> = [];
@@ -431,13 +434,26 @@ export class InstagramConnector implements Connector {
       ...record,
       publishSentAt: this.context.clock.now().toISOString(),
     });
-    const body = await this.graph<{ id?: unknown }>({
-      method: 'POST',
-      path: `/${userId}/media_publish`,
-      params: { creation_id: containerId },
-      what: 'publishing the media container',
-      mayCreate: true,
-    });
+    let body: { id?: unknown };
+    try {
+      body = await this.graph<{ id?: unknown }>({
+        method: 'POST',
+        path: `/${userId}/media_publish`,
+        params: { creation_id: containerId },
+        what: 'publishing the media container',
+        mayCreate: true,
+      });
+    } catch (error) {
+      // "Media ID is not available" after an earlier media_publish of ours: the container may be published.
+      const found =
+        error instanceof PermanentError && error.platformCode === '9007' && record.publishSentAt
+          ? await this.findPublished(key, record)
+          : undefined;
+      if (found) {
+        return found;
+      }
+      throw error;
+    }
     return this.record(key, requireId(body, 'media_publish'));
   }
 
@@ -477,12 +493,18 @@ export class InstagramConnector implements Connector {
         reply.username === username &&
         Date.parse(reply.timestamp ?? '') >= since,
     );
-    return found ? this.record(key, found.id) : undefined;
+    return found ? this.record(key, found.id, undefined, 'reply') : undefined;
   }
 
-  private async record(key: string, remoteId: string, url?: string): Promise<PublishResult> {
+  private async record(
+    key: string,
+    remoteId: string,
+    url?: string,
+    kind: SentRecord['kind'] = 'post',
+  ): Promise<PublishResult> {
     const sent: SentRecord = {
       remoteId,
+      kind,
       ...(url ? { url } : {}),
       publishedAt: this.context.clock.now().toISOString(),
     };
@@ -509,6 +531,7 @@ export class InstagramConnector implements Connector {
     const now = this.context.clock.now().getTime();
     const windowMs = (entry.config?.quota_duration ?? 86_400) * 1000;
     const oldest = (await this.context.state.list<SentRecord>(SENT))
+      .filter((sent) => sent.value.kind !== 'reply')
       .map((sent) => Date.parse(sent.value.publishedAt))
       .filter((at) => at > now - windowMs)
       .sort((a, b) => a - b)[0];

@@ -241,6 +241,11 @@ describe('instagram connector against the Instagram Graph contract fake', () => 
 
   it('reads followers and per-post insights for metrics', async () => {
     const result = await drive(request('metrics-post', 'Count me'));
+    const question = fake.comment('Nice');
+    await connector().reply(
+      { remoteId: question.id, kind: 'comment', author: 'reader.one' },
+      { idempotencyKey: 'metrics-reply', text: 'Thanks' },
+    );
     const day = new Date().toISOString().slice(0, 10);
     const metrics = await connector().fetchMetrics(day);
     expect(metrics.followers).toBe(1234);
