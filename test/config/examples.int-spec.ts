@@ -23,6 +23,14 @@ describe('shipped configurations', () => {
       NORTHWIND_BSKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
       NORTHWIND_MASTODON_TOKEN: 'b',
       HARBOR_BSKY_APP_PASSWORD: 'qrst-uvwx-yz23-4567',
+      LINKEDIN_CLIENT_ID: '86abcdefgh1234',
+      LINKEDIN_CLIENT_SECRET: 's',
+      META_APP_ID: '1234567890',
+      META_APP_SECRET: 's',
+      INSTAGRAM_APP_ID: '1234567891',
+      INSTAGRAM_APP_SECRET: 's',
+      THREADS_APP_ID: '1234567892',
+      THREADS_APP_SECRET: 's',
     };
     const result = await loadConfiguration('config/examples/agency.yaml', { env });
     const messages = result.ok ? [] : result.issues.map((issue) => issue.message);

@@ -26,13 +26,13 @@ describe('metronome validate', () => {
   it('--without-secrets: the agency example validates in CI, each unset variable a note', () => {
     const strict = metronome(['validate', 'config/examples/agency.yaml']);
     expect(strict.code).toBe(2);
-    expect(strict.stderr).toContain('7 problems in config/examples/agency.yaml');
+    expect(strict.stderr).toContain('15 problems in config/examples/agency.yaml');
 
     const ci = metronome(['validate', '--without-secrets', 'config/examples/agency.yaml']);
     expect(ci.code).toBe(0);
     expect(ci.stdout).toMatch(/^ok {2}config\/examples\/agency\.yaml: 2 brands, /);
     const notes = ci.stderr.trim().split('\n');
-    expect(notes).toHaveLength(7);
+    expect(notes).toHaveLength(15);
     expect(notes[0]).toBe(
       'config/examples/agency.yaml:34:13  notifiers.email.options.host  note: environment variable SMTP_HOST is not set: set it before starting Metronome (or remove the reference)',
     );
