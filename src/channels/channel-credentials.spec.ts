@@ -11,11 +11,11 @@ class InMemoryChannels implements Pick<ChannelRepository, keyof ChannelRepositor
   readonly rows = new Map<string, ChannelEntity>();
   waiting = 0;
 
-  add(brandId: string, key: string): ChannelEntity {
+  add(brandId: string, key: string, connector = 'sandbox'): ChannelEntity {
     const row = Object.assign(new ChannelEntity(), {
       brandId,
       key,
-      connector: 'sandbox',
+      connector,
       status: 'active',
       credentialsVersion: 0,
       configRevisionId: 'r1',
@@ -86,7 +86,10 @@ describe('ChannelCredentials (in-memory channels)', () => {
       resolveCleared: jest.fn().mockResolvedValue(true),
     };
     const config = {
-      loaded: { config: { brands: { demo: { name: 'Demo', owner: 'maya' } } } },
+      loaded: {
+        config: { brands: { demo: { name: 'Demo', owner: 'maya' } } },
+        plugins: { find: (_kind: string, name: string) => (name === 'linkedin' ? { oauth: {} } : undefined) },
+      },
     } as unknown as ConfigService;
     credentials = new ChannelCredentials(
       channels as unknown as ChannelRepository,
@@ -108,6 +111,18 @@ describe('ChannelCredentials (in-memory channels)', () => {
 
     expect(await credentials.refused(channel, '401 invalid token', now)).toBe(true);
     expect(audit.append).toHaveBeenCalledTimes(1);
+  });
+
+  it("the incident's next step: connect again for an OAuth channel, renew the configured secret otherwise", async () => {
+    await credentials.refused(channels.add('demo', 'linkedin', 'linkedin'), '401 revoked', now);
+    await credentials.refused(channels.add('demo', 'sandbox'), '401 invalid token', now);
+    const fixes = incidents.open.mock.calls.map(
+      ([incident]) => (incident as { details: { fix: string } }).details.fix,
+    );
+    expect(fixes).toEqual([
+      'connect the account again: `metronome channels connect demo/linkedin --as <person>`',
+      'renew the credentials in the config or environment, then run `metronome channels reconnect demo/sandbox --as <person>`',
+    ]);
   });
 
   it('a refusal of credentials renewed since is ignored (the caller sends again)', async () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,28 +10,31 @@ import {
   SecretKeySource,
 } from './secret-key';
 
-const bytes = randomBytes(32);
-const base64 = bytes.toString('base64');
-const hex = bytes.toString('hex');
-const expectedId = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+const base64 = randomBytes(32).toString('base64');
+const hex = randomBytes(32).toString('hex');
+const derived = (text: string) =>
+  Buffer.from(hkdfSync('sha256', Buffer.from(text), 'metronome', 'channel-tokens/aes-256-gcm', 32));
+const expectedId = createHash('sha256').update(derived(hex)).digest('hex').slice(0, 12);
 
 describe('secret key', () => {
-  it('reads 32 bytes as base64 (openssl rand -base64 32) or 64 hex digits, to the same key and id', () => {
-    const fromBase64 = parseSecretKey(`${base64}\n`, 'X');
-    const fromHex = parseSecretKey(hex, 'X');
-    expect(fromBase64.bytes.equals(bytes)).toBe(true);
-    expect(fromHex.bytes.equals(bytes)).toBe(true);
-    expect(fromBase64.id).toBe(expectedId);
-    expect(fromHex.id).toBe(expectedId);
+  it('derives the AES key from the text by HKDF under its own label: same text, same key and id', () => {
+    const key = parseSecretKey(`${base64}\n`, 'X');
+    expect(key.bytes.equals(derived(base64))).toBe(true);
+    expect(key.bytes).toHaveLength(32);
+    // Not the text's own bytes: the same variable keys media and incident links, each under another label.
+    expect(key.bytes.equals(Buffer.from(base64, 'base64'))).toBe(false);
+    expect(parseSecretKey(hex, 'X').id).toBe(expectedId);
+    expect(parseSecretKey(base64, 'X').id).not.toBe(expectedId);
     expect(expectedId).toMatch(/^[0-9a-f]{12}$/);
+    // Any text of 32 characters or more, as media links accept it.
+    expect(parseSecretKey('x'.repeat(32), 'X').bytes).toHaveLength(32);
   });
 
   it.each([
     ['a passphrase', 'correct horse battery staple'],
     ['16 bytes of base64', randomBytes(16).toString('base64')],
-    ['31 bytes of hex', randomBytes(31).toString('hex')],
-    ['48 bytes of base64', randomBytes(48).toString('base64')],
-    ['a truncated paste', base64.slice(0, 40)],
+    ['31 characters', 'y'.repeat(31)],
+    ['a truncated paste', base64.slice(0, 20)],
   ])('refuses %s, saying how to make a key, without echoing the value', (_name, value) => {
     let error: unknown;
     try {
@@ -48,7 +51,7 @@ describe('secret key', () => {
   it('takes the key from the variable, from ${file:…} in it, or from METRONOME_SECRET_KEY_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'metronome-key-'));
     const file = join(dir, 'key');
-    writeFileSync(file, `${base64}\n`);
+    writeFileSync(file, `${hex}\n`);
     expect(secretKeyFromEnv({ METRONOME_SECRET_KEY: hex })?.id).toBe(expectedId);
     expect(secretKeyFromEnv({ METRONOME_SECRET_KEY: `\${file:${file}}` })?.id).toBe(expectedId);
     expect(secretKeyFromEnv({ METRONOME_SECRET_KEY_FILE: file })?.id).toBe(expectedId);
@@ -73,7 +76,7 @@ describe('secret key', () => {
     const source = new SecretKeySource(env);
     expect(source.optional()).toBeUndefined();
     expect(() => source.current()).toThrow(SecretKeyError);
-    env.METRONOME_SECRET_KEY = base64;
+    env.METRONOME_SECRET_KEY = hex;
     expect(source.current().id).toBe(expectedId);
   });
 });

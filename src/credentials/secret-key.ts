@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -7,7 +7,7 @@ export const SECRET_KEY_VARIABLE = 'METRONOME_SECRET_KEY';
 /** How to make a key, said in every error about one. */
 export const MAKE_A_KEY = '`openssl rand -base64 32`';
 
-/** The key is missing, unreadable or not 32 bytes; or rows were encrypted under another key. */
+/** The key is missing, unreadable or shorter than 32 characters; or rows were encrypted under another key. */
 export class SecretKeyError extends Error {
   constructor(message: string) {
     super(message);
@@ -15,7 +15,7 @@ export class SecretKeyError extends Error {
   }
 }
 
-/** A 32-byte AES-256 key and its id (stored with each row, so a row names the key that opens it). */
+/** A 32-byte AES-256 key (derived from METRONOME_SECRET_KEY) and its id (stored with each row, so a row names the key that opens it). */
 export interface SecretKey {
   readonly bytes: Buffer;
   /** The first 12 hex digits of the key's SHA-256: names the key without revealing it. */
@@ -26,27 +26,26 @@ export function secretKeyId(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 }
 
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
-const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$|^[A-Za-z0-9_-]{43}=?$/;
+/** The shortest METRONOME_SECRET_KEY accepted: the rule media and incident links already apply to it. */
+export const MIN_SECRET_KEY_LENGTH = 32;
 
 /**
- * A key written as 64 hex digits or as the base64 of 32 bytes (what `openssl rand -base64 32` prints). Anything
- * else is refused rather than stretched: a passphrase would need a KDF and its own parameters, and a truncated
- * paste must not silently become a weaker key. `source` names where the text came from, for the message.
+ * The token key derived from METRONOME_SECRET_KEY's text. The variable also keys media and incident links (each by
+ * HKDF with its own label), so one secret is set per deployment, and the AES key is HKDF-SHA256 of it under a label of
+ * its own: never the same bytes as a signing key. Any text of 32 characters or more is accepted, as it is for the
+ * links (`openssl rand -base64 32` makes a good one); a shorter one is refused with how to make one, and the value is
+ * never echoed. `source` names where the text came from, for the message.
  */
 export function parseSecretKey(text: string, source: string): SecretKey {
   const trimmed = text.trim();
-  let bytes: Buffer | undefined;
-  if (HEX_KEY.test(trimmed)) {
-    bytes = Buffer.from(trimmed, 'hex');
-  } else if (BASE64_KEY.test(trimmed)) {
-    bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  }
-  if (!bytes || bytes.length !== 32) {
+  if (trimmed.length < MIN_SECRET_KEY_LENGTH) {
     throw new SecretKeyError(
-      `${source} is not a usable key: it must be 32 random bytes written as base64 (44 characters) or as 64 hex digits; make one with ${MAKE_A_KEY}`,
+      `${source} is not a usable key: it must be at least ${MIN_SECRET_KEY_LENGTH} characters of random text; make one with ${MAKE_A_KEY}`,
     );
   }
+  const bytes = Buffer.from(
+    hkdfSync('sha256', Buffer.from(trimmed, 'utf8'), 'metronome', 'channel-tokens/aes-256-gcm', 32),
+  );
   return { bytes, id: secretKeyId(bytes) };
 }
 
