@@ -39,7 +39,7 @@ export class ConnectFlowError extends Error {}
 export async function runConnectFlow(
   services: ConnectFlowServices,
   request: ConnectFlowRequest,
-): Promise<{ label: string; platform: string; tokens: OAuthTokens }> {
+): Promise<{ label: string; platform: string; tokens: OAuthTokens; renewable: boolean }> {
   // Refuses a channel without OAuth (its static credentials are used) before anything is written.
   const target = await services.providers.byKey(request.brandId, request.key);
   const publicUrl = services.config.loaded.config.organisation.publicUrl;
@@ -88,7 +88,13 @@ export async function runConnectFlow(
     if (!outcome.ok) {
       throw new ConnectFlowError(outcome.message);
     }
-    return { label: outcome.label, platform: outcome.platform, tokens: outcome.tokens };
+    return {
+      label: outcome.label,
+      platform: outcome.platform,
+      tokens: outcome.tokens,
+      // Instagram and Threads renew the access token itself (their provider's refresh), others a refresh token.
+      renewable: typeof target.provider.refresh === 'function' || outcome.tokens.refreshToken !== undefined,
+    };
   } finally {
     await receiver.close();
   }
@@ -139,13 +145,19 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
 }
 
 /** The line the CLI prints after connecting: the account and the expiry, never a token. */
-export function describeConnection(result: { label: string; platform: string; tokens: OAuthTokens }): string {
+export function describeConnection(result: {
+  label: string;
+  platform: string;
+  tokens: OAuthTokens;
+  renewable?: boolean;
+}): string {
   const { tokens } = result;
+  const renewable = result.renewable ?? tokens.refreshToken !== undefined;
   const account = Object.entries(tokens.account ?? {})
     .map(([name, value]) => `${name} ${value}`)
     .join(', ');
   const expiry = tokens.expiresAt
-    ? `the access token expires ${tokens.expiresAt.toISOString()}${tokens.refreshToken ? ' (renewed automatically before then)' : ' (it cannot be renewed: reconnect before then; you will be reminded 7 days ahead)'}`
+    ? `the access token expires ${tokens.expiresAt.toISOString()}${renewable ? ' (renewed automatically before then)' : ' (it cannot be renewed: reconnect before then; you will be reminded 7 days ahead)'}`
     : 'the access token has no announced expiry';
   return `Connected ${result.label} to ${result.platform}${account ? ` (${account})` : ''}; ${expiry}`;
 }

@@ -61,7 +61,9 @@ export class TokenRenewalJob {
 
   async run(now: Date): Promise<RenewalRound> {
     const round: RenewalRound = { renewed: [], failed: [], warned: [] };
-    for (const expiry of await this.store.expiries()) {
+    for (const stored of await this.store.expiries()) {
+      // The store knows whether a refresh token is held; Instagram and Threads renew the access token itself.
+      const expiry = { ...stored, renewable: stored.renewable || (await this.renewsItself(stored.channelId)) };
       if (
         expiry.renewable &&
         expiry.expiresAt &&
@@ -78,6 +80,14 @@ export class TokenRenewalJob {
       }
     }
     return round;
+  }
+
+  /** Whether the channel's provider renews tokens its own way (no refresh token needed). */
+  private renewsItself(channelId: string): Promise<boolean> {
+    return this.providers.byId(channelId).then(
+      (target) => typeof target.provider.refresh === 'function',
+      () => false,
+    );
   }
 
   /** Within max(10 min, 10% of the token's lifetime, counted from its last save) of its end. */
