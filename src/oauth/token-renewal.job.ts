@@ -63,7 +63,10 @@ export class TokenRenewalJob {
     const round: RenewalRound = { renewed: [], failed: [], warned: [] };
     for (const stored of await this.store.expiries()) {
       // The store knows whether a refresh token is held; Instagram and Threads renew the access token itself.
-      const expiry = { ...stored, renewable: stored.renewable || (await this.renewsItself(stored.channelId)) };
+      const expiry = {
+        ...stored,
+        renewable: stored.renewable || (await this.renewsItself(stored.channelId)),
+      };
       if (
         expiry.renewable &&
         expiry.expiresAt &&
