@@ -65,7 +65,13 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
     const linkButtons = ['POST /api/v1/incidents/x/ack/confirm', 'POST /api/v1/incidents/x/resolve/confirm'];
     // Media URLs for platforms: the signed token is the whole permission; a forged one is 403.
     const mediaUrls = ['GET /media/x'];
-    expect(open.sort()).toEqual(['GET /health', ...signedLinks, ...linkButtons, ...mediaUrls].sort());
+    // The platform's OAuth redirect carries no API token: the single-use state it was sent with is the permission.
+    const oauthCallback = ['GET /oauth/callback'];
+    expect(open.sort()).toEqual(
+      ['GET /health', ...signedLinks, ...linkButtons, ...mediaUrls, ...oauthCallback].sort(),
+    );
+    await request(app.getHttpServer()).get('/oauth/callback').expect(400);
+    await request(app.getHttpServer()).get('/oauth/callback?state=forged&code=stolen').expect(400);
     await request(app.getHttpServer()).get('/media/x').expect(403);
     await request(app.getHttpServer()).get('/media/AQ-forged_token.mp4').expect(403);
     for (const link of signedLinks) {
@@ -105,6 +111,7 @@ describe('HTTP API (real SQLite file, inline queue, demo config)', () => {
         'GET /api/v1/incidents/x/resolve',
         'POST /api/v1/incidents/x/ack/confirm',
         'POST /api/v1/incidents/x/resolve/confirm',
+        'GET /oauth/callback',
       ].sort(),
     );
   });
