@@ -77,9 +77,15 @@ export const instagramOptionsSchema = z
           : undefined,
     },
   )
-  .refine((options) => options.accessToken !== undefined || (options.clientId && options.clientSecret), {
-    error:
-      'the instagram connector needs clientId and clientSecret (OAuth: `metronome channels connect`) or a static accessToken',
-  });
+  .refine(
+    // Presence, not truthiness: `validate --without-secrets` reads an unset ${env:…} as "" and must not fail on it.
+    (options) =>
+      options.accessToken !== undefined ||
+      (options.clientId !== undefined && options.clientSecret !== undefined),
+    {
+      error:
+        'the instagram connector needs clientId and clientSecret (OAuth: `metronome channels connect`) or a static accessToken',
+    },
+  );
 
 export type InstagramOptions = z.output<typeof instagramOptionsSchema>;

@@ -62,9 +62,15 @@ export const threadsOptionsSchema = z
           : undefined,
     },
   )
-  .refine((options) => options.accessToken !== undefined || (options.clientId && options.clientSecret), {
-    error:
-      'give either clientId and clientSecret (then connect the channel with `metronome channels connect <brand>/<channel>`) or a long-lived accessToken',
-  });
+  .refine(
+    // Presence, not truthiness: `validate --without-secrets` reads an unset ${env:…} as "" and must not fail on it.
+    (options) =>
+      options.accessToken !== undefined ||
+      (options.clientId !== undefined && options.clientSecret !== undefined),
+    {
+      error:
+        'give either clientId and clientSecret (then connect the channel with `metronome channels connect <brand>/<channel>`) or a long-lived accessToken',
+    },
+  );
 
 export type ThreadsOptions = z.output<typeof threadsOptionsSchema>;
