@@ -1,0 +1,295 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jpeg, mp4 } from '../content/media-headers';
+import { FacebookGraphFake } from '../fakes/facebook-graph.fake';
+import { InstagramGraphFake } from '../fakes/instagram-graph.fake';
+import { LinkedInApiFake } from '../fakes/linkedin-api.fake';
+import { ThreadsApiFake } from '../fakes/threads-api.fake';
+
+/**
+ * Issue 15's "done when", as a user runs it: the built CLI and a real `metronome start` server on a loopback
+ * publicUrl, a brand with LinkedIn, Facebook, Instagram and Threads channels pointing at the four contract fakes.
+ * Each channel is connected through the real OAuth flow (the fakes' consent pages redirect to the server's
+ * /oauth/callback); then a simulated month: posts (a carousel and a reel through containers), comments read and
+ * answered, metrics, an expired token renewed by refresh, a revoked one brought back by connecting again.
+ */
+jest.setTimeout(180_000);
+
+const REPO = join(__dirname, '..', '..');
+const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
+const STEP_MS = 60_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** "YYYY-MM-DD HH:MM" in UTC (the brand's zone): this minute, so the post is due at once. */
+const thisMinute = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Each post's text, unique, so the fakes can be asked how many times it arrived. */
+const TEXT = {
+  linkedin: 'Northwind on LinkedIn: the winter menu is out.',
+  facebook: 'Northwind on Facebook: read about the winter menu.',
+  carousel: 'Northwind on Instagram: two photos of the new beans.',
+  reel: 'Northwind on Instagram: the roast in six seconds.',
+  threads: 'Northwind on Threads: who wants a winter cup?',
+};
+
+describe('four OAuth networks, one simulated month (built CLI, real server, contract fakes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'metronome-month-'));
+  const configPath = join(dir, 'metronome.yaml');
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite:${join(dir, 'metronome.db')}`,
+    LOG_LEVEL: 'warn',
+    METRONOME_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
+  let linkedin: LinkedInApiFake;
+  let facebook: FacebookGraphFake;
+  let instagram: InstagramGraphFake;
+  let threads: ThreadsApiFake;
+  let server: ChildProcess | undefined;
+  let serverOutput = '';
+  let publicUrl = '';
+
+  const cli = (...args: string[]): Run => {
+    const result = spawnSync(process.execPath, [CLI, ...args, '--config', configPath], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const json = <T>(...args: string[]): T => JSON.parse(cli(...args, '--json').stdout) as T;
+  const posts = () => json<Array<{ title: string; state: string; reason?: string }>>('posts', 'list');
+  const channelStatus = (key: string) =>
+    new RegExp(`northwind/${key} +\\S+ +(\\S+)`).exec(cli('channels', 'list').stdout)?.[1];
+
+  /** Polls `check` until it answers true, or fails naming what was awaited, with the server's output. */
+  async function waitFor(what: string, check: () => boolean): Promise<void> {
+    const deadline = Date.now() + STEP_MS;
+    while (!check()) {
+      if (Date.now() > deadline || server?.exitCode !== null) {
+        throw new Error(
+          `${what}: not within ${STEP_MS / 1000} s\nposts: ${JSON.stringify(posts())}\nserver:\n${serverOutput}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  async function waitPublished(title: string): Promise<void> {
+    await waitFor(`"${title}" published`, () => {
+      const post = posts().find((entry) => entry.title === title);
+      if (post && ['failed', 'missed'].includes(post.state)) {
+        throw new Error(`"${title}" is ${post.state}: ${post.reason ?? ''}\nserver:\n${serverOutput}`);
+      }
+      return post?.state === 'published';
+    });
+  }
+
+  /**
+   * `channels connect <brand>/<key>` as a person runs it: reads the consent link it prints, "allows" by fetching it
+   * (the fake's consent page redirects to `<publicUrl>/oauth/callback`), follows the redirect to the running
+   * server, and answers the CLI's whole output once it ended.
+   */
+  async function connect(key: string): Promise<Run & { callbackStatus: number }> {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'channels',
+        'connect',
+        `northwind/${key}`,
+        '--as',
+        'ines',
+        '--timeout',
+        '60s',
+        '--config',
+        configPath,
+      ],
+      { cwd: dir, env },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let link: string | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!link) {
+      link = /^ {2}(http:\/\/127\.0\.0\.1:\d+\/\S+)$/m.exec(stdout)?.[1];
+      if (!link && (Date.now() > deadline || child.exitCode !== null)) {
+        child.kill();
+        throw new Error(`no consent link from channels connect ${key}:\n${stdout}\n${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const consent = await fetch(link, { redirect: 'manual' });
+    const location = consent.headers.get('location') ?? '';
+    expect({ key, status: consent.status, to: location.split('?')[0] }).toEqual({
+      key,
+      status: 302,
+      to: `${publicUrl}/oauth/callback`,
+    });
+    const callback = await fetch(location);
+    await callback.text();
+    const code = await ended;
+    return { code, stdout, stderr, callbackStatus: callback.status };
+  }
+
+  function writePost(
+    name: string,
+    front: { title: string; channels: string[]; media?: string[]; link?: string },
+    text: string,
+  ): void {
+    writeFileSync(
+      join(dir, 'content', `${name}.md`),
+      [
+        '---',
+        `title: ${front.title}`,
+        `channels: [${front.channels.join(', ')}]`,
+        `publish: ${thisMinute()}`,
+        ...(front.media
+          ? ['media:', ...front.media.map((path) => `  - { path: ${path}, alt: A photo }`)]
+          : []),
+        ...(front.link ? ['overrides:', `  facebook: { extra: { link: "${front.link}" } }`] : []),
+        '---',
+        text,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  beforeAll(async () => {
+    [linkedin, facebook, instagram, threads] = await Promise.all([
+      new LinkedInApiFake().start(),
+      new FacebookGraphFake().start(),
+      new InstagramGraphFake({ videoPollsUntilFinished: 1 }).start(),
+      new ThreadsApiFake().start(),
+    ]);
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    mkdirSync(join(dir, 'content'));
+    writeFileSync(join(dir, 'content', 'beans-1.jpg'), jpeg(1080, 1080));
+    writeFileSync(join(dir, 'content', 'beans-2.jpg'), jpeg(1080, 1350));
+    writeFileSync(join(dir, 'content', 'roast.mp4'), mp4({ seconds: 6, width: 1080, height: 1920 }));
+    writeFileSync(
+      configPath,
+      [
+        'organisation: { name: Month test, timezone: UTC, publicUrl: "' + publicUrl + '" }',
+        'people: { ines: { name: Ines } }',
+        'publishing: { missedGrace: 1h }',
+        'brands:',
+        '  northwind:',
+        '    name: Northwind',
+        '    timezone: UTC',
+        '    owner: ines',
+        '    content: { folder: content }',
+        '    channels:',
+        '      linkedin:',
+        '        connector: linkedin',
+        `        options: { apiUrl: "${linkedin.baseUrl}", oauthUrl: "${linkedin.baseUrl}", clientId: ${linkedin.clientId}, clientSecret: ${linkedin.clientSecret} }`,
+        '      facebook:',
+        '        connector: facebook',
+        `        options: { graphBaseUrl: "${facebook.baseUrl}", loginBaseUrl: "${facebook.baseUrl}", clientId: "${facebook.appId}", clientSecret: "${facebook.appSecret}" }`,
+        '      instagram:',
+        '        connector: instagram',
+        `        options: { apiBaseUrl: "${instagram.url}", authBaseUrl: "${instagram.url}", tokenBaseUrl: "${instagram.url}", clientId: ${instagram.clientId}, clientSecret: ${instagram.clientSecret} }`,
+        '      threads:',
+        '        connector: threads',
+        `        options: { apiBaseUrl: "${threads.baseUrl}", authorizationUrl: "${threads.baseUrl}/oauth/authorize", clientId: "${threads.clientId}", clientSecret: ${threads.clientSecret} }`,
+        '',
+      ].join('\n'),
+    );
+    expect(cli('validate')).toMatchObject({ code: 0 });
+    expect(cli('migrate')).toMatchObject({ code: 0 });
+    expect(cli('plan', 'sync')).toMatchObject({ code: 0 });
+    server = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--config', configPath], {
+      cwd: dir,
+      env,
+    });
+    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    await waitFor('the server is ready', () => serverOutput.includes('Metronome ready'));
+  });
+
+  afterAll(async () => {
+    server?.kill('SIGTERM');
+    await Promise.all([linkedin?.stop(), facebook?.stop(), instagram?.stop(), threads?.stop()]);
+  });
+
+  it('connects linkedin, facebook, instagram and threads through their consent pages and the server callback', async () => {
+    for (const key of ['linkedin', 'facebook', 'instagram', 'threads']) {
+      const run = await connect(key);
+      expect({ key, code: run.code, callback: run.callbackStatus, stderr: run.stderr }).toEqual({
+        key,
+        code: 0,
+        callback: 200,
+        stderr: '',
+      });
+      expect(run.stdout).toMatch(new RegExp(`^Connected northwind/${key} to `, 'm'));
+    }
+    expect(['linkedin', 'facebook', 'instagram', 'threads'].map(channelStatus)).toEqual([
+      'active',
+      'active',
+      'active',
+      'active',
+    ]);
+  });
+
+  it('publishes a LinkedIn text post, a Facebook link post, an Instagram carousel and reel and a Threads post, each exactly once on its fake', async () => {
+    writePost('linkedin-1', { title: 'LinkedIn hello', channels: ['linkedin'] }, TEXT.linkedin);
+    writePost(
+      'facebook-1',
+      { title: 'Facebook link', channels: ['facebook'], link: 'https://northwind.example/winter' },
+      TEXT.facebook,
+    );
+    writePost(
+      'instagram-carousel',
+      { title: 'Instagram carousel', channels: ['instagram'], media: ['beans-1.jpg', 'beans-2.jpg'] },
+      TEXT.carousel,
+    );
+    writePost(
+      'instagram-reel',
+      { title: 'Instagram reel', channels: ['instagram'], media: ['roast.mp4'] },
+      TEXT.reel,
+    );
+    writePost('threads-1', { title: 'Threads hello', channels: ['threads'] }, TEXT.threads);
+    const sync = cli('plan', 'sync');
+    expect({ code: sync.code, stderr: sync.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const title of [
+      'LinkedIn hello',
+      'Facebook link',
+      'Instagram carousel',
+      'Instagram reel',
+      'Threads hello',
+    ]) {
+      await waitPublished(title);
+    }
+    expect(linkedin.postsWithText(TEXT.linkedin)).toBe(1);
+    const [facebookPost, ...moreFacebook] = facebook.postsWithMessage(TEXT.facebook);
+    expect({ more: moreFacebook.length, link: facebookPost?.link }).toEqual({
+      more: 0,
+      link: 'https://northwind.example/winter',
+    });
+    const carousel = instagram.mediaWithCaption(TEXT.carousel);
+    expect(carousel.map((media) => [media.kind, media.children])).toEqual([['CAROUSEL', 2]]);
+    expect(instagram.mediaWithCaption(TEXT.reel).map((media) => media.kind)).toEqual(['REELS']);
+    expect(threads.postsWithText(TEXT.threads)).toBe(1);
+  });
+});
