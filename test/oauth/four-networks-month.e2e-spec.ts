@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDataSource } from '../../src/persistence/data-source.factory';
 import { jpeg, mp4 } from '../content/media-headers';
 import { FacebookGraphFake } from '../fakes/facebook-graph.fake';
 import { InstagramGraphFake } from '../fakes/instagram-graph.fake';
@@ -341,5 +342,35 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
     expect(await json<Array<{ id: string; state: string }>>('inbox', 'list', '--state', 'answered')).toEqual([
       expect.objectContaining({ id: question.id, state: 'answered' }),
     ]);
+  });
+
+  it("collects metrics with `metrics collect`: each channel's followers as its fake reports them", async () => {
+    linkedin.followers = 4321;
+    facebook.insights.page_follows = 2718;
+    // The server's scheduler may have collected yesterday already: --day collects it again, replacing its figures.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const collect = await cli('metrics', 'collect', '--day', yesterday);
+    expect({ code: collect.code, stderr: collect.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const key of ['linkedin', 'facebook', 'instagram', 'threads']) {
+      expect(collect.stdout).toContain(`collected northwind/${key} ${yesterday}`);
+    }
+    const database = await openDataSource({ dialect: 'sqlite', path: join(dir, 'metronome.db') });
+    try {
+      const rows = await database.query<Array<{ channel: string; metrics: string }>>(
+        `SELECT c.key AS channel, s.metrics AS metrics FROM metric_snapshots s JOIN channels c ON c.id = s.channel_id
+         WHERE s.scope_key = 'channel' AND s.day = ? ORDER BY c.key`,
+        [yesterday],
+      );
+      expect(
+        rows.map((row) => [row.channel, (JSON.parse(row.metrics) as { followers?: number }).followers]),
+      ).toEqual([
+        ['facebook', 2718],
+        ['instagram', 1234],
+        ['linkedin', 4321],
+        ['threads', 1234],
+      ]);
+    } finally {
+      await database.destroy();
+    }
   });
 });
