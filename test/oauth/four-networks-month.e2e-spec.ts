@@ -48,6 +48,8 @@ const TEXT = {
   carousel: 'Northwind on Instagram: two photos of the new beans.',
   reel: 'Northwind on Instagram: the roast in six seconds.',
   threads: 'Northwind on Threads: who wants a winter cup?',
+  linkedinAgain: 'Northwind on LinkedIn, a month on: the spring menu is coming.',
+  threadsAgain: 'Northwind on Threads, back after reconnecting.',
 };
 
 describe('four OAuth networks, one simulated month (built CLI, real server, contract fakes)', () => {
@@ -372,5 +374,42 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
     } finally {
       await database.destroy();
     }
+  });
+
+  it('renews an expired LinkedIn token with exactly one refresh at its token endpoint, and publishes the next post once', async () => {
+    const refreshesBefore = linkedin.counts.refreshes;
+    linkedin.expireAccessTokens();
+    writePost('linkedin-2', { title: 'LinkedIn after expiry', channels: ['linkedin'] }, TEXT.linkedinAgain);
+    expect(await cli('plan', 'sync')).toMatchObject({ code: 0 });
+    await waitPublished('LinkedIn after expiry');
+    expect(linkedin.postsWithText(TEXT.linkedinAgain)).toBe(1);
+    expect(linkedin.counts.refreshes - refreshesBefore).toBe(1);
+    expect(await channelStatus('linkedin')).toBe('active');
+  });
+
+  it('a revoked Threads grant leaves the channel needs_reconnect with one incident; `channels connect` again publishes the waiting post once', async () => {
+    threads.revokeAll();
+    writePost('threads-2', { title: 'Threads after revoke', channels: ['threads'] }, TEXT.threadsAgain);
+    expect(await cli('plan', 'sync')).toMatchObject({ code: 0 });
+    await waitFor(
+      'northwind/threads needs_reconnect',
+      async () => (await channelStatus('threads')) === 'needs_reconnect',
+    );
+    const incidents = (await cli('incidents', 'list')).stdout
+      .split('\n')
+      .filter((line) => /^[0-9a-f]{6,} /.test(line));
+    expect(incidents).toEqual([
+      expect.stringMatching(
+        / open +critical +Northwind: threads refused the credentials of channel threads$/,
+      ),
+    ]);
+    expect(threads.postsWithText(TEXT.threadsAgain)).toBe(0);
+
+    const again = await connect('threads');
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    await waitPublished('Threads after revoke');
+    expect(threads.postsWithText(TEXT.threadsAgain)).toBe(1);
+    expect(await channelStatus('threads')).toBe('active');
+    expect((await cli('incidents', 'list')).stdout).toBe('no open incidents\n');
   });
 });
