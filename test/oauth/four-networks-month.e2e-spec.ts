@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,8 +238,13 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
   });
 
   afterAll(async () => {
-    server?.kill('SIGTERM');
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
     await Promise.all([linkedin?.stop(), facebook?.stop(), instagram?.stop(), threads?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('connects linkedin, facebook, instagram and threads through their consent pages and the server callback', async () => {
@@ -299,6 +304,14 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
     const carousel = instagram.mediaWithCaption(TEXT.carousel);
     expect(carousel.map((media) => [media.kind, media.children])).toEqual([['CAROUSEL', 2]]);
     expect(instagram.mediaWithCaption(TEXT.reel).map((media) => media.kind)).toEqual(['REELS']);
+    // Through containers, each made once: two carousel items, the carousel, the reel; two media_publish calls.
+    expect({
+      containers: instagram.counters.containersCreated,
+      publishes: instagram.counters.publishes,
+    }).toEqual({
+      containers: 4,
+      publishes: 2,
+    });
     expect(threads.postsWithText(TEXT.threads)).toBe(1);
   });
 
