@@ -197,6 +197,13 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
     writeFileSync(join(dir, 'content', 'beans-1.jpg'), jpeg(1080, 1080));
     writeFileSync(join(dir, 'content', 'beans-2.jpg'), jpeg(1080, 1350));
     writeFileSync(join(dir, 'content', 'roast.mp4'), mp4({ seconds: 6, width: 1080, height: 1920 }));
+    // As config/examples/agency.yaml has it: the app secrets come from the environment, never the file.
+    Object.assign(env, {
+      LINKEDIN_CLIENT_SECRET: linkedin.clientSecret,
+      META_APP_SECRET: facebook.appSecret,
+      INSTAGRAM_APP_SECRET: instagram.clientSecret,
+      THREADS_APP_SECRET: threads.clientSecret,
+    });
     writeFileSync(
       configPath,
       [
@@ -212,16 +219,16 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
         '    channels:',
         '      linkedin:',
         '        connector: linkedin',
-        `        options: { apiUrl: "${linkedin.baseUrl}", oauthUrl: "${linkedin.baseUrl}", clientId: ${linkedin.clientId}, clientSecret: ${linkedin.clientSecret} }`,
+        `        options: { apiUrl: "${linkedin.baseUrl}", oauthUrl: "${linkedin.baseUrl}", clientId: ${linkedin.clientId}, clientSecret: "\${env:LINKEDIN_CLIENT_SECRET}" }`,
         '      facebook:',
         '        connector: facebook',
-        `        options: { graphBaseUrl: "${facebook.baseUrl}", loginBaseUrl: "${facebook.baseUrl}", clientId: "${facebook.appId}", clientSecret: "${facebook.appSecret}" }`,
+        `        options: { graphBaseUrl: "${facebook.baseUrl}", loginBaseUrl: "${facebook.baseUrl}", clientId: "${facebook.appId}", clientSecret: "\${env:META_APP_SECRET}" }`,
         '      instagram:',
         '        connector: instagram',
-        `        options: { apiBaseUrl: "${instagram.url}", authBaseUrl: "${instagram.url}", tokenBaseUrl: "${instagram.url}", clientId: ${instagram.clientId}, clientSecret: ${instagram.clientSecret} }`,
+        `        options: { apiBaseUrl: "${instagram.url}", authBaseUrl: "${instagram.url}", tokenBaseUrl: "${instagram.url}", clientId: ${instagram.clientId}, clientSecret: "\${env:INSTAGRAM_APP_SECRET}" }`,
         '      threads:',
         '        connector: threads',
-        `        options: { apiBaseUrl: "${threads.baseUrl}", authorizationUrl: "${threads.baseUrl}/oauth/authorize", clientId: "${threads.clientId}", clientSecret: ${threads.clientSecret} }`,
+        `        options: { apiBaseUrl: "${threads.baseUrl}", authorizationUrl: "${threads.baseUrl}/oauth/authorize", clientId: "${threads.clientId}", clientSecret: "\${env:THREADS_APP_SECRET}" }`,
         '',
       ].join('\n'),
     );
