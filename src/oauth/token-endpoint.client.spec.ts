@@ -47,6 +47,16 @@ describe('token endpoint answers (RFC 6749 §5)', () => {
     expect(refusal(429, '').permanent).toBe(false);
   });
 
+  it("accepts Instagram Login's code exchange answer, its token in data[0], and keeps the body for the plugin", () => {
+    const data = [{ access_token: 'IGQ', user_id: '1784', permissions: 'instagram_business_basic' }];
+    expect(parseTokenAnswer(place, 200, JSON.stringify({ data }))).toMatchObject({
+      access_token: 'IGQ',
+      data,
+    });
+    expect(refusal(200, JSON.stringify({ data: [{ token: 'x' }] })).permanent).toBe(true);
+    expect(refusal(200, JSON.stringify({ data: ['IGQ'] })).permanent).toBe(true);
+  });
+
   it('refuses a 200 without an access token and does not echo the body', () => {
     const error = refusal(200, '{"token":"secret-value"}');
     expect(error.permanent).toBe(true);

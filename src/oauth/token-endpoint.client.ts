@@ -139,11 +139,16 @@ async function postToTokenEndpoint<Options>(
   return parseTokenAnswer(place, response.status, await response.text());
 }
 
-/** RFC 6749 §5.1 (success) and §5.2 (error) answers; anything else is described without echoing a body. */
+/**
+ * RFC 6749 §5.1 (success) and §5.2 (error) answers; anything else is described without echoing a body. A success
+ * whose token sits in `data[0]` (Instagram Login's documented code exchange: `{"data": [{"access_token", "user_id",
+ * "permissions"}]}`) is accepted too: the whole body goes to the plugin's `complete`, which reads its own shape.
+ */
 export function parseTokenAnswer(place: string, status: number, text: string): OAuthTokenResponse {
   const body = parseJson(text);
   if (status >= 200 && status < 300) {
-    if (!body || typeof body.access_token !== 'string' || body.access_token === '') {
+    const accessToken = body?.access_token ?? firstDataEntry(body)?.access_token;
+    if (!body || typeof accessToken !== 'string' || accessToken === '') {
       throw new TokenEndpointError(
         `${place}: answered ${status} without an access_token (not an RFC 6749 token response): check tokenUrl in the plugin's oauth provider`,
         true,
@@ -151,7 +156,7 @@ export function parseTokenAnswer(place: string, status: number, text: string): O
     }
     const response: OAuthTokenResponse = {
       ...body,
-      access_token: body.access_token,
+      access_token: accessToken,
       expires_in: numberOrUndefined(body.expires_in),
       refresh_token_expires_in: numberOrUndefined(body.refresh_token_expires_in),
     };
@@ -185,6 +190,12 @@ export function parseTokenAnswer(place: string, status: number, text: string): O
     true,
     oauthError,
   );
+}
+
+/** `data[0]` of a body that wraps its token answer in a `data` array, when it is an object. */
+function firstDataEntry(body: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const first: unknown = Array.isArray(body?.data) ? body.data[0] : undefined;
+  return first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
 }
 
 function throwing(error: Error): never {

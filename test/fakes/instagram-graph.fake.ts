@@ -12,7 +12,8 @@ import type { AddressInfo, Socket } from 'node:net';
  *   - IG User Content Publishing Limit (fields quota_usage, config): …/reference/ig-user/content_publishing_limit
  *   - IG Media Comments and IG Comment Replies (cursor paging): …/reference/ig-media/comments, …/ig-comment/replies
  *   - IG Media Insights: …/reference/ig-media/insights
- *   - Business Login for Instagram (code exchange, ig_exchange_token, ig_refresh_token, 60-day tokens):
+ *   - Business Login for Instagram (consent page /oauth/authorize, here accepted at once with a 302 to the
+ *     redirect_uri; code exchange, ig_exchange_token, ig_refresh_token, 60-day tokens):
  *     developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login
  *   - Graph API error handling (codes 4, 17, 32, 190, 10; error bodies) and rate limiting
  *     (X-Business-Use-Case-Usage with estimated_time_to_regain_access):
@@ -253,6 +254,10 @@ export class InstagramGraphFake {
       res.end(JSON.stringify(json));
     };
 
+    // Business Login's consent page (www.instagram.com/oauth/authorize), accepted at once: 302 to the callback.
+    if (method === 'GET' && path === '/oauth/authorize') {
+      return this.consent(params, res);
+    }
     // Business Login: code exchange (api.instagram.com), long-lived exchange and refresh (graph.instagram.com).
     if (method === 'POST' && path === '/oauth/access_token') {
       return this.codeExchange(params, send);
@@ -392,6 +397,24 @@ export class InstagramGraphFake {
       };
     }
     return held;
+  }
+
+  /**
+   * The person allows access on the consent page: a 302 to `redirect_uri` with `code` and `state`. A wrong
+   * client_id or a missing redirect_uri is a 400, as Instagram shows an error page instead of redirecting.
+   */
+  private consent(params: URLSearchParams, res: ServerResponse): void {
+    const redirectUri = params.get('redirect_uri');
+    if (params.get('client_id') !== this.clientId || params.get('response_type') !== 'code' || !redirectUri) {
+      res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end('Invalid client_id, response_type or redirect_uri');
+      return;
+    }
+    const location = new URL(redirectUri);
+    location.searchParams.set('code', this.issueCode());
+    location.searchParams.set('state', params.get('state') ?? '');
+    res.writeHead(302, { location: location.toString() }).end();
   }
 
   private codeExchange(params: URLSearchParams, send: Sender): void {

@@ -21,7 +21,8 @@ import type { AddressInfo } from 'node:net';
  *   names the existing post ("Content is a duplicate of urn:li:share:…") as LinkedIn's answers show.
  * - Rate limits: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits (per day, reset at
  *   midnight UTC, 429 without a reset header)
- * - OAuth: https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow and
+ * - OAuth: https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow (the consent
+ *   page GET /oauth/v2/authorization, here accepted at once with a 302 to redirect_uri?code&state) and
  *   .../programmatic-refresh-tokens (60-day access token, 365-day refresh token whose lifetime does not restart);
  *   OpenID Connect userinfo: https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
  */
@@ -277,6 +278,10 @@ export class LinkedInApiFake {
     const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
       send(status, { status, code, message, ...extra });
 
+    if (path === '/oauth/v2/authorization' && method === 'GET') {
+      this.consent(url.searchParams, res);
+      return;
+    }
     if (path === '/oauth/v2/accessToken' && method === 'POST') {
       this.token(new URLSearchParams(raw.toString('utf8')), send);
       return;
@@ -708,6 +713,28 @@ export class LinkedInApiFake {
     const stored: FakePost = { ...post, id: `urn:li:share:${this.id()}`, createdAt: Date.now() };
     this.stored.push(stored);
     return stored;
+  }
+
+  /**
+   * The consent page (GET /oauth/v2/authorization), accepted at once as a member clicking "Allow": a 302 to
+   * `redirect_uri` with `code` and `state`, for the space-separated `scope`. A wrong client_id or a missing
+   * redirect_uri is a 400 page, as LinkedIn shows an error instead of redirecting.
+   */
+  private consent(query: URLSearchParams, res: ServerResponse): void {
+    const redirectUri = query.get('redirect_uri');
+    if (query.get('response_type') !== 'code' || query.get('client_id') !== this.clientId || !redirectUri) {
+      res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end('invalid client_id, response_type or redirect_uri');
+      return;
+    }
+    const location = new URL(redirectUri);
+    location.searchParams.set(
+      'code',
+      this.authorizationCode((query.get('scope') ?? '').split(' ').filter(Boolean)),
+    );
+    location.searchParams.set('state', query.get('state') ?? '');
+    res.writeHead(302, { location: location.toString() }).end();
   }
 
   private token(form: URLSearchParams, send: (status: number, body?: unknown) => void): void {

@@ -7,7 +7,8 @@
  *   POST /{user}/threads_publish?creation_id=…)
  * - Troubleshooting: https://developers.facebook.com/docs/threads/troubleshooting (GET /{container}?fields=status,
  *   error_message: IN_PROGRESS, FINISHED, PUBLISHED, ERROR, EXPIRED after 24 h unpublished)
- * - Tokens: https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions and
+ * - Tokens: https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions (consent
+ *   screen GET threads.net/oauth/authorize, here approved at once with a 302 to redirect_uri?code&state) and
  *   …/get-started/long-lived-tokens (POST /oauth/access_token: short-lived 1 h + user_id; GET /access_token
  *   grant_type=th_exchange_token: 60 days; GET /refresh_access_token grant_type=th_refresh_token: a long-lived token
  *   at least 24 h old and unexpired, 60 days again)
@@ -237,6 +238,9 @@ export class ThreadsApiFake {
     const body = await readBody(req);
     const params = new URLSearchParams(url.search);
     new URLSearchParams(body).forEach((value, name) => params.set(name, value));
+    if (method === 'GET' && url.pathname === '/oauth/authorize') {
+      return this.consent(params, res);
+    }
     const faultIndex = this.faults.findIndex((entry) => entry.matches(method, url.pathname));
     const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0].fault : undefined;
     if (fault?.kind === 'hang') {
@@ -281,6 +285,24 @@ export class ThreadsApiFake {
       }
       throw error;
     }
+  }
+
+  /**
+   * The consent screen (threads.net/oauth/authorize), approved at once: a 302 to `redirect_uri` with `code` and
+   * `state`. A wrong client_id or a missing redirect_uri is a 400 page instead of a redirect.
+   */
+  private consent(params: URLSearchParams, res: ServerResponse): void {
+    const redirectUri = params.get('redirect_uri');
+    if (params.get('client_id') !== this.clientId || params.get('response_type') !== 'code' || !redirectUri) {
+      res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end('Invalid client_id, response_type or redirect_uri');
+      return;
+    }
+    const location = new URL(redirectUri);
+    location.searchParams.set('code', this.authorize());
+    location.searchParams.set('state', params.get('state') ?? '');
+    res.writeHead(302, { location: location.toString() }).end();
   }
 
   private route(
