@@ -81,19 +81,9 @@ export class FacebookPublisher {
       );
     }
     const { api, pageId } = await this.graph();
-    const { attempt, repeated } = await this.ledger.begin(key, {
-      kind: 'post',
-      target: pageId,
-      pageId,
-      message: request.text,
-      startedAt: this.context.clock.now().toISOString(),
-    });
-    if (repeated) {
-      // An earlier attempt may have created the post without the answer reaching us: never send twice.
-      const found = await this.find(key, attempt, api);
-      if (found) {
-        return found;
-      }
+    const { attempt, found } = await this.beginAttempt(key, 'post', pageId, pageId, request.text, api);
+    if (found) {
+      return found;
     }
     let answer: { id?: unknown; post_id?: unknown };
     try {
@@ -129,18 +119,9 @@ export class FacebookPublisher {
       return recorded;
     }
     const { api, pageId } = await this.graph();
-    const { attempt, repeated } = await this.ledger.begin(key, {
-      kind: 'reply',
-      target: commentId,
-      pageId,
-      message: request.text,
-      startedAt: this.context.clock.now().toISOString(),
-    });
-    if (repeated) {
-      const found = await this.find(key, attempt, api);
-      if (found) {
-        return found;
-      }
+    const { found } = await this.beginAttempt(key, 'reply', commentId, pageId, request.text, api);
+    if (found) {
+      return found;
     }
     const answer = await api.call<{ id?: unknown }>({
       method: 'POST',
@@ -175,6 +156,28 @@ export class FacebookPublisher {
    * The post (or reply) the attempt created, if Graph has it: by this Page, with exactly the attempt's message,
    * created since the attempt started (less clock skew), not claimed by another key; the oldest such one.
    */
+  /**
+   * Records the attempt before anything is sent (its marker: what, where, when). A repeated key means an earlier
+   * attempt may have created the post or reply without the answer reaching us: it is looked for, never sent twice.
+   */
+  private async beginAttempt(
+    key: string,
+    kind: Attempt['kind'],
+    target: string,
+    pageId: string,
+    message: string,
+    api: GraphApi,
+  ): Promise<{ attempt: Attempt; found?: PublishResult }> {
+    const { attempt, repeated } = await this.ledger.begin(key, {
+      kind,
+      target,
+      pageId,
+      message,
+      startedAt: this.context.clock.now().toISOString(),
+    });
+    return { attempt, found: repeated ? await this.find(key, attempt, api) : undefined };
+  }
+
   async find(key: string, attempt: Attempt, api: GraphApi): Promise<PublishResult | undefined> {
     const startedAt = new Date(attempt.startedAt).getTime() - CLOCK_SKEW_MS;
     const candidates = await this.candidates(attempt, api, startedAt);
