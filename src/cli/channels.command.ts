@@ -6,6 +6,10 @@ import { parseDurationMs } from '../config/schema/primitives.schema';
 import { ConfigService } from '../config/config.service';
 import { CredentialStore } from '../credentials/credential-store';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { DatabaseCredentialStore } from '../credentials/database-credential-store';
+import { SecretKeySource } from '../credentials/secret-key';
+import { TransactionContext } from '../persistence/transaction-context';
+import type { ChannelEntity } from '../channels/channel.entity';
 import { ConnectFlowError, describeConnection, runConnectFlow } from '../oauth/connect-flow';
 import { OAuthAuthorizationRepository } from '../oauth/oauth-authorization.repository';
 import { OAuthCliModule } from '../oauth/oauth-cli.module';
@@ -29,17 +33,36 @@ export function channelsCommand(): Command {
     .option('-b, --brand <id>', 'one brand only')
     .addOption(configOption())
     .action(async (options: { brand?: string; config?: string }) => {
-      await loadConfigOrExit(resolveConfigPath(options.config));
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
       await inCliContext(RecordsCliModule.forRoot(), async (app) => {
         const rows = await app.get(ChannelRepository).list({ brand: options.brand });
         if (rows.length === 0) {
           process.stdout.write('no channels: run `metronome plan sync` to import the config\n');
           return;
         }
+        // Expiry facts are stored in clear: listing them needs no key, and no token is ever read here.
+        const store = new DatabaseCredentialStore(
+          app.get(TransactionContext, { strict: false }),
+          new SecretKeySource(process.env),
+        );
+        const expiries = new Map((await store.expiries()).map((expiry) => [expiry.channelId, expiry]));
+        const credentials = (row: ChannelEntity): string => {
+          const expiry = expiries.get(row.id);
+          if (expiry) {
+            return expiry.expiresAt
+              ? `connected, expires ${expiry.expiresAt.toISOString().slice(0, 10)}`
+              : 'connected';
+          }
+          return loaded.plugins.find('connector', row.connector)?.oauth
+            ? `not connected: metronome channels connect ${row.brandId}/${row.key}`
+            : 'config';
+        };
         process.stdout.write(
           table(
-            ['CHANNEL', 'CONNECTOR', 'STATUS'],
-            rows.map((row) => ({ cells: [`${row.brandId}/${row.key}`, row.connector, row.status] })),
+            ['CHANNEL', 'CONNECTOR', 'STATUS', 'CREDENTIALS'],
+            rows.map((row) => ({
+              cells: [`${row.brandId}/${row.key}`, row.connector, row.status, credentials(row)],
+            })),
           ),
         );
       });

@@ -89,7 +89,7 @@ describe('metronome CLI', () => {
     const dbEnv = { DATABASE_URL: `sqlite:${dbPath}` };
     expect(metronome(['plan', 'sync'], dbEnv).code).toBe(0);
     expect(metronome(['channels', 'list'], dbEnv).stdout).toMatch(
-      /^CHANNEL +CONNECTOR +STATUS\ndemo\/sandbox +sandbox +active\n$/,
+      /^CHANNEL +CONNECTOR +STATUS +CREDENTIALS\ndemo\/sandbox +sandbox +active +config\n$/,
     );
     expect(metronome(['channels', 'reconnect', 'demo/sandbox', '--as', 'maya'], dbEnv)).toMatchObject({
       code: 2,

@@ -271,6 +271,10 @@ describe('four OAuth networks, one simulated month (built CLI, real server, cont
       'active',
       'active',
     ]);
+    // The list shows whether each account is connected and until when (never a token).
+    const list = (await cli('channels', 'list')).stdout;
+    expect(list).toMatch(/northwind\/linkedin +linkedin +active +connected, expires \d{4}-\d{2}-\d{2}/);
+    expect(list).toMatch(/northwind\/facebook +facebook +active +connected\n/);
   });
 
   it('publishes a LinkedIn text post, a Facebook link post, an Instagram carousel and reel and a Threads post, each exactly once on its fake', async () => {
