@@ -244,7 +244,7 @@ export class ConfigReferencesValidator {
     }
     const plugin = this.plugins.find(kind, name);
     if (!plugin) {
-      const failure = this.plugins.failure(name);
+      const failure = this.plugins.failure(name, kind);
       this.add(
         [...path, nameField],
         failure

@@ -194,6 +194,7 @@ function variantsOfFile(input: ImportInput): VariantContent[] {
   return input.plan.variants.map((variant) => ({
     channelId: input.channelIds.get(variant.channel) as string,
     text: variant.text,
+    title: variant.title,
     // Connectors read the files: store where they are, not where they are relative to the post file.
     media: variant.media.map((item) => ({
       path: resolve(dirname(input.content.absolutePath), item.path),

@@ -39,6 +39,8 @@ export type PostContent = Pick<
 export interface VariantContent {
   channelId: string;
   text: string;
+  /** The title this channel publishes. */
+  title: string;
   media: JsonColumnValue[];
   extra: Record<string, JsonColumnValue>;
 }
@@ -150,12 +152,12 @@ export class PostRepository {
   async replaceVariants(post: PostEntity, variants: readonly VariantContent[], at: Date): Promise<void> {
     const repository = this.transactions.manager.getRepository(PostVariantEntity);
     await repository.delete({ postId: post.id, channelId: Not(In(variants.map((v) => v.channelId))) });
-    for (const { channelId, text, media, extra } of variants) {
+    for (const { channelId, text, title, media, extra } of variants) {
       const existing = await repository.findOneBy({ postId: post.id, channelId });
       if (existing) {
         await repository.update(
           { id: existing.id },
-          { text, media, extra, state: post.state, updatedAt: at },
+          { text, title, media, extra, state: post.state, updatedAt: at },
         );
       } else {
         await repository.insert(
@@ -164,6 +166,7 @@ export class PostRepository {
             channelId,
             state: post.state,
             text,
+            title,
             media,
             extra,
             idempotencyKey: `${post.id}:${channelId}`,

@@ -144,7 +144,7 @@ export class NotificationDispatcherService implements OnModuleDestroy {
     const place = `notifier "${notifierId}" (notifiers.${notifierId}.plugin: ${definition.plugin})`;
     const plugin = loaded.plugins.find('notifier', definition.plugin);
     if (!plugin) {
-      const failure = loaded.plugins.failure(definition.plugin);
+      const failure = loaded.plugins.failure(definition.plugin, 'notifier');
       throw new NotifierSetupError(
         failure
           ? `${place}: the plugin failed to load: ${failure}`

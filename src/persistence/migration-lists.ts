@@ -26,6 +26,8 @@ import { ChannelTokens1796090000000 as PostgresChannelTokens } from './migration
 import { ChannelTokens1796090000000 as SqliteChannelTokens } from './migrations/sqlite/1796090000000-channel-tokens';
 import { OAuthAuthorizations1796090000001 as PostgresOAuthAuthorizations } from './migrations/postgres/1796090000001-oauth-authorizations';
 import { OAuthAuthorizations1796090000001 as SqliteOAuthAuthorizations } from './migrations/sqlite/1796090000001-oauth-authorizations';
+import { VariantTitle1796100000000 as PostgresVariantTitle } from './migrations/postgres/1796100000000-variant-title';
+import { VariantTitle1796100000000 as SqliteVariantTitle } from './migrations/sqlite/1796100000000-variant-title';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -43,6 +45,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteProfileEnforce,
   SqliteChannelTokens,
   SqliteOAuthAuthorizations,
+  SqliteVariantTitle,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -60,4 +63,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresProfileEnforce,
   PostgresChannelTokens,
   PostgresOAuthAuthorizations,
+  PostgresVariantTitle,
 ];

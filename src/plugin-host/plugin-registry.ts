@@ -1,12 +1,17 @@
 import type { PluginDefinition, PluginKind } from '../plugin-sdk';
 import { describeOrigin, LoadedPlugin } from './loaded-plugin';
 
-/** All plugins the host knows of, loaded or not, by name. The first plugin to claim a name keeps it. */
+/**
+ * All plugins the host knows of, loaded or not, by kind and name. The first plugin to claim a name of its kind keeps
+ * it; a connector and a notifier may share a name (`discord` publishes and notifies).
+ */
 export class PluginRegistry {
   private readonly plugins: LoadedPlugin[] = [];
 
   add(plugin: LoadedPlugin): void {
-    const existing = this.plugins.find((p) => p.status === 'loaded' && p.name === plugin.name);
+    const existing = this.plugins.find(
+      (p) => p.status === 'loaded' && p.kind === plugin.kind && p.name === plugin.name,
+    );
     if (existing && plugin.status === 'loaded') {
       this.plugins.push({
         status: 'failed',
@@ -32,9 +37,14 @@ export class PluginRegistry {
       : undefined;
   }
 
-  /** Why a plugin of this name is unusable, if one was tried. */
-  failure(name: string): string | undefined {
-    const plugin = this.plugins.find((p) => p.name === name && p.status === 'failed');
+  /** Why a plugin of this name (and kind, when given) is unusable, if one was tried. */
+  failure(name: string, kind?: PluginKind): string | undefined {
+    const plugin = this.plugins.find(
+      (p) =>
+        p.name === name &&
+        p.status === 'failed' &&
+        (kind === undefined || p.kind === undefined || p.kind === kind),
+    );
     return plugin?.status === 'failed' ? plugin.error : undefined;
   }
 

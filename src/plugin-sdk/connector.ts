@@ -66,6 +66,19 @@ export interface TitleLimits {
   bytes?: number;
 }
 
+/**
+ * The network's own names for its figures (SDK 2.2). The core stores `followers`, `impressions`, `clicks` and
+ * `engagements.<kind>`; the report shows each channel's figures under these names (YouTube's "Subscribers" and
+ * "Views", Pinterest's "Saves" and "Outbound clicks"). A figure without a name keeps the common one.
+ */
+export interface MetricNames {
+  followers?: string;
+  impressions?: string;
+  clicks?: string;
+  /** A name per engagement kind the connector reports: `{ saves: 'Saves', retweets: 'Reposts' }`. */
+  engagements?: Record<string, string>;
+}
+
 /** What a connector can do. The core asks before it uses anything: every capability is optional. */
 export interface ConnectorCapabilities {
   publish: boolean;
@@ -92,6 +105,8 @@ export interface ConnectorCapabilities {
   title?: TitleLimits;
   /** Text over the limit is published as a thread when the post sets `extra.thread: true`. (SDK 1.2) */
   thread?: ThreadSupport;
+  /** The network's own names for the figures `fetchMetrics` answers, shown in the report. (SDK 2.2) */
+  metricNames?: MetricNames;
 }
 
 /** The text limits a connector declares. */
@@ -112,6 +127,11 @@ export interface PublishRequest {
   /** Stable per (post, channel): a retry of the same publish carries the same key. */
   idempotencyKey: string;
   text: string;
+  /**
+   * The post's title on this channel: `overrides.<channel>.title` in the content file, else the post's `title`
+   * (checked at import against `capabilities.title`). Absent only for posts stored before SDK 2.2. (SDK 2.2)
+   */
+  title?: string;
   media: MediaAttachment[];
   scheduledAt: Date;
   /** Connector-specific per-post settings from the post's front matter (visibility, spoiler, thread…). */

@@ -2,7 +2,7 @@
  * The Metronome plugin SDK: the only module a plugin imports from the core.
  * Semantic versioning applies to everything exported here; plugins declare the range they support.
  */
-export const SDK_VERSION = '2.1.0';
+export const SDK_VERSION = '2.2.0';
 
 /** The last SDK 1 release: plugins written for 1.x load through an adapter (see plugin-host/sdk1-adapter.ts). */
 export const SDK1_COMPAT_VERSION = '1.3.0';

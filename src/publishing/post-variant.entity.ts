@@ -31,6 +31,10 @@ export class PostVariantEntity {
   @Column({ type: 'text' })
   text!: string;
 
+  /** The title this channel publishes (`overrides.<channel>.title`, else the post's); NULL on rows older than SDK 2.2. */
+  @Column({ type: 'text', nullable: true })
+  title!: string | null;
+
   @Column({ type: 'simple-json' })
   media!: JsonColumnValue[];
 

@@ -60,6 +60,7 @@ export class VariantSender {
         return publish({
           idempotencyKey: variant.idempotencyKey,
           text: variant.text,
+          ...(variant.title !== null ? { title: variant.title } : {}),
           media: variant.media as unknown as MediaAttachment[],
           scheduledAt: variant.scheduledAt ?? now,
           extra: variant.extra,

@@ -67,7 +67,7 @@ export class ReportRenderService {
         !brand
           ? `unknown brand "${brandId}": the configuration has ${Object.keys(loaded.config.brands).join(', ') || 'no brands'}`
           : `report template "${templateName}" for brand "${brandId}" is not available: ${
-              loaded.plugins.failure(templateName) ??
+              loaded.plugins.failure(templateName, 'report-template') ??
               `loaded templates are ${loaded.plugins.names('report-template').join(', ') || 'none'}`
             }`,
       );

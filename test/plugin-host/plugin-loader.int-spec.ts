@@ -110,13 +110,18 @@ describe('plugin loading', () => {
     expect(empty.status === 'failed' && empty.error).toMatch(/"name" must be lowercase.*"version" must be/);
   });
 
-  it('keeps the first plugin that claims a name', () => {
-    writePlugin(join(base, 'again'), pluginSource('sandbox'));
+  it('keeps the first plugin that claims a name of its kind; another kind may share the name', () => {
+    writePlugin(join(base, 'again'), pluginSource('email'));
+    writePlugin(join(base, 'shared'), pluginSource('sandbox'));
     const registry = new PluginRegistry();
     loadBuiltinPlugins().forEach((p) => registry.add(p));
     registry.add(loadConfiguredPlugin({ path: 'again' }, base));
-    expect(registry.failure('sandbox')).toMatch(/already taken by built-in/);
+    registry.add(loadConfiguredPlugin({ path: 'shared' }, base));
+    expect(registry.failure('email', 'notifier')).toMatch(/already taken by built-in/);
+    // A notifier named like the built-in sandbox connector: both load.
+    expect(registry.failure('sandbox')).toBeUndefined();
     expect(registry.find('connector', 'sandbox')).toBeDefined();
+    expect(registry.find('notifier', 'sandbox')).toBeDefined();
   });
 
   it('refuses a package entry that is not a package name, so it cannot reach outside the config folder', () => {

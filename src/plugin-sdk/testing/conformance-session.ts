@@ -60,6 +60,8 @@ export class ConformanceSession<Options> {
     return {
       idempotencyKey: this.key(label),
       text,
+      // Every post has a title since SDK 2.2; connectors whose posts have one publish it.
+      title: `Conformance ${label}`,
       media: [],
       scheduledAt: this.context.clock.now(),
       extra: {},
