@@ -24,7 +24,7 @@ export interface OpenApiRequest {
 export interface OpenApiDocument {
   openapi: string;
   servers?: Array<{ url: string }>;
-  paths: Record<string, Record<string, OpenApiOperation | unknown>>;
+  paths: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
@@ -69,7 +69,7 @@ export class OpenApiRequestValidator {
     this.ajv.addSchema(withNullable(doc) as object, 'openapi');
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
-        const operation = (item as Record<string, unknown>)[method] as OpenApiOperation | undefined;
+        const operation = (item)[method] as OpenApiOperation | undefined;
         if (operation) {
           this.routes.push({
             method: method.toUpperCase(),
@@ -78,7 +78,7 @@ export class OpenApiRequestValidator {
             operation: {
               ...operation,
               parameters: [
-                ...(((item as Record<string, unknown>).parameters as OpenApiParameter[]) ?? []),
+                ...(((item).parameters as OpenApiParameter[]) ?? []),
                 ...(operation.parameters ?? []),
               ],
             },
