@@ -3,7 +3,7 @@
 #
 # Node 22 comes from the npm registry into .tools/node22 (shared with .ci/install-pds.sh). The only part of the
 # install that depends on the Node version is better-sqlite3's native addon (ABI 115 on Node 20, 127 on 22), so
-# instead of a second `npm ci` the suites run in .tools/node22-run: a hard-linked copy of this tree whose
+# instead of a second `npm ci` the suites run in .node22-run: a hard-linked copy of this tree whose
 # better-sqlite3 addon is replaced by one built for Node 22 (cached in .tools/node22-addons by version).
 #
 # Usage: bash .ci/node22-tests.sh [test|services|all]   (default: all)
@@ -46,19 +46,19 @@ if [ ! -f "$addon" ]; then
 fi
 
 # The run's tree: hard links (cheap), except the addon, which is a file of its own.
-run="$root/.tools/node22-run"
+# In the tree, not in .tools: .tools may link to a cache on another file system, and hard links stay on one.
+run="$root/.node22-run"
 rm -rf "$run"
 mkdir -p "$run"
-say "preparing .tools/node22-run (hard-linked copy of the tree)"
+say "preparing .node22-run (hard-linked copy of the tree)"
 for entry in $(ls -A "$root"); do
   case "$entry" in
-    .git | .tools) ;;
+    .git | .tools | .node22-run) ;;
     *) cp -al "$root/$entry" "$run/$entry" ;;
   esac
 done
-# The PDS harness finds Node 22 at .tools/node22 of the tree it runs from.
-mkdir -p "$run/.tools"
-ln -s "$tools" "$run/.tools/node22"
+# The peers' harnesses find their installs (Node 22, the PDS, WordPress) in .tools of the tree they run from.
+ln -s "$(readlink -f "$root/.tools")" "$run/.tools"
 target="$run/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
 cp --remove-destination "$addon" "$target"
 # The PDS peer (Node 22 already) is found through the tree; its own node_modules is shared as it is.
