@@ -69,7 +69,7 @@ export class OpenApiRequestValidator {
     this.ajv.addSchema(withNullable(doc) as object, 'openapi');
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
-        const operation = (item)[method] as OpenApiOperation | undefined;
+        const operation = item[method] as OpenApiOperation | undefined;
         if (operation) {
           this.routes.push({
             method: method.toUpperCase(),
@@ -78,7 +78,7 @@ export class OpenApiRequestValidator {
             operation: {
               ...operation,
               parameters: [
-                ...(((item).parameters as OpenApiParameter[]) ?? []),
+                ...((item.parameters as OpenApiParameter[]) ?? []),
                 ...(operation.parameters ?? []),
               ],
             },
