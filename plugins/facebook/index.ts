@@ -20,6 +20,12 @@ export default defineConnector<FacebookOptions>({
     'Facebook Pages (Graph API): posts with links and photos, comments and replies, Page Insights.',
   options: facebookOptionsSchema,
   capabilities: {
+    // The network's own names for its figures, shown in the monthly report (SDK 2.2).
+    metricNames: {
+      followers: 'Follows',
+      impressions: 'Views',
+      engagements: { postEngagements: 'Post engagements' },
+    },
     publish: true,
     delete: true,
     inbox: true,

@@ -18,6 +18,11 @@ export default defineConnector<InstagramOptions>({
   options: instagramOptionsSchema,
   oauth: instagramOAuth,
   capabilities: {
+    // The network's own names for its figures, shown in the monthly report (SDK 2.2).
+    metricNames: {
+      impressions: 'Views',
+      engagements: { likes: 'Likes', comments: 'Comments', saved: 'Saves', shares: 'Shares' },
+    },
     publish: true,
     twoStep: true,
     inbox: true,

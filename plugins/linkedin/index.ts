@@ -17,6 +17,12 @@ export default defineConnector<LinkedInOptions>({
     'LinkedIn profiles and Pages: posts with images, article links and mentions; comments; Page statistics.',
   options: linkedinOptionsSchema,
   capabilities: {
+    // The network's own names for its figures, shown in the monthly report (SDK 2.2).
+    metricNames: {
+      impressions: 'Impressions',
+      clicks: 'Clicks',
+      engagements: { likes: 'Reactions', comments: 'Comments', shares: 'Reposts' },
+    },
     publish: true,
     delete: true,
     inbox: true,

@@ -17,6 +17,8 @@ export default defineConnector<MastodonOptions>({
   description: 'Mastodon REST API: idempotent statuses with media, mentions, profile and counts.',
   options: mastodonOptionsSchema,
   capabilities: {
+    // The network's own names for its figures, shown in the monthly report (SDK 2.2).
+    metricNames: { engagements: { likes: 'Favourites', reposts: 'Boosts', replies: 'Replies' } },
     publish: true,
     delete: true,
     inbox: true,

@@ -19,6 +19,17 @@ export default defineConnector<ThreadsOptions>({
   options: threadsOptionsSchema,
   oauth: threadsOAuth,
   capabilities: {
+    // The network's own names for its figures, shown in the monthly report (SDK 2.2).
+    metricNames: {
+      impressions: 'Views',
+      engagements: {
+        likes: 'Likes',
+        replies: 'Replies',
+        reposts: 'Reposts',
+        quotes: 'Quotes',
+        shares: 'Shares',
+      },
+    },
     publish: true,
     twoStep: true,
     reply: true,

@@ -169,7 +169,24 @@ export interface AudienceSection {
   hasData: boolean;
 }
 
+/** One of a channel's figures under the network's own name (SDK 2.2). */
+export interface NetworkFigure {
+  /** The stored metric: `followers`, `impressions`, `clicks` or `engagements.<kind>`. */
+  metric: string;
+  /** The network's name for it (`capabilities.metricNames`): "Subscribers", "Views", "Saves"; else a common name. */
+  name: string;
+  /** Followers as of the period's last day with data; every other figure summed over the period's days. */
+  value: Comparison;
+}
+
+/** A channel's figures as its network names them, for channels that reported any in the month (SDK 2.2). */
+export interface ChannelNetworkFigures extends ChannelRef {
+  figures: NetworkFigure[];
+}
+
 export interface ReachSection {
+  /** Each channel's own figures under its network's names (SDK 2.2). */
+  byNetwork: ChannelNetworkFigures[];
   days: string[];
   impressions: DailySeries[];
   engagements: DailySeries[];

@@ -6,6 +6,8 @@ import { ChannelMetricsCalculator } from './channel-metrics.calculator';
 import { InboxCalculator } from './inbox.calculator';
 import { IncidentsCalculator } from './incidents.calculator';
 import { kpiTiles } from './kpi-tiles.calculator';
+import { NetworkFiguresCalculator } from './network-figures';
+import type { MetricNames } from '../plugin-sdk';
 import { postsSection, rankPosts } from './post-ranking.calculator';
 import { PublishingCalculator } from './publishing.calculator';
 import { ReportDataRepository, type ReportRows } from './report-data.repository';
@@ -23,6 +25,8 @@ export interface ReportBuildOptions {
   now?: Date;
   /** Minutes after its scheduled time a post still counts as on time. */
   onTimeToleranceMinutes?: number;
+  /** The network's own names for a connector's figures (its plugin's `capabilities.metricNames`). */
+  metricNames?: (connector: string) => MetricNames | undefined;
 }
 
 const DEFAULT_RESPONSE_SLA_MS = 4 * 3_600_000;
@@ -151,7 +155,12 @@ export class ReportModelBuilder {
     const posts = postsSection(ranked);
     const channelTable = channelRows(channels, current.channels, previous.channels);
     const audience = audienceSection(channels, metrics, windows, current.channels, previous.channels);
-    const reach = reachSection(channels, metrics, windows, current.channels, previous.channels);
+    const byNetwork = new NetworkFiguresCalculator(rows.channelSnapshots, options.metricNames).section(
+      channels,
+      windows.current,
+      windows.previous,
+    );
+    const reach = reachSection(channels, metrics, windows, current.channels, previous.channels, byNetwork);
     const publishingSection = publishing.section(channels, current.channels, previous.channels);
     const approvalsSection = approvals.section(windows.current, windows.previous);
     const inboxSection = inbox.section(windows.current, current.channels, previous.channels);

@@ -80,7 +80,11 @@ export class ReportRenderService {
         brand.reports?.templateOptions ?? {},
         this.contexts.create(plugin.name, brandId),
       );
-      const model = await this.builder.build(loaded.config, brandId, month, { ...options, now });
+      const model = await this.builder.build(loaded.config, brandId, month, {
+        ...options,
+        now,
+        metricNames: (connector) => loaded.plugins.find('connector', connector)?.capabilities.metricNames,
+      });
       const document = await this.pipeline.render(model, template, options.timeoutMs);
       if (document.blockedRequests.length > 0) {
         this.logger.warn(

@@ -1,6 +1,13 @@
 import type { ChannelMetricsCalculator } from './channel-metrics.calculator';
 import type { ChannelFacts, ReportChannel, ReportWindows } from './report-facts';
-import type { AudienceSection, ChannelKpiRow, ChannelRef, DailySeries, ReachSection } from './report-model';
+import type {
+  AudienceSection,
+  ChannelKpiRow,
+  ChannelNetworkFigures,
+  ChannelRef,
+  DailySeries,
+  ReachSection,
+} from './report-model';
 import { compare, ratio, sumPresent } from './report-statistics';
 
 /** Names people know platforms by; anything else is shown with its first letter capitalised. */
@@ -88,6 +95,7 @@ export function reachSection(
   windows: ReportWindows,
   current: ReadonlyMap<string, ChannelFacts>,
   previous: ReadonlyMap<string, ChannelFacts>,
+  byNetwork: ChannelNetworkFigures[],
 ): ReachSection {
   const daily = new Map(channels.map((c) => [c.id, metrics.daily(c, windows.current)]));
   const impressions = series(channels, (c) => daily.get(c.id)!.impressions);
@@ -97,6 +105,7 @@ export function reachSection(
   const rate = (facts: ReadonlyMap<string, ChannelFacts>) =>
     ratio(total(facts, 'engagements'), total(facts, 'impressions'));
   return {
+    byNetwork,
     days: windows.current.days,
     impressions,
     engagements,
@@ -106,6 +115,6 @@ export function reachSection(
       engagementRate: compare(rate(current), rate(previous)),
       clicks: compare(total(current, 'clicks'), total(previous, 'clicks')),
     },
-    hasData: hasPoint(impressions) || hasPoint(engagements),
+    hasData: hasPoint(impressions) || hasPoint(engagements) || byNetwork.length > 0,
   };
 }

@@ -61,6 +61,38 @@ describe('report HTML document (no browser)', () => {
     expect(html).toContain('style="--accent: #0f766e"');
   });
 
+  it('shows each network’s figures under the names its connector declares (SDK 2.2 metricNames)', async () => {
+    const named = await harness.builder.build(loaded.config, 'northwind', '2026-10', {
+      now: new Date('2026-11-02T07:00:00Z'),
+      metricNames: (connector) =>
+        connector === 'bluesky'
+          ? {
+              followers: 'Followers',
+              impressions: 'Views',
+              engagements: { reposts: 'Reposts', likes: 'Likes' },
+            }
+          : undefined,
+    });
+    const html = harness.pipeline.toHtml(named, await prepare({}));
+    const table = html.slice(html.indexOf('Each network’s own figures'));
+    expect(table.length).toBeLessThan(html.length);
+    const bluesky = named.reach.byNetwork.find((row) => row.connector === 'bluesky')!;
+    expect(bluesky.figures.map((f) => f.name)).toEqual([
+      'Followers',
+      'Views',
+      'Link clicks',
+      'Reposts',
+      'Likes',
+      'Replies',
+    ]);
+    expect(table).toMatch(
+      /Bluesky<\/strong><\/td>\s*<td class="left"><span class="network-figure">Followers <strong>[\d,]+<\/strong>/,
+    );
+    expect(table).toContain('<span class="network-figure">Views <strong>');
+    // Without names, Mastodon's figures keep the common ones.
+    expect(table).toContain('<span class="network-figure">Impressions <strong>');
+  });
+
   it('renders charts as deterministic SVG whose ids do not clash within a document', () => {
     const charts = new ChartRenderer();
     const first = charts.render(model);
