@@ -449,7 +449,6 @@ export class YouTubeConnector implements Connector {
           query: {
             part: 'statistics',
             id: recorded.map((video) => video.videoId).join(','),
-            maxResults: METRIC_VIDEOS,
           },
           units: QUOTA_COST.list,
           what: "reading the videos' statistics",
