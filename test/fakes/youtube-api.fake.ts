@@ -213,7 +213,7 @@ interface FakeComment {
   publishedAt: string;
 }
 
-type Target = 'insert' | 'chunk' | 'status-query' | 'comment' | 'thumbnail' | 'list' | 'delete';
+export type Target = 'insert' | 'chunk' | 'status-query' | 'comment' | 'thumbnail' | 'list' | 'delete';
 export type YouTubeFault =
   | { kind: 'lose-answer' }
   | { kind: 'hang' }
@@ -265,7 +265,7 @@ export class YouTubeApiFake {
   private readonly sessions = new Map<string, Session>();
   private readonly accessTokens = new Map<string, { expiresAt: number; revoked: boolean }>();
   private readonly refreshTokens = new Map<string, { revoked: boolean }>();
-  private readonly faults: Array<{ target: Target; fault: YouTubeFault }> = [];
+  private readonly faults: Array<{ target: Target; fault: YouTubeFault; skip: number }> = [];
   private readonly held = new Set<ServerResponse>();
   private nextFailure?: { reason: string; status: 'failed' | 'rejected' };
   private server?: Server;
@@ -323,9 +323,9 @@ export class YouTubeApiFake {
     this.refreshTokens.forEach((token) => (token.revoked = true));
   }
 
-  /** The next request of this kind gets the fault. */
-  fail(target: Target, fault: YouTubeFault): void {
-    this.faults.push({ target, fault });
+  /** The next request of this kind (after `skip` of them are served) gets the fault. */
+  fail(target: Target, fault: YouTubeFault, skip = 0): void {
+    this.faults.push({ target, fault, skip });
   }
 
   pendingFaults(): number {
@@ -433,7 +433,12 @@ export class YouTubeApiFake {
     }
     const target = this.targetOf(method, url.pathname, req);
     const index = this.faults.findIndex((entry) => entry.target === target);
-    const fault = index >= 0 ? this.faults.splice(index, 1)[0].fault : undefined;
+    let fault: YouTubeFault | undefined;
+    if (index >= 0 && this.faults[index].skip > 0) {
+      this.faults[index].skip -= 1;
+    } else if (index >= 0) {
+      fault = this.faults.splice(index, 1)[0].fault;
+    }
     if (fault?.kind === 'hang') {
       this.held.add(res);
       return;
