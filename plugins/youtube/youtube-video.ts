@@ -7,6 +7,9 @@ export const TITLE_LIMIT = 100;
 export const DESCRIPTION_BYTES = 5_000;
 export const TAGS_LIMIT = 500;
 
+const PUBLISH_AT_ERROR =
+  'extra.publishAt must be an ISO 8601 date-time with its offset, e.g. "2026-12-24T18:00:00+01:00"';
+
 /** Per-post settings (`overrides.youtube.extra` in the content file). */
 export const youtubeExtraSchema = z.looseObject({
   privacy: z
@@ -24,10 +27,7 @@ export const youtubeExtraSchema = z.looseObject({
     .optional(),
   madeForKids: z.boolean({ error: 'extra.madeForKids must be true or false' }).optional(),
   publishAt: z
-    .union([z.iso.datetime({ offset: true }), z.date()], {
-      error:
-        'extra.publishAt must be an ISO 8601 date-time with its offset, e.g. "2026-12-24T18:00:00+01:00"',
-    })
+    .union([z.iso.datetime({ offset: true, error: PUBLISH_AT_ERROR }), z.date()], { error: PUBLISH_AT_ERROR })
     .optional(),
   thumbnail: z
     .string()
