@@ -19,7 +19,7 @@ import {
   type MemoryCredentials,
   type TestPluginContext,
 } from '../../src/plugin-sdk/testing';
-import { YouTubeApiFake } from '../fakes/youtube-api.fake';
+import { checkRequest, schemaProblems, YouTubeApiFake } from '../fakes/youtube-api.fake';
 import { connectedCredentials, mediaFolder, optionsFor, request, TEST_CHUNK } from './youtube-fixtures';
 
 /**
@@ -322,5 +322,53 @@ describe('youtube connector (contract fake)', () => {
     expect(refused).toBeInstanceOf(AuthenticationError);
     expect(refused.message).toContain('reconnect');
     expect(fake.liveVideos()).toHaveLength(1);
+  });
+});
+
+describe('the youtube fake’s discovery checker (it must be able to refuse)', () => {
+  const query = (text: string) => new URLSearchParams(text);
+
+  it('knows the methods the connector uses and refuses unknown ones', () => {
+    expect(
+      checkRequest('GET', '/youtube/v3/videos', query('part=status&id=abc'), undefined).problems,
+    ).toEqual([]);
+    expect(checkRequest('GET', '/youtube/v3/search', query('part=snippet'), undefined).problems).toEqual([
+      expect.stringContaining('no such method'),
+    ]);
+  });
+
+  it('refuses unknown or missing parameters, bad enums and ranges', () => {
+    expect(checkRequest('GET', '/youtube/v3/videos', query('id=abc&foo=1'), undefined).problems).toEqual([
+      expect.stringContaining('unknown parameter "foo"'),
+      expect.stringContaining('required parameter "part"'),
+    ]);
+    expect(
+      checkRequest(
+        'GET',
+        '/youtube/v3/commentThreads',
+        query('part=snippet&order=newest&maxResults=500'),
+        undefined,
+      ).problems,
+    ).toEqual([expect.stringContaining('order="newest"'), expect.stringContaining('maxResults=500')]);
+  });
+
+  it('refuses body fields the Video and Comment schemas do not have, or parts not asked for', () => {
+    const insert = (body: unknown, part = 'snippet,status') =>
+      checkRequest('POST', '/upload/youtube/v3/videos', query(`uploadType=resumable&part=${part}`), body)
+        .problems;
+    expect(insert({ snippet: { title: 'a', tags: ['b'] }, status: { privacyStatus: 'public' } })).toEqual([]);
+    expect(insert({ snippet: { title: 'a', keywords: 'b' } })).toEqual([expect.stringContaining('keywords')]);
+    expect(insert({ status: { privacyStatus: 'friends' } })).toEqual([expect.stringContaining('friends')]);
+    expect(insert({ snippet: { title: 'a' }, status: {} }, 'snippet')).toEqual([
+      expect.stringContaining('"status"'),
+    ]);
+    expect(
+      checkRequest('POST', '/youtube/v3/comments', query('part=snippet'), {
+        snippet: { parentId: 'x', text: 'y' },
+      }).problems,
+    ).toEqual([expect.stringContaining('snippet.text')]);
+    expect(
+      schemaProblems({ snippet: { topLevelComment: { snippet: { textOriginal: 1 } } } }, 'CommentThread'),
+    ).toEqual([expect.stringContaining('must be a string')]);
   });
 });
