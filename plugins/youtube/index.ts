@@ -39,6 +39,8 @@ export default defineConnector<YouTubeOptions>({
       maxImages: 1,
       types: ['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png'],
       maxVideoBytes: MAX_VIDEO_BYTES,
+      // 12 hours for verified channels (15 minutes until a channel is verified: met at publish as YouTube's refusal).
+      maxVideoSeconds: 12 * 3600,
       // The image is the thumbnail (thumbnails.set: JPEG or PNG, 2 MB).
       maxImageBytes: THUMBNAIL_BYTES,
     },

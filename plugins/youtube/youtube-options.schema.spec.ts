@@ -54,6 +54,7 @@ describe('youtube options', () => {
         maxImages: 1,
         maxImageBytes: 2 * 1024 * 1024,
         maxVideoBytes: 256 * 1024 ** 3,
+        maxVideoSeconds: 43_200,
       },
       metricNames: { followers: 'Subscribers', impressions: 'Views' },
     });
