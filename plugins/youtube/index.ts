@@ -35,6 +35,8 @@ export default defineConnector<YouTubeOptions>({
     media: {
       maxCount: 2,
       minCount: 1,
+      // One video per post: a post of images only is refused at import (SDK 2.2).
+      minVideos: 1,
       maxVideos: 1,
       maxImages: 1,
       types: ['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png'],

@@ -92,6 +92,12 @@ function countIssues(
       });
     }
   };
+  if (media.minVideos !== undefined && videos.length < media.minVideos) {
+    issues.push({
+      ...listPlace,
+      message: `${where}: ${videos.length === 0 ? 'no video' : `${videos.length} videos`}, a post here needs at least ${media.minVideos === 1 ? 'one video' : `${media.minVideos} videos`}: add ${media.minVideos === 1 ? 'it' : 'them'} under media: (or overrides.${variant.channel}.media:)`,
+    });
+  }
   perKind(images, media.maxImages, 'images');
   perKind(videos, media.maxVideos, 'videos');
   if (media.mixedMedia === false && images.length > 0 && videos.length > 0) {

@@ -22,6 +22,7 @@ const MEDIA_FIELDS: Record<string, FieldRule> = {
   minCount: 'count',
   maxImages: 'count',
   maxVideos: 'count',
+  minVideos: 'count',
   mixedMedia: 'boolean',
   types: 'mimeTypes',
   maxBytes: 'positive',

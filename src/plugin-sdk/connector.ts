@@ -32,6 +32,8 @@ export interface MediaLimits {
   maxImages?: number;
   /** Videos (or audio files) per post, when fewer than `maxCount`. (SDK 2) */
   maxVideos?: number;
+  /** At least this many videos per post (YouTube, TikTok: 1); `minCount` counts files of any kind. (SDK 2.2) */
+  minVideos?: number;
   /** false: a post carries images or videos, never both (Bluesky, X). Default: a mix is allowed. (SDK 2) */
   mixedMedia?: boolean;
   /** MIME types accepted. */
