@@ -48,6 +48,8 @@ describe('validateChannelMedia: at least N videos (SDK 2.2 minVideos)', () => {
   });
 
   it('accepts a video with its thumbnail image', async () => {
-    expect(await countLines('title: T\nmedia:\n  - { path: media/clip.mp4 }\n  - { path: media/cover.png }')).toEqual([]);
+    expect(
+      await countLines('title: T\nmedia:\n  - { path: media/clip.mp4 }\n  - { path: media/cover.png }'),
+    ).toEqual([]);
   });
 });
