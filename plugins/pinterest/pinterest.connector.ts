@@ -6,15 +6,26 @@ import {
   z,
   type ChannelMetrics,
   type MediaAttachment,
-  type OneStepConnector,
+  type Connector,
   type PluginContext,
   type ProfileSnapshot,
+  type PublishAccepted,
   type PublishRequest,
   type PublishResult,
+  type PublishStatus,
 } from '../../src/plugin-sdk';
 import { PinterestApi } from './pinterest-api';
 import { PinLedger, resultOf, type PendingPin } from './pinterest-exactly-once';
 import type { PinterestOptions } from './pinterest-options.schema';
+import {
+  isVideo,
+  registerVideo,
+  uploadVideo,
+  VIDEO_CHECK_MS,
+  videoKey,
+  videoStatus,
+  type VideoRecord,
+} from './pinterest-video';
 import {
   isPinImage,
   MAX_IMAGE_BYTES,
@@ -23,6 +34,8 @@ import {
   pinTextOf,
   targetOf,
   type PinImage,
+  type PinText,
+  type PinTarget,
 } from './pinterest-pin-body';
 
 /** Pins per page when lookup reads a board (the API allows 1–250). */
@@ -81,7 +94,7 @@ const analyticsSchema = z.record(
  * `attempt:` marker and a lookup on the board; delete; followers and the day's impressions, saves, pin clicks and
  * outbound clicks, for the account and for each pin it published.
  */
-export class PinterestConnector implements OneStepConnector {
+export class PinterestConnector implements Connector {
   private readonly api: PinterestApi;
   private readonly ledger: PinLedger;
 
@@ -93,10 +106,13 @@ export class PinterestConnector implements OneStepConnector {
     this.ledger = new PinLedger(context.state);
   }
 
-  async publish(request: PublishRequest): Promise<PublishResult> {
+  async publish(request: PublishRequest): Promise<PublishResult | PublishAccepted> {
     const earlier = await this.ledger.sent(request.idempotencyKey);
     if (earlier) {
       return earlier;
+    }
+    if (request.media.some(isVideo)) {
+      return this.publishVideo(request);
     }
     let body: Record<string, unknown>;
     let pending: PendingPin;
@@ -111,7 +127,112 @@ export class PinterestConnector implements OneStepConnector {
       }
       throw error;
     }
-    await this.ledger.begin(request.idempotencyKey, pending);
+    return this.createPin(request.idempotencyKey, pending, body);
+  }
+
+  /**
+   * A video pin, in two steps: the file is registered and uploaded now, and the post answered "accepted"; `status`
+   * creates the pin once Pinterest has processed the video.
+   */
+  private async publishVideo(request: PublishRequest): Promise<PublishAccepted> {
+    const known = await this.context.state.get<VideoRecord>(videoKey(request.idempotencyKey));
+    if (known) {
+      return { status: 'accepted', handle: request.idempotencyKey, checkAfterMs: VIDEO_CHECK_MS };
+    }
+    let target: PinTarget;
+    let text: PinText;
+    try {
+      if (request.media.length !== 1) {
+        throw new PinBodyProblem('a video pin takes the video alone: remove the other files');
+      }
+      target = targetOf(request, this.options);
+      text = pinTextOf(request);
+    } catch (error) {
+      if (error instanceof PinBodyProblem) {
+        throw refusedByPlatform('INVALID_PIN', error.message);
+      }
+      throw error;
+    }
+    const cover = request.extra?.coverSeconds ?? 0;
+    if (typeof cover !== 'number' || !Number.isInteger(cover) || cover < 0) {
+      throw refusedByPlatform(
+        'INVALID_PIN',
+        `extra.coverSeconds must be a whole number of seconds, not ${JSON.stringify(cover)}`,
+      );
+    }
+    const registered = await registerVideo(this.api);
+    await uploadVideo(
+      this.context,
+      { uploadUrl: registered.upload_url, fields: registered.upload_parameters ?? {} },
+      request.media[0],
+      this.options.sandbox,
+    );
+    const record: VideoRecord = { mediaId: registered.media_id, target, text, coverSeconds: cover };
+    await this.context.state.set(videoKey(request.idempotencyKey), record);
+    return { status: 'accepted', handle: request.idempotencyKey, checkAfterMs: VIDEO_CHECK_MS };
+  }
+
+  /**
+   * Where a video post stands (the handle is its key): processed, the pin is created — after looking on the board
+   * first when an earlier attempt may have created it (its `attempt:` marker is there).
+   */
+  async status(handle: string): Promise<PublishStatus> {
+    const sent = await this.ledger.sent(handle);
+    if (sent) {
+      return { status: 'published', result: sent };
+    }
+    const record = await this.context.state.get<VideoRecord>(videoKey(handle));
+    if (!record) {
+      return {
+        status: 'failed',
+        reason: `no video upload is recorded for ${handle}: publish the post again`,
+      };
+    }
+    const processing = await videoStatus(this.api, record.mediaId);
+    if (processing === 'failed') {
+      return {
+        status: 'failed',
+        reason:
+          'Pinterest could not process the video: check it is an MP4 or MOV of 4 seconds to 15 minutes, then publish again',
+      };
+    }
+    if (processing !== 'succeeded') {
+      return { status: 'finishing', checkAfterMs: VIDEO_CHECK_MS };
+    }
+    if (await this.ledger.pending(handle)) {
+      const found = await this.lookupByMarker(handle);
+      if (found) {
+        return { status: 'published', result: found };
+      }
+    }
+    const pending: PendingPin = {
+      boardId: record.target.boardId,
+      ...record.text,
+      since: this.context.clock.now().toISOString(),
+    };
+    const body = {
+      board_id: record.target.boardId,
+      ...(record.target.boardSectionId ? { board_section_id: record.target.boardSectionId } : {}),
+      ...(record.text.title ? { title: record.text.title } : {}),
+      ...(record.text.description ? { description: record.text.description } : {}),
+      ...(record.text.link ? { link: record.text.link } : {}),
+      ...(record.text.altText ? { alt_text: record.text.altText } : {}),
+      media_source: {
+        source_type: 'video_id',
+        media_id: record.mediaId,
+        cover_image_key_frame_time: record.coverSeconds,
+      },
+    };
+    return { status: 'published', result: await this.createPin(handle, pending, body) };
+  }
+
+  /** Create Pin, with the `attempt:` marker written first. */
+  private async createPin(
+    key: string,
+    pending: PendingPin,
+    body: Record<string, unknown>,
+  ): Promise<PublishResult> {
+    await this.ledger.begin(key, pending);
     const pin = await this.api.json(
       {
         method: 'POST',
@@ -123,14 +244,23 @@ export class PinterestConnector implements OneStepConnector {
       },
       pinSchema,
     );
-    return this.recorded(request.idempotencyKey, pin.id);
+    return this.recorded(key, pin.id);
   }
 
-  async lookup(idempotencyKey: string): Promise<PublishResult | undefined> {
+  async lookup(idempotencyKey: string): Promise<PublishResult | PublishAccepted | undefined> {
     const sent = await this.ledger.sent(idempotencyKey);
     if (sent) {
       return sent;
     }
+    if (await this.context.state.get<VideoRecord>(videoKey(idempotencyKey))) {
+      // A video accepted earlier: status creates (or finds) its pin.
+      return { status: 'accepted', handle: idempotencyKey, checkAfterMs: VIDEO_CHECK_MS };
+    }
+    return this.lookupByMarker(idempotencyKey);
+  }
+
+  /** The pin an attempt created, found on its board by the marker; undefined when there is none. */
+  private async lookupByMarker(idempotencyKey: string): Promise<PublishResult | undefined> {
     const pending = await this.ledger.pending(idempotencyKey);
     if (!pending) {
       return undefined;
@@ -222,7 +352,7 @@ export class PinterestConnector implements OneStepConnector {
     for (const item of media) {
       if (!isPinImage(item)) {
         throw new PinBodyProblem(
-          `a pin takes JPEG or PNG images; this post has ${item.mimeType} (videos are not supported by this connector)`,
+          `a pin takes JPEG or PNG images, or one MP4 or MOV video alone; this post has ${item.mimeType}`,
         );
       }
       if (this.options.images === 'url') {

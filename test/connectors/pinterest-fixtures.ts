@@ -11,7 +11,7 @@ import {
   createMemoryCredentials,
   type MemoryCredentials,
 } from '../../src/plugin-sdk/testing';
-import { jpeg, png } from '../content/media-headers';
+import { jpeg, mp4, png } from '../content/media-headers';
 import type { PinterestApiFake } from '../fakes/pinterest-api.fake';
 
 export { PINTEREST_SCOPES };
@@ -74,6 +74,7 @@ export function imageFolder(): {
   mkdirSync(join(root, 'media'));
   writeFileSync(join(root, 'media', 'pin.png'), png(1000, 1500));
   writeFileSync(join(root, 'media', 'pin.jpg'), jpeg(1000, 1500));
+  writeFileSync(join(root, 'media', 'clip.mp4'), mp4({ seconds: 8, width: 1080, height: 1920 }));
   for (let i = 2; i <= 6; i++) {
     writeFileSync(join(root, 'media', `pin${i}.png`), png(1000, 1500));
   }
@@ -82,7 +83,7 @@ export function imageFolder(): {
     image: (name = 'pin.png', altText?: string) => ({
       path: join(root, 'media', name),
       root,
-      mimeType: name.endsWith('.jpg') ? 'image/jpeg' : 'image/png',
+      mimeType: name.endsWith('.mp4') ? 'video/mp4' : name.endsWith('.jpg') ? 'image/jpeg' : 'image/png',
       ...(altText ? { altText } : {}),
     }),
     dispose: () => rmSync(root, { recursive: true, force: true }),

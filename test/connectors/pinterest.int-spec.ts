@@ -9,7 +9,9 @@ import {
   type PluginContext,
   type PluginHttpResponse,
   type PluginStateStore,
+  isPublishAccepted,
   type PublishRequest,
+  type PublishResult,
 } from '../../src/plugin-sdk';
 import {
   createMemoryStateStore,
@@ -37,6 +39,24 @@ function connector(
     },
     { ...options, ...extra },
   );
+}
+
+/** An image post answers the published pin at once (only videos are two-step). */
+async function publishImage(pins: PinterestConnector, post: PublishRequest): Promise<PublishResult> {
+  const outcome = await pins.publish(post);
+  if (isPublishAccepted(outcome)) {
+    throw new Error(`an image pin was answered "accepted" (${outcome.handle})`);
+  }
+  return outcome;
+}
+
+/** lookup of an image post: the pin, or nothing. */
+async function lookupImage(key: string): Promise<PublishResult | undefined> {
+  const outcome = await connector().lookup(key);
+  if (outcome && isPublishAccepted(outcome)) {
+    throw new Error(`an image pin was looked up as "accepted" (${outcome.handle})`);
+  }
+  return outcome;
 }
 
 function request(fields: Partial<PublishRequest> = {}): PublishRequest {
@@ -73,7 +93,7 @@ describe('pinterest connector against the contract fake', () => {
   it('publishes an image pin with title, description, link, alt text, board and section; again is the same pin', async () => {
     const pins = connector({ boardSection: fake.sectionId });
     const post = request();
-    const result = await pins.publish(post);
+    const result = await publishImage(pins, post);
     expect(result).toEqual({
       remoteId: expect.stringMatching(/^\d+$/),
       url: `https://www.pinterest.com/pin/${result.remoteId}/`,
@@ -89,13 +109,14 @@ describe('pinterest connector against the contract fake', () => {
       media_source: { source_type: 'image_base64', content_type: 'image/png' },
     });
     const creates = fake.counts.pinCreates;
-    expect(await pins.publish(post)).toEqual(result);
+    expect(await publishImage(pins, post)).toEqual(result);
     expect(await pins.lookup(post.idempotencyKey)).toEqual(result);
     expect(fake.counts.pinCreates).toBe(creates);
   });
 
   it('publishes 2 to 5 images as a carousel, uploaded; JPEG and PNG', async () => {
-    const result = await connector().publish(
+    const result = await publishImage(
+      connector(),
       request({ media: [images.image('pin.png'), images.image('pin.jpg'), images.image('pin3.png')] }),
     );
     const pin = fake.pins().find((candidate) => candidate.id === result.remoteId)!;
@@ -111,8 +132,11 @@ describe('pinterest connector against the contract fake', () => {
       publicUrl: (item: { path: string }) => `https://metronome.example/media/${basename(item.path)}`,
     };
     const pins = connector({ images: 'url' }, { media });
-    const one = await pins.publish(request());
-    const two = await pins.publish(request({ media: [images.image('pin.png'), images.image('pin2.png')] }));
+    const one = await publishImage(pins, request());
+    const two = await publishImage(
+      pins,
+      request({ media: [images.image('pin.png'), images.image('pin2.png')] }),
+    );
     const byId = (id: string) => fake.pins().find((pin) => pin.id === id)!.media_source;
     expect(byId(one.remoteId)).toEqual({
       source_type: 'image_url',
@@ -128,39 +152,45 @@ describe('pinterest connector against the contract fake', () => {
   });
 
   it('extra.board sends to another board; an unknown board is refused with the fix', async () => {
-    const result = await connector().publish(request({ extra: { board: fake.otherBoardId } }));
+    const result = await publishImage(connector(), request({ extra: { board: fake.otherBoardId } }));
     expect(fake.pins().find((pin) => pin.id === result.remoteId)?.board_id).toBe(fake.otherBoardId);
-    const refusal = connector().publish(request({ extra: { board: '42' } }));
+    const refusal = publishImage(connector(), request({ extra: { board: '42' } }));
     await expect(refusal).rejects.toBeInstanceOf(PermanentError);
     await expect(refusal).rejects.toThrow(/board 42 .*set the option board/);
   });
 
-  it('refuses a video or a missing image before sending anything', async () => {
+  it('refuses a GIF, a video with other files, or a missing image before sending anything', async () => {
     const before = fake.requests.length;
+    const gif = { path: images.image().path, root: images.root, mimeType: 'image/gif' };
+    await expect(publishImage(connector(), request({ media: [gif] }))).rejects.toThrow(/JPEG or PNG/);
     const video = { path: images.image().path, root: images.root, mimeType: 'video/mp4' };
-    await expect(connector().publish(request({ media: [video] }))).rejects.toThrow(/JPEG or PNG/);
-    await expect(connector().publish(request({ media: [] }))).rejects.toBeInstanceOf(PermanentError);
+    await expect(connector().publish(request({ media: [video, images.image()] }))).rejects.toThrow(
+      /video alone/,
+    );
+    await expect(publishImage(connector(), request({ media: [] }))).rejects.toBeInstanceOf(PermanentError);
     expect(fake.requests.length).toBe(before);
   });
 
   it('after a lost answer, a restarted instance finds the pin by its marker; nothing is sent twice', async () => {
     const post = request();
     fake.loseNextAnswer();
-    await expect(connector().publish(post)).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(publishImage(connector(), post)).rejects.toBeInstanceOf(OutcomeUnknownError);
     expect(fake.pinsWithDescription(post.text)).toBe(1);
-    const found = await connector().lookup(post.idempotencyKey);
+    const found = await lookupImage(post.idempotencyKey);
     expect(found?.remoteId).toBe(fake.pins().at(-1)!.id);
-    expect(await connector().publish(post)).toEqual(found);
+    expect(await publishImage(connector(), post)).toEqual(found);
     expect(fake.pinsWithDescription(post.text)).toBe(1);
   });
 
   it('lookup finds nothing when the send never arrived, and then the post is sent once', async () => {
     const post = request();
     fake.hangNext();
-    await expect(connector({ timeoutMs: 200 }).publish(post)).rejects.toBeInstanceOf(OutcomeUnknownError);
-    expect(await connector().lookup(post.idempotencyKey)).toBeUndefined();
-    expect(await connector().lookup('never-sent:pins')).toBeUndefined();
-    await connector().publish(post);
+    await expect(publishImage(connector({ timeoutMs: 200 }), post)).rejects.toBeInstanceOf(
+      OutcomeUnknownError,
+    );
+    expect(await lookupImage(post.idempotencyKey)).toBeUndefined();
+    expect(await lookupImage('never-sent:pins')).toBeUndefined();
+    await publishImage(connector(), post);
     expect(fake.pinsWithDescription(post.text)).toBe(1);
   });
 
@@ -175,29 +205,78 @@ describe('pinterest connector against the contract fake', () => {
       created_at: new Date(Date.now() - 5 * 60_000).toISOString().slice(0, 19),
     });
     fake.loseNextAnswer();
-    await expect(connector().publish(post)).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(publishImage(connector(), post)).rejects.toBeInstanceOf(OutcomeUnknownError);
     const lost = fake.pins().at(-1)!;
-    const found = await connector().lookup(post.idempotencyKey);
+    const found = await lookupImage(post.idempotencyKey);
     expect(found?.remoteId).toBe(lost.id);
 
     // Two posts with the same fields, both answers lost: each lookup takes a different pin.
     const twin = (key: string) => ({ ...request(), idempotencyKey: key, text: 'Twin pin', title: 'Twin' });
     fake.loseNextAnswer();
-    await expect(connector().publish(twin('twin-a'))).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(publishImage(connector(), twin('twin-a'))).rejects.toBeInstanceOf(OutcomeUnknownError);
     fake.loseNextAnswer();
-    await expect(connector().publish(twin('twin-b'))).rejects.toBeInstanceOf(OutcomeUnknownError);
-    const a = await connector().lookup('twin-a');
-    const b = await connector().lookup('twin-b');
+    await expect(publishImage(connector(), twin('twin-b'))).rejects.toBeInstanceOf(OutcomeUnknownError);
+    const a = await lookupImage('twin-a');
+    const b = await lookupImage('twin-b');
     expect(new Set([a?.remoteId, b?.remoteId]).size).toBe(2);
     expect(fake.pinsWithDescription('Twin pin')).toBe(2);
+  });
+
+  it('a video pin: uploaded (no token to the upload URL), accepted, then created by status once processed', async () => {
+    const pins = connector();
+    const post = request({ media: [images.image('clip.mp4')], extra: { coverSeconds: 2 } });
+    const accepted = await pins.publish(post);
+    expect(accepted).toEqual({ status: 'accepted', handle: post.idempotencyKey, checkAfterMs: 10_000 });
+    // Asked again (a retry, a restart): the same handle, nothing registered again.
+    const registrations = fake.requests.filter((r) => r.path === '/v5/media').length;
+    expect(await connector().publish(post)).toEqual(accepted);
+    expect(await connector().lookup(post.idempotencyKey)).toEqual(accepted);
+    expect(fake.requests.filter((r) => r.path === '/v5/media').length).toBe(registrations);
+
+    expect(await pins.status(post.idempotencyKey)).toEqual({ status: 'finishing', checkAfterMs: 10_000 });
+    const done = await connector().status(post.idempotencyKey);
+    expect(done).toEqual({
+      status: 'published',
+      result: { remoteId: expect.stringMatching(/^\d+$/), url: expect.any(String) },
+    });
+    const pin = fake.pins().at(-1)!;
+    expect(pin).toMatchObject({
+      description: post.text,
+      title: post.title,
+      media_source: { source_type: 'video_id', cover_image_key_frame_time: 2 },
+    });
+    expect(await pins.status(post.idempotencyKey)).toEqual(done);
+    expect(await pins.publish(post)).toEqual(done.status === 'published' ? done.result : undefined);
+    expect(fake.pinsWithDescription(post.text)).toBe(1);
+  });
+
+  it('a video pin whose creation lost its answer is found on the board by the next status, not created twice', async () => {
+    const post = request({ media: [images.image('clip.mp4')] });
+    await connector().publish(post);
+    fake.videoPollsUntilReady = 0;
+    fake.loseNextAnswer();
+    await expect(connector().status(post.idempotencyKey)).rejects.toBeInstanceOf(OutcomeUnknownError);
+    const done = await connector().status(post.idempotencyKey);
+    expect(done.status).toBe('published');
+    expect(fake.pinsWithDescription(post.text)).toBe(1);
+    fake.videoPollsUntilReady = 1;
+  });
+
+  it('a video Pinterest cannot process fails the post, in words', async () => {
+    const post = request({ media: [images.image('clip.mp4')] });
+    fake.failNextVideo = true;
+    await connector().publish(post);
+    expect(await connector().status(post.idempotencyKey)).toEqual({
+      status: 'failed',
+      reason: expect.stringMatching(/could not process the video/),
+    });
+    expect(await connector().status('unknown-key')).toMatchObject({ status: 'failed' });
   });
 
   it('a 429 waits past its reset; nothing was created', async () => {
     const now = Date.now();
     fake.rateLimitNext(30);
-    const error = await connector()
-      .publish(request())
-      .catch((e: unknown) => e);
+    const error = await publishImage(connector(), request()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAt!.getTime()).toBeGreaterThanOrEqual(now + 31_000);
   });
@@ -205,13 +284,13 @@ describe('pinterest connector against the contract fake', () => {
   it('an expired token is refused, renewed once (continuous refresh: a new refresh token each time), then works', async () => {
     const pins = connector();
     fake.expireAccessTokens();
-    await expect(pins.publish(request())).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(publishImage(pins, request())).rejects.toBeInstanceOf(AuthenticationError);
     const before = (await credentials.current()).refreshToken;
     expect(await pins.refreshCredentials()).toBe(true);
     const after = await credentials.current();
     expect(after.refreshToken).not.toBe(before);
     expect(after.refreshExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 59 * 86_400_000);
-    await pins.publish(request());
+    await publishImage(pins, request());
     // The spent refresh token is not asked again: the next renewal uses the new one.
     fake.expireAccessTokens();
     expect(await pins.refreshCredentials()).toBe(true);
@@ -220,7 +299,7 @@ describe('pinterest connector against the contract fake', () => {
   it('a revoked app: refused, and the renewal refused for good (needs reconnect)', async () => {
     const pins = connector();
     fake.revoke();
-    await expect(pins.publish(request())).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(publishImage(pins, request())).rejects.toBeInstanceOf(AuthenticationError);
     await expect(pins.refreshCredentials()).rejects.toThrow(/reconnect the channel/);
     // A pasted token cannot be renewed.
     expect(await connector({ accessToken: 'pina_pasted' }).refreshCredentials()).toBe(false);
@@ -228,7 +307,7 @@ describe('pinterest connector against the contract fake', () => {
 
   it('deletes a pin; a pin already gone is done', async () => {
     const pins = connector();
-    const { remoteId } = await pins.publish(request());
+    const { remoteId } = await publishImage(pins, request());
     await pins.delete(remoteId);
     expect(fake.pins().some((pin) => pin.id === remoteId)).toBe(false);
     await pins.delete(remoteId);
@@ -237,8 +316,8 @@ describe('pinterest connector against the contract fake', () => {
 
   it("reads followers and the day's impressions, saves, pin clicks and outbound clicks, for the account and its pins", async () => {
     const pins = connector();
-    const { remoteId } = await pins.publish(request());
-    const gone = await pins.publish(request());
+    const { remoteId } = await publishImage(pins, request());
+    const gone = await publishImage(pins, request());
     await pins.delete(gone.remoteId);
     fake.accountMetrics.set('2026-12-06', { IMPRESSION: 240, SAVE: 20, PIN_CLICK: 37, OUTBOUND_CLICK: 12 });
     fake.pinMetrics.set(
@@ -291,7 +370,7 @@ describe('pinterest connector against the contract fake', () => {
       sandbox: true,
       accessToken: 'pina_sandbox',
     });
-    expect(await sandbox.publish(request())).toMatchObject({ remoteId: '987654321' });
+    expect(await publishImage(sandbox, request())).toMatchObject({ remoteId: '987654321' });
     expect(urls).toEqual(['https://api-sandbox.pinterest.com/v5/pins']);
   });
 
@@ -312,6 +391,6 @@ describe('pinterest connector against the contract fake', () => {
       ...options,
       accessToken: 'pina_x',
     });
-    await expect(odd.publish(request())).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(publishImage(odd, request())).rejects.toBeInstanceOf(OutcomeUnknownError);
   });
 });

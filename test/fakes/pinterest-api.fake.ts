@@ -25,6 +25,11 @@ import { OpenApiRequestValidator } from './openapi/openapi-request-validator';
  *   8 rate limit (429), 404 "Board not found.", 50 "Pin not found.".
  * - Rate limits: https://developers.pinterest.com/docs/reference/rate-limits/ (a 429's reset headers are NOT
  *   documented: the fake sends x-ratelimit-limit/-remaining and x-ratelimit-reset in seconds, rounded down — a guess).
+ * - Video pins: https://developers.pinterest.com/docs/api-features/creating-boards-and-pins/#creating-video-pins
+ *   (`POST /v5/media` { media_type: video } → media_id, upload_url, upload_parameters; a multipart/form-data POST of
+ *   the fields and `file` to upload_url (Amazon S3: 204); `GET /v5/media/{media_id}` → status registered |
+ *   processing | succeeded | failed; Create Pin with media_source { source_type: video_id, media_id }). The upload
+ *   URL here is the fake's own `/upload/`, which refuses an Authorization header (a token must never go there).
  * Guesses, not verifiable without the live API: `created_at` without a zone offset (read as UTC), the list order
  * (newest first), the 401 for an expired token, the 429 headers.
  */
@@ -77,6 +82,14 @@ export class PinterestApiFake {
   private readonly tokens = new Map<string, { grant: Grant; expiresAt: number }>();
   private readonly refreshTokens = new Map<string, { grant: Grant; expiresAt: number; spent: boolean }>();
   private readonly stored: FakePin[] = [];
+  private readonly media = new Map<
+    string,
+    { uploaded: boolean; polls: number; bytes: number; failed: boolean }
+  >();
+  /** How many times GET /v5/media/{id} answers "processing" after the upload before "succeeded". */
+  videoPollsUntilReady = 1;
+  /** The next uploaded video fails processing. */
+  failNextVideo = false;
   private readonly faults: Array<{ match: Matcher; fault: FakeFault | 'lose-answer' | 'hang' }> = [];
   /** Boards of the account, with their sections. */
   readonly boards = new Map<string, string[]>();
@@ -246,6 +259,10 @@ export class PinterestApiFake {
     };
     const error = (status: number, code: number, message: string) => send(status, { code, message });
 
+    if (path === '/upload/' && method === 'POST') {
+      this.upload(req, raw, send);
+      return;
+    }
     if (!path.startsWith('/v5/')) {
       error(404, 404, `No resource at ${path}`);
       return;
@@ -339,7 +356,9 @@ export class PinterestApiFake {
         return;
       }
       const media = body.media_source as Record<string, unknown> | undefined;
-      const problem = media ? mediaProblem(media) : 'media_source is required.';
+      const problem = media
+        ? mediaProblem(media, (id) => this.videoProblem(id))
+        : 'media_source is required.';
       if (problem) {
         error(400, 1, problem);
         return;
@@ -355,6 +374,50 @@ export class PinterestApiFake {
       });
       this.counts.pinCreates += 1;
       send(201, this.view(pin));
+      return;
+    }
+    if (path === '/v5/media' && method === 'POST') {
+      if (!has('pins:write')) {
+        denied();
+        return;
+      }
+      this.nextId += 1n;
+      const id = this.nextId.toString();
+      this.media.set(id, { uploaded: false, polls: 0, bytes: 0, failed: false });
+      send(201, {
+        media_id: id,
+        media_type: 'video',
+        upload_url: `${this.baseUrl}/upload/`,
+        upload_parameters: {
+          'x-amz-date': '20261207T120000Z',
+          'x-amz-signature': 'fake-signature',
+          'x-amz-security-token': 'fake-token',
+          'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+          key: `uploads/fake/${id}`,
+          policy: 'ZmFrZQ==',
+          'x-amz-credential': 'FAKE/20261207/us-east-1/s3/aws4_request',
+          'Content-Type': 'multipart/form-data',
+        },
+      });
+      return;
+    }
+    const mediaPath = /^\/v5\/media\/(\d+)$/.exec(path);
+    if (mediaPath && method === 'GET') {
+      const media = this.media.get(mediaPath[1]);
+      if (!media) {
+        error(404, 404, 'Media not found.');
+        return;
+      }
+      let status = 'registered';
+      if (media.uploaded) {
+        status = media.failed
+          ? 'failed'
+          : media.polls >= this.videoPollsUntilReady
+            ? 'succeeded'
+            : 'processing';
+        media.polls += 1;
+      }
+      send(200, { media_id: mediaPath[1], media_type: 'video', status });
       return;
     }
     const boardPins = /^\/v5\/boards\/(\d+)\/pins$/.exec(path);
@@ -436,6 +499,48 @@ export class PinterestApiFake {
     error(404, 404, `No resource for ${method} ${path}`);
   }
 
+  /** Create Pin with a video: it must be uploaded and processed. */
+  private videoProblem(id: string): string | undefined {
+    const media = this.media.get(id);
+    if (!media?.uploaded) {
+      return `Media ${id} was not uploaded.`;
+    }
+    return media.failed || media.polls <= this.videoPollsUntilReady ? `Media ${id} is not ready.` : undefined;
+  }
+
+  /** The upload URL (S3 in Pinterest's case): multipart fields, the key naming the media, the file last. */
+  private upload(
+    req: IncomingMessage,
+    raw: Buffer,
+    send: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
+    if (req.headers.authorization || !boundary) {
+      send(400, { code: 'InvalidRequest', message: 'multipart/form-data without Authorization is expected' });
+      return;
+    }
+    const body = raw.toString('latin1');
+    const key = /name="key"\r\n\r\n([^\r]*)\r\n/.exec(body)?.[1] ?? '';
+    const fileAt = body.indexOf('name="file"');
+    const media = this.media.get(key.split('/').at(-1) ?? '');
+    if (
+      !media ||
+      fileAt < 0 ||
+      !body.includes('name="x-amz-signature"') ||
+      fileAt < body.lastIndexOf('name="policy"')
+    ) {
+      send(400, { code: 'InvalidRequest', message: 'the signed fields, then the file, are expected' });
+      return;
+    }
+    const start = body.indexOf('\r\n\r\n', fileAt) + 4;
+    const end = body.lastIndexOf(`\r\n--${boundary}--`);
+    media.bytes = end - start;
+    media.uploaded = true;
+    media.failed = this.failNextVideo;
+    this.failNextVideo = false;
+    send(204);
+  }
+
   private createPin(fields: Omit<FakePin, 'id' | 'created_at'>): FakePin {
     this.nextId += 1n;
     const pin: FakePin = {
@@ -456,8 +561,10 @@ export class PinterestApiFake {
       ...rest,
       board_owner: { username: this.account.username },
       is_owner: true,
-      creative_type: type.startsWith('multiple') ? 'CAROUSEL' : 'REGULAR',
-      media: { media_type: type.startsWith('multiple') ? 'multiple_images' : 'image' },
+      creative_type: type === 'video_id' ? 'VIDEO' : type.startsWith('multiple') ? 'CAROUSEL' : 'REGULAR',
+      media: {
+        media_type: type === 'video_id' ? 'video' : type.startsWith('multiple') ? 'multiple_images' : 'image',
+      },
     };
   }
 
@@ -525,7 +632,10 @@ export class PinterestApiFake {
 }
 
 /** What Pinterest would refuse in a media source the description allows: unreadable images, wrong types. */
-function mediaProblem(media: Record<string, unknown>): string | undefined {
+function mediaProblem(
+  media: Record<string, unknown>,
+  videoProblem: (id: string) => string | undefined,
+): string | undefined {
   const image = (contentType: unknown, data: unknown) => {
     const bytes = Buffer.from(String(data), 'base64');
     const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
@@ -545,6 +655,8 @@ function mediaProblem(media: Record<string, unknown>): string | undefined {
     case 'image_url':
     case 'multiple_image_urls':
       return undefined;
+    case 'video_id':
+      return videoProblem(media.media_id as string);
     default:
       return `media_source.source_type ${String(media.source_type)} is not supported by this fake.`;
   }
