@@ -18,7 +18,7 @@ import {
 import { connectorInstancesOn } from '../channels/connector-instances.fixture';
 import { createContentServices } from '../content/content-services.fixture';
 import { createContentWorkspace, post, type ContentWorkspace } from '../content/content-workspace';
-import { png } from '../content/media-headers';
+import { mp4, png } from '../content/media-headers';
 import { PinterestApiFake } from '../fakes/pinterest-api.fake';
 import { ReadingClock } from '../fakes/reading.clock';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
@@ -57,8 +57,8 @@ describe('pinterest through the real publisher and a SQLite database, with fault
         return;
       }
       const next = rows
-        .filter((row) => row.state !== 'published' && row.scheduledAt)
-        .map((row) => row.scheduledAt!.getTime());
+        .filter((row) => row.state !== 'published' && (row.scheduledAt || row.nextCheckAt))
+        .map((row) => (row.nextCheckAt ?? row.scheduledAt)!.getTime());
       clock = new Date(Math.max(clock.getTime() + 1_000, Math.min(...next)));
     }
   }
@@ -93,6 +93,10 @@ brands:
       (dir) => {
         mkdirSync(join(dir, 'content', 'media'), { recursive: true });
         writeFileSync(join(dir, 'content', 'media', 'cup.png'), png(1000, 1500));
+        writeFileSync(
+          join(dir, 'content', 'media', 'pour.mp4'),
+          mp4({ seconds: 8, width: 1080, height: 1920 }),
+        );
       },
     );
     const options = pinterestOptionsSchema.parse({
@@ -184,7 +188,36 @@ brands:
     });
   });
 
+  it('publishes video pins in two steps, exactly once although the creation of one lost its answer', async () => {
+    const videoText = (i: number) => `Pinterest video ${i}, exactly once.`;
+    for (let i = 0; i < 3; i++) {
+      ws.write(
+        `video-${i}.md`,
+        post(
+          'title: Pouring\ncampaign: launch\npublish: 2026-12-01 09:30\nmedia: [{ path: media/pour.mp4 }]',
+          videoText(i),
+        ),
+      );
+    }
+    const services = await createContentServices(dataSource);
+    await services.planSync.syncBrand(ws.loaded, 'acme', new Date('2026-11-30T08:00:00Z'));
+    fake.videoPollsUntilReady = 2;
+    fake.loseNextAnswer();
+    clock = new Date('2026-12-01T09:30:01Z');
+    await runUntilSettled((rows) => rows.every((row) => row.state === 'published'));
+
+    const rows = await variants();
+    expect(rows.filter((row) => row.state !== 'published').map((row) => [row.state, row.lastError])).toEqual(
+      [],
+    );
+    expect([0, 1, 2].map((i) => fake.pinsWithDescription(videoText(i)))).toEqual([1, 1, 1]);
+    expect(fake.pins().filter((pin) => pin.media_source.source_type === 'video_id')).toHaveLength(3);
+    expect(fake.pendingFaults()).toBe(0);
+    expect(fake.specProblems).toEqual([]);
+  });
+
   it('publishes nothing once the account removed the app, and marks the channel for reconnecting', async () => {
+    const pinsBefore = fake.pins().length;
     fake.revoke();
     ws.write(
       'pin-after.md',
@@ -206,6 +239,6 @@ brands:
     const after = (await variants()).find((row) => row.state !== 'published');
     expect(after?.lastError).toMatch(/reconnect/);
     expect(fake.pinsWithDescription('Published after the app was removed?')).toBe(0);
-    expect(fake.pins()).toHaveLength(POSTS);
+    expect(fake.pins()).toHaveLength(pinsBefore);
   });
 });
