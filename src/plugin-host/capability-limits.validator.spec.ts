@@ -94,7 +94,7 @@ describe('capabilityLimitProblems', () => {
     expect(
       capabilityLimitProblems({ publish: true, media: { maxCount: 4, types: ['image/png'], maxImage: 2 } }),
     ).toEqual([
-      'capabilities.media.maxImage is not a limit the SDK knows: the fields are maxCount, minCount, maxImages, maxVideos, mixedMedia, types, maxBytes, maxImageBytes, maxVideoBytes, maxVideoSeconds, minVideoSeconds, image, video, altTextLimit, altTextRequired, videoAlone',
+      'capabilities.media.maxImage is not a limit the SDK knows: the fields are maxCount, minCount, maxImages, maxVideos, minVideos, mixedMedia, types, maxBytes, maxImageBytes, maxVideoBytes, maxVideoSeconds, minVideoSeconds, image, video, altTextLimit, altTextRequired, videoAlone',
     ]);
   });
 
