@@ -113,4 +113,23 @@ describe('capabilityLimitProblems', () => {
       }),
     ).toEqual([expect.stringMatching(/^capabilities\.media\.image\.aspectRatio\.min is "x", not a ratio/)]);
   });
+
+  it('checks the network’s names for its figures (SDK 2.2 metricNames): short, non-empty, known figures', () => {
+    expect(
+      capabilityLimitProblems({
+        publish: true,
+        metricNames: { followers: 'Subscribers', engagements: { saves: 'Saves' } },
+      }),
+    ).toEqual([]);
+    expect(
+      capabilityLimitProblems({
+        publish: true,
+        metricNames: { follower: 'Subscribers', impressions: '', engagements: { saves: 'x'.repeat(41) } },
+      }),
+    ).toEqual([
+      'capabilities.metricNames.follower is not a figure: the fields are followers, impressions, clicks, engagements',
+      'capabilities.metricNames.impressions must be a name of 1 to 40 characters, found ""',
+      `capabilities.metricNames.engagements.saves must be a name of 1 to 40 characters, found "${'x'.repeat(41)}"`,
+    ]);
+  });
 });

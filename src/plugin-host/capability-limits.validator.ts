@@ -80,8 +80,45 @@ export function capabilityLimitProblems(capabilities: Record_): string[] {
       );
     }
   }
+  problems.push(...metricNameProblems(capabilities.metricNames));
   if (isObject(capabilities.thread) && capabilities.thread.maxParts === undefined) {
     problems.push('capabilities.thread.maxParts is missing: declare the most parts a thread may have');
+  }
+  return problems;
+}
+
+const METRIC_NAME_FIELDS = ['followers', 'impressions', 'clicks', 'engagements'];
+const METRIC_NAME_LENGTH = 40;
+
+/** `capabilities.metricNames` (SDK 2.2): short, non-empty names, shown in the report. */
+function metricNameProblems(names: unknown): string[] {
+  if (names === undefined) {
+    return [];
+  }
+  const where = 'capabilities.metricNames';
+  if (!isObject(names)) {
+    return [`${where} must be an object, e.g. { followers: 'Subscribers', impressions: 'Views' }`];
+  }
+  const problems: string[] = [];
+  const name = (path: string, value: unknown) => {
+    if (typeof value !== 'string' || value.trim() === '' || value.length > METRIC_NAME_LENGTH) {
+      problems.push(
+        `${path} must be a name of 1 to ${METRIC_NAME_LENGTH} characters, found ${JSON.stringify(value) ?? String(value)}`,
+      );
+    }
+  };
+  for (const [key, value] of Object.entries(names)) {
+    if (!METRIC_NAME_FIELDS.includes(key)) {
+      problems.push(`${where}.${key} is not a figure: the fields are ${METRIC_NAME_FIELDS.join(', ')}`);
+    } else if (key !== 'engagements') {
+      name(`${where}.${key}`, value);
+    } else if (!isObject(value)) {
+      problems.push(`${where}.engagements must be an object of names by kind, e.g. { saves: 'Saves' }`);
+    } else {
+      for (const [kind, kindName] of Object.entries(value)) {
+        name(`${where}.engagements.${kind}`, kindName);
+      }
+    }
   }
   return problems;
 }
