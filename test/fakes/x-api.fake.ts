@@ -164,6 +164,14 @@ export class XApiFake {
     }
   }
 
+  /** The tokens are valid again (a person reconnected the channel and the host holds good tokens). */
+  acceptTokensAgain(): void {
+    for (const token of this.tokens.values()) {
+      token.expiresAt = Date.now() + ACCESS_TTL_S * 1000;
+      token.grant.revoked = false;
+    }
+  }
+
   /** The account revokes the app: access and refresh tokens stop working. */
   revoke(): void {
     for (const token of this.tokens.values()) {
