@@ -73,6 +73,17 @@ describe('x connector against the contract fake', () => {
     expect(fake.postsWithText('Already up.')).toBe(1);
   });
 
+  it('X’s 403 duplicate content for this key’s lost post (not yet in the timeline at first): found and recorded', async () => {
+    fake.inject({ kind: 'lose-answer' });
+    await expect(connector.publish!(request('late', 'Indexed late.'))).rejects.toThrow('may have done it');
+    fake.hideNewestFromTimeline(1);
+    const result = (await connector.publish!(request('late', 'Indexed late.'))) as PublishResult;
+    expect(fake.counts.duplicateRefusals).toBe(1);
+    expect(fake.postsWithText('Indexed late.')).toBe(1);
+    expect(result.remoteId).toBe(fake.posts()[0].id);
+    expect(await connector.lookup!('late')).toEqual(result);
+  });
+
   it('honours x-rate-limit-remaining 0: the next post waits for the reset without being sent', async () => {
     const reset = Math.floor(Date.now() / 1000) + 600;
     fake.inject({

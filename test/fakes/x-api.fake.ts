@@ -172,6 +172,13 @@ export class XApiFake {
     }
   }
 
+  /** The next `reads` reads of the account's timeline leave out its newest post (X indexes a new post late). */
+  hideNewestFromTimeline(reads: number): void {
+    this.hiddenReads = reads;
+  }
+
+  private hiddenReads = 0;
+
   /** The account revokes the app: access and refresh tokens stop working. */
   revoke(): void {
     for (const token of this.tokens.values()) {
@@ -399,13 +406,19 @@ export class XApiFake {
     if (method === 'GET' && timeline) {
       this.counts.timelineReads += 1;
       const [, id, kind] = timeline;
-      const list = this.tweets.filter(
-        (tweet) =>
-          !tweet.deleted &&
-          (kind === 'tweets'
-            ? tweet.authorId === id
-            : tweet.authorId !== id && tweet.text.includes(`@${this.username}`)),
-      );
+      const newest = kind === 'tweets' && this.hiddenReads > 0 ? this.posts(id).at(-1)?.id : undefined;
+      if (newest) {
+        this.hiddenReads -= 1;
+      }
+      const list = this.tweets
+        .filter((tweet) => tweet.id !== newest)
+        .filter(
+          (tweet) =>
+            !tweet.deleted &&
+            (kind === 'tweets'
+              ? tweet.authorId === id
+              : tweet.authorId !== id && tweet.text.includes(`@${this.username}`)),
+        );
       this.page(list, query, send);
       return;
     }
