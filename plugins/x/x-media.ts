@@ -67,7 +67,7 @@ const categoryOf = (item: MediaAttachment) =>
       ? 'tweet_video'
       : 'tweet_image';
 
-/** What the core's limits cannot say: a GIF goes alone, and a still image is at most 5 MB (a GIF 15 MB). */
+/** What the core's limits cannot say: a GIF (an image type to the SDK) goes alone, like a video. */
 export function mediaProblem(media: MediaAttachment[]): string | undefined {
   const alone = media.find((item) => item.mimeType === 'image/gif' || item.mimeType.startsWith('video/'));
   if (alone && media.length > 1) {
