@@ -110,6 +110,15 @@ brands:
 
   it('publishes every post exactly once through lost answers, hangs, 500, 503 and 429', async () => {
     const reset = new Date(Date.parse('2026-12-01T09:08:00.700Z'));
+    // The thread's second part: created, its answer lost (the first POST after part 1 exists is part 2, sent in the
+    // same publish call).
+    fake.inject(
+      { kind: 'lose-answer' },
+      (method, path) =>
+        method === 'POST' &&
+        path === '/2/tweets' &&
+        fake.posts().some((t) => t.text.startsWith('Thread part 1')),
+    );
     fake.inject({ kind: 'lose-answer' });
     fake.inject({ kind: 'hang-after-create' });
     fake.inject({ kind: 'status', status: 500 });
