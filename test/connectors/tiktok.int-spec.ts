@@ -10,6 +10,7 @@ import {
   RateLimitedError,
   TransientError,
   type Connector,
+  type OAuthTokenResponse,
   type PluginContext,
   type PublishOutcome,
   type PublishResult,
@@ -194,7 +195,7 @@ describe('tiktok connector against the TikTok contract fake', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAt.getTime()).toBe(new Date('2026-12-07T10:01:00Z').getTime());
+    expect((error as RateLimitedError).retryAt!.getTime()).toBe(new Date('2026-12-07T10:01:00Z').getTime());
     expect(fake.counters.inits).toBe(6);
 
     fake.failNext('init', 429, 'rate_limit_exceeded');
@@ -203,7 +204,7 @@ describe('tiktok connector against the TikTok contract fake', () => {
       (e: unknown) => e,
     );
     expect(limited).toBeInstanceOf(RateLimitedError);
-    expect((limited as RateLimitedError).retryAt.getTime()).toBeGreaterThanOrEqual(now.getTime() + 60_000);
+    expect((limited as RateLimitedError).retryAt!.getTime()).toBeGreaterThanOrEqual(now.getTime() + 60_000);
   });
 
   it('resumes an upload cut between chunks on the same upload_url (no second init), from TikTok’s byte count', async () => {
@@ -365,7 +366,7 @@ describe('tiktok connector against the TikTok contract fake', () => {
       body: form.toString(),
     });
     const now = new Date();
-    const tokens = await tiktokOAuth.complete!(await response.json(), {
+    const tokens = await tiktokOAuth.complete!((await response.json()) as OAuthTokenResponse, {
       options,
       http: createFetchHttpClient('tiktok'),
       clock: { now: () => now },
