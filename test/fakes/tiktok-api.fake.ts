@@ -218,7 +218,11 @@ export class TikTokApiFake {
 
   /** The account's videos (published posts), with their caption as text. */
   posts(): Array<{ remoteId: string; text: string }> {
-    return this.videos.map((video) => ({ remoteId: video.id, text: video.caption }));
+    // A private post has no public id (publicaly_available_post_id stays empty): its publish_id names it.
+    return this.videos.map((video) => ({
+      remoteId: video.privacy === 'PUBLIC_TO_EVERYONE' ? video.id : video.publishId,
+      text: video.caption,
+    }));
   }
 
   postsWithText(text: string): number {
