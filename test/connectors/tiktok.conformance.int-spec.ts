@@ -7,6 +7,7 @@ import {
   type ConformanceFault,
   type FaultProxy,
 } from '../../src/plugin-sdk/testing';
+import { TikTokConnector } from '../../plugins/tiktok/tiktok.connector';
 import { TikTokApiFake } from '../fakes/tiktok-api.fake';
 import { connectedCredentials, optionsFor, videoFolder } from './tiktok-fixtures';
 
@@ -30,9 +31,7 @@ let target: 'init' | 'upload' = 'init';
 const kitPlugin: ConnectorPlugin<TikTokOptions> = {
   ...tiktok,
   create: (context, options) => {
-    const connector = tiktok.create(context, options) as ReturnType<typeof tiktok.create> & {
-      publish: NonNullable<ReturnType<typeof tiktok.create>['publish']>;
-    };
+    const connector = new TikTokConnector(context, options);
     const publish = connector.publish.bind(connector);
     connector.publish = (request) =>
       publish({
