@@ -74,11 +74,8 @@ function clientOf(options: TikTokOptions): { id: string; secret: string } {
  * Login Kit for Web (https://developers.tiktok.com/doc/login-kit-web): a confidential web flow; TikTok names the
  * client `client_key`, joins scopes with commas, and asks PKCE only of mobile and desktop apps (the token
  * endpoint's `code_verifier` is "required for mobile and desktop app only"), so PKCE is off.
- *
- * KNOWN GAP (see README): the host's consent URL and code exchange send `client_id`. The consent URL gets
- * `client_key` too (authorizationParams); the code exchange cannot be changed from a plugin (the SDK has no hook
- * for the client parameter's name), so connecting needs the host to send `client_key`. Renewal is the plugin's own
- * (`refresh` below) and sends `client_key`.
+ * `clientIdParameter` (SDK 2.2) makes the host's consent URL and code exchange send `client_key`; renewal is the
+ * plugin's own (`refresh` below) and sends it too.
  */
 export const tiktokOAuth = defineOAuthProvider<TikTokOptions>({
   platform: 'TikTok',
@@ -89,7 +86,7 @@ export const tiktokOAuth = defineOAuthProvider<TikTokOptions>({
   pkce: false,
   clientAuthentication: 'body',
   client: clientOf,
-  authorizationParams: (options) => ({ client_key: clientOf(options).id }),
+  clientIdParameter: 'client_key',
   async complete(response, tools) {
     const tokens = tokensOf(response, tools.clock.now());
     if (!tokens.account?.openId) {

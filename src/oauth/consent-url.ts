@@ -21,7 +21,7 @@ export function consentUrl<Options>(
   const url = new URL(provider.authorizationUrl(options));
   const params = url.searchParams;
   params.set('response_type', 'code');
-  params.set('client_id', provider.client(options).id);
+  params.set(provider.clientIdParameter ?? 'client_id', provider.client(options).id);
   params.set('redirect_uri', request.redirectUri);
   const scopes = provider.scopes(options);
   if (scopes.length > 0) {

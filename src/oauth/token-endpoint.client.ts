@@ -113,7 +113,7 @@ async function postToTokenEndpoint<Options>(
     const pair = `${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret ?? '')}`;
     headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
   } else {
-    body.set('client_id', client.id);
+    body.set(provider.clientIdParameter ?? 'client_id', client.id);
     if (client.secret !== undefined) {
       body.set('client_secret', client.secret);
     }

@@ -59,6 +59,11 @@ export interface OAuthProvider<Options> {
   client(options: Options): { id: string; secret?: string };
   /** How the client authenticates at the token endpoint: form fields (default) or HTTP Basic. */
   clientAuthentication?: 'body' | 'basic';
+  /**
+   * The name of the client id parameter in the consent URL and the token request's form (default `client_id`;
+   * TikTok: `client_key`). (SDK 2.2)
+   */
+  clientIdParameter?: string;
   /** Extra query parameters on the consent URL. */
   authorizationParams?(options: Options): Record<string, string>;
   /**

@@ -2,6 +2,7 @@ import tiktok from '../../plugins/tiktok';
 import { tiktokOAuth } from '../../plugins/tiktok/tiktok-oauth';
 import type { TikTokOptions } from '../../plugins/tiktok/tiktok-options.schema';
 import { consentUrl } from '../../src/oauth/consent-url';
+import { exchangeCode } from '../../src/oauth/token-endpoint.client';
 import {
   AuthenticationError,
   isPublishAccepted,
@@ -10,7 +11,6 @@ import {
   RateLimitedError,
   TransientError,
   type Connector,
-  type OAuthTokenResponse,
   type PluginContext,
   type PublishOutcome,
   type PublishResult,
@@ -349,24 +349,18 @@ describe('tiktok connector against the TikTok contract fake', () => {
       }),
     );
     expect(url.searchParams.get('client_key')).toBe(fake.clientKey);
+    expect(url.searchParams.get('client_id')).toBeNull();
     expect(url.searchParams.get('scope')).toBe('user.info.basic,user.info.stats,video.publish,video.list');
     expect(url.searchParams.get('code_challenge')).toBeNull();
 
-    // The exchange TikTok documents (client_key in the form), then the plugin's complete.
-    const form = new URLSearchParams({
-      client_key: fake.clientKey,
-      client_secret: fake.clientSecret,
-      code: fake.issueCode(),
-      grant_type: 'authorization_code',
-      redirect_uri: 'https://metronome.example/oauth/callback',
-    });
-    const response = await fetch(`${fake.baseUrl}/v2/oauth/token/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
+    // The host's own code exchange (SDK 2.2 clientIdParameter: client_key in the form), then the plugin's complete.
+    const response = await exchangeCode(
+      tiktokOAuth,
+      { options, http: createFetchHttpClient('tiktok'), clock: { now: () => new Date() } },
+      { code: fake.issueCode(), redirectUri: 'https://metronome.example/oauth/callback' },
+    );
     const now = new Date();
-    const tokens = await tiktokOAuth.complete!((await response.json()) as OAuthTokenResponse, {
+    const tokens = await tiktokOAuth.complete!(response, {
       options,
       http: createFetchHttpClient('tiktok'),
       clock: { now: () => now },
@@ -377,7 +371,7 @@ describe('tiktok connector against the TikTok contract fake', () => {
       expiresAt: new Date(now.getTime() + 86_400_000),
       refreshExpiresAt: new Date(now.getTime() + 31_536_000_000),
     });
-    // What the host sends today (client_id) is refused by TikTok's token endpoint: see the README's known gap.
+    // TikTok refuses a form that names the client client_id (what a host without clientIdParameter would send).
     const hostStyle = await fetch(`${fake.baseUrl}/v2/oauth/token/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
