@@ -4,7 +4,8 @@
  * <site folder> <site url>`): wp_install, plain permalinks, an Author and an Editor each with an application
  * password, a "News" category. Prints one JSON line with the accounts.
  */
-[$script, $site, $url] = $argv;
+// Read before wp-load.php: WordPress sets globals while it loads.
+[, $site, $url] = $argv;
 $parts = parse_url($url);
 $_SERVER['HTTP_HOST'] = $parts['host'] . ':' . $parts['port'];
 $_SERVER['SERVER_NAME'] = $parts['host'];

@@ -24,6 +24,10 @@ export interface TestWordPress {
   categories: Record<string, number>;
   /** Runs SQL on the site's own database (tables `wp_…`): rows of column strings. */
   sql(query: string): Promise<string[][]>;
+  /** Revokes every application password of the user (WP_Application_Passwords::delete_all_application_passwords). */
+  revokeApplicationPasswords(userId: number): Promise<void>;
+  /** A new application password for the user (a person reconnecting the channel). */
+  createApplicationPassword(userId: number): Promise<string>;
   /** Stops PHP, drops the database and removes the site folder. */
   stop(): Promise<void>;
 }
@@ -147,6 +151,19 @@ export async function startTestWordPress(): Promise<TestWordPress> {
           .split('\n')
           .filter((line) => line.length > 0)
           .map((line) => line.split('\t'));
+      },
+      revokeApplicationPasswords: async (userId) => {
+        await run('php', [join(__dirname, 'app-passwords.php'), site, url, 'revoke', String(userId)]);
+      },
+      createApplicationPassword: async (userId) => {
+        const { stdout: password } = await run('php', [
+          join(__dirname, 'app-passwords.php'),
+          site,
+          url,
+          'create',
+          String(userId),
+        ]);
+        return password.trim();
       },
       stop,
     };
