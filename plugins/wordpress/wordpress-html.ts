@@ -69,7 +69,7 @@ export function imageHtml(src: string, alt: string | undefined, attachmentId: nu
 /** WordPress's rendered HTML (a comment's `content.rendered`) as plain text for the inbox. */
 export function htmlToText(html: string): string {
   return html
-    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<br\s*\/?>\n?/gi, '\n')
     .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
