@@ -35,8 +35,11 @@ describe('wordpress connector (contract fake)', () => {
     state = createMemoryStateStore();
   });
   afterEach(async () => {
+    const problems = [...fake.specProblems];
     await proxy.close();
     await fake.stop();
+    // Every request the connector made is one WordPress's own description of its REST API allows.
+    expect(problems).toEqual([]);
   });
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'metronome-wp-int-'));
@@ -66,6 +69,23 @@ describe('wordpress connector (contract fake)', () => {
     scheduledAt: new Date(),
     extra: {},
     ...fields,
+  });
+
+  it("checks requests against WordPress's description (the fake refuses an unknown field or a wrong type)", async () => {
+    const post = (body: unknown) =>
+      fetch(`${fake.baseUrl}/index.php?rest_route=/wp/v2/posts`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`ana:${fake.author.applicationPassword}`).toString('base64')}`,
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ titel: 'typo' })).status).toBe(400);
+    expect((await post({ title: 'ok', categories: ['News'] })).status).toBe(400);
+    expect(fake.specProblems.join('\n')).toMatch(/additional properties[\s\S]*categories\/0 must be integer/);
+    fake.specProblems.length = 0;
+    expect((await post({ title: 'ok', status: 'publish' })).status).toBe(201);
   });
 
   it('finds ?rest_route= from the Link header when restBase is left out', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -33,6 +33,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
 import { inlineDriver } from '../publishing/publishing.suite';
 import { buildVariantPublisher } from '../publishing/variant-publisher.fixture';
+import { restIndexToOpenApi } from '../peers/wordpress/rest-index-to-openapi';
 import { startWordPressFaultProxy } from './wordpress-fault-proxy';
 
 // Installing a fresh site takes ~5 s; every request goes through PHP's built-in server.
@@ -191,6 +192,21 @@ describeReal('wordpress connector against a real WordPress (Debian package, php 
     scheduledAt: new Date(),
     extra: {},
     ...fields,
+  });
+
+  it("the contract fake's vendored description is what this WordPress's REST index says (WORDPRESS_WRITE_SPEC=1 rewrites it)", async () => {
+    const index = (await (await fetch(restBaseOf(wp.url))).json()) as Parameters<
+      typeof restIndexToOpenApi
+    >[0];
+    const version = (
+      await wp.sql("SELECT option_value FROM wp_options WHERE option_name = 'db_version'")
+    )[0][0];
+    const spec = restIndexToOpenApi(index, `WordPress 6.1 (db_version ${version})`);
+    const file = join(__dirname, '..', 'fakes', 'specs', 'wordpress.openapi.json');
+    if (process.env.WORDPRESS_WRITE_SPEC === '1') {
+      writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
+    }
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(spec);
   });
 
   it('finds the REST API from the Link header (plain permalinks: ?rest_route=) and publishes as the Author', async () => {

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { OpenApiRequestValidator, type OpenApiDocument } from './openapi/openapi-request-validator';
 
 /**
  * A FAKE of the WordPress REST API (`/wp/v2`), a contract fake for the connector's fast tests. It answers as
@@ -16,7 +19,15 @@ import type { AddressInfo, Socket } from 'node:net';
  *   rest_already_trashed 410, term_exists 400, comment_duplicate 409;
  * - unique slugs: a taken slug gets `-2`, `-3`… (wp_unique_post_slug).
  * Only what the connector uses; no meta, no revisions, no pretty permalinks.
+ *
+ * Every request is checked against WordPress's own machine-readable description of these routes (its REST index,
+ * turned into OpenAPI: test/fakes/specs/wordpress.openapi.json, see wordpress.openapi.SOURCE.md): a query parameter
+ * or body field WordPress does not know, or a value of the wrong type, is answered 400 rest_invalid_param and kept
+ * in `specProblems`.
  */
+const SPEC = new OpenApiRequestValidator(
+  JSON.parse(readFileSync(join(__dirname, 'specs', 'wordpress.openapi.json'), 'utf8')) as OpenApiDocument,
+);
 
 export type FakeRole = 'administrator' | 'editor' | 'author' | 'contributor' | 'subscriber';
 
@@ -114,6 +125,8 @@ export class WordPressApiFake {
   readonly tags: Term[] = [{ id: 3, name: 'Coffee', slug: 'coffee' }];
   /** Requests by "METHOD route". */
   readonly requests: string[] = [];
+  /** Requests the description does not allow (each also answered 400). */
+  readonly specProblems: string[] = [];
   private nextId = 10;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -174,6 +187,23 @@ export class WordPressApiFake {
     const method = req.method ?? 'GET';
     this.requests.push(`${method} ${route}`);
     const q = url.searchParams;
+    const query = Object.fromEntries([...q].filter(([name]) => name !== 'rest_route'));
+    const json = (req.headers['content-type'] ?? '').startsWith('application/json');
+    const problems = SPEC.check({
+      method,
+      path: route,
+      query,
+      body: json ? parseJson(body) : undefined,
+      contentType: req.headers['content-type'],
+    });
+    if (problems.length > 0) {
+      this.specProblems.push(...problems);
+      return send(res, 400, {
+        code: 'rest_invalid_param',
+        message: `Invalid parameter(s): ${problems.join('; ')}`,
+        data: { status: 400 },
+      });
+    }
     const user = this.authenticate(req.headers.authorization);
     if (user === 'invalid') {
       return send(
