@@ -36,14 +36,14 @@ const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const CORE = join(REPO_ROOT, '.tools', 'wordpress', 'core');
 const INSTALL_HINT =
   'run `bash .ci/install-wordpress.sh` from the repository root (Debian packages wordpress, php-cli, php-mysql; ~1.5 min)';
+/** The PHP binary (METRONOME_TEST_PHP, else `php` on the PATH). */
+const PHP = process.env.METRONOME_TEST_PHP ?? 'php';
 const DB_HOST = process.env.METRONOME_TEST_MARIADB_HOST ?? '127.0.0.1';
 const DB_PORT = process.env.METRONOME_TEST_MARIADB_PORT ?? '3306';
 
 /** Why a real WordPress cannot run here (PHP, the core copy or MariaDB missing), or undefined when it can. */
 export function wordpressUnavailable(): string | undefined {
-  if (
-    spawnSync('php', ['-r', 'echo extension_loaded("mysqli") ? "ok" : "no";']).stdout?.toString() !== 'ok'
-  ) {
+  if (spawnSync(PHP, ['-r', 'echo extension_loaded("mysqli") ? "ok" : "no";']).stdout?.toString() !== 'ok') {
     return `php with the mysqli extension is not installed: ${INSTALL_HINT}`;
   }
   if (!existsSync(join(CORE, 'wp-load.php'))) {
@@ -130,12 +130,12 @@ export async function startTestWordPress(): Promise<TestWordPress> {
     await run('mariadb', mariadbArgs(['-e', `CREATE DATABASE ${database} CHARACTER SET utf8mb4`]));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { stdout } = await run('php', [join(__dirname, 'setup-site.php'), site, url], { cwd: dir });
+    const { stdout } = await run(PHP, [join(__dirname, 'setup-site.php'), site, url], { cwd: dir });
     const installed = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
       accounts: TestWordPress['accounts'];
       categories: Record<string, number>;
     };
-    php = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', site], {
+    php = spawn(PHP, ['-S', `127.0.0.1:${port}`, '-t', site], {
       cwd: site,
       stdio: ['ignore', 'ignore', 'ignore'],
       env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' },
@@ -153,10 +153,10 @@ export async function startTestWordPress(): Promise<TestWordPress> {
           .map((line) => line.split('\t'));
       },
       revokeApplicationPasswords: async (userId) => {
-        await run('php', [join(__dirname, 'app-passwords.php'), site, url, 'revoke', String(userId)]);
+        await run(PHP, [join(__dirname, 'app-passwords.php'), site, url, 'revoke', String(userId)]);
       },
       createApplicationPassword: async (userId) => {
-        const { stdout: password } = await run('php', [
+        const { stdout: password } = await run(PHP, [
           join(__dirname, 'app-passwords.php'),
           site,
           url,
