@@ -493,6 +493,11 @@ export class WordPressConnector implements OneStepConnector {
       .sort((a, b) => a.id - b.id)[0];
   }
 
+  /**
+   * The reply a send under this marker created: the account's approved comment under that parent with the same words
+   * (compared as people read them: WordPress renders quotes and dashes typographically), created since the send
+   * started. No `context=edit` and no `status`: WordPress allows those only to users who moderate comments.
+   */
   private async findComment(
     post: number,
     parent: number,
@@ -506,18 +511,16 @@ export class WordPressConnector implements OneStepConnector {
         post,
         parent,
         author: me.id,
-        context: 'edit',
         per_page: COMMENTS_PAGE,
-        status: 'all',
         after: new Date(since - CLOCK_SLACK_MS - LOCAL_TIME_MARGIN_MS).toISOString(),
       },
       what: 'looking for a reply sent before',
     });
+    const words = looseText(htmlToText(content));
     return this.parse(z.array(commentSchema), body, 'the comments')
       .filter(
         (comment) =>
-          (comment.content.raw?.trim() === content.trim() ||
-            htmlToText(comment.content.rendered ?? '') === htmlToText(content)) &&
+          looseText(htmlToText(comment.content.raw ?? comment.content.rendered ?? '')) === words &&
           !(gmt(comment.date_gmt) < since - CLOCK_SLACK_MS),
       )
       .sort((a, b) => a.id - b.id)[0];
@@ -610,6 +613,13 @@ function extraOf(extra: Record<string, unknown>): WordPressExtra {
   }
   return parsed.data;
 }
+
+/** Words without the characters wptexturize changes (quotes, dashes, ellipses) and with spaces collapsed. */
+const looseText = (text: string): string =>
+  text
+    .replace(/[-\u2010-\u2015'"\u2018\u2019\u201c\u201d\u2032\u2033`]|\.\.\.|\u2026|\u00d7/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const sameTerm = (term: { name: string; slug: string }, name: string) =>
   htmlToText(term.name).toLowerCase() === name.trim().toLowerCase() ||

@@ -307,6 +307,7 @@ describeReal('wordpress connector against a real WordPress (Debian package, php 
       items.find((item) => item.text === 'Is it <b>decaf</b>?'.replace(/<\/?b>/g, '')) ??
       items.find((item) => item.text.includes('decaf'));
     expect(question).toMatchObject({ kind: 'comment', author: 'Ed', inReplyToRemoteId: published.remoteId });
+    const firstReplyAt = Date.now();
     const answer = await connector.reply!(question!, {
       idempotencyKey: 'reply-1',
       text: 'No: 1 < 2 & caffeine.',
@@ -323,10 +324,43 @@ describeReal('wordpress connector against a real WordPress (Debian package, php 
     );
     expect(replies).toEqual([['1']]);
 
+    // A reply whose answer is lost is found by lookup on the real site (as an Author: no context=edit on comments).
+    const proxy = await startWordPressFaultProxy(
+      wp.url,
+      (method, route) => method === 'POST' && route === '/wp/v2/comments',
+    );
+    try {
+      const through = { siteUrl: proxy.url, restBase: restBaseOf(proxy.url) };
+      const text = "Tuesday's roast -- \"dark\"... and 'light' -- both.";
+      // WordPress refuses a second comment by one non-moderator within 15 s (429 comment_flood): wait it out.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstReplyAt + 16_000 - Date.now())));
+      proxy.fail({ kind: 'lose-answer' });
+      await expect(
+        (await connect(through, wp.accounts.author, 'acme/wp-inbox')).reply!(question!, {
+          idempotencyKey: 'reply-2',
+          text,
+        }),
+      ).rejects.toThrow(OutcomeUnknownError);
+      const found = await (await connect(through, wp.accounts.author, 'acme/wp-inbox')).lookup!('reply-2');
+      expect(found?.remoteId).toMatch(new RegExp(`^${published.remoteId}:\\d+$`));
+      expect(
+        await (
+          await connect(through, wp.accounts.author, 'acme/wp-inbox')
+        ).reply!(question!, { idempotencyKey: 'reply-2', text }),
+      ).toEqual(found);
+    } finally {
+      await proxy.close();
+    }
+    expect(
+      await wp.sql(
+        `SELECT COUNT(*) FROM wp_comments WHERE comment_parent = ${question!.remoteId.split(':')[1]}`,
+      ),
+    ).toEqual([['2']]);
+
     const day = new Date().toISOString().slice(0, 10);
     const metrics = await connector.fetchMetrics!(day);
     expect(metrics.posts?.find((row) => row.remoteId === published.remoteId)?.engagements).toEqual({
-      comments: 2,
+      comments: 3,
     });
   });
 

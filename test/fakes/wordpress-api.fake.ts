@@ -16,7 +16,8 @@ import { OpenApiRequestValidator, type OpenApiDocument } from './openapi/openapi
  *   (HTTP Basic `user:password`, spaces ignored);
  * - errors `{ code, message, data: { status, params } }` (WP_REST_Server::error_to_response): rest_cannot_create
  *   401 (not signed in) or 403 (the role may not), rest_invalid_param 400, rest_post_invalid_id 404,
- *   rest_already_trashed 410, term_exists 400, comment_duplicate 409;
+ *   rest_already_trashed 410, term_exists 400, comment_duplicate 409, rest_forbidden_context 403 (comments with
+ *   context=edit for non-moderators);
  * - unique slugs: a taken slug gets `-2`, `-3`… (wp_unique_post_slug).
  * Only what the connector uses; no meta, no revisions, no pretty permalinks.
  *
@@ -300,6 +301,16 @@ export class WordPressApiFake {
       return send(res, 201, tag);
     }
     if (route === '/wp/v2/comments' && method === 'GET') {
+      // Only moderators (Editors, Administrators) may ask for context=edit or another status than approved.
+      const moderator = user && (user.role === 'editor' || user.role === 'administrator');
+      if (!moderator && (q.get('context') === 'edit' || (q.get('status') ?? 'approve') !== 'approve')) {
+        const status = user ? 403 : 401;
+        return send(
+          res,
+          status,
+          error('rest_forbidden_context', 'Sorry, you are not allowed to edit comments.', status),
+        );
+      }
       return this.listComments(res, q);
     }
     if (route === '/wp/v2/comments' && method === 'POST') {
