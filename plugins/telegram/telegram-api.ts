@@ -70,7 +70,7 @@ export class TelegramApi {
         what: `${call.what} (the answer was not the Bot API's JSON: is apiUrl "${this.options.apiUrl}" a Bot API server?)`,
       });
     }
-    throw failureOf(response.status, answer, this.context.clock.now(), call);
+    throw failureOf(response.status, answer, this.context.clock.now(), call, response.headers);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   outcomeUnknown,
   rateLimited,
   refusedByPlatform,
+  retryAtFromHeaders,
   transientFailure,
   z,
 } from '../../src/plugin-sdk';
@@ -39,16 +40,23 @@ export interface CallKind {
  * 401 (token revoked) and rights problems wait for a person; other 4xx refuse the post; a 5xx on a send may have
  * posted (outcome unknown), except 503; a 5xx on a read is transient.
  */
-export function failureOf(status: number, answer: BotAnswer | undefined, now: Date, call: CallKind): Error {
+export function failureOf(
+  status: number,
+  answer: BotAnswer | undefined,
+  now: Date,
+  call: CallKind,
+  headers: Record<string, string> = {},
+): Error {
   const code = answer?.error_code ?? status;
   const description = answer?.description ?? `HTTP ${status}`;
   const said = `Telegram answered ${code} "${description}" while ${call.what}`;
   if (code === 429 || status === 429) {
     const seconds = answer?.parameters?.retry_after;
+    // retry_after (ResponseParameters) is whole seconds: waiting exactly that long is what Telegram asks.
     const resetAt =
       typeof seconds === 'number' && seconds >= 0
         ? new Date(now.getTime() + Math.ceil(seconds) * 1000)
-        : new Date(now.getTime() + 60_000);
+        : (retryAtFromHeaders(headers, now) ?? new Date(now.getTime() + 60_000));
     return rateLimited(`${said}; sending again at ${resetAt.toISOString()}`, resetAt);
   }
   // A revoked token answers 401; a token of no bot at all answers 404 "Not Found" for every method.

@@ -47,6 +47,7 @@ const MAX_PAGES = 10;
 const KEEP_MS = 14 * 86_400_000;
 
 const OFFSET = 'updates:offset';
+const LAST_RECEIVED = 'updates:last-received';
 const copyKey = (messageId: number) => `copy:${String(messageId).padStart(12, '0')}`;
 const inboxKey = (chatId: number, messageId: number) =>
   `inbox:${chatId}:${String(messageId).padStart(12, '0')}`;
@@ -160,7 +161,7 @@ export class UpdateReader {
             ? `@${message.from.username}`
             : (message.from?.first_name ?? String(message.from?.id ?? message.sender_chat?.id ?? 'unknown')),
       text: message.text ?? message.caption ?? '',
-      receivedAt: new Date(message.date * 1000).toISOString(),
+      receivedAt: new Date(await this.receivedAt(message.date)).toISOString(),
       ...(parent
         ? {
             inReplyToRemoteId:
@@ -171,6 +172,17 @@ export class UpdateReader {
       byOwner: message.sender_chat?.id === channelId || message.from?.is_bot === true,
     };
     await this.state.set(inboxKey(message.chat.id, message.message_id), item);
+  }
+
+  /**
+   * Telegram dates messages to the second; items are filed in update order, so one filed in the same second as the
+   * one before gets a millisecond more: a strict order the core's `since` cursor can rely on.
+   */
+  private async receivedAt(date: number): Promise<number> {
+    const last = (await this.state.get<number>(LAST_RECEIVED)) ?? 0;
+    const at = Math.max(date * 1000, last + 1);
+    await this.state.set(LAST_RECEIVED, at);
+    return at;
   }
 }
 
