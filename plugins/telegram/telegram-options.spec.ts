@@ -1,7 +1,32 @@
-import { createMemoryStateStore } from '../../src/plugin-sdk/testing';
-import { RateLimitedError } from '../../src/plugin-sdk';
+import { RateLimitedError, type PluginStateStore } from '../../src/plugin-sdk';
 import { SendLedger } from './telegram-ledger';
 import { telegramOptionsSchema } from './telegram-options.schema';
+
+/** A state store in a Map (plugins may not import the SDK's testing module). */
+function createMemoryStateStore(): PluginStateStore {
+  const values = new Map<string, unknown>();
+  return {
+    get: async <T>(key: string) => values.get(key) as T | undefined,
+    set: async (key, value) => {
+      values.set(key, value);
+    },
+    setIfAbsent: async <T>(key: string, value: T) => {
+      if (values.has(key)) {
+        return values.get(key) as T;
+      }
+      values.set(key, value);
+      return undefined;
+    },
+    delete: async (key) => {
+      values.delete(key);
+    },
+    list: async <T>(prefix: string) =>
+      [...values.entries()]
+        .filter(([key]) => key.startsWith(prefix))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, value]) => ({ key, value: value as T })),
+  };
+}
 
 const token = '123456789:AAHfakefakefakefakefakefake_-xyz';
 
