@@ -18,6 +18,8 @@ export interface Attempt {
 export interface SentRecord {
   remoteId: string;
   url?: string;
+  /** When Telegram dated the message (ISO 8601). */
+  publishedAt?: string;
   /** Every message the post made (an album: one per item), for delete. */
   messageIds: number[];
 }
@@ -34,7 +36,13 @@ export class SendLedger {
 
   async sent(key: string): Promise<PublishResult | undefined> {
     const record = await this.state.get<SentRecord>(sentKey(key));
-    return record ? { remoteId: record.remoteId, ...(record.url ? { url: record.url } : {}) } : undefined;
+    return record
+      ? {
+          remoteId: record.remoteId,
+          ...(record.url ? { url: record.url } : {}),
+          ...(record.publishedAt ? { publishedAt: new Date(record.publishedAt) } : {}),
+        }
+      : undefined;
   }
 
   attempt(key: string): Promise<Attempt | undefined> {

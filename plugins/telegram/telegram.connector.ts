@@ -254,6 +254,7 @@ export class TelegramConnector implements OneStepConnector {
     const fresh = await this.ledger.record(key, {
       remoteId,
       ...(url ? { url } : {}),
+      publishedAt: new Date(first.date * 1000).toISOString(),
       messageIds: messages.map((message) => message.message_id),
     });
     if (!fresh) {
