@@ -124,8 +124,12 @@ export async function startTestWordPress(): Promise<TestWordPress> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    // Hard links: a site folder of its own (its own wp-config.php and uploads) in a few milliseconds.
-    await run('cp', ['-al', CORE, site]);
+    // Hard links: a site folder of its own (its own wp-config.php and uploads) in a few milliseconds; a copy when
+    // .tools links to a cache on another file system.
+    await run('cp', ['-al', CORE, site]).catch(async () => {
+      rmSync(site, { recursive: true, force: true });
+      await run('cp', ['-a', CORE, site]);
+    });
     writeFileSync(join(site, 'wp-config.php'), wpConfig(database));
     await run('mariadb', mariadbArgs(['-e', `CREATE DATABASE ${database} CHARACTER SET utf8mb4`]));
     const port = await freePort();
