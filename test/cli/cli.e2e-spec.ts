@@ -118,6 +118,20 @@ describe('metronome CLI', () => {
     expect(result.stdout).toMatch(/sandbox\s+connector\s+1\.0\.0\s+loaded/);
   });
 
+  it('plugins list shows the seven connectors of issue 17 loaded, and discord both as notifier and connector', () => {
+    const result = metronome(['plugins', 'list']);
+    for (const name of ['x', 'youtube', 'tiktok', 'pinterest', 'telegram', 'discord', 'wordpress']) {
+      expect({
+        name,
+        line: new RegExp(`^${name}\\s+connector\\s+\\S+\\s+loaded`, 'm').test(result.stdout),
+      }).toEqual({
+        name,
+        line: true,
+      });
+    }
+    expect(result.stdout).toMatch(/^discord\s+notifier\s+\S+\s+loaded/m);
+  });
+
   it('start: serves /health on the embedded default, reloads on SIGHUP only when valid, stops on SIGTERM', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'metronome-cli-config-'));
     const configFile = join(configDir, 'metronome.yaml');

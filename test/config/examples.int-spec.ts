@@ -37,6 +37,40 @@ describe('shipped configurations', () => {
     expect(messages).toEqual([]);
   });
 
+  it('the reach example is valid, with the seven connectors it names built in', async () => {
+    const env = {
+      SMTP_HOST: 'smtp.example',
+      SMTP_USER: 'u',
+      SMTP_PASSWORD: 'p',
+      X_CLIENT_ID: 'x-id',
+      X_CLIENT_SECRET: 's',
+      YOUTUBE_CLIENT_ID: '123-abc.apps.googleusercontent.com',
+      YOUTUBE_CLIENT_SECRET: 's',
+      TIKTOK_CLIENT_KEY: 'awkey123',
+      TIKTOK_CLIENT_SECRET: 's',
+      PINTEREST_APP_ID: '1500000',
+      PINTEREST_APP_SECRET: 's',
+      KESTREL_TELEGRAM_BOT_TOKEN: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
+      KESTREL_DISCORD_BOT_TOKEN: 'MTE4.abc.def',
+      KESTREL_WP_APP_PASSWORD: 'abcd efgh ijkl mnop qrst uvwx',
+    };
+    const result = await loadConfiguration('config/examples/agency-reach.yaml', { env });
+    const messages = result.ok ? [] : result.issues.map((issue) => issue.message);
+    expect(messages).toEqual([]);
+    if (result.ok) {
+      const connectors = Object.values(result.loaded.config.brands.kestrel.channels).map((c) => c.connector);
+      expect(connectors.sort()).toEqual([
+        'discord',
+        'pinterest',
+        'telegram',
+        'tiktok',
+        'wordpress',
+        'x',
+        'youtube',
+      ]);
+    }
+  });
+
   it("every shipped example validates without its secrets (as a content repository's CI would)", async () => {
     const examples = [
       'config/metronome.yaml',
