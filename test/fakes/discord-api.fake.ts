@@ -87,7 +87,7 @@ export interface FakeFault {
   headers?: Record<string, string>;
 }
 
-type Fault = FakeFault | 'lose-answer' | 'hang';
+type Fault = FakeFault | 'lose-answer' | 'hang' | { rateLimitSeconds: number };
 
 interface Bucket {
   used: number;
@@ -126,7 +126,10 @@ export class DiscordApiFake {
 
   /** Requests that the OpenAPI description does not allow, or that break Discord's documented rules. */
   readonly problems: string[] = [];
-  readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
+  /** Every request, with the fake's time when it came. */
+  readonly requests: Array<{ method: string; path: string; query: Record<string, string>; at: Date }> = [];
+  /** Every 429 (a bucket used up, or `rateLimitNext`): its index in `requests`, when, and the reset it announced. */
+  readonly rateLimits: Array<{ request: number; at: Date; resetAt: Date }> = [];
   readonly counts = { creates: 0, nonceHits: 0, rateLimited: 0, unauthorized: 0 };
   /** The JSON (or payload_json) of every create, in order. */
   readonly payloads: Array<Record<string, unknown>> = [];
@@ -192,6 +195,14 @@ export class DiscordApiFake {
   /** The next create is answered with this status and body; nothing is created. */
   failNext(fault: FakeFault): void {
     this.faults.push(fault);
+  }
+
+  /**
+   * The next create is refused with a 429 as Discord sends it: `retry_after` in the body, `Retry-After`,
+   * `X-RateLimit-Reset`/`-Reset-After` counted from the fake's clock; nothing is created.
+   */
+  rateLimitNext(seconds: number): void {
+    this.faults.push({ rateLimitSeconds: seconds });
   }
 
   pendingFaults(): number {
@@ -380,7 +391,7 @@ export class DiscordApiFake {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/api(\/v10)?(?=\/)/, '');
     const query = Object.fromEntries(url.searchParams.entries());
-    this.requests.push({ method, path, query });
+    this.requests.push({ method, path, query, at: this.now() });
     const contentType = req.headers['content-type'] ?? '';
 
     // The body: JSON, or multipart with payload_json and files[n].
@@ -553,6 +564,11 @@ export class DiscordApiFake {
 
   private rateLimited(res: ServerResponse, headers: Record<string, string>): void {
     this.counts.rateLimited += 1;
+    this.rateLimits.push({
+      request: this.requests.length - 1,
+      at: this.now(),
+      resetAt: new Date(Number(headers['x-ratelimit-reset']) * 1000),
+    });
     const retryAfter = Number(headers['x-ratelimit-reset-after']);
     this.send(
       res,
@@ -604,6 +620,18 @@ export class DiscordApiFake {
   ): void {
     const fault = this.faults.shift();
     if (fault === 'hang') {
+      return;
+    }
+    if (fault && typeof fault === 'object' && 'rateLimitSeconds' in fault) {
+      const now = this.now().getTime();
+      const resetAt = now + fault.rateLimitSeconds * 1000;
+      this.rateLimited(res, {
+        'x-ratelimit-limit': String(this.createLimit),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': (resetAt / 1000).toFixed(3),
+        'x-ratelimit-reset-after': fault.rateLimitSeconds.toFixed(3),
+        'x-ratelimit-bucket': 'fake-create-bucket',
+      });
       return;
     }
     if (fault && fault !== 'lose-answer') {
