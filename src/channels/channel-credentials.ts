@@ -41,10 +41,17 @@ export class ChannelCredentials {
     @Optional() private readonly incidents?: IncidentService,
   ) {}
 
-  /** Whether the channel may publish: false once marked `needs_reconnect` (read at most every 5 s). */
+  /**
+   * Whether the channel may publish: false once marked `needs_reconnect` (read at most every 5 s). A remembered
+   * `needs_reconnect` is read again when the caller's row (read with its due variant) says the channel is active:
+   * it was reconnected, maybe by another process (`metronome channels connect`). Trusting the memory then would
+   * put the variant back to `scheduled`, due again at once: the caller's next round claims it again, and a drain
+   * at a fixed time spun so without end, sending nothing.
+   */
   async usable(channel: ChannelEntity, now: Date): Promise<boolean> {
     const known = this.statuses.get(channel.id);
-    if (known && now.getTime() - known.readAt < STATUS_TTL_MS) {
+    const reconnectedSince = known?.status === 'needs_reconnect' && channel.status !== 'needs_reconnect';
+    if (known && !reconnectedSince && now.getTime() - known.readAt < STATUS_TTL_MS) {
       return known.status !== 'needs_reconnect';
     }
     const row = await this.channels.byId(channel.id);

@@ -27,9 +27,8 @@ const THREAD_TEXT = Array.from(
  * fake loses answers after creating posts, hangs after creating one, fails with 500 and 503, answers 429 with X's
  * rounded-down reset header. One post
  * is a thread whose second part's answer is lost: the chain resumes without reposting. Counted ON THE FAKE: every
- * post exactly once, none lost. A pasted token (`accessToken`). The expired and revoked token is
- * driven in x.db-int-spec.ts (connector instances on the host's SQLite state, as the core drives them): through this
- * inline driver, a channel put back to active by hand after `needs_reconnect` left the drain waiting.
+ * post exactly once, none lost. A pasted token (`accessToken`). The expired, revoked and reconnected token through
+ * this publisher: x-publisher-tokens.db-int-spec.ts.
  */
 describe('x through the real publisher and a SQLite database, with faults', () => {
   const driver = inlineDriver();
