@@ -190,7 +190,7 @@ function knownIds(merged: MergedConfig, outlines: WrittenOutline[]): KnownIds {
 function pluginCodeHash(plugins: PluginRegistry): string {
   const hash = createHash('sha256');
   for (const plugin of plugins.all()) {
-    hash.update(`${plugin.name}\u0000${plugin.codeHash ?? plugin.status}\u0000`);
+    hash.update(`${plugin.kind ?? ''}\u0000${plugin.name}\u0000${plugin.codeHash ?? plugin.status}\u0000`);
   }
   return hash.digest('hex');
 }

@@ -83,7 +83,10 @@ export class ConfigService implements OnModuleDestroy {
     const reimported = result.loaded.plugins
       .all()
       .filter((plugin) => {
-        const before = this.current.plugins.all().find((old) => old.name === plugin.name);
+        // A connector and a notifier may share a name (`discord`): the same plugin is the same kind and name.
+        const before = this.current.plugins
+          .all()
+          .find((old) => old.name === plugin.name && old.kind === plugin.kind);
         return before !== undefined && before.codeHash !== plugin.codeHash;
       })
       .map((plugin) => `${plugin.name} ${plugin.version ?? '?'} (${plugin.status})`);
