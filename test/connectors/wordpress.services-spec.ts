@@ -44,6 +44,8 @@ if (unavailable) {
   // Printed, never silent: CI installs the packages with .ci/install-wordpress.sh.
   console.warn(`wordpress.services-spec: SKIPPED, no real WordPress here: ${unavailable}`);
 }
+// Skipped only where PHP, the WordPress package or MariaDB is missing (the reason is printed above); CI installs them
+// with .ci/install-wordpress.sh, so there the suite always runs against the real site.
 const describeReal = unavailable ? describe.skip : describe;
 
 /** A 1×1 PNG. */
