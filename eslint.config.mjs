@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.node22-run/**', 'coverage/**', 'data/**', 'test/fixtures/**/*.js', '**/*.config.js', '**/*.config.mjs', 'test/jest-base.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.node22-run/**', 'coverage/**', 'data/**', 'test/fixtures/**/*.js', '**/*.config.js', '**/*.config.mjs', 'test/jest-base.js', 'templates/web/assets/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

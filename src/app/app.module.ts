@@ -28,11 +28,12 @@ import { QueueModule } from '../queue/queue.module';
 import { parseDatabaseUrl } from '../persistence/database-url';
 import { DEFAULT_REPORTS_DIR } from '../reporting/report-render.service';
 import { roleRuns, RuntimeOptions } from './runtime-options';
+import { WebModule } from '../web/web.module';
 
 @Module({})
 export class AppModule {
   /**
-   * One codebase, three roles. Every role serves /health and /metrics; `api` adds the REST API,
+   * One codebase, three roles. Every role serves /health and /metrics; `api` adds the REST API and the web app,
    * `scheduler` the periodic ticks (plan sync, rules, inbox, metrics, profiles; one holder per cluster-wide lease),
    * `worker` publishing and monthly reports.
    */
@@ -65,6 +66,7 @@ export class AppModule {
               ChannelsApiModule,
               MediaApiModule,
               OAuthApiModule,
+              WebModule,
             ]
           : []),
         ...(roleRuns(runtime.role, 'scheduler')

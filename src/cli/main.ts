@@ -29,6 +29,7 @@ const COMMANDS: ReadonlyArray<[string, () => Promise<Command>]> = [
   ['migrate', async () => (await import('./migrate.command.js')).migrateCommand()],
   ['plugins', async () => (await import('./plugins.command.js')).pluginsCommand()],
   ['token', async () => (await import('./token.command.js')).tokenCommand()],
+  ['people', async () => (await import('./people.command.js')).peopleCommand()],
   ['secrets', async () => (await import('./secrets.command.js')).secretsCommand()],
   ['schema', async () => (await import('./schema.command.js')).schemaCommand()],
 ];

@@ -85,6 +85,9 @@ export class ConfigReferencesValidator {
     const base: Path = ['brands', brandId];
     const channels = keysOf(brand.channels);
     this.expectOneOf([...base, 'owner'], brand.owner, people, 'person');
+    for (const person of keysOf(brand.roles)) {
+      this.expectOneOf([...base, 'roles', person], person, people, 'person', true);
+    }
     const folder = textOf(recordOf(brand.content).folder);
     if (folder && !existsSync(resolve(this.baseDir, folder))) {
       this.add(

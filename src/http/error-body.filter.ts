@@ -44,35 +44,36 @@ export class ErrorBodyFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.answer(exception);
+    const [status, body] = errorBodyOf(exception, this.logger);
     if (!response.headersSent) {
       response.status(status).json(body);
     }
   }
+}
 
-  private answer(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof DomainError) {
-      return [
-        STATUS_OF[exception.kind],
-        {
-          error: {
-            code: exception.code ?? exception.kind,
-            message: exception.message,
-            ...(exception.details ? { details: exception.details } : {}),
-          },
-        },
-      ];
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      return [status, { error: fromHttpException(status, exception.getResponse()) }];
-    }
-    this.logger.error(`unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+/** The status and body an error is answered with; an unexpected one is logged (once, here) with its stack. */
+export function errorBodyOf(exception: unknown, logger: Logger): [number, ErrorBody] {
+  if (exception instanceof DomainError) {
     return [
-      HttpStatus.INTERNAL_SERVER_ERROR,
-      { error: { code: 'internal', message: 'internal error: the server log has the cause' } },
+      STATUS_OF[exception.kind],
+      {
+        error: {
+          code: exception.code ?? exception.kind,
+          message: exception.message,
+          ...(exception.details ? { details: exception.details } : {}),
+        },
+      },
     ];
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return [status, { error: fromHttpException(status, exception.getResponse()) }];
+  }
+  logger.error(`unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+  return [
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    { error: { code: 'internal', message: 'internal error: the server log has the cause' } },
+  ];
 }
 
 function fromHttpException(status: number, response: string | object): ErrorBody['error'] {

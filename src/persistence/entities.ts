@@ -23,6 +23,9 @@ import { PostEntity } from '../content/post.entity';
 import { ReportEntity } from '../reporting/report.entity';
 import { OAuthAuthorizationEntity } from '../oauth/oauth-authorization.entity';
 import { RuleFiringEntity } from '../rules/rule-firing.entity';
+import { CalendarFeedEntity } from '../web/session/calendar-feed.entity';
+import { WebLinkEntity } from '../web/session/web-link.entity';
+import { WebSessionEntity } from '../web/session/web-session.entity';
 
 /** Listed explicitly rather than globbed, so the same list works from src under Jest and from dist. */
 export const ENTITIES = [
@@ -51,4 +54,7 @@ export const ENTITIES = [
   MetricCollectionEntity,
   ProfileCheckEntity,
   OAuthAuthorizationEntity,
+  WebSessionEntity,
+  WebLinkEntity,
+  CalendarFeedEntity,
 ];

@@ -28,6 +28,8 @@ import { OAuthAuthorizations1796090000001 as PostgresOAuthAuthorizations } from 
 import { OAuthAuthorizations1796090000001 as SqliteOAuthAuthorizations } from './migrations/sqlite/1796090000001-oauth-authorizations';
 import { VariantTitle1796100000000 as PostgresVariantTitle } from './migrations/postgres/1796100000000-variant-title';
 import { VariantTitle1796100000000 as SqliteVariantTitle } from './migrations/sqlite/1796100000000-variant-title';
+import { WebSessions1796110000000 as PostgresWebSessions } from './migrations/postgres/1796110000000-web-sessions';
+import { WebSessions1796110000000 as SqliteWebSessions } from './migrations/sqlite/1796110000000-web-sessions';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -46,6 +48,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteChannelTokens,
   SqliteOAuthAuthorizations,
   SqliteVariantTitle,
+  SqliteWebSessions,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -64,4 +67,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresChannelTokens,
   PostgresOAuthAuthorizations,
   PostgresVariantTitle,
+  PostgresWebSessions,
 ];

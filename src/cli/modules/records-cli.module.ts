@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { LoadedConfig } from '../../config/config.loader';
 import { ConfigModule } from '../../config/config.module';
 import { ContentModule } from '../../content/content.module';
@@ -38,17 +38,17 @@ const RECORDS = [
 export class RecordsCliModule {
   /**
    * With `config` (the loaded configuration and its path), also the configuration and the channel credentials
-   * (`channels reconnect`).
+   * (`channels reconnect`); `extra` adds a command's own services (e.g. `people login-link`'s links).
    */
-  static forRoot(config?: { loaded: LoadedConfig; path: string }): DynamicModule {
+  static forRoot(config?: { loaded: LoadedConfig; path: string }, extra: Provider[] = []): DynamicModule {
     const withConfig = config
       ? { imports: [ConfigModule.forRoot(config.loaded, config.path)], providers: [ChannelCredentials] }
       : { imports: [], providers: [] };
     return {
       module: RecordsCliModule,
       imports: [CliDatabaseModule.forRoot(), ContentModule, ...withConfig.imports],
-      providers: [...RECORDS, ...withConfig.providers],
-      exports: [ContentModule, ...RECORDS, ...withConfig.providers],
+      providers: [...RECORDS, ...withConfig.providers, ...extra],
+      exports: [ContentModule, ...RECORDS, ...withConfig.providers, ...extra],
     };
   }
 }

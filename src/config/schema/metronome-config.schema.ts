@@ -11,6 +11,7 @@ import {
 } from './primitives.schema';
 import { escalationPolicySchema, guardRuleOverrideSchema, ruleSchema } from './rules.schema';
 import { allowedTargetSchema } from '../../webhooks/webhook-target.policy';
+import { webSchema } from './web.schema';
 
 export const GUARD_RULES = [
   'approval-overdue',
@@ -85,6 +86,7 @@ export const metronomeConfigSchema = z
       })
       .default({ allowInternalTargets: [] })
       .meta({ description: 'Where Metronome may send webhooks.' }),
+    web: webSchema,
   })
   .meta({
     title: 'Metronome configuration',

@@ -6,6 +6,10 @@ export const personSchema = z
     name: z.string().min(1),
     email: emailSchema.optional(),
     timezone: timeZoneSchema.optional(),
+    admin: z.boolean().default(false).meta({
+      description:
+        'Administers this Metronome: every brand, the System page, API tokens. Give it to few people.',
+    }),
     handles: z
       .record(z.string(), z.string())
       .default({})

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * What a person does on one brand. `client` and `viewer` are the same role (the brand's client reads the
+ * calendar, the posts and the reports); `admin` on a brand may do everything there, as an organisation admin
+ * (`people.<id>.admin`) may on every brand.
+ */
+export const BRAND_ROLES = ['admin', 'owner', 'editor', 'approver', 'community', 'client', 'viewer'] as const;
+
+export const brandRoleSchema = z.enum(BRAND_ROLES);
+
+export type BrandRole = (typeof BRAND_ROLES)[number];
