@@ -93,8 +93,7 @@ export function rolesIn(config: MetronomeConfig, person: string, brandId: string
   if (config.people[person].admin) {
     roles.add('admin');
   }
-  const explicit = brand.roles[person];
-  for (const role of explicit === undefined ? [] : Array.isArray(explicit) ? explicit : [explicit]) {
+  for (const role of brand.roles[person] ?? []) {
     roles.add(role);
   }
   if (brand.owner === person) {

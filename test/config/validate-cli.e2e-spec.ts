@@ -65,6 +65,33 @@ describe('metronome validate', () => {
     expect(result.stderr).toContain('2 problems in');
   });
 
+  it('roles name people and known roles, each mistake at its place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metronome-roles-'));
+    writeFileSync(
+      join(dir, 'metronome.yaml'),
+      [
+        'organisation: { name: Acme }',
+        'people: { ana: { name: Ana }, cleo: { name: Cleo } }',
+        'brands:',
+        '  acme:',
+        '    name: Acme',
+        '    timezone: UTC',
+        '    owner: ana',
+        '    roles: { cleoo: client, ana: approvr }',
+        '    channels:',
+        '      main: { connector: sandbox, options: { handle: acme } }',
+      ].join('\n'),
+    );
+    const result = metronome(['validate', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'metronome.yaml:8:14  brands.acme.roles.cleoo  unknown person "cleoo" (did you mean "cleo"?)',
+    );
+    expect(result.stderr).toMatch(
+      /metronome\.yaml:8:34 {2}brands\.acme\.roles\.ana\[0\] {2}must be one of .*"approver"/,
+    );
+  });
+
   it('an alias bomb is a config error at the alias, not a crash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'metronome-alias-'));
     const lines = ['organisation: { name: Acme }', 'a: &a [x, x, x, x, x, x, x, x, x]'];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MEASURES } from '../../reporting/kpi-measures';
 import { approvalChainSchema } from './approvals.schema';
-import { brandRoleSchema } from './roles.schema';
+import { brandRolesSchema } from './roles.schema';
 import { cadenceSchema, publishingWindowSchema } from './cadence.schema';
 import {
   durationSchema,
@@ -123,13 +123,10 @@ export const brandSchema = z
       .default('en-GB')
       .meta({ description: 'BCP 47 locale for dates and numbers in reports.' }),
     owner: idSchema.meta({ description: 'The person who owns this brand’s cycle (id under `people`).' }),
-    roles: z
-      .record(idSchema, z.union([brandRoleSchema, z.array(brandRoleSchema).min(1)]))
-      .default({})
-      .meta({
-        description:
-          'Who does what on this brand in the web app and the API, by person id: admin, owner, editor, approver, community, client (viewer). The owner and the approvers of its approval chains have their role without being listed.',
-      }),
+    roles: z.record(idSchema, brandRolesSchema).default({}).meta({
+      description:
+        'Who does what on this brand in the web app and the API, by person id: admin, owner, editor, approver, community, client (viewer). The owner and the approvers of its approval chains have their role without being listed.',
+    }),
     content: z
       .strictObject({
         folder: z

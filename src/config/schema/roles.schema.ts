@@ -10,3 +10,9 @@ export const BRAND_ROLES = ['admin', 'owner', 'editor', 'approver', 'community',
 export const brandRoleSchema = z.enum(BRAND_ROLES);
 
 export type BrandRole = (typeof BRAND_ROLES)[number];
+
+/** One role or a list of them, always read as a list. */
+export const brandRolesSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(brandRoleSchema).min(1),
+);

@@ -27,9 +27,9 @@ export const oidcSchema = z
 
 export const webSchema = z
   .strictObject({
-    secureCookies: z.boolean().default(true).meta({
+    secureCookies: z.boolean().optional().meta({
       description:
-        'Mark the session cookie Secure (sent over HTTPS only; browsers also accept it on http://localhost). Set false only to use the app over plain HTTP on a trusted network.',
+        'Mark the session cookie Secure (sent over HTTPS only). Default: true when organisation.publicUrl is https://, else false (a local http://localhost setup). Set true when TLS ends at a proxy and no publicUrl is set.',
     }),
     sessionIdle: durationSchema
       .prefault('12h')
@@ -50,3 +50,11 @@ export const webSchema = z
   .meta({ description: 'The web app served at / by the api role: sign-in, sessions, content edits.' });
 
 export type WebConfig = z.output<typeof webSchema>;
+
+/** Whether the session cookie is Secure: as configured, else when the public URL is https. */
+export function secureCookiesOf(config: {
+  web: WebConfig;
+  organisation: { publicUrl?: string | undefined };
+}): boolean {
+  return config.web.secureCookies ?? config.organisation.publicUrl?.startsWith('https://') ?? false;
+}

@@ -16,7 +16,8 @@ export function sessionTokenOf(request: Request): string | undefined {
 
 /**
  * Sets the session cookie: HttpOnly (no script reads it), SameSite=Lax (a cross-site form cannot carry
- * it), Secure unless `web.secureCookies` is false, for the whole site, until the session's absolute end.
+ * it), Secure as `secureCookiesOf` decides (https public URL, or `web.secureCookies`), for the whole site,
+ * until the session's absolute end.
  */
 export function setSessionCookie(response: Response, token: string, expires: Date, secure: boolean): void {
   response.append(

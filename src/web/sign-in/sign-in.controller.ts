@@ -2,6 +2,7 @@ import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { ConfigService } from '../../config/config.service';
+import { secureCookiesOf } from '../../config/schema/web.schema';
 import { safeNextPath } from '../web-base-url';
 import { WebViews } from '../rendering/web-views';
 import { clearSessionCookie, setSessionCookie } from '../session/session-cookie';
@@ -110,7 +111,7 @@ export class SignInController {
       request.headers['user-agent'],
       request.webUser?.session.tokenHash,
     );
-    setSessionCookie(response, token, session.expiresAt, this.config.loaded.config.web.secureCookies);
+    setSessionCookie(response, token, session.expiresAt, secureCookiesOf(this.config.loaded.config));
     response.redirect(303, safeNextPath(claimed.link.detail));
   }
 
@@ -120,7 +121,7 @@ export class SignInController {
     if (request.webUser) {
       await this.sessions.end(request.webUser.session.tokenHash);
     }
-    clearSessionCookie(response, this.config.loaded.config.web.secureCookies);
+    clearSessionCookie(response, secureCookiesOf(this.config.loaded.config));
     response.redirect(303, '/sign-in');
   }
 
