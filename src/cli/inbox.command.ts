@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { rolesIn } from '../access/brand-access';
+import { ROLE_PERMISSIONS } from '../access/brand-permission';
+import { SubjectBrandsRepository } from '../http/subject-brands.repository';
 import { Command, Option } from 'commander';
 import { Clock } from '../clock/clock';
 import { recordConfigRevision } from '../config/config-sync.service';
@@ -32,6 +36,42 @@ function changeCommand(name: 'answer' | 'ignore', description: string): Command 
         const item =
           name === 'answer' ? await inbox.answer(itemId, options.as) : await inbox.ignore(itemId, options.as);
         process.stdout.write(`${item.kind} from ${item.author}: ${item.state}\n`);
+      });
+    });
+}
+
+/** `inbox assign <item> <person|none> --as <person>`: who is to answer it. */
+function assignCommand(): Command {
+  return new Command('assign')
+    .description('give an item to a person to answer (`none` to unassign); they must work the brand’s inbox')
+    .argument('<item-id>')
+    .argument('<person>', 'a people: id, or none')
+    .requiredOption('--as <person>', 'who is acting (a person id from the config)')
+    .addOption(configOption())
+    .action(async (id: string, assignee: string, options: { as: string; config?: string }) => {
+      const loaded = await loadConfigOrExit(resolveConfigPath(options.config));
+      requirePerson(loaded, options.as);
+      const target = assignee === 'none' ? null : assignee;
+      if (target !== null) {
+        requirePerson(loaded, target);
+      }
+      await inCliContext(RecordsCliModule.forRoot(), async (app) => {
+        const itemId = await resolveId(app.get(RecordIdRepository), 'inbox_items', id, 'inbox item');
+        const brandId = await new SubjectBrandsRepository(app.get(DataSource)).brandOf('inbox-item', itemId);
+        if (
+          target !== null &&
+          brandId &&
+          !rolesIn(loaded.config, target, brandId).some((role) => ROLE_PERMISSIONS[role].includes('inbox'))
+        ) {
+          throw new CliError(
+            `"${target}" does not work the inbox of "${brandId}": give them the community or owner role under brands.${brandId}.roles`,
+            EXIT_INVALID_INPUT,
+          );
+        }
+        const item = await app.get(InboxService).assign(itemId, target, options.as);
+        process.stdout.write(
+          `${item.kind} from ${item.author}: ${target ? `assigned to ${target}` : 'unassigned'}\n`,
+        );
       });
     });
 }
@@ -145,6 +185,7 @@ export function inboxCommand(): Command {
     });
   inbox.addCommand(changeCommand('answer', 'record that an item was answered on the platform'));
   inbox.addCommand(replyCommand());
+  inbox.addCommand(assignCommand());
   inbox.addCommand(changeCommand('ignore', 'set an item aside (spam, nothing to answer): it leaves the SLA'));
   inbox
     .command('poll')

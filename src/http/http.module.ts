@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { BrandAccess } from '../access/brand-access';
 import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
 import { AuditOriginInterceptor } from './audit-origin.interceptor';
@@ -35,8 +36,9 @@ export class HttpModule {
         DatabaseHealthRepository,
         SubjectBrandsRepository,
         ActingPersonResolver,
+        BrandAccess,
       ],
-      exports: [ActingPersonResolver],
+      exports: [ActingPersonResolver, BrandAccess, SubjectBrandsRepository],
     };
   }
 }

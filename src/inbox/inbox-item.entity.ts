@@ -43,6 +43,10 @@ export class InboxItemEntity {
   @Column({ type: 'varchar' })
   state!: InboxItemState;
 
+  /** The person (a `people:` id) who is to answer it, or null while nobody is. */
+  @Column({ type: 'varchar', nullable: true })
+  assignee!: string | null;
+
   /** The platform id of the item this one answers, when it is a reply in a thread. */
   @Column({ type: 'varchar', nullable: true })
   inReplyToRemoteId!: string | null;

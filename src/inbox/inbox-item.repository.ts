@@ -138,6 +138,10 @@ export class InboxItemRepository {
   }
 
   /** Sets an item's state (and when it was answered). */
+  async setAssignee(id: string, assignee: string | null): Promise<void> {
+    await this.transactions.manager.getRepository(InboxItemEntity).update({ id }, { assignee });
+  }
+
   async setState(id: string, state: InboxItemState, answeredAt: Date | null): Promise<void> {
     await this.transactions.manager.getRepository(InboxItemEntity).update({ id }, { state, answeredAt });
   }

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { BrandAccess } from '../access/brand-access';
+import { SubjectBrandsRepository } from '../http/subject-brands.repository';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ActingPersonResolver } from '../http/acting-person.resolver';
@@ -15,6 +17,11 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const actorBody = actorOnlyBody;
+const assignBody = actionBody({
+  assignee: z.string().min(1).nullable().meta({
+    description: 'The person (a people: id) to answer the item, or null to unassign.',
+  }),
+});
 const replyBody = actionBody({
   text: z.string().min(1).meta({ description: 'The reply, checked against the connector’s text limits.' }),
   send: z.boolean().default(true).meta({
@@ -30,6 +37,8 @@ export class InboxController {
     private readonly inbox: InboxService,
     private readonly replies: InboxReplies,
     private readonly actors: ActingPersonResolver,
+    private readonly subjects: SubjectBrandsRepository,
+    private readonly access: BrandAccess,
   ) {}
 
   @Get()
@@ -66,6 +75,30 @@ export class InboxController {
   ) {
     const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
     return this.inbox.ignore(id, by);
+  }
+
+  @Post(':id/assign')
+  @ApiBearerAuth()
+  @ApiAccess('inbox:write', { subject: 'inbox-item', param: 'id' })
+  @ApiOperation({
+    summary:
+      'Give the item to a person to answer (null: to nobody); the person must work this brand’s inbox.',
+  })
+  async assign(
+    @Param('id') id: string,
+    @Body({ schema: assignBody }) body: z.output<typeof assignBody>,
+    @Caller() caller: ApiCaller,
+  ) {
+    const by = this.actors.resolve(caller, body.onBehalfOf, 'person-or-service');
+    if (body.assignee !== null) {
+      const brand = await this.subjects.brandOf('inbox-item', id);
+      if (brand && !this.access.can(body.assignee, brand, 'inbox')) {
+        throw new BadRequestException(
+          `assignee: "${body.assignee}" does not work the inbox of "${brand}": give them the community or owner role under brands.${brand}.roles`,
+        );
+      }
+    }
+    return this.inbox.assign(id, body.assignee, by);
   }
 
   @Post(':id/replies')

@@ -25,6 +25,8 @@ export interface InboxListItem {
   receivedAt: Date;
   answeredAt: Date | null;
   state: InboxItemState;
+  /** Who is to answer it (a `people:` id), or null. */
+  assignee: string | null;
 }
 
 /** What people do with the inbox: read it, record an answer given on the platform, or set an item aside. */
@@ -64,6 +66,7 @@ export class InboxService {
         receivedAt: item.receivedAt,
         answeredAt: item.answeredAt,
         state: item.state,
+        assignee: item.assignee ?? null,
       };
     });
   }
@@ -76,6 +79,37 @@ export class InboxService {
   /** Spam, or nothing to answer: the item no longer counts against the response SLA. */
   ignore(id: string, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
     return this.change(id, by, 'ignored', at);
+  }
+
+  /**
+   * Gives the item to `assignee` to answer (null: to nobody). The caller checks that the assignee may work
+   * this brand's inbox; an answered or ignored item is not assigned any more.
+   */
+  assign(id: string, assignee: string | null, by: string, at = this.clock.now()): Promise<InboxItemEntity> {
+    return this.transactions.run(async () => {
+      const item = await this.items.byId(id);
+      if (!item) {
+        throw new NotFoundError(`no inbox item ${id}: see \`metronome inbox list\``);
+      }
+      if (item.state === 'answered' || item.state === 'ignored') {
+        throw new InvalidError(`inbox item ${id} is already ${item.state}: there is nothing left to assign`);
+      }
+      const previous = item.assignee ?? null;
+      if (previous === assignee) {
+        return item;
+      }
+      item.assignee = assignee;
+      await this.items.setAssignee(id, assignee);
+      await this.audit.append({
+        actor: by,
+        action: assignee ? 'inbox.assigned' : 'inbox.unassigned',
+        subjectType: 'inbox',
+        subjectId: id,
+        data: { assignee, previous },
+        at,
+      });
+      return item;
+    });
   }
 
   private async change(

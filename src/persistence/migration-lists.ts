@@ -30,6 +30,8 @@ import { VariantTitle1796100000000 as PostgresVariantTitle } from './migrations/
 import { VariantTitle1796100000000 as SqliteVariantTitle } from './migrations/sqlite/1796100000000-variant-title';
 import { WebSessions1796110000000 as PostgresWebSessions } from './migrations/postgres/1796110000000-web-sessions';
 import { WebSessions1796110000000 as SqliteWebSessions } from './migrations/sqlite/1796110000000-web-sessions';
+import { InboxAssignee1796110000001 as PostgresInboxAssignee } from './migrations/postgres/1796110000001-inbox-assignee';
+import { InboxAssignee1796110000001 as SqliteInboxAssignee } from './migrations/sqlite/1796110000001-inbox-assignee';
 
 /** Each dialect has its own hand-written migrations; append new ones, never edit a committed one. */
 export const SQLITE_MIGRATIONS = [
@@ -49,6 +51,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteOAuthAuthorizations,
   SqliteVariantTitle,
   SqliteWebSessions,
+  SqliteInboxAssignee,
 ];
 
 export const POSTGRES_MIGRATIONS = [
@@ -68,4 +71,5 @@ export const POSTGRES_MIGRATIONS = [
   PostgresOAuthAuthorizations,
   PostgresVariantTitle,
   PostgresWebSessions,
+  PostgresInboxAssignee,
 ];
