@@ -30,7 +30,6 @@ describe('inbox assignment: who is to answer an item (REST)', () => {
             kind: 'comment',
             author: 'sam',
             text: 'Where is my order?',
-            url: null,
             receivedAt: new Date(Date.now() - 60_000),
           },
         },
@@ -57,7 +56,8 @@ describe('inbox assignment: who is to answer an item (REST)', () => {
     const answer = await assign('rosa').expect(201);
     expect(answer.body.assignee).toBe('rosa');
     const list = await request(web.server).get('/api/v1/inbox?brand=acme').set(auth).expect(200);
-    expect(list.body.find((item: { id: string }) => item.id === 'item-1').assignee).toBe('rosa');
+    const items = list.body as Array<{ id: string; assignee: string | null }>;
+    expect(items.find((item) => item.id === 'item-1')?.assignee).toBe('rosa');
     const rows = await web.dataSource.query<AuditRow[]>(
       `SELECT "actor", "action", "data" FROM "audit_events" WHERE "subject_id" = 'item-1' ORDER BY "id"`,
     );
