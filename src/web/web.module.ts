@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BrandAccess } from '../access/brand-access';
 import { AssetsController } from './assets/assets.controller';
+import { InboxWebModule } from './inbox/inbox-web.module';
+import { IncidentsWebModule } from './incidents/incidents-web.module';
 import { WebViews } from './rendering/web-views';
 import { WebLinkService } from './session/web-link.service';
 import { WebSessionGuard } from './session/web-session.guard';
@@ -43,6 +45,8 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    InboxWebModule,
+    IncidentsWebModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })
