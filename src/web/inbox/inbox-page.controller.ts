@@ -2,6 +2,7 @@ import {
   Body,
   ForbiddenException,
   Get,
+  HttpCode,
   NotFoundException,
   Param,
   Post,
@@ -217,6 +218,7 @@ export class InboxPageController {
 
   /** The live character count under a reply box (htmx): measured as the connector measures it. */
   @WebAccess('inbox')
+  @HttpCode(200)
   @Post('inbox/:id/reply/count')
   async count(
     @Req() request: WebRequest,

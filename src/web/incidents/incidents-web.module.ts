@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { EscalationsModule } from '../../escalations/escalations.module';
 import { IncidentReachQuery } from '../../escalations/incident-reach.query';
 import { WebCoreModule } from '../web.module';
@@ -6,7 +6,7 @@ import { IncidentsPageController } from './incidents-page.controller';
 
 /** The Incidents screen: the incidents, their escalation timeline, acknowledge and resolve. */
 @Module({
-  imports: [WebCoreModule, EscalationsModule],
+  imports: [forwardRef(() => WebCoreModule), EscalationsModule],
   providers: [IncidentReachQuery],
   controllers: [IncidentsPageController],
 })
