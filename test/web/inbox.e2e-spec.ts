@@ -137,6 +137,10 @@ describe('web app: the Inbox screen', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('\u202E');
+    // The page keeps to the Content-Security-Policy: no inline script, handler or style.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(html).not.toMatch(/\son[a-z]+=/);
+    expect(html).not.toMatch(/\sstyle=/);
     expect(html).toContain('x'.repeat(10_000));
   });
 

@@ -30,7 +30,11 @@ import { brandSla, slaAge, type SlaAge } from './inbox-sla';
 /** The one-time key a reply form carries: a second POST of the same form does not send a second reply. */
 export const INBOX_REPLY_PURPOSE = 'inbox-reply';
 const REPLY_KEY_LIFETIME_MS = 12 * 3_600_000;
-/** Items shown at most per page (the service's list, newest first, then sorted by urgency). */
+/**
+ * Items read (the service's most, newest first) and shown at most: the most urgent are the oldest, so the page
+ * sorts the larger list by urgency before it cuts.
+ */
+const READ_LIMIT = 1000;
 const PAGE_LIMIT = 200;
 
 const STATES = ['waiting', 'escalated', 'answered', 'ignored'] as const;
@@ -107,7 +111,7 @@ export class InboxPageController {
       brands: visible,
       brand,
       state: state === 'waiting' ? undefined : state === 'escalated' ? 'escalated' : state,
-      limit: PAGE_LIMIT,
+      limit: READ_LIMIT,
     });
     const now = this.clock.now();
     const slas = new Map(visible.map((id) => [id, brandSla(brands[id])]));
@@ -122,7 +126,9 @@ export class InboxPageController {
         (a, b) => b.age.share - a.age.share || a.item.receivedAt.getTime() - b.item.receivedAt.getTime(),
       );
     }
-    const shown = await Promise.all(rows.map((row) => this.itemModel(user, row.item, row.age)));
+    const shown = await Promise.all(
+      rows.slice(0, PAGE_LIMIT).map((row) => this.itemModel(user, row.item, row.age)),
+    );
     const back = request.originalUrl.startsWith('/inbox')
       ? request.originalUrl.replace(/[?&]done=[^&]*/, '')
       : '/inbox';
@@ -132,6 +138,10 @@ export class InboxPageController {
       { title: 'Inbox', screen: 'inbox', styles: ['inbox'] },
       {
         items: shown,
+        more:
+          rows.length > PAGE_LIMIT
+            ? { shown: PAGE_LIMIT, of: rows.length, capped: listed.length >= READ_LIMIT }
+            : undefined,
         back,
         notice: query.done ? DONE_NOTICES[query.done] : undefined,
         filters: {
