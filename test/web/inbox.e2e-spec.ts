@@ -127,6 +127,8 @@ describe('web app: the Inbox screen', () => {
     const cms = (await page(rosa, '?channel=cms').expect(200)).text;
     expect(cms).toContain('id="item-cms1"');
     expect(cms).not.toContain('id="item-old"');
+    // Actions come back to the same filtered list.
+    expect(cms).toContain('name="back" value="/inbox?channel&#x3D;cms"');
     const beta = (await page(rosa, '?brand=beta').expect(200)).text;
     expect(beta).not.toContain('Beta only question');
   });

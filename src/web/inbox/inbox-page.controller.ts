@@ -129,9 +129,12 @@ export class InboxPageController {
     const shown = await Promise.all(
       rows.slice(0, PAGE_LIMIT).map((row) => this.itemModel(user, row.item, row.age)),
     );
-    const back = request.originalUrl.startsWith('/inbox')
-      ? request.originalUrl.replace(/[?&]done=[^&]*/, '')
-      : '/inbox';
+    const filters = new URLSearchParams(
+      Object.entries({ brand, channel: query.channel, state: query.state, past: query.past }).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    ).toString();
+    const back = filters ? `/inbox?${filters}` : '/inbox';
     return this.views.page(
       request,
       'inbox',
