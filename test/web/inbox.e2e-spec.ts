@@ -234,6 +234,16 @@ describe('web app: the Inbox screen', () => {
     expect(item).toContain('Sent');
     expect(item).toContain('We ship Monday!');
     expect(item).toContain(`href="${replies[0].url}"`);
+    // A reply the platform refused shows as failed, with the platform's reason (escaped).
+    await web.dataSource
+      .getRepository(InboxReplyEntity)
+      .update({ id: replies[0].id }, { state: 'failed', lastError: 'refused: <b>duplicate</b>' });
+    const failed = (await page(rosa, '?state=answered').expect(200)).text;
+    const failedItem = failed.slice(failed.indexOf('id="item-old"')).split('</li>\n</ol>')[0];
+    expect(failedItem).toContain('<span class="badge badge-danger">Failed</span>');
+    expect(failedItem).toContain(
+      'Reason: <span class="user-text" dir="auto">refused: &lt;b&gt;duplicate&lt;/b&gt;</span>',
+    );
     // A key issued to someone else, or for another item, is refused.
     const otherKey = replyKey((await page(rosa).expect(200)).text, 'late');
     const maya = await web.signIn('maya');
