@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WebCoreModule } from './web-core.module';
 import { AssetsController } from './assets/assets.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { TodayController } from './today/today.controller';
+import { WebCoreModule } from './web-core.module';
+import { InboxWebModule } from './inbox/inbox-web.module';
+import { IncidentsWebModule } from './incidents/incidents-web.module';
 
 /**
  * The web app at / (api role): sign-in, the screens, the assets. Screens add their module to `imports`.
@@ -11,6 +13,8 @@ import { TodayController } from './today/today.controller';
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    InboxWebModule,
+    IncidentsWebModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })
