@@ -7,7 +7,8 @@ import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
 import { SignInLinks } from './sign-in/sign-in-links';
-import { TodayController } from './today/today.controller';
+import { FeedsModule } from './feeds/feeds.module';
+import { TodayModule } from './today/today.module';
 import { WebExceptionFilter } from './web-exception.filter';
 
 /**
@@ -43,7 +44,9 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    TodayModule,
+    FeedsModule,
   ],
-  controllers: [SignInController, AssetsController, TodayController],
+  controllers: [SignInController, AssetsController],
 })
 export class WebModule {}
