@@ -11,6 +11,7 @@ import { toDbInstant } from '../../persistence/instant-column.decorator';
 import { TransactionContext } from '../../persistence/transaction-context';
 import { PostVariantEntity } from '../../publishing/post-variant.entity';
 import type { CalendarFeedEntity } from '../session/calendar-feed.entity';
+import { displayText } from '../rendering/view-helpers';
 import { WaitingOnMeQuery } from '../today/waiting-on-me';
 import { webBaseUrl } from '../web-base-url';
 
@@ -103,8 +104,8 @@ export class CalendarFeedBuilder {
         id: `approval-${step.postId}-${slug(step.step)}@metronome`,
         start: new Date(step.dueAt),
         end: new Date(new Date(step.dueAt).getTime() + EVENT_MS),
-        summary: `Approval due: ${step.step} — ${step.title}`,
-        description: `${brand.name}: step "${step.step}" (${step.mode === 'all' ? 'all of' : 'any of'} ${step.approvers.join(', ')})${step.overdue ? ', overdue' : ''}.`,
+        summary: `Approval due: ${shown(step.step)} — ${shown(step.title)}`,
+        description: `${brand.name}: step "${shown(step.step)}" (${step.mode === 'all' ? 'all of' : 'any of'} ${step.approvers.join(', ')})${step.overdue ? ', overdue' : ''}.`,
         url: `${base}/posts/${step.postId}`,
       }));
     const rows = await this.transactions.manager
@@ -145,7 +146,7 @@ export class CalendarFeedBuilder {
         id: `post-${row.postId}-${slug(row.channel)}@metronome`,
         start,
         end: new Date(start.getTime() + EVENT_MS),
-        summary: `[${row.channel}] ${row.title}`,
+        summary: `[${row.channel}] ${shown(row.title)}`,
         description: [
           `${brand.name}, ${row.channel}: ${STATE_WORDS[row.state] ?? row.state}.`,
           row.remoteUrl ? `On the platform: ${row.remoteUrl}` : '',
@@ -174,8 +175,8 @@ export class CalendarFeedBuilder {
       id: `approval-${step.postId}-${slug(step.step)}@metronome`,
       start: new Date(step.dueAt),
       end: new Date(new Date(step.dueAt).getTime() + EVENT_MS),
-      summary: `Approval due: ${step.step} — ${step.title}`,
-      description: `${step.brandName}: your turn on step "${step.step}"${step.overdue ? ', overdue' : ''}.`,
+      summary: `Approval due: ${shown(step.step)} — ${shown(step.title)}`,
+      description: `${step.brandName}: your turn on step "${shown(step.step)}"${step.overdue ? ', overdue' : ''}.`,
       url: `${base}/posts/${step.postId}`,
     }));
     return [...this.planDueEvents(config, owned, now, base), ...approvals];
@@ -203,6 +204,12 @@ export class CalendarFeedBuilder {
       });
     });
   }
+}
+
+/** User text in an event: without bidi controls (as on the pages), at most 200 characters. */
+function shown(text: string): string {
+  const plain = displayText(text);
+  return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain;
 }
 
 /** A piece of an event id: letters, digits and dashes. */
