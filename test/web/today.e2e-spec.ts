@@ -18,6 +18,13 @@ describe('web app: Today', () => {
       files: {
         'launch.md': post('title: Launch of the winter blend\npublish: 2030-01-09 09:15'),
         'hostile.md': post(`title: ${JSON.stringify(HOSTILE)}\npublish: 2030-01-11 09:15`),
+        // Eleven more in review: theo's list shows ten and counts the rest.
+        ...Object.fromEntries(
+          Array.from({ length: 11 }, (_, index) => [
+            `filler-${index}.md`,
+            post(`title: Filler ${index + 1}\npublish: 2030-02-${String(index + 2).padStart(2, '0')} 09:15`),
+          ]),
+        ),
       },
     });
     const acmeSocial = await web.dataSource
@@ -113,7 +120,8 @@ describe('web app: Today', () => {
 
   it('the posts are in review, their first step (copy review) on theo', async () => {
     const posts = await web.dataSource.getRepository(PostEntity).find();
-    expect(posts.map((p) => p.state)).toEqual(['in_review', 'in_review']);
+    expect(posts).toHaveLength(13);
+    expect(posts.every((p) => p.state === 'in_review')).toBe(true);
   });
 
   it('theo: the copy review steps wait on him, with the due date in words and a link to the post', async () => {
@@ -126,6 +134,11 @@ describe('web app: Today', () => {
     expect(approvals).toContain('Launch of the winter blend');
     expect(approvals).toMatch(/due in \d+ years?/);
     expect(approvals).toContain('copy review');
+    // Thirteen steps wait on him: the ten soonest are listed, the rest counted.
+    expect(approvals.match(/<li>/g)).toHaveLength(10);
+    expect(approvals).toContain('Filler 8');
+    expect(approvals).not.toContain('Filler 9');
+    expect(approvals).toMatch(/and 3 more — <a href="\/approvals">see all approvals<\/a>/);
     // theo is beta's owner: no community role on acme, so acme's inbox is not his to chase.
     expect(section(page, 'waiting-inbox')).toContain('No inbox item is past or near its response time.');
     // The beta incident was escalated to him.

@@ -106,7 +106,7 @@ export class FeedsController {
     @Req() request: WebRequest,
     @Res({ passthrough: true }) response: Response,
     @Param('id') id: string,
-  ): Promise<string | void> {
+  ): Promise<void> {
     const user = request.webUser!;
     const feed = SHORT_ID.test(id)
       ? (await this.feeds.activeOf(user.person)).find((candidate) => shortFeedId(candidate.tokenHash) === id)
@@ -127,9 +127,6 @@ export class FeedsController {
         });
       }
     });
-    if (request.headers['hx-request']) {
-      return this.page(request, undefined, `Revoked ${this.label(user, feed.scope, feed.brandId)}.`);
-    }
     response.redirect(303, '/feeds');
   }
 
@@ -152,7 +149,6 @@ export class FeedsController {
   private async page(
     request: WebRequest,
     created?: { id: string; url: string; label: string },
-    notice?: string,
   ): Promise<string> {
     const user = request.webUser!;
     const config = this.config.loaded.config;
@@ -163,7 +159,6 @@ export class FeedsController {
       { title: 'Calendar feeds', screen: 'feeds', styles: ['feeds'] },
       {
         created,
-        notice,
         feeds: feeds.map((feed) => ({
           id: shortFeedId(feed.tokenHash),
           label: this.label(user, feed.scope, feed.brandId),
