@@ -30,4 +30,11 @@ describe('redactRequestSecrets', () => {
     expect(redactRequestSecrets({ url: '/media/AQx_y-Z9' }).url).toBe('/media/[redacted]');
     expect(redactRequestSecrets({ url: '/api/v1/posts/media/x' }).url).toBe('/api/v1/posts/media/x');
   });
+
+  it("hides a calendar feed's token, keeping the short id of a revoke", () => {
+    expect(redactRequestSecrets({ url: '/feeds/AQx_y-Z9.ics' }).url).toBe('/feeds/[redacted].ics');
+    expect(redactRequestSecrets({ url: '/feeds/0123456789ab/revoke' }).url).toBe(
+      '/feeds/0123456789ab/revoke',
+    );
+  });
 });

@@ -5,6 +5,8 @@
 const SECRET_PARAMETERS = ['token', 'code'];
 /** The path segment of a media URL that is its capability (`/media/<token>.<ext>`): the extension stays. */
 const MEDIA_TOKEN = /^(\/media\/)[^/?#.]+/;
+/** A calendar feed's URL (`/feeds/<token>.ics`) is its capability too. */
+const FEED_TOKEN = /^(\/feeds\/)[^/?#.]+(?=\.ics)/;
 
 interface SerializedRequest {
   url?: string;
@@ -21,7 +23,8 @@ export function redactRequestSecrets(request: SerializedRequest): SerializedRequ
   if (typeof request.url === 'string') {
     redacted.url = request.url
       .replace(new RegExp(`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&#]*`, 'gi'), '$1[redacted]')
-      .replace(MEDIA_TOKEN, '$1[redacted]');
+      .replace(MEDIA_TOKEN, '$1[redacted]')
+      .replace(FEED_TOKEN, '$1[redacted]');
   }
   if (request.query && typeof request.query === 'object') {
     redacted.query = Object.fromEntries(

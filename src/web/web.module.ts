@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AssetsController } from './assets/assets.controller';
 import { SignInController } from './sign-in/sign-in.controller';
-import { TodayController } from './today/today.controller';
 import { WebCoreModule } from './web-core.module';
+import { FeedsModule } from './feeds/feeds.module';
 import { InboxWebModule } from './inbox/inbox-web.module';
 import { IncidentsWebModule } from './incidents/incidents-web.module';
+import { TodayModule } from './today/today.module';
 
 /**
  * The web app at / (api role): sign-in, the screens, the assets. Screens add their module to `imports`.
@@ -13,9 +14,11 @@ import { IncidentsWebModule } from './incidents/incidents-web.module';
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    FeedsModule,
     InboxWebModule,
     IncidentsWebModule,
+    TodayModule,
   ],
-  controllers: [SignInController, AssetsController, TodayController],
+  controllers: [SignInController, AssetsController],
 })
 export class WebModule {}
