@@ -8,6 +8,7 @@ import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
 import { SignInLinks } from './sign-in/sign-in-links';
 import { TodayController } from './today/today.controller';
+import { PostPageModule } from './post/post.module';
 import { WebExceptionFilter } from './web-exception.filter';
 
 /**
@@ -43,6 +44,7 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    PostPageModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })

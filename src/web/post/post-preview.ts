@@ -161,6 +161,8 @@ const none: TextMeasure = { characters: 0, bytes: 0 };
 
 /** One post of the preview: the whole text, or one part of a thread. */
 export interface PreviewPart {
+  /** 1 for the first part. */
+  number: number;
   html: PreviewHtml;
   counter: TextCounter;
 }
@@ -201,7 +203,11 @@ export function previewVariant(
     const maxParts = capabilities.thread.maxParts;
     const overParts = texts.length > maxParts;
     return {
-      parts: texts.map((part) => ({ html: previewHtml(part), counter: countText(part, limits, reserved) })),
+      parts: texts.map((part, index) => ({
+        number: index + 1,
+        html: previewHtml(part),
+        counter: countText(part, limits, reserved),
+      })),
       counter,
       thread: true,
       threadNote: overParts
@@ -212,7 +218,7 @@ export function previewVariant(
     };
   }
   return {
-    parts: [{ html: previewHtml(text), counter }],
+    parts: [{ number: 1, html: previewHtml(text), counter }],
     counter,
     thread: false,
     threadOverParts: false,
