@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { PostEntity } from '../../src/content/post.entity';
@@ -30,8 +31,9 @@ describe('web app: the post page is accessible (axe-core)', () => {
         ),
       },
     });
-    await new Promise<void>((resolve) => web.server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
+    const server = web.server as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -59,7 +61,7 @@ describe('web app: the post page is accessible (axe-core)', () => {
       await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
       const violations = (await page.evaluate(async () => {
         const axe = (
-          window as unknown as { axe: { run: (options: object) => Promise<{ violations: unknown[] }> } }
+          globalThis as unknown as { axe: { run: (options: object) => Promise<{ violations: unknown[] }> } }
         ).axe;
         const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
         return result.violations;
