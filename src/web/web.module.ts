@@ -5,6 +5,7 @@ import { WebCoreModule } from './web-core.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { InboxWebModule } from './inbox/inbox-web.module';
 import { IncidentsWebModule } from './incidents/incidents-web.module';
+import { PostPageModule } from './post/post.module';
 import { TodayModule } from './today/today.module';
 
 /**
@@ -17,6 +18,7 @@ import { TodayModule } from './today/today.module';
     FeedsModule,
     InboxWebModule,
     IncidentsWebModule,
+    PostPageModule,
     TodayModule,
   ],
   controllers: [SignInController, AssetsController],
