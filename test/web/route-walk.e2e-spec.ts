@@ -1,10 +1,17 @@
-import { RequestMethod } from '@nestjs/common';
+import { Controller, Get, Post, RequestMethod } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 import { PostEntity } from '../../src/content/post.entity';
 import { WebSessionGuard } from '../../src/web/session/web-session.guard';
-import { WEB_ACCESS, WEB_PUBLIC, type WebAccessRule } from '../../src/web/web-access.decorator';
+import {
+  WEB_ACCESS,
+  WEB_PUBLIC,
+  WebAccess,
+  WebController,
+  WebPublic,
+  type WebAccessRule,
+} from '../../src/web/web-access.decorator';
 import { post } from '../content/content-workspace';
 import { startWebApp, type SignedIn, type WebApp } from './web-app.fixture';
 
@@ -26,47 +33,83 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * applies), read from the running app's modules: a screen added later is walked without editing this file.
  */
 function discoverWebRoutes(web: WebApp): WebRoute[] {
-  const scanner = new MetadataScanner();
-  const routes: WebRoute[] = [];
-  const seen = new Set<unknown>();
+  const types = new Set<ControllerType>();
   for (const module of web.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
-      if (!type || seen.has(type)) {
+      if (wrapper.metatype) {
+        types.add(wrapper.metatype as ControllerType);
+      }
+    }
+  }
+  return webRoutesOf([...types]);
+}
+
+type ControllerType = new (...args: never[]) => unknown;
+
+/** The routes of the given controllers that are web controllers, with their access metadata. */
+function webRoutesOf(types: ControllerType[]): WebRoute[] {
+  const scanner = new MetadataScanner();
+  const routes: WebRoute[] = [];
+  for (const type of types) {
+    const guards = (Reflect.getMetadata(GUARDS_METADATA, type) as unknown[] | undefined) ?? [];
+    if (!guards.includes(WebSessionGuard)) {
+      continue;
+    }
+    const base = [Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined].flat();
+    for (const name of scanner.getAllMethodNames(type.prototype as object)) {
+      const handler = (type.prototype as Record<string, unknown>)[name] as object;
+      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+      if (paths === undefined) {
         continue;
       }
-      seen.add(type);
-      const guards = (Reflect.getMetadata(GUARDS_METADATA, type) as unknown[] | undefined) ?? [];
-      if (!guards.includes(WebSessionGuard)) {
-        continue;
-      }
-      const base = [Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined].flat();
-      for (const name of scanner.getAllMethodNames(type.prototype as object)) {
-        const handler = (type.prototype as Record<string, unknown>)[name] as object;
-        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        if (paths === undefined) {
-          continue;
-        }
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const access =
-          (Reflect.getMetadata(WEB_ACCESS, handler) as WebAccessRule | undefined) ??
-          (Reflect.getMetadata(WEB_ACCESS, type) as WebAccessRule | undefined);
-        const isPublic = Boolean(
-          Reflect.getMetadata(WEB_PUBLIC, handler) ?? Reflect.getMetadata(WEB_PUBLIC, type),
-        );
-        for (const prefix of base) {
-          for (const path of [paths].flat()) {
-            const joined = `/${[prefix, path].filter((part) => part && part !== '/').join('/')}`.replace(
-              /\/+/g,
-              '/',
-            );
-            routes.push({ method, path: joined, handler: `${type.name}.${name}`, access, public: isPublic });
-          }
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const access =
+        (Reflect.getMetadata(WEB_ACCESS, handler) as WebAccessRule | undefined) ??
+        (Reflect.getMetadata(WEB_ACCESS, type) as WebAccessRule | undefined);
+      const isPublic = Boolean(
+        Reflect.getMetadata(WEB_PUBLIC, handler) ?? Reflect.getMetadata(WEB_PUBLIC, type),
+      );
+      for (const prefix of base) {
+        for (const path of [paths].flat()) {
+          const joined = `/${[prefix, path].filter((part) => part && part !== '/').join('/')}`.replace(
+            /\/+/g,
+            '/',
+          );
+          routes.push({ method, path: joined, handler: `${type.name}.${name}`, access, public: isPublic });
         }
       }
     }
   }
   return routes;
+}
+
+/** Routes that state no access rule, or both a rule and public: each is a mistake. */
+function misstated(routes: WebRoute[]): string[] {
+  return routes
+    .filter((route) => (!route.access && !route.public) || (route.access && route.public))
+    .map((route) => `${route.method} ${route.path} (${route.handler}): ${route.public ? 'both' : 'no rule'}`);
+}
+
+/** Controllers the walker must judge right: it is tested on them, so its checks can fail. */
+@WebController('walk-sample')
+class SampleWebController {
+  @WebAccess('view', 'brand')
+  @Get(':brand/stated')
+  stated() {}
+
+  @Post('forgot')
+  forgot() {}
+
+  @WebPublic()
+  @WebAccess('edit')
+  @Get('both')
+  both() {}
+}
+
+@Controller('api-sample')
+class SampleApiController {
+  @Get()
+  api() {}
 }
 
 /** The routes Express serves: "GET /brands/:brand/calendar". */
@@ -144,11 +187,25 @@ describe('web app route walk: every web route states its access and enforces it'
     console.info(`route walk: ${routes.length} web routes\n${names.sort().join('\n')}`);
   });
 
-  it('every web route has @WebAccess or @WebPublic (none states nothing, none both)', () => {
-    const unstated = routes.filter((route) => !route.access && !route.public).map((route) => route.handler);
-    expect(unstated).toEqual([]);
-    const both = routes.filter((route) => route.access && route.public).map((route) => route.handler);
-    expect(both).toEqual([]);
+  it('the walker reads web controllers only, and flags a route without a rule or with both', () => {
+    const sample = webRoutesOf([SampleWebController, SampleApiController]);
+    expect(sample.map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'GET /walk-sample/:brand/stated',
+      'GET /walk-sample/both',
+      'POST /walk-sample/forgot',
+    ]);
+    expect(sample.find((route) => route.handler.endsWith('.stated'))?.access).toEqual({
+      permission: 'view',
+      brandParam: 'brand',
+    });
+    expect(misstated(sample)).toEqual([
+      'POST /walk-sample/forgot (SampleWebController.forgot): no rule',
+      'GET /walk-sample/both (SampleWebController.both): both',
+    ]);
+  });
+
+  it('every web route of the app has @WebAccess or @WebPublic (none states nothing, none both)', () => {
+    expect(misstated(routes)).toEqual([]);
   });
 
   it('without a session: a GET redirects 303 to /sign-in; a POST is never 2xx (303 or 403)', async () => {
