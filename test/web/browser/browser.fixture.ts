@@ -115,7 +115,7 @@ export async function startBrowserWebApp(
 
 /**
  * Collects what a strict CSP and broken pages say: console errors (Chromium reports a refused script or
- * style there too), uncaught exceptions, and `securitypolicyviolation` events, which a listener added
+ * style there too), uncaught exceptions, dialogs (an injected alert), and `securitypolicyviolation` events, which a listener added
  * before any page script (Page.addScriptToEvaluateOnNewDocument, not subject to the page's CSP) turns
  * into console errors.
  */
@@ -131,6 +131,11 @@ async function watchProblems(page: Page): Promise<string[]> {
     }
   });
   page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+  // alert()/confirm() from injected markup would show as a dialog: recorded, and dismissed so nothing hangs.
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog (${dialog.type()}): ${dialog.message()}`);
+    void dialog.dismiss().catch(() => undefined);
+  });
   return problems;
 }
 

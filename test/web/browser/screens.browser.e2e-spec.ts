@@ -55,9 +55,15 @@ describeInBrowser(
       web = await startBrowserWebApp({
         files: {
           'launch.md': post('title: Launch\npublish: 2030-01-09 09:15'),
+          // Shown on the calendars, approvals and Today once they land: its markup must stay text in the browser.
+          'hostile.md': post(
+            'title: "<script>alert(1)</script> <img src=x onerror=alert(2)> \\u202Egnp.exe"\npublish: 2030-01-10 09:15',
+            '<script>alert(3)</script> <img src=x onerror=alert(4)> \u202Egnp.exe',
+          ),
         },
       });
       postId = (await web.dataSource.getRepository(PostEntity).findOneByOrFail({ title: 'Launch' })).id;
+      expect(await web.dataSource.getRepository(PostEntity).countBy({ brandId: 'acme' })).toBe(2);
     });
 
     afterAll(async () => {
@@ -127,7 +133,10 @@ describeInBrowser(
         button.tabIndex = -1;
         main.appendChild(button);
       })()`);
+        // An alert that got through, as injected markup would raise it (run from DevTools, not blocked).
+        await page.evaluate(`setTimeout(() => alert('harness'), 0)`);
         await new Promise((done) => setTimeout(done, 300));
+        expect(problems).toContain('dialog (alert): harness');
         expect(await page.evaluate('window.ranInline === true')).toBe(false);
         expect(problems.join('\n')).toMatch(/securitypolicyviolation: script-src/);
         await expect(checkAxe(page)).rejects.toThrow(/image-alt \[critical\]|label \[critical\]/);
