@@ -251,6 +251,19 @@ describe('web app route walk: every web route states its access and enforces it'
     await request(web.server).get('/').set('Cookie', nobody.cookie).expect(200);
   });
 
+  it('a brand route answers 404 for a brand the person does not see (cleo, acme only, asking for beta)', async () => {
+    const cleo = await web.signIn('cleo');
+    const wrong: string[] = [];
+    for (const route of guarded().filter((r) => r.access?.brandParam)) {
+      const onBeta = { ...route, path: route.path.replace(`:${route.access!.brandParam}`, 'beta') };
+      const answer = await send(onBeta, cleo.cookie, cleo.csrf);
+      if (answer.status !== 404) {
+        wrong.push(`${route.method} ${onBeta.path} → ${answer.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('"admin" routes refuse a person with roles who is not an admin (theo) with 403', async () => {
     const wrong: string[] = [];
     for (const route of guarded().filter((r) => r.access?.permission === 'admin')) {
