@@ -9,6 +9,8 @@ import { SignInController } from './sign-in/sign-in.controller';
 import { SignInLinks } from './sign-in/sign-in-links';
 import { TodayController } from './today/today.controller';
 import { WebExceptionFilter } from './web-exception.filter';
+import { ReportsWebModule } from './reports/reports-web.module';
+import { ChannelsWebModule } from './channels/channels-web.module';
 
 /**
  * The shared parts of the web app: sessions, one-time links, the access model, the views, the guard and
@@ -43,6 +45,8 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    ReportsWebModule,
+    ChannelsWebModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })
