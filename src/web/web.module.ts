@@ -11,6 +11,7 @@ import { TodayController } from './today/today.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 import { ReportsWebModule } from './reports/reports-web.module';
 import { ChannelsWebModule } from './channels/channels-web.module';
+import { SystemWebModule } from './system/system-web.module';
 
 /**
  * The shared parts of the web app: sessions, one-time links, the access model, the views, the guard and
@@ -47,6 +48,7 @@ export class WebCoreModule {}
     // Screens (one line each):
     ReportsWebModule,
     ChannelsWebModule,
+    SystemWebModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })

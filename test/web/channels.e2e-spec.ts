@@ -107,6 +107,7 @@ describe('web app: Channels', () => {
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.text).not.toContain('<script>alert(1)</script>');
     expect(page.text).not.toContain('\u202E');
+    expect(page.text).toContain('x'.repeat(10_000));
     expect(page.text).not.toContain('>Reconnect<');
     // cleo (client) and theo (acme approver) may not reconnect; nobody sees no acme at all.
     for (const person of ['cleo', 'theo']) {
