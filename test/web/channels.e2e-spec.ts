@@ -28,6 +28,9 @@ const YAML = WEB_YAML.replace(
           tokenUrl: https://auth.example.test/token
           clientId: app-1
           clientSecret: s3cret
+      video:
+        connector: youtube
+        options: { clientId: yt-app, clientSecret: yt-s3cret }
 `,
 );
 
@@ -38,7 +41,7 @@ describe('web app: Channels', () => {
     web = await startWebApp({
       yaml: YAML,
       prepare: (dir) => cpSync(PLUGIN, join(dir, 'oauth-connector'), { recursive: true }),
-      files: { 'launch.md': post('title: Launch\npublish: 2030-01-09 09:15') },
+      files: { 'launch.md': post('title: Launch\nchannels: [social]\npublish: 2030-01-09 09:15') },
     });
   });
 
@@ -69,6 +72,13 @@ describe('web app: Channels', () => {
     expect(page.text).not.toContain('Connect account');
     const nobody = await web.signIn('nobody');
     await request(web.server).get('/channels').set('Cookie', nobody.cookie).expect(403);
+  });
+
+  it("shows a YouTube channel's quota for today (its connector's quotaStatus)", async () => {
+    const cleo = await web.signIn('cleo');
+    const page = await request(web.server).get('/channels').set('Cookie', cleo.cookie).expect(200);
+    const row = /<th scope="row">video[\s\S]*?<\/tr>/.exec(page.text)![0];
+    expect(row).toMatch(/Quota today: \d+ of \d+ API units left, \d+ of \d+ uploads; resets <time/);
   });
 
   it('shows the last publish with a link to the post, and a rate-limit wait', async () => {

@@ -1,7 +1,9 @@
 import { Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ChannelCredentials } from '../../channels/channel-credentials';
+import type { ChannelEntity } from '../../channels/channel.entity';
 import { ChannelRepository } from '../../channels/channel.repository';
+import { ConnectorInstances } from '../../channels/connector-instances';
 import { Clock } from '../../clock/clock';
 import { ConfigService } from '../../config/config.service';
 import { CredentialStore } from '../../credentials/credential-store';
@@ -11,6 +13,30 @@ import { WebViews } from '../rendering/web-views';
 import { WebAccess, WebController } from '../web-access.decorator';
 import type { WebRequest } from '../web-user';
 import { ChannelOverviewQuery } from './channel-overview.query';
+
+/** How long the page waits for a connector's quota status before it shows the channel without it. */
+const QUOTA_TIMEOUT_MS = 2000;
+
+/** What the YouTube connector's `quotaStatus()` answers (plugins/youtube, README: shown next to the channel). */
+interface QuotaStatus {
+  units: number;
+  budget: number;
+  remainingUnits: number;
+  uploads: number;
+  uploadsPerDay: number;
+  remainingUploads: number;
+  resetsAt: Date;
+}
+
+function isQuotaStatus(value: unknown): value is QuotaStatus {
+  const status = value as Partial<QuotaStatus> | null;
+  return (
+    typeof status?.budget === 'number' &&
+    typeof status.remainingUnits === 'number' &&
+    typeof status.remainingUploads === 'number' &&
+    status.resetsAt instanceof Date
+  );
+}
 
 const STATUS = {
   active: { label: 'Active', badge: 'ok' },
@@ -29,8 +55,34 @@ export class ChannelsWebController {
     private readonly store: CredentialStore,
     private readonly connect: OAuthConnectService,
     private readonly overview: ChannelOverviewQuery,
+    private readonly instances: ConnectorInstances,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * A connector that offers `quotaStatus()` (YouTube: today's API units and uploads, kept in its plugin state)
+   * shows it; optional, so any failure (no credentials in this process, a slow answer) shows nothing.
+   */
+  private async quotaOf(row: ChannelEntity): Promise<QuotaStatus | undefined> {
+    if (row.status === 'disabled') {
+      return undefined;
+    }
+    try {
+      const { connector } = await this.instances.get(row.brandId, row.key, row.credentialsVersion);
+      const quotaStatus = (connector as { quotaStatus?: unknown }).quotaStatus;
+      if (typeof quotaStatus !== 'function') {
+        return undefined;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const status: unknown = await Promise.race([
+        (quotaStatus as () => Promise<unknown>).call(connector),
+        new Promise((resolve) => (timer = setTimeout(() => resolve(undefined), QUOTA_TIMEOUT_MS))),
+      ]).finally(() => clearTimeout(timer));
+      return isQuotaStatus(status) ? status : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   @WebAccess('view')
   @Get('channels')
@@ -44,6 +96,14 @@ export class ChannelsWebController {
     // Expiry facts are stored in clear beside the encrypted tokens: no token is read here (as `channels list`).
     const expiries = new Map((await this.store.expiries()).map((expiry) => [expiry.channelId, expiry]));
     const done = typeof request.query.done === 'string' ? request.query.done : undefined;
+    const quotas = new Map(
+      await Promise.all(
+        rows
+          // Only YouTube's has one today; building other connectors here would be work for nothing.
+          .filter((row) => row.connector === 'youtube')
+          .map(async (row) => [row.id, await this.quotaOf(row)] as const),
+      ),
+    );
     return this.views.page(
       request,
       'channels',
@@ -79,6 +139,7 @@ export class ChannelsWebController {
                       : null,
                   },
                   rateLimitedUntil: fact.rateLimitedUntil,
+                  quota: quotas.get(row.id),
                   oauth,
                   connected: expiry !== undefined,
                   expiresAt: expiry?.expiresAt,
