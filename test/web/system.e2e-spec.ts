@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ConfigService } from '../../src/config/config.service';
@@ -7,6 +7,7 @@ import { startWebApp, WEB_YAML, type WebApp } from './web-app.fixture';
 
 /** A token name is at most 100 characters (the form's limit): the hostile parts fit in it. */
 const HOSTILE = `<script>alert(1)</script>\u202Egnp.exe ${'x'.repeat(10_000)}`.slice(0, 100);
+const HOSTILE_PLUGIN = `<script>alert(3)</script>\u202Eboom`;
 /** A YAML key may be 1,024 characters at most: the long hostile text goes into the token name test instead. */
 const HOSTILE_KEY = `<script>alert(2)</script>\u202E`;
 
@@ -133,8 +134,18 @@ describe('web app: System', () => {
     // The app was started with the workspace's config but a default path; point its reloads at the workspace.
     const path = join(web.workspace.dir, 'metronome.yaml');
     Reflect.set(config, 'configPath', path);
-    // An unknown top-level key: the loader's issue names it, hostile text and all.
-    writeFileSync(path, `${WEB_YAML}\nbogus_zzz: 1\n"${HOSTILE_KEY}": 2\n`);
+    // An unknown top-level key (the loader's issue names it, hostile text and all), and a plugin that fails to
+    // load with a hostile message: a plugin failure refuses the whole configuration, so this is where it shows.
+    mkdirSync(join(web.workspace.dir, 'broken-plugin'), { recursive: true });
+    writeFileSync(
+      join(web.workspace.dir, 'broken-plugin', 'index.js'),
+      `throw new Error(${JSON.stringify(`${HOSTILE_PLUGIN} ${'p'.repeat(10_000)}`)});\n`,
+    );
+    writeFileSync(
+      path,
+      `${WEB_YAML.replace('web: { secureCookies: false }', 'web: { secureCookies: false }\nplugins: [{ path: broken-plugin }]')}` +
+        `\nbogus_zzz: 1\n"${HOSTILE_KEY}": 2\n`,
+    );
     const result = await config.reload('test edit');
     expect(result.ok).toBe(false);
     const maya = await web.signIn('maya');
@@ -143,9 +154,19 @@ describe('web app: System', () => {
     expect(page.text).toContain('bogus_zzz');
     expect(page.text).not.toContain('<script>alert(2)</script>');
     expect(page.text).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(page.text).toContain('plugin &quot;broken-plugin&quot;: cannot load');
+    expect(page.text).not.toContain('<script>alert(3)</script>');
+    expect(page.text).toContain('&lt;script&gt;alert(3)&lt;/script&gt;');
+    expect(page.text).toContain('p'.repeat(10_000));
     expect(page.text).not.toContain('\u202E');
     expect(page.text).toContain(before.slice(0, 12));
     expect(config.loaded.revisionHash).toBe(before);
+    // Fixed: the next accepted reload clears it.
+    writeFileSync(path, WEB_YAML);
+    expect((await config.reload('fixed')).ok).toBe(true);
+    const fixed = await request(web.server).get('/system').set('Cookie', maya.cookie).expect(200);
+    expect(fixed.text).toContain('None since this server started');
+    expect(fixed.text).not.toContain('bogus_zzz');
   });
 
   it('counts web sessions per person and signs one out everywhere', async () => {
