@@ -6,6 +6,13 @@ import { ConfigLoadResult, loadConfiguration, LoadedConfig, summarizeConfig } fr
 
 export type ConfigListener = (loaded: LoadedConfig) => void | Promise<void>;
 
+/** A reload that was refused: when, why it was attempted, and its problems as logged (System page). */
+export interface RejectedReload {
+  at: Date;
+  reason: string;
+  issues: string[];
+}
+
 /**
  * Holds the configuration in force. A reload (SIGHUP or a file change) replaces it only when the new
  * one is valid; otherwise the running configuration stays and the problems are logged.
@@ -17,6 +24,7 @@ export class ConfigService implements OnModuleDestroy {
   private watcher?: FSWatcher;
   private debounce?: NodeJS.Timeout;
   private readonly onSighup = () => void this.reload('SIGHUP');
+  private rejected?: RejectedReload;
 
   constructor(
     private current: LoadedConfig,
@@ -25,6 +33,11 @@ export class ConfigService implements OnModuleDestroy {
 
   get loaded(): LoadedConfig {
     return this.current;
+  }
+
+  /** The last refused reload of this process, until a later reload is accepted (its problems are then fixed). */
+  get lastRejectedReload(): RejectedReload | undefined {
+    return this.rejected;
   }
 
   onReload(listener: ConfigListener): void {
@@ -63,15 +76,19 @@ export class ConfigService implements OnModuleDestroy {
       // A reload runs from a signal or a file watch: whatever goes wrong, the running config stays in force.
       const message = `configuration reload (${reason}) failed unexpectedly, keeping revision ${this.current.revisionHash.slice(0, 12)}: ${(error as Error).stack ?? String(error)}`;
       this.logger.error(message);
+      this.rejected = { at: new Date(), reason, issues: [message] };
       return { ok: false, issues: [{ path: [], message }], notes: [] };
     }
     if (!result.ok) {
+      const issues = sortConfigIssues(result.issues).map(formatConfigIssue);
       this.logger.error(
         `configuration reload (${reason}) rejected, keeping revision ${this.current.revisionHash.slice(0, 12)}:\n` +
-          sortConfigIssues(result.issues).map(formatConfigIssue).join('\n'),
+          issues.join('\n'),
       );
+      this.rejected = { at: new Date(), reason, issues };
       return result;
     }
+    this.rejected = undefined;
     if (
       result.loaded.revisionHash === this.current.revisionHash &&
       result.loaded.pluginCodeHash === this.current.pluginCodeHash &&

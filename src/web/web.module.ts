@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { AssetsController } from './assets/assets.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebCoreModule } from './web-core.module';
+import { ChannelsWebModule } from './channels/channels-web.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { InboxWebModule } from './inbox/inbox-web.module';
 import { IncidentsWebModule } from './incidents/incidents-web.module';
 import { PostPageModule } from './post/post.module';
+import { ReportsWebModule } from './reports/reports-web.module';
+import { SystemWebModule } from './system/system-web.module';
 import { TodayModule } from './today/today.module';
 
 /**
@@ -15,10 +18,13 @@ import { TodayModule } from './today/today.module';
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    ChannelsWebModule,
     FeedsModule,
     InboxWebModule,
     IncidentsWebModule,
     PostPageModule,
+    ReportsWebModule,
+    SystemWebModule,
     TodayModule,
   ],
   controllers: [SignInController, AssetsController],
