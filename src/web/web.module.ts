@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrandAccess } from '../access/brand-access';
 import { CalendarModule } from './calendar/calendar.module';
+import { ComposeModule } from './compose/compose.module';
 import { AssetsController } from './assets/assets.controller';
 import { WebViews } from './rendering/web-views';
 import { WebLinkService } from './session/web-link.service';
@@ -45,6 +46,7 @@ export class WebCoreModule {}
     WebCoreModule,
     // Screens (one line each):
     CalendarModule,
+    ComposeModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })
