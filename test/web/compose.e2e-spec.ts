@@ -135,6 +135,12 @@ describe('web app: compose, edit and reschedule', () => {
     expect(again.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(again.text).toContain('x'.repeat(10_000));
     expect(again.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    // Outside the input that edits it (where the person must see and keep their exact text), no bidi override.
+    expect(again.text).toContain(`value="&lt;script&gt;alert(1)&lt;/script&gt;\u202Egnp.exe`);
+    expect(again.text.replace(/<input id="compose-title"[^>]*>/, '')).not.toContain('\u202E');
+    // The edit page offers the reschedule form too (datetime-local in the brand's zone).
+    expect(again.text).toContain(`action="/posts/${launch.id}/reschedule"`);
+    expect(again.text).toContain('New publish time (Europe/London)');
   });
 
   it('reschedules: only the publish line changes, byte for byte, and the post moves', async () => {

@@ -18,6 +18,7 @@ import { readContentFile } from '../../content/content-file.reader';
 import type { PostEntity } from '../../content/post.entity';
 import { PostRepository } from '../../content/post.repository';
 import { ConflictError, InvalidError, UnavailableError } from '../../errors/domain.error';
+import { displayText } from '../rendering/view-helpers';
 import { WebViews } from '../rendering/web-views';
 import { WebAccess, WebController } from '../web-access.decorator';
 import type { WebRequest } from '../web-user';
@@ -298,7 +299,9 @@ export class ComposeController {
       request,
       'compose',
       {
-        title: options.post ? `Edit: ${options.post.title.slice(0, 80)}` : `New post for ${brand.name}`,
+        title: options.post
+          ? `Edit: ${displayText(options.post.title).slice(0, 80)}`
+          : `New post for ${brand.name}`,
         screen: 'calendar',
         styles: ['calendar'],
       },
@@ -316,6 +319,7 @@ export class ComposeController {
         })),
         themes: brand.themes.map((theme) => ({ theme, selected: theme === fields.theme })),
         file: options.post?.sourcePath,
+        postId: options.post && !readOnly ? options.post.id : undefined,
         cancelHref: options.post
           ? `/posts/${encodeURIComponent(options.post.id)}`
           : `/brands/${encodeURIComponent(brandId)}/calendar`,
