@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { PostEntity } from '../../src/content/post.entity';
+import { PostVariantEntity } from '../../src/publishing/post-variant.entity';
 import { post } from '../content/content-workspace';
 import { startWebApp, type WebApp } from './web-app.fixture';
 
@@ -207,5 +209,16 @@ describe('web app: calendar', () => {
       .set('Cookie', cleo.cookie)
       .expect(200);
     expect(sneaky.text).not.toContain('New York after');
+  });
+
+  it('a channel whose state differs from its post’s says so beside the channel', async () => {
+    const launch = await web.dataSource.getRepository(PostEntity).findOneByOrFail({ title: 'Launch' });
+    await web.dataSource.getRepository(PostVariantEntity).update({ postId: launch.id }, { state: 'failed' });
+    const maya = await web.signIn('maya');
+    const page = await request(web.server)
+      .get('/brands/acme/calendar?date=2030-01-09')
+      .set('Cookie', maya.cookie)
+      .expect(200);
+    expect(dayTexts(page.text, 'month').get('2030-01-09')).toContain('social (failed)');
   });
 });

@@ -200,7 +200,10 @@ export class CalendarService {
       iso: post.publishAt.toISOString(),
       brand: brandId,
       brandName: brand.name,
-      channels: post.channels.map((c) => c.channel),
+      // A channel whose own state differs from the post's says so (a failed channel of a published post).
+      channels: post.channels.map((c) =>
+        c.state === post.state ? c.channel : `${c.channel} (${STATE_LABELS[c.state]})`,
+      ),
       id: post.id,
       title: post.title,
       state: stateLabel(post.state, post.stateReason),
