@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AssetsController } from './assets/assets.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebCoreModule } from './web-core.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { ChannelsWebModule } from './channels/channels-web.module';
+import { ComposeModule } from './compose/compose.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { InboxWebModule } from './inbox/inbox-web.module';
 import { IncidentsWebModule } from './incidents/incidents-web.module';
@@ -18,7 +20,9 @@ import { TodayModule } from './today/today.module';
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    CalendarModule,
     ChannelsWebModule,
+    ComposeModule,
     FeedsModule,
     InboxWebModule,
     IncidentsWebModule,
