@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BrandAccess } from '../access/brand-access';
+import { ApprovalsWebModule } from './approvals/approvals.module';
 import { AssetsController } from './assets/assets.controller';
 import { WebViews } from './rendering/web-views';
 import { WebLinkService } from './session/web-link.service';
@@ -43,6 +44,7 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    ApprovalsWebModule,
   ],
   controllers: [SignInController, AssetsController, TodayController],
 })
