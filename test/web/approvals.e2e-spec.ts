@@ -128,6 +128,9 @@ describe('web app: Approvals', () => {
     );
     expect(shown.text).toContain('the post is now draft');
     expect(rowIds(shown.text)).not.toContain(ids.Echo);
+    // The notice is only for a decision this person took.
+    const crafted = await page(theo, `/approvals?decided=${ids.Delta}`).expect(200);
+    expect(crafted.text).not.toContain('is recorded');
   });
 
   it('a web decision writes the same audit row as the API, with the person as actor', async () => {

@@ -1,10 +1,13 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { ApprovalDecisionKind } from '../../approvals/approval-decision.entity';
+import { In } from 'typeorm';
+import { ApprovalDecisionEntity, type ApprovalDecisionKind } from '../../approvals/approval-decision.entity';
+import { ApprovalEntity } from '../../approvals/approval.entity';
 import { ApprovalService, type DecisionOutcome } from '../../approvals/approval.service';
 import { Clock } from '../../clock/clock';
 import { ConfigService } from '../../config/config.service';
 import { PostQueryService, type PendingApproval } from '../../content/post-query.service';
 import { PostRepository } from '../../content/post.repository';
+import { TransactionContext } from '../../persistence/transaction-context';
 import type { WebUser } from '../web-user';
 import { dueWords } from './due-words';
 
@@ -57,6 +60,7 @@ export class ApprovalRows {
     private readonly posts: PostRepository,
     private readonly config: ConfigService,
     private readonly clock: Clock,
+    private readonly transactions: TransactionContext,
   ) {}
 
   /** `mine`: the steps whose turn is the person's; `all`: every open step on their brands. */
@@ -99,6 +103,18 @@ export class ApprovalRows {
   async visibleTitle(user: WebUser, postId: string): Promise<{ title: string; state: string } | undefined> {
     const post = await this.posts.byId(postId);
     return post && user.can(post.brandId, 'view') ? { title: post.title, state: post.state } : undefined;
+  }
+
+  /** The person has decided a step of this post (so the page may say their decision is recorded). */
+  async hasDecided(user: WebUser, postId: string): Promise<boolean> {
+    const manager = this.transactions.manager;
+    const steps = await manager.getRepository(ApprovalEntity).findBy({ postId });
+    if (steps.length === 0) {
+      return false;
+    }
+    return manager
+      .getRepository(ApprovalDecisionEntity)
+      .existsBy({ approvalId: In(steps.map((step) => step.id)), person: user.person });
   }
 
   brandName(brandId: string): string {

@@ -1,7 +1,20 @@
-import { BadRequestException, Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Get,
+  HttpCode,
+  HttpException,
+  Logger,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
+import { DomainError } from '../../errors/domain.error';
 import { WebViews } from '../rendering/web-views';
 import { WebAccess, WebController } from '../web-access.decorator';
 import type { WebRequest, WebUser } from '../web-user';
@@ -45,6 +58,8 @@ const POST_ID = /^[A-Za-z0-9-]{1,100}$/;
  */
 @WebController('approvals')
 export class ApprovalsController {
+  private readonly logger = new Logger('Approvals');
+
   constructor(
     private readonly views: WebViews,
     private readonly rows: ApprovalRows,
@@ -56,7 +71,10 @@ export class ApprovalsController {
     const user = request.webUser!;
     const model = await this.listModel(user, query);
     const decided = query.decided && POST_ID.test(query.decided) ? query.decided : undefined;
-    const post = decided ? await this.rows.visibleTitle(user, decided) : undefined;
+    const post =
+      decided && (await this.rows.hasDecided(user, decided))
+        ? await this.rows.visibleTitle(user, decided)
+        : undefined;
     return this.page(request, {
       ...model,
       notice: post ? { title: post.title, state: post.state.replace('_', ' ') } : undefined,
@@ -122,7 +140,7 @@ export class ApprovalsController {
           postId,
           title,
           ok: false,
-          message: `Not approved: ${error instanceof Error ? error.message : String(error)}`,
+          message: `Not approved: ${this.reason(error)}`,
         });
       }
     }
@@ -135,6 +153,17 @@ export class ApprovalsController {
       return this.views.fragment(request, 'approvals-list', model);
     }
     return this.page(request, model);
+  }
+
+  /** Why one decision of a bulk approval failed, in the words the API would answer with. */
+  private reason(error: unknown): string {
+    if (error instanceof DomainError || error instanceof HttpException) {
+      return error.message;
+    }
+    this.logger.error(
+      `bulk approval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return 'an unexpected error (the log has the cause)';
   }
 
   /** The screen: tabs and filters around the list (the list alone is what htmx swaps after a bulk approval). */
