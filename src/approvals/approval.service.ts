@@ -17,6 +17,8 @@ export interface DecisionInput {
   decision: ApprovalDecisionKind;
   comment?: string;
   at?: Date;
+  /** How the decision arrived when it is not the API or CLI (e.g. "one-click link"), kept in the audit row. */
+  via?: string;
 }
 
 export interface DecisionOutcome {
@@ -94,6 +96,7 @@ export class ApprovalService {
           decision: input.decision,
           ...(input.comment ? { comment: input.comment } : {}),
           overdue: at > step.dueAt,
+          ...(input.via ? { via: input.via } : {}),
         },
         at,
       });

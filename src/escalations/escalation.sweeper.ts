@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { formatBrandTime } from '../notifications/brand-time.format';
 import { NotificationTemplateRenderer } from '../notifications/notification-template.renderer';
@@ -7,7 +7,12 @@ import { deliveriesFor } from './escalation-targets';
 import { levelOfStep, PolicySnapshot, stepAfter } from './escalation-policy.snapshot';
 import { IncidentLinkSigner } from './incident-link.signer';
 import { IncidentRepository } from './incident.repository';
-import { NOTIFICATION_SENDER, type NotificationSender } from './notification-sender';
+import {
+  NOTIFICATION_SENDER,
+  RECIPIENT_LINKS,
+  type NotificationSender,
+  type RecipientLinks,
+} from './notification-sender';
 
 export const INCIDENT_LINK_SIGNER = Symbol('INCIDENT_LINK_SIGNER');
 
@@ -26,6 +31,7 @@ export class EscalationSweeper {
     @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
     @Inject(INCIDENT_LINK_SIGNER) private readonly links: IncidentLinkSigner,
     private readonly templates: NotificationTemplateRenderer,
+    @Optional() @Inject(RECIPIENT_LINKS) private readonly recipientLinks?: RecipientLinks,
   ) {}
 
   async sweep(now: Date): Promise<number> {
@@ -80,23 +86,31 @@ export class EscalationSweeper {
     }
     const { config } = this.config.loaded;
     const brand = incident.brandId ? config.brands[incident.brandId] : undefined;
-    const rendered = this.templates.render(incident.level === 0 ? 'incident-opened' : 'incident-escalated', {
-      incident: {
-        id: incident.id,
-        title: incident.title,
-        summary: this.summary(incident, brand?.timezone ?? config.organisation.timezone),
-        severity: incident.severity,
-        brand: brand?.name,
-        openedAt: incident.openedAt,
-      },
-      level: { number: incident.level + 1, of: snapshot.levels.length },
-      reason: incident.level === 0 ? undefined : 'Nobody has acknowledged it yet.',
-      organisation: { name: config.organisation.name },
-      timezone: brand?.timezone ?? config.organisation.timezone,
-      links: this.links.links(incident.id, now),
-    });
+    const incidentLinks = this.links.links(incident.id, now);
+    const render = (links: Array<{ label: string; url: string }>) =>
+      this.templates.render(incident.level === 0 ? 'incident-opened' : 'incident-escalated', {
+        incident: {
+          id: incident.id,
+          title: incident.title,
+          summary: this.summary(incident, brand?.timezone ?? config.organisation.timezone),
+          severity: incident.severity,
+          brand: brand?.name,
+          openedAt: incident.openedAt,
+        },
+        level: { number: incident.level + 1, of: snapshot.levels.length },
+        reason: incident.level === 0 ? undefined : 'Nobody has acknowledged it yet.',
+        organisation: { name: config.organisation.name },
+        timezone: brand?.timezone ?? config.organisation.timezone,
+        links,
+      });
+    const shared = render(incidentLinks);
     let sent = 0;
     for (const delivery of deliveries) {
+      // Each person's copy may carry links bound to them (one-click approval); a channel's never does.
+      const person = delivery.to.length === 1 && delivery.to[0] === delivery.target ? delivery.target : null;
+      const extra = this.recipientLinks ? await this.recipientLinks.linksFor(incident, person) : [];
+      const links = [...incidentLinks, ...extra];
+      const rendered = extra.length > 0 ? render(links) : shared;
       const result = await this.sender.send(delivery.notifier, {
         // Stable per incident step and delivery: a receiver can drop a re-send after a crash.
         id: `${incident.id}:${incident.level}:${delivery.notifier}:${delivery.to.join(',')}`,
@@ -105,7 +119,7 @@ export class EscalationSweeper {
         text: rendered.text,
         html: rendered.html,
         severity: incident.severity as 'info' | 'warning' | 'critical',
-        links: this.links.links(incident.id, now),
+        links,
       });
       await record(delivery.target, delivery.notifier, result.status, result.error ?? null);
       sent += result.status === 'sent' ? 1 : 0;

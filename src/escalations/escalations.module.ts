@@ -11,7 +11,11 @@ import { IncidentService } from './incident.service';
 import { IncidentLinkPages } from './incident-link.pages';
 import { IncidentLinksController } from './incident-links.controller';
 import { IncidentsController } from './incidents.controller';
-import { NOTIFICATION_SENDER } from './notification-sender';
+import { NOTIFICATION_SENDER, RECIPIENT_LINKS } from './notification-sender';
+import { ApprovalRepository } from '../approvals/approval.repository';
+import { WebLinkService } from '../web/session/web-link.service';
+import { ApprovalLinks } from '../web/approvals/approval-links';
+import { ApprovalIncidentLinks } from '../web/approvals/approval-incident-links';
 import { NotifierFailureIncidents } from './notifier-failure.incidents';
 
 /** Incidents and their escalation through the notifiers. */
@@ -22,6 +26,11 @@ import { NotifierFailureIncidents } from './notifier-failure.incidents';
     IncidentService,
     EscalationSweeper,
     NotifierFailureIncidents,
+    // One-click approval links in "approval overdue" messages, bound to each approver they go to.
+    WebLinkService,
+    ApprovalRepository,
+    ApprovalLinks,
+    { provide: RECIPIENT_LINKS, useClass: ApprovalIncidentLinks },
     { provide: NOTIFICATION_SENDER, useExisting: NotificationDispatcherService },
     {
       provide: INCIDENT_LINK_SIGNER,

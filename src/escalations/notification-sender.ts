@@ -20,3 +20,16 @@ export interface NotificationSender {
 }
 
 export const NOTIFICATION_SENDER = Symbol('NOTIFICATION_SENDER');
+
+/**
+ * Links for one recipient of an incident's message, beside the incident's own (e.g. one-click approval links
+ * bound to the approver it goes to). `person` is null for a message to a notifier target (a team channel).
+ */
+export interface RecipientLinks {
+  linksFor(
+    incident: { rule: string; subjectKey: string },
+    person: string | null,
+  ): Promise<Array<{ label: string; url: string }>>;
+}
+
+export const RECIPIENT_LINKS = Symbol('RECIPIENT_LINKS');

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AssetsController } from './assets/assets.controller';
 import { SignInController } from './sign-in/sign-in.controller';
 import { WebCoreModule } from './web-core.module';
+import { ApprovalsWebModule } from './approvals/approvals.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ChannelsWebModule } from './channels/channels-web.module';
 import { ComposeModule } from './compose/compose.module';
@@ -20,6 +21,7 @@ import { TodayModule } from './today/today.module';
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    ApprovalsWebModule,
     CalendarModule,
     ChannelsWebModule,
     ComposeModule,
