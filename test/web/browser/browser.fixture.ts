@@ -256,6 +256,7 @@ export async function keyboardReach(page: Page, maxPresses = 400): Promise<Keybo
   );
   const seen = new Set<number>();
   const focused: FocusStop[] = [];
+  let lastIndex = -1;
   for (let press = 0; press < maxPresses; press++) {
     await page.keyboard.press('Tab');
     const index = (await page.evaluate(
@@ -269,8 +270,13 @@ export async function keyboardReach(page: Page, maxPresses = 400): Promise<Keybo
       continue;
     }
     if (seen.has(index)) {
+      // Date, time and month inputs take one Tab per part (day, month, year…): still the same element.
+      if (index === lastIndex) {
+        continue;
+      }
       break;
     }
+    lastIndex = index;
     seen.add(index);
     const candidate = candidates[index];
     focused.push({ label: candidate.label, inMain: candidate.inMain });

@@ -32,17 +32,17 @@ interface Screen {
 const SCREENS: Screen[] = [
   { name: 'today', path: '/' },
   { name: 'sign-in', path: '/sign-in', signedOut: true },
-  { name: 'calendar', path: '/calendar', landsWith: 'calendar' }, // screen lands with branch calendar
-  { name: 'brand-calendar', path: '/brands/acme/calendar', landsWith: 'calendar' }, // screen lands with branch calendar
-  { name: 'approvals', path: '/approvals', landsWith: 'approvals' }, // screen lands with branch approvals
-  { name: 'inbox', path: '/inbox', landsWith: 'inbox' }, // screen lands with branch inbox
-  { name: 'incidents', path: '/incidents', landsWith: 'incidents' }, // screen lands with branch incidents
-  { name: 'reports', path: '/reports', landsWith: 'reports' }, // screen lands with branch reports
-  { name: 'channels', path: '/channels', landsWith: 'channels' }, // screen lands with branch channels
-  { name: 'system', path: '/system', landsWith: 'system' }, // screen lands with branch system
-  { name: 'feeds', path: '/feeds', landsWith: 'feeds' }, // screen lands with branch feeds
-  { name: 'post', path: '/posts/:post', landsWith: 'post' }, // screen lands with branch post
-  { name: 'compose', path: '/brands/acme/posts/new', landsWith: 'post' }, // screen lands with branch post
+  { name: 'calendar', path: '/calendar' },
+  { name: 'brand-calendar', path: '/brands/acme/calendar' },
+  { name: 'approvals', path: '/approvals' },
+  { name: 'inbox', path: '/inbox' },
+  { name: 'incidents', path: '/incidents' },
+  { name: 'reports', path: '/reports' },
+  { name: 'channels', path: '/channels' },
+  { name: 'system', path: '/system' },
+  { name: 'feeds', path: '/feeds' },
+  { name: 'post', path: '/posts/:post' },
+  { name: 'compose', path: '/brands/acme/posts/new' },
 ];
 
 describeInBrowser(
