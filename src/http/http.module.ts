@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { BrandAccess } from '../access/brand-access';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActingPersonResolver } from './acting-person.resolver';
@@ -35,6 +36,7 @@ export class HttpModule {
         DatabaseHealthRepository,
         SubjectBrandsRepository,
         ActingPersonResolver,
+        BrandAccess,
       ],
       exports: [ActingPersonResolver],
     };
