@@ -5,8 +5,8 @@ import { WebViews } from './rendering/web-views';
 import { WebLinkService } from './session/web-link.service';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
-import { SignInController } from './sign-in/sign-in.controller';
 import { SignInLinks } from './sign-in/sign-in-links';
+import { SignInModule } from './sign-in/sign-in.module';
 import { TodayController } from './today/today.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 
@@ -43,7 +43,8 @@ export class WebCoreModule {}
   imports: [
     WebCoreModule,
     // Screens (one line each):
+    SignInModule,
   ],
-  controllers: [SignInController, AssetsController, TodayController],
+  controllers: [AssetsController, TodayController],
 })
 export class WebModule {}

@@ -1,5 +1,6 @@
-import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigService } from '../../config/config.service';
 import { safeNextPath } from '../web-base-url';
@@ -9,11 +10,18 @@ import { WebLinkService } from '../session/web-link.service';
 import { WebSessionService } from '../session/web-session.service';
 import { WebAccess, WebController, WebPublic } from '../web-access.decorator';
 import type { WebRequest } from '../web-user';
+import { EmailSignIn, normaliseAddress } from './email-sign-in.service';
 import { SIGN_IN_PURPOSE } from './sign-in-links';
+import { SignInRateLimit } from './sign-in-rate-limit';
 
 const linkQuery = z.looseObject({ token: z.string().min(1).max(200).optional() });
 const linkBody = z.looseObject({ token: z.string().min(1).max(200) });
 const signInQuery = z.looseObject({ next: z.string().optional() });
+const emailBody = z.looseObject({ email: z.string().max(320).default(''), next: z.string().optional() });
+
+/** Said whether or not the address is someone's: the answer never tells. */
+export const EMAIL_SENT =
+  'If that address belongs to someone here, a sign-in link is on its way. It works once; check your inbox (and spam folder).';
 
 const LINK_PROBLEMS = {
   used: 'This sign-in link has been used already. Ask for a new one below.',
@@ -32,6 +40,8 @@ export class SignInController {
     private readonly links: WebLinkService,
     private readonly sessions: WebSessionService,
     private readonly config: ConfigService,
+    private readonly email: EmailSignIn,
+    private readonly rateLimit: SignInRateLimit,
   ) {}
 
   @WebPublic()
@@ -50,6 +60,36 @@ export class SignInController {
       { title: 'Sign in', screen: 'sign-in' },
       this.signInModel(query.next),
     );
+  }
+
+  @WebPublic()
+  @Post('sign-in/email')
+  @HttpCode(200)
+  async emailLink(
+    @Req() request: WebRequest,
+    @Res({ passthrough: true }) response: Response,
+    @Body({ schema: emailBody }) body: z.output<typeof emailBody>,
+  ): Promise<string> {
+    const model = this.signInModel(body.next);
+    const page = (extra: object) =>
+      this.views.page(request, 'sign-in', { title: 'Sign in', screen: 'sign-in' }, { ...model, ...extra });
+    if (!this.email.notifier()) {
+      // The page itself says how to get a link instead.
+      response.status(503);
+      return page({});
+    }
+    const address = normaliseAddress(body.email);
+    if (!address.includes('@')) {
+      response.status(400);
+      return page({ problem: 'Type your e-mail address, e.g. name@example.com.' });
+    }
+    const limited = this.rateLimit.take(address, request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    if (limited) {
+      response.status(429).setHeader('Retry-After', String(limited.seconds));
+      return page({ problem: this.tooMany(limited.retryAt) });
+    }
+    await this.email.request(address, model.next);
+    return page({ sent: EMAIL_SENT });
   }
 
   @WebPublic()
@@ -126,9 +166,18 @@ export class SignInController {
 
   private signInModel(next: string | undefined) {
     const web = this.config.loaded.config.web;
+    const path = safeNextPath(next);
     return {
-      next: safeNextPath(next),
+      next: path,
       oidcLabel: web.oidc?.label,
+      oidcHref: `/sign-in/oidc?next=${encodeURIComponent(path)}`,
+      emailSignIn: this.email.notifier() !== undefined,
     };
+  }
+
+  private tooMany(retryAt: Date): string {
+    const zone = this.config.loaded.config.organisation.timezone;
+    const at = DateTime.fromJSDate(retryAt, { zone }).toFormat('HH:mm ZZZZ');
+    return `Too many sign-in requests for this address or from this network. Try again after ${at}.`;
   }
 }

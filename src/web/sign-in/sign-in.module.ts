@@ -1,0 +1,17 @@
+import { forwardRef, Module } from '@nestjs/common';
+import { NotificationsModule } from '../../notifications/notifications.module';
+import { WebCoreModule } from '../web.module';
+import { EmailSignIn } from './email-sign-in.service';
+import { SignInController } from './sign-in.controller';
+import { SignInRateLimit } from './sign-in-rate-limit';
+
+/**
+ * Signing in and out: links, e-mailed links, the organisation's OpenID Connect provider. WebCoreModule is
+ * imported through forwardRef: web.module.ts imports this file, so it is not yet defined when this one loads.
+ */
+@Module({
+  imports: [forwardRef(() => WebCoreModule), NotificationsModule],
+  controllers: [SignInController],
+  providers: [EmailSignIn, SignInRateLimit],
+})
+export class SignInModule {}
