@@ -2,6 +2,7 @@ import { forwardRef, Module } from '@nestjs/common';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { WebCoreModule } from '../web.module';
 import { EmailSignIn } from './email-sign-in.service';
+import { OidcSignIn } from './oidc-sign-in.service';
 import { SignInController } from './sign-in.controller';
 import { SignInRateLimit } from './sign-in-rate-limit';
 
@@ -12,6 +13,6 @@ import { SignInRateLimit } from './sign-in-rate-limit';
 @Module({
   imports: [forwardRef(() => WebCoreModule), NotificationsModule],
   controllers: [SignInController],
-  providers: [EmailSignIn, SignInRateLimit],
+  providers: [EmailSignIn, SignInRateLimit, OidcSignIn],
 })
 export class SignInModule {}
