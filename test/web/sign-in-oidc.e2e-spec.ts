@@ -7,12 +7,51 @@ import { startWebApp, WEB_YAML, type WebApp } from './web-app.fixture';
 const APP = 'http://127.0.0.1:3999';
 const CLIENT = { clientId: 'metronome', clientSecret: 'oidc-client-secret-42' };
 
-/** oidc-provider 9 (ESM) in its own Node process on loopback, with fixed accounts. */
+/**
+ * oidc-provider 9 on loopback, run as its own Node process (it is ESM; Jest's CommonJS runtime stays out of
+ * it), with fixed accounts. Its argument: { clientId, clientSecret, redirectUri, accounts: { <login>: claims } }.
+ * It prints "ready <issuer>" once listening.
+ */
+const PROVIDER_SCRIPT = `import { createServer } from 'node:net';
+import Provider from 'oidc-provider';
+
+const options = JSON.parse(process.argv[1]);
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
+const issuer = \`http://127.0.0.1:\${port}\`;
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      redirect_uris: [options.redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
+  ],
+  async findAccount(_ctx, id) {
+    const account = options.accounts[id];
+    return account ? { accountId: id, claims: () => ({ sub: id, ...account }) } : undefined;
+  },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  features: { devInteractions: { enabled: true } },
+  cookies: { keys: ['test-only-cookie-key'] },
+});
+provider.proxy = false;
+provider.listen(port, '127.0.0.1', () => process.stdout.write(\`ready \${issuer}\n\`));
+`;
+
 async function startProvider(): Promise<{ issuer: string; process: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
-      join(__dirname, 'sign-in-oidc.provider.mjs'),
+      '--input-type=module',
+      '--eval',
+      PROVIDER_SCRIPT,
       JSON.stringify({
         ...CLIENT,
         redirectUri: `${APP}/sign-in/oidc/callback`,
@@ -23,11 +62,11 @@ async function startProvider(): Promise<{ issuer: string; process: ChildProcess 
         },
       }),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(__dirname, '..', '..') },
   );
   const issuer = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += String(chunk);
       const ready = /ready (\S+)/.exec(out);
       if (ready) {
