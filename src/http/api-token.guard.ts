@@ -73,7 +73,9 @@ export class ApiTokenGuard implements CanActivate {
       );
     }
     const source = this.reflector.getAllAndOverride<BrandSource | undefined>(BRAND_SOURCE, targets);
-    const brand = source ? await this.brandOf(source, request) : undefined;
+    // Looked up only when something depends on it (a brand-limited token, a person's roles).
+    const brand =
+      source && (caller.brands !== null || caller.person) ? await this.brandOf(source, request) : undefined;
     if (source && caller.brands !== null) {
       if (brand !== undefined && !caller.seesBrand(brand)) {
         throw new ForbiddenException(
