@@ -15,5 +15,5 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // Nest 12 and cel-js ship ESM only; Jest's CommonJS runtime needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@marcbachmann)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@marcbachmann|openid-client|oauth4webapi|jose)/)'],
 };

@@ -6,7 +6,7 @@ import { type ApiScope } from '../http/api-scopes';
 import { ROLE_PERMISSIONS, type BrandPermission } from './brand-permission';
 
 /** Which permission on a brand a REST scope needs when a person's token uses it. */
-const SCOPE_PERMISSION: Record<string, BrandPermission> = {
+export const SCOPE_PERMISSION: Record<Exclude<ApiScope, 'system:read'>, BrandPermission> = {
   'posts:read': 'view',
   'posts:write': 'edit',
   'content:read': 'view',
@@ -73,9 +73,6 @@ export class BrandAccess {
       return this.isAdmin(person);
     }
     const permission = SCOPE_PERMISSION[scope];
-    if (!permission) {
-      return false;
-    }
     if (brandId === null) {
       return this.brandsWhere(person, permission).length > 0 || this.isAdmin(person);
     }

@@ -29,6 +29,7 @@ import { parseDatabaseUrl } from '../persistence/database-url';
 import { DEFAULT_REPORTS_DIR } from '../reporting/report-render.service';
 import { roleRuns, RuntimeOptions } from './runtime-options';
 import { WebModule } from '../web/web.module';
+import { WebPruneSchedulerModule } from '../web/sign-in/web-prune.job';
 
 @Module({})
 export class AppModule {
@@ -77,6 +78,7 @@ export class AppModule {
               MetricsSchedulerModule,
               ProfilesSchedulerModule,
               OAuthSchedulerModule,
+              WebPruneSchedulerModule,
             ]
           : []),
         // Chromium starts on the first render, not at boot.

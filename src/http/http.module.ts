@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { BrandAccess } from '../access/brand-access';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { BrandAccess } from '../access/brand-access';
 import { ActingPersonResolver } from './acting-person.resolver';
 import { ApiTokenGuard } from './api-token.guard';
 import { AuditOriginInterceptor } from './audit-origin.interceptor';

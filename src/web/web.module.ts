@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AssetsController } from './assets/assets.controller';
-import { SignInController } from './sign-in/sign-in.controller';
 import { WebCoreModule } from './web-core.module';
 import { ApprovalsWebModule } from './approvals/approvals.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -11,6 +10,7 @@ import { InboxWebModule } from './inbox/inbox-web.module';
 import { IncidentsWebModule } from './incidents/incidents-web.module';
 import { PostPageModule } from './post/post.module';
 import { ReportsWebModule } from './reports/reports-web.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { SystemWebModule } from './system/system-web.module';
 import { TodayModule } from './today/today.module';
 
@@ -30,9 +30,10 @@ import { TodayModule } from './today/today.module';
     IncidentsWebModule,
     PostPageModule,
     ReportsWebModule,
+    SignInModule,
     SystemWebModule,
     TodayModule,
   ],
-  controllers: [SignInController, AssetsController],
+  controllers: [AssetsController],
 })
 export class WebModule {}

@@ -15,7 +15,7 @@ const YAML = `
 organisation: { name: Test Agency, timezone: Europe/London }
 people:
   maya: { name: Maya, email: maya@example.com }
-  theo: { name: Theo, email: theo@example.com }
+  theo: { name: Theo, email: theo@example.com, admin: true }
 brands:
   acme:
     name: Acme Coffee

@@ -25,6 +25,8 @@ export const oidcSchema = z
       'Sign-in through the organisation’s OpenID Connect provider: a person signs in when the verified e-mail it returns is theirs under `people`.',
   });
 
+export type OidcConfig = z.output<typeof oidcSchema>;
+
 export const webSchema = z
   .strictObject({
     secureCookies: z.boolean().optional().meta({
