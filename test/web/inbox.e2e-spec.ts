@@ -2,6 +2,7 @@ import request from 'supertest';
 import { ChannelEntity } from '../../src/channels/channel.entity';
 import { InboxItemRepository } from '../../src/inbox/inbox-item.repository';
 import { InboxItemEntity } from '../../src/inbox/inbox-item.entity';
+import { WebLinkEntity } from '../../src/web/session/web-link.entity';
 import { InboxReplyEntity } from '../../src/inbox/inbox-reply.entity';
 import { AuditEventEntity } from '../../src/persistence/entities/audit-event.entity';
 import { TransactionContext } from '../../src/persistence/transaction-context';
@@ -244,11 +245,35 @@ describe('web app: the Inbox screen', () => {
     expect(failedItem).toContain(
       'Reason: <span class="user-text" dir="auto">refused: &lt;b&gt;duplicate&lt;/b&gt;</span>',
     );
-    // A key issued to someone else, or for another item, is refused.
+    // Showing the page writes nothing; a key used once is refused for another person or another item.
     const otherKey = replyKey((await page(rosa).expect(200)).text, 'late');
+    expect(await web.dataSource.getRepository(WebLinkEntity).countBy({ purpose: 'inbox-reply' })).toBe(1);
+    await post(rosa, '/inbox/late/reply', { text: 'On its way', key: otherKey! }).expect(303);
     const maya = await web.signIn('maya');
     await post(maya, '/inbox/late/reply', { text: 'Hi', key: otherKey! }).expect(400);
     await post(rosa, '/inbox/evil/reply', { text: 'Hi', key: otherKey! }).expect(400);
-    expect(await web.dataSource.getRepository(InboxReplyEntity).countBy({ itemId: 'late' })).toBe(0);
+    expect(await web.dataSource.getRepository(InboxReplyEntity).countBy({ itemId: 'late' })).toBe(1);
+    expect(await web.dataSource.getRepository(InboxReplyEntity).countBy({ itemId: 'evil' })).toBe(0);
+  });
+
+  it('assigns an item to someone who works the inbox, audited; "assigned to me" finds it', async () => {
+    await seed('acme', 'social', 'asg', 'kim', 'Do you deliver?', 10 * MINUTE);
+    const rosa = await web.signIn('rosa');
+    await post(rosa, '/inbox/asg/assign', { assignee: 'rosa', back: '/inbox' }).expect(303);
+    const mine = (await page(rosa, '?mine=1').expect(200)).text;
+    expect(mine).toContain('id="item-asg"');
+    expect(mine).toContain('Assigned to Rosa Community');
+    expect(mine).not.toContain('id="item-cms1"');
+    const audit = await web.dataSource
+      .getRepository(AuditEventEntity)
+      .findBy({ action: 'inbox.assigned', subjectId: 'asg' });
+    expect(audit).toEqual([expect.objectContaining({ actor: 'rosa' })]);
+    // Only people who work the brand's inbox can be given it; a client cannot assign at all.
+    const refused = await post(rosa, '/inbox/asg/assign', { assignee: 'cleo' }).expect(400);
+    expect(refused.text).toContain('does not work the inbox of this brand');
+    const cleo = await web.signIn('cleo');
+    await post(cleo, '/inbox/asg/assign', { assignee: 'cleo' }).expect(403);
+    await post(rosa, '/inbox/asg/assign', { assignee: '' }).expect(303);
+    expect((await page(rosa, '?mine=1').expect(200)).text).not.toContain('id="item-asg"');
   });
 });

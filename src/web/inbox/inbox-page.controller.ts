@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { BrandAccess } from '../../access/brand-access';
 import { ChannelRepository } from '../../channels/channel.repository';
 import { Clock } from '../../clock/clock';
 import { ConfigService } from '../../config/config.service';
@@ -23,11 +24,15 @@ import { InboxReplies, type InboxReplyView } from '../../inbox/inbox-replies.ser
 import { describeExcess, measureText, textLimitsOf, type TextLimits } from '../../plugin-sdk';
 import { WebViews } from '../rendering/web-views';
 import { WebLinkService } from '../session/web-link.service';
+import { newToken } from '../session/token-hash';
 import { WebAccess, WebController } from '../web-access.decorator';
 import type { WebRequest, WebUser } from '../web-user';
 import { brandSla, slaAge, type SlaAge } from './inbox-sla';
 
-/** The one-time key a reply form carries: a second POST of the same form does not send a second reply. */
+/**
+ * The one-time key a reply form carries: the first POST records it (web_links), so a second POST of the same
+ * form does not send a second reply.
+ */
 export const INBOX_REPLY_PURPOSE = 'inbox-reply';
 const REPLY_KEY_LIFETIME_MS = 12 * 3_600_000;
 /**
@@ -45,9 +50,14 @@ const listQuery = z.looseObject({
   channel: z.string().max(100).optional(),
   state: z.enum(STATES).optional().catch(undefined),
   past: z.literal('1').optional().catch(undefined),
-  done: z.enum(['replied', 'answered', 'ignored', 'duplicate']).optional().catch(undefined),
+  mine: z.literal('1').optional().catch(undefined),
+  done: z.enum(['replied', 'answered', 'ignored', 'duplicate', 'assigned']).optional().catch(undefined),
 });
 const actionBody = z.looseObject({ back: z.string().max(500).optional() });
+const assignBody = z.looseObject({
+  assignee: z.string().max(100).default(''),
+  back: z.string().max(500).optional(),
+});
 const replyBody = z.looseObject({
   text: z.string().max(100_000).default(''),
   key: z.string().max(200).default(''),
@@ -57,6 +67,7 @@ const replyBody = z.looseObject({
 const DONE_NOTICES = {
   replied: { kind: 'ok', message: 'Your reply was handed to the channel: its state is shown with the item.' },
   answered: { kind: 'ok', message: 'The item is marked as answered.' },
+  assigned: { kind: 'ok', message: 'The item’s assignee is changed.' },
   ignored: { kind: 'ok', message: 'The item was set aside: it no longer counts against the SLA.' },
   duplicate: {
     kind: 'warn',
@@ -97,6 +108,7 @@ export class InboxPageController {
     private readonly channels: ChannelRepository,
     private readonly links: WebLinkService,
     private readonly clock: Clock,
+    private readonly access: BrandAccess,
   ) {}
 
   @WebAccess('view')
@@ -121,6 +133,9 @@ export class InboxPageController {
     if (query.past) {
       rows = rows.filter((row) => row.age.status === 'past' && waiting(row.item.state));
     }
+    if (query.mine) {
+      rows = rows.filter((row) => row.item.assignee === user.person);
+    }
     if (state === 'waiting' || state === 'escalated') {
       rows.sort(
         (a, b) => b.age.share - a.age.share || a.item.receivedAt.getTime() - b.item.receivedAt.getTime(),
@@ -130,9 +145,13 @@ export class InboxPageController {
       rows.slice(0, PAGE_LIMIT).map((row) => this.itemModel(user, row.item, row.age)),
     );
     const filters = new URLSearchParams(
-      Object.entries({ brand, channel: query.channel, state: query.state, past: query.past }).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string',
-      ),
+      Object.entries({
+        brand,
+        channel: query.channel,
+        state: query.state,
+        past: query.past,
+        mine: query.mine,
+      }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     ).toString();
     const back = filters ? `/inbox?${filters}` : '/inbox';
     return this.views.page(
@@ -159,6 +178,7 @@ export class InboxPageController {
             selected: id === state,
           })),
           past: !!query.past,
+          mine: !!query.mine,
         },
       },
     );
@@ -192,6 +212,27 @@ export class InboxPageController {
     response.redirect(303, backTo(body.back, 'ignored', id));
   }
 
+  /** Gives the item to a person who works this brand's inbox (or to nobody), audited as the signed-in person. */
+  @WebAccess('inbox')
+  @Post('inbox/:id/assign')
+  async assign(
+    @Req() request: WebRequest,
+    @Res({ passthrough: true }) response: Response,
+    @Param('id') id: string,
+    @Body({ schema: assignBody }) body: z.output<typeof assignBody>,
+  ): Promise<void> {
+    const user = request.webUser!;
+    const { brand } = await this.actionable(user, id);
+    const assignee = body.assignee === '' ? null : body.assignee;
+    if (assignee !== null && !this.access.can(assignee, brand, 'inbox')) {
+      throw new InvalidError(
+        `"${assignee}" does not work the inbox of this brand: choose someone with the community or owner role`,
+      );
+    }
+    await this.inbox.assign(id, assignee, user.person);
+    response.redirect(303, backTo(body.back, 'assigned', id));
+  }
+
   /**
    * Replies through the channel's connector. The form's one-time key is claimed first: a second POST of the
    * same form (a double click, a reload) sends nothing. The text is checked against the connector's limits
@@ -217,12 +258,20 @@ export class InboxPageController {
     if (problem) {
       throw new InvalidError(problem);
     }
-    const claimed = await this.links.claim(body.key, INBOX_REPLY_PURPOSE);
-    if (claimed.outcome === 'used' && claimed.link?.person === user.person && claimed.link.subject === id) {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(body.key)) {
+      throw new InvalidError('this reply form is out of date: reload the page and send it again');
+    }
+    const recorded = await this.links.record(body.key, {
+      person: user.person,
+      purpose: INBOX_REPLY_PURPOSE,
+      subject: id,
+      lifetimeMs: REPLY_KEY_LIFETIME_MS,
+    });
+    if (recorded === 'duplicate') {
       response.redirect(303, backTo(body.back, 'duplicate', id));
       return;
     }
-    if (claimed.outcome !== 'ok' || claimed.link.person !== user.person || claimed.link.subject !== id) {
+    if (recorded === 'conflict') {
       throw new InvalidError('this reply form is out of date: reload the page and send it again');
     }
     await this.replies.reply(id, body.text, user.person);
@@ -260,6 +309,14 @@ export class InboxPageController {
     return { brand: channel.brandId, connector: channel.connector };
   }
 
+  /** The people who work the brand's inbox, for the assign list. */
+  private assigneesOf(brand: string, current: string | null) {
+    const people = this.config.loaded.config.people;
+    return Object.keys(people)
+      .filter((person) => this.access.can(person, brand, 'inbox'))
+      .map((person) => ({ id: person, name: people[person].name, selected: person === current }));
+  }
+
   /** The connector's text limits when it can reply, else undefined. */
   private replyLimits(connector: string): TextLimits | undefined {
     const plugin = this.config.loaded.plugins.find('connector', connector);
@@ -273,15 +330,8 @@ export class InboxPageController {
     const canAct = user.can(item.brand, 'inbox');
     const open = waiting(item.state);
     const replies: InboxReplyView[] = limits ? await this.replies.ofItem(item.id) : [];
-    const replyKey =
-      canAct && open && limits
-        ? await this.links.issue({
-            person: user.person,
-            purpose: INBOX_REPLY_PURPOSE,
-            subject: item.id,
-            lifetimeMs: REPLY_KEY_LIFETIME_MS,
-          })
-        : undefined;
+    // A fresh key per shown form, kept nowhere until the form is sent (showing the page writes nothing).
+    const replyKey = canAct && open && limits ? newToken() : undefined;
     return {
       ...item,
       brandName: brand.name,
@@ -293,6 +343,10 @@ export class InboxPageController {
         : undefined,
       answeredAfter: item.state === 'answered' ? age.label : undefined,
       canAct,
+      assigneeName: item.assignee
+        ? (this.config.loaded.config.people[item.assignee]?.name ?? item.assignee)
+        : undefined,
+      assignees: canAct && open ? this.assigneesOf(item.brand, item.assignee) : [],
       canReply: !!limits,
       network: networkName(connector),
       replyKey,

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { displayText, registerViewHelpers } from './view-helpers';
+import { displayText, registerViewHelpers, safeUrl } from './view-helpers';
 
 describe('displayText: user text as shown', () => {
   it('removes every bidirectional control a caption could use to reverse how text reads', () => {
@@ -74,5 +74,17 @@ describe('view helpers in a template', () => {
     expect(render('{{time at}}', { at: undefined })).toBe('');
     expect(render('{{isoTime at}}', { at })).toBe('2030-01-09T09:15:00.000Z');
     expect(render('{{plural 1 "post" "posts"}} {{plural 3 "post" "posts"}}')).toBe('1 post 3 posts');
+  });
+});
+
+describe('safeUrl: links a platform or a person gave', () => {
+  it('keeps http(s) links and drops every other scheme', () => {
+    expect(safeUrl('https://bsky.app/profile/x/post/1')).toBe('https://bsky.app/profile/x/post/1');
+    expect(safeUrl('http://example.org/a')).toBe('http://example.org/a');
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeUrl(' JavaScript:alert(1)')).toBeUndefined();
+    expect(safeUrl('data:text/html,<script>alert(1)</script>')).toBeUndefined();
+    expect(safeUrl('/relative')).toBeUndefined();
+    expect(safeUrl(undefined)).toBeUndefined();
   });
 });

@@ -19,6 +19,19 @@ function asDate(instant: unknown): Date | undefined {
   return typeof instant === 'string' || typeof instant === 'number' ? new Date(instant) : undefined;
 }
 
+/** `value` when it is an absolute http(s) URL, else undefined (a `javascript:` link from a platform is no link). */
+export function safeUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 2000) {
+    return undefined;
+  }
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The helpers every web view may use. Everything a helper returns is escaped by Handlebars unless it is a
  * SafeString built here from escaped parts.
@@ -48,6 +61,8 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('isoTime', (instant: unknown) => asDate(instant)?.toISOString() ?? '');
   /** {{plural n "post" "posts"}} → "1 post", "3 posts". */
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
+  /** {{safeUrl url}}: a link a platform or a person gave, only when it is http(s); anything else is no link. */
+  hbs.registerHelper('safeUrl', (value: unknown) => safeUrl(value) ?? '');
   /** {{csrfField}}: the hidden field every state-changing form carries. */
   hbs.registerHelper('csrfField', function (this: unknown, options: Handlebars.HelperOptions) {
     const token = (options.data as { root?: { csrfToken?: string } }).root?.csrfToken ?? '';

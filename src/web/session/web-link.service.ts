@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull, LessThan, MoreThan } from 'typeorm';
 import { Clock } from '../../clock/clock';
 import { TransactionContext } from '../../persistence/transaction-context';
+import { isUniqueViolation } from '../../persistence/unique-violation';
 import { WebLinkEntity } from './web-link.entity';
 import { newToken, tokenHash } from './token-hash';
 
@@ -73,6 +74,40 @@ export class WebLinkService {
       return { outcome: 'unknown' };
     }
     return { outcome: link.usedAt ? 'used' : 'expired', link };
+  }
+
+  /**
+   * Records a key the page made up (a form's one-time key) as used now: 'recorded' for the first caller;
+   * 'duplicate' when the same person already used it for the same subject (a double click, a reload);
+   * 'conflict' when it was used for something else. Nothing is written when a page is only shown.
+   */
+  async record(
+    token: string,
+    use: { person: string; purpose: string; subject: string; lifetimeMs: number },
+  ): Promise<'recorded' | 'duplicate' | 'conflict'> {
+    const now = this.clock.now();
+    const hash = tokenHash(token);
+    try {
+      await this.rows().insert({
+        tokenHash: hash,
+        person: use.person,
+        purpose: use.purpose,
+        subject: use.subject,
+        detail: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + use.lifetimeMs),
+        usedAt: now,
+      });
+      return 'recorded';
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        throw error;
+      }
+      const used = await this.rows().findOneBy({ tokenHash: hash });
+      return used?.person === use.person && used.purpose === use.purpose && used.subject === use.subject
+        ? 'duplicate'
+        : 'conflict';
+    }
   }
 
   /** Forgets links that expired a week ago or more. */
