@@ -177,6 +177,36 @@ touch_out=$(docker exec "$CONTAINER" sh -c 'touch /app/data/.write-test && rm /a
 log "/app/data: $touch_out"
 phase_done "checks"
 
+# ---------------------------------------------------------------------------------------- web app
+phase "web app: the first admin signs in with a link from \`metronome people login-link\`, then Today opens"
+link=$(docker exec "$CONTAINER" node dist/src/cli/main.js people login-link maya 2>&1 | tail -n 1) \
+  || fail "metronome people login-link failed inside the container: $link"
+case "$link" in *"/sign-in/link?token="*) ;; *) fail "people login-link printed no link: $link" ;; esac
+token=${link##*token=}
+web_out=$(node -e '
+  const [base, token] = process.argv.slice(1);
+  (async () => {
+    const shown = await fetch(`${base}/sign-in/link?token=${token}`);
+    const page = await shown.text();
+    if (shown.status !== 200 || !page.includes("Sign in as")) throw new Error(`link page: ${shown.status}`);
+    const used = await fetch(`${base}/sign-in/link`, {
+      method: "POST", redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }),
+    });
+    const cookie = (used.headers.get("set-cookie") || "").split(";")[0];
+    if (used.status !== 303 || !cookie) throw new Error(`sign-in: ${used.status}, cookie ${cookie ? "set" : "missing"}`);
+    const today = await fetch(`${base}/`, { headers: { cookie } });
+    const html = await today.text();
+    if (today.status !== 200 || !html.includes("My brands")) throw new Error(`today: ${today.status}`);
+    const css = await fetch(`${base}/assets/htmx.min.js`);
+    if (css.status !== 200) throw new Error(`assets: ${css.status}`);
+    console.log(`signed in; Today ${html.length} bytes; CSP ${today.headers.get("content-security-policy") ? "set" : "MISSING"}`);
+  })().catch((error) => { console.error(error.message); process.exit(1); });
+' "http://127.0.0.1:$PORT" "$token" 2>&1) || fail "web sign-in inside the container failed: $web_out"
+log "web app: $web_out"
+phase_done "web app"
+
 # ---------------------------------------------------------------------------------------- PDF report
 phase "render a monthly report inside the container (metronome report), check the PDF on the host"
 OUT=$(mktemp -d)
