@@ -96,7 +96,7 @@ export async function startWebApp(
   }
   const runtime = runtimeOptions(
     {
-      DATABASE_URL: database.url.dialect === 'sqlite' ? `sqlite:${database.url.path}` : database.url.url,
+      DATABASE_URL: database.url.dialect === 'sqlite' ? `sqlite:${database.url.path}` : inSchema(database),
       LOG_LEVEL: 'silent',
     },
     { role: 'api', port: '0' },
@@ -127,4 +127,11 @@ export async function startWebApp(
       await database.dispose();
     },
   };
+}
+
+/** The test's own Postgres schema for the app's connections (pg passes `options` to the server). */
+function inSchema(database: TestDatabase): string {
+  const url = database.url as { url: string };
+  const separator = url.url.includes('?') ? '&' : '?';
+  return `${url.url}${separator}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`;
 }
