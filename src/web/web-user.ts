@@ -1,3 +1,4 @@
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { BrandAccess } from '../access/brand-access';
 import type { BrandPermission } from '../access/brand-permission';
@@ -39,6 +40,29 @@ export class WebUser {
 
   rolesOn(brandId: string): BrandRole[] {
     return this.access.rolesOf(this.person, brandId);
+  }
+
+  /**
+   * Refuses unless the person has `permission` on the brand of `subject`: a subject that does not exist, or of
+   * a brand the person does not see, is a 404 (its brand is not admitted to exist); seen but not allowed is a
+   * 403 that names the person's roles and what the action needs (`doing`, e.g. "working its inbox"). Returns the
+   * brand.
+   */
+  requireOn(
+    brandId: string | null | undefined,
+    permission: BrandPermission,
+    subject: string,
+    doing = 'this',
+  ): string {
+    if (!brandId || !this.can(brandId, 'view')) {
+      throw new NotFoundException(`no ${subject}`);
+    }
+    if (!this.can(brandId, permission)) {
+      throw new ForbiddenException(
+        `your role on this brand (${this.rolesOn(brandId).join(', ')}) does not allow ${doing}: ask its owner`,
+      );
+    }
+    return brandId;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { ApprovalDecisionEntity, type ApprovalDecisionKind } from '../../approvals/approval-decision.entity';
 import { ApprovalEntity } from '../../approvals/approval.entity';
@@ -82,14 +82,7 @@ export class ApprovalRows {
   /** Decides the open step of a post as the signed-in person; refuses a post of a brand they cannot decide on. */
   async decide(user: WebUser, input: WebDecision): Promise<DecisionOutcome> {
     const post = await this.posts.byId(input.postId);
-    if (!post || !user.can(post.brandId, 'view')) {
-      throw new NotFoundException(`no post with id ${input.postId}`);
-    }
-    if (!user.can(post.brandId, 'approve')) {
-      throw new ForbiddenException(
-        `you cannot decide approvals on ${this.brandName(post.brandId)}: ask a brand owner or an administrator`,
-      );
-    }
+    user.requireOn(post?.brandId, 'approve', `post with id ${input.postId}`, 'deciding its approvals');
     return this.approvals.decide({
       postId: input.postId,
       person: user.person,

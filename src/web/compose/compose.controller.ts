@@ -1,14 +1,4 @@
-import {
-  Body,
-  ForbiddenException,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -198,13 +188,9 @@ export class ComposeController {
   /** The post, when the person may edit it; a post of a brand they do not see does not exist for them. */
   private async editable(request: WebRequest, id: string): Promise<PostEntity> {
     const user = request.webUser!;
-    const post = await this.posts.byId(id);
-    if (!post || !user.can(post.brandId, 'view')) {
-      throw new NotFoundException(`no post "${id}"`);
-    }
-    if (!user.can(post.brandId, 'edit')) {
-      throw new ForbiddenException('your role on this brand does not allow editing posts: ask its owner');
-    }
+    const found = await this.posts.byId(id);
+    user.requireOn(found?.brandId, 'edit', `post "${id}"`, 'editing posts');
+    const post = found!;
     if (GONE_OUT.has(post.state)) {
       throw new ConflictError(
         `“${post.title}” is ${post.state}: a post that went out cannot be edited or rescheduled (write a new post instead)`,

@@ -1,15 +1,4 @@
-import {
-  Body,
-  ForbiddenException,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { BrandAccess } from '../../access/brand-access';
@@ -298,15 +287,8 @@ export class InboxPageController {
   private async actionable(user: WebUser, id: string): Promise<{ brand: string; connector: string }> {
     const item = await this.items.byId(id);
     const channel = item ? await this.channels.byId(item.channelId) : null;
-    if (!item || !channel || !user.can(channel.brandId, 'view')) {
-      throw new NotFoundException(`no inbox item ${id}`);
-    }
-    if (!user.can(channel.brandId, 'inbox')) {
-      throw new ForbiddenException(
-        `your role on this brand (${user.rolesOn(channel.brandId).join(', ')}) does not allow working its inbox: ask its owner`,
-      );
-    }
-    return { brand: channel.brandId, connector: channel.connector };
+    user.requireOn(item && channel?.brandId, 'inbox', `inbox item ${id}`, 'working its inbox');
+    return { brand: channel!.brandId, connector: channel!.connector };
   }
 
   /** The people who work the brand's inbox, for the assign list. */
