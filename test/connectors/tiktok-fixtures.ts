@@ -83,8 +83,9 @@ export async function optionsFor(
     authorizationUrl: `${fake.baseUrl}/v2/auth/authorize/`,
     clientKey: fake.clientKey,
     clientSecret: fake.clientSecret,
-    timeoutMs: 1_000,
-    uploadTimeoutMs: 1_000,
+    // Loopback answers in milliseconds; 3 s keeps a loaded CI machine from turning a slow answer into a timeout.
+    timeoutMs: 3_000,
+    uploadTimeoutMs: 3_000,
     statusCheckAfterMs: 100,
     ...extra,
   });
