@@ -134,6 +134,8 @@ export class ApprovalLinksController {
         // Decided by someone else between the check and the decision: the step moved on.
         return this.problem(request, response, 'superseded');
       }
+      // Not the person's doing (the database went away, a bug): the link works again once it is fixed.
+      await this.links.release(token, live.purpose).catch(() => undefined);
       throw error;
     }
   }

@@ -76,6 +76,11 @@ export class WebLinkService {
     return { outcome: link.usedAt ? 'used' : 'expired', link };
   }
 
+  /** Gives a claimed link back (its action failed for a reason that was not the person's): it works again. */
+  async release(token: string, purpose: string): Promise<void> {
+    await this.rows().update({ tokenHash: tokenHash(token), purpose }, { usedAt: null });
+  }
+
   /**
    * Records a key the page made up (a form's one-time key) as used now: 'recorded' for the first caller;
    * 'duplicate' when the same person already used it for the same subject (a double click, a reload);
