@@ -76,16 +76,22 @@ function betaFiles(dir: string): void {
 }
 
 /** The screens of the tour, as the README shows them. */
-const TOUR: Array<{ name: string; path: string }> = [
-  { name: 'today', path: '/' },
-  { name: 'calendar', path: '/calendar?view=month' },
-  { name: 'post', path: ':post' },
-  { name: 'approvals', path: '/approvals?tab=all' },
-  { name: 'inbox', path: '/inbox' },
-  { name: 'incidents', path: '/incidents' },
-  { name: 'reports', path: '/reports' },
-  { name: 'channels', path: '/channels' },
-  { name: 'system', path: '/system' },
+/** Each screen, and a text of the seeded agency it must show (so a screenshot of an empty page fails). */
+const TOUR: Array<{ name: string; path: string; shows: string }> = [
+  { name: 'today', path: '/', shows: 'How we roast on Tuesdays' },
+  // The month most of the posts fall in (the next month when few days of this one are left).
+  {
+    name: 'calendar',
+    path: `/calendar?view=month&date=${DateTime.now().setZone('Europe/London').plus({ days: 6 }).toFormat('yyyy-MM-dd')}`,
+    shows: 'Oat latte is back',
+  },
+  { name: 'post', path: ':post', shows: 'Lovely photo.' },
+  { name: 'approvals', path: '/approvals?tab=all', shows: 'Pour-over in five steps' },
+  { name: 'inbox', path: '/inbox', shows: 'Is the winter blend available in whole beans?' },
+  { name: 'incidents', path: '/incidents', shows: 'publishing failed 3 times in a row' },
+  { name: 'reports', path: '/reports', shows: 'Download PDF' },
+  { name: 'channels', path: '/channels', shows: 'sandbox' },
+  { name: 'system', path: '/system', shows: 'theo-laptop' },
 ];
 
 describeInBrowser('README tour: screenshots of a small agency', () => {
@@ -185,6 +191,8 @@ describeInBrowser('README tour: screenshots of a small agency', () => {
         const path = screen.path === ':post' ? `/posts/${featured}` : screen.path;
         const answer = await page.goto(`${web.baseUrl}${path}`, { waitUntil: 'load' });
         expect({ path, status: answer?.status() }).toEqual({ path, status: 200 });
+        const text = (await page.evaluate('document.querySelector("main").textContent')) as string;
+        expect({ path, shows: text.includes(screen.shows) }).toEqual({ path, shows: true });
         await page.screenshot({ path: join(ARTIFACTS_DIR, `tour-${screen.name}.png`), type: 'png' });
       }
       expect(problems).toEqual([]);
