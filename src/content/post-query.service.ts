@@ -46,7 +46,10 @@ export class PostQueryService {
   /** `brands` limits the list to those brands (an API token limited to them). */
   async listPosts(filter: PostFilter): Promise<PostSummary[]> {
     const posts = await this.listing.posts(filter);
-    const channels = await this.listing.channelsOf(posts.map((post) => post.id));
+    const channels = new Map<string, PostSummary['channels']>();
+    for (const { postId, ...rest } of await this.listing.channelsOf(posts.map((post) => post.id))) {
+      channels.set(postId, [...(channels.get(postId) ?? []), rest]);
+    }
     return posts.map((post) => ({
       id: post.id,
       brand: post.brandId,
@@ -56,7 +59,7 @@ export class PostQueryService {
       reason: post.stateReason,
       file: post.sourcePath,
       campaign: post.campaign,
-      channels: channels.filter((v) => v.postId === post.id).map(({ postId: _postId, ...rest }) => rest),
+      channels: channels.get(post.id) ?? [],
     }));
   }
 
@@ -70,12 +73,19 @@ export class PostQueryService {
   }): Promise<PendingApproval[]> {
     const now = filter.now ?? this.clock.now();
     const rows = await this.approvals.pendingInReview(filter);
-    // Only the first pending step of each post is actionable.
+    // Only the first pending step of each post is actionable (one pass: thousands of posts may be in review).
+    const firstStep = new Map<string, number>();
+    for (const row of rows) {
+      firstStep.set(row.postId, Math.min(firstStep.get(row.postId) ?? Infinity, row.stepIndex));
+    }
     const current = rows
-      .filter((row) => !rows.some((other) => other.postId === row.postId && other.stepIndex < row.stepIndex))
+      .filter((row) => firstStep.get(row.postId) === row.stepIndex)
       .filter((row) => !filter.person || row.approvers.includes(filter.person))
       .filter((row) => !filter.overdueOnly || row.dueAt < now);
-    const approvals = await this.approvals.approvalsOf(current.map((row) => row.id));
+    const approvedBy = new Map<string, string[]>();
+    for (const decision of await this.approvals.approvalsOf(current.map((row) => row.id))) {
+      approvedBy.set(decision.approvalId, [...(approvedBy.get(decision.approvalId) ?? []), decision.person]);
+    }
     return current.map((row) => ({
       postId: row.postId,
       brand: row.post.brandId,
@@ -84,7 +94,7 @@ export class PostQueryService {
       step: row.stepName,
       mode: row.mode,
       approvers: row.approvers,
-      approvedBy: approvals.filter((d) => d.approvalId === row.id).map((d) => d.person),
+      approvedBy: approvedBy.get(row.id) ?? [],
       dueAt: row.dueAt.toISOString(),
       overdue: row.dueAt < now,
     }));

@@ -51,6 +51,9 @@ const bulkBody = z.looseObject({
 
 const POST_ID = /^[A-Za-z0-9-]{1,100}$/;
 
+/** Rows on one page: the earliest deadlines; the page says how many more there are. */
+const ROWS_SHOWN = 100;
+
 /**
  * Approvals: what waits on the signed-in person ("Waiting on me"), every open step on their brands ("All"),
  * and deciding a step (one, or several approved at once). Decisions go through ApprovalService as this
@@ -188,11 +191,14 @@ export class ApprovalsController {
       brand: tab === 'all' ? brand : undefined,
       due,
     });
+    // The earliest deadlines first, a page of them: a brand with thousands in review narrows by brand or due.
+    const shown = rows.slice(0, ROWS_SHOWN);
     return {
       tab,
       mine: tab === 'mine',
-      rows,
-      anyMyTurn: rows.some((row) => row.myTurn),
+      rows: shown,
+      more: rows.length > ROWS_SHOWN ? { shown: ROWS_SHOWN, of: rows.length } : undefined,
+      anyMyTurn: shown.some((row) => row.myTurn),
       brandOptions: brands.map((id) => ({ id, name: this.rows.brandName(id), selected: id === brand })),
       dueOptions: [
         { value: 'overdue', label: 'Overdue', selected: due === 'overdue' },

@@ -92,6 +92,9 @@ interface Entry {
 }
 
 /** Builds the calendar pages' models: posts and cadence gaps on the days of a month or a week. */
+/** Entries a day of the month view shows before "+N more" (a link to that week). */
+const MONTH_CELL_ENTRIES = 6;
+
 @Injectable()
 export class CalendarService {
   constructor(
@@ -143,7 +146,11 @@ export class CalendarService {
         dayNumber: day.day,
         outside: view === 'month' && !date.startsWith(range.month),
         today: date === today,
-        entries,
+        // A month cell shows its first few; the week view shows them all (a busy brand's month stays light).
+        entries: view === 'month' ? entries.slice(0, MONTH_CELL_ENTRIES) : entries,
+        more:
+          view === 'month' && entries.length > MONTH_CELL_ENTRIES ? entries.length - MONTH_CELL_ENTRIES : 0,
+        all: entries,
         empty: entries.length === 0,
       };
     });
@@ -164,8 +171,8 @@ export class CalendarService {
         ? 'Times are in each brand’s own time zone.'
         : `Times are in ${config.brands[brands[0]].timezone}.`,
       totals: {
-        posts: days.reduce((sum, day) => sum + day.entries.filter((e) => e.kind === 'post').length, 0),
-        gaps: days.reduce((sum, day) => sum + day.entries.filter((e) => e.kind === 'gap').length, 0),
+        posts: days.reduce((sum, day) => sum + day.all.filter((e) => e.kind === 'post').length, 0),
+        gaps: days.reduce((sum, day) => sum + day.all.filter((e) => e.kind === 'gap').length, 0),
       },
     };
   }
