@@ -4,6 +4,7 @@ import { ApprovalDecisionEntity, ApprovalDecisionKind } from './approval-decisio
 import { ApprovalEntity, ApprovalStatus } from './approval.entity';
 import { PostEntity } from '../content/post.entity';
 import { TransactionContext } from '../persistence/transaction-context';
+import { toDbInstant } from '../persistence/instant-column.decorator';
 import type { ApprovalStepPlan } from './approval-chain';
 
 /** A decision to store on an approval step. */
@@ -17,6 +18,17 @@ export interface NewDecision {
 
 /** A pending step with the post it belongs to. */
 export type PendingStep = ApprovalEntity & { post: PostEntity };
+
+export interface PendingStepFilter {
+  brand?: string;
+  brands?: readonly string[];
+  /** Only steps naming this person among their approvers. */
+  approver?: string;
+  /** Only steps overdue at `now`, or not yet due. */
+  due?: 'overdue' | 'on-time';
+  now?: Date;
+  limit?: number;
+}
 
 /**
  * The `approvals` (a post's steps) and `approval_decisions` tables. Every method works in the transaction open in
@@ -78,15 +90,36 @@ export class ApprovalRepository {
     return rows.map(({ approvalId, person }) => ({ approvalId, person }));
   }
 
-  /** The pending steps of posts in review, of one brand or some (or all), earliest deadline first. */
-  pendingInReview(filter: { brand?: string; brands?: readonly string[] }): Promise<PendingStep[]> {
+  /**
+   * The current step (the first pending one) of each post in review, of one brand or some (or all), earliest
+   * deadline first; `approver` keeps the steps naming that person, `due` those overdue or not at `now`, and
+   * `limit` the first so many (a brand may have thousands in review).
+   */
+  pendingInReview(filter: PendingStepFilter): Promise<PendingStep[]> {
+    const query = this.pendingQuery(filter)
+      .orderBy('approval.due_at', 'ASC')
+      .addOrderBy('approval.id', 'ASC');
+    if (filter.limit !== undefined) {
+      query.limit(filter.limit);
+    }
+    return query.getMany() as Promise<PendingStep[]>;
+  }
+
+  /** How many steps `pendingInReview` would list without its limit. */
+  countPendingInReview(filter: PendingStepFilter): Promise<number> {
+    return this.pendingQuery(filter).getCount();
+  }
+
+  private pendingQuery(filter: PendingStepFilter) {
     const query = this.transactions.manager
       .getRepository(ApprovalEntity)
       .createQueryBuilder('approval')
       .innerJoinAndMapOne('approval.post', PostEntity, 'post', 'post.id = approval.post_id')
       .where("approval.status = 'pending'")
       .andWhere("post.state = 'in_review'")
-      .orderBy('approval.due_at', 'ASC');
+      .andWhere(
+        "NOT EXISTS (SELECT 1 FROM approvals earlier WHERE earlier.post_id = approval.post_id AND earlier.status = 'pending' AND earlier.step_index < approval.step_index)",
+      );
     if (filter.brand) {
       query.andWhere('post.brand_id = :brand', { brand: filter.brand });
     }
@@ -95,6 +128,17 @@ export class ApprovalRepository {
         brands: filter.brands,
       });
     }
-    return query.getMany() as Promise<PendingStep[]>;
+    if (filter.approver) {
+      // approvers is a JSON array of ids: a first cut in SQL; callers still check the parsed list.
+      query.andWhere('approval.approvers LIKE :approver', {
+        approver: `%${JSON.stringify(filter.approver)}%`,
+      });
+    }
+    if (filter.due && filter.now) {
+      query.andWhere(filter.due === 'overdue' ? 'approval.due_at < :now' : 'approval.due_at >= :now', {
+        now: toDbInstant(filter.now),
+      });
+    }
+    return query;
   }
 }

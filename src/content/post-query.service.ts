@@ -63,25 +63,46 @@ export class PostQueryService {
     }));
   }
 
-  /** The open step of every post in review, oldest deadline first. */
+  /** How many open steps `pendingApprovals` lists without a limit. */
+  countPendingApprovals(filter: {
+    brand?: string;
+    brands?: readonly string[];
+    person?: string;
+    due?: 'overdue' | 'on-time';
+    now?: Date;
+  }): Promise<number> {
+    return this.approvals.countPendingInReview({
+      ...filter,
+      approver: filter.person,
+      now: filter.now ?? this.clock.now(),
+    });
+  }
+
+  /** The channels of these posts, by post id (a page's worth; for a listing use `listPosts`). */
+  async channelsOfPosts(postIds: readonly string[]): Promise<Map<string, PostSummary['channels']>> {
+    const channels = new Map<string, PostSummary['channels']>();
+    for (const { postId, ...rest } of await this.listing.channelsOf([...postIds])) {
+      channels.set(postId, [...(channels.get(postId) ?? []), rest]);
+    }
+    return channels;
+  }
+
+  /** The open step of every post in review, oldest deadline first (`limit`: the first so many). */
   async pendingApprovals(filter: {
     brand?: string;
     brands?: readonly string[];
     person?: string;
     overdueOnly?: boolean;
+    due?: 'overdue' | 'on-time';
     now?: Date;
+    limit?: number;
   }): Promise<PendingApproval[]> {
     const now = filter.now ?? this.clock.now();
-    const rows = await this.approvals.pendingInReview(filter);
-    // Only the first pending step of each post is actionable (one pass: thousands of posts may be in review).
-    const firstStep = new Map<string, number>();
-    for (const row of rows) {
-      firstStep.set(row.postId, Math.min(firstStep.get(row.postId) ?? Infinity, row.stepIndex));
-    }
-    const current = rows
-      .filter((row) => firstStep.get(row.postId) === row.stepIndex)
-      .filter((row) => !filter.person || row.approvers.includes(filter.person))
-      .filter((row) => !filter.overdueOnly || row.dueAt < now);
+    const due = filter.overdueOnly ? 'overdue' : filter.due;
+    // The repository lists only each post's current step, filtered by approver and due in SQL.
+    const current = (
+      await this.approvals.pendingInReview({ ...filter, approver: filter.person, due, now })
+    ).filter((row) => !filter.person || row.approvers.includes(filter.person));
     const approvedBy = new Map<string, string[]>();
     for (const decision of await this.approvals.approvalsOf(current.map((row) => row.id))) {
       approvedBy.set(decision.approvalId, [...(approvedBy.get(decision.approvalId) ?? []), decision.person]);

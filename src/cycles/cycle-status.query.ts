@@ -35,7 +35,6 @@ export class CycleStatusQuery {
   ) {}
 
   async status(config: MetronomeConfig, now: Date): Promise<CycleStatus[]> {
-    const pending = await this.posts.pendingApprovals({ now });
     const incidents = await this.cycles.unresolvedIncidents();
     const waiting = await this.cycles.inboxWaitingByBrand();
     const result: CycleStatus[] = [];
@@ -53,10 +52,17 @@ export class CycleStatusQuery {
           planDueAt: calendar.planDueAt.toISOString(),
         });
       }
-      const mine = pending.filter((p) => p.brand === brandId);
+      // Counted and limited in SQL: a brand may have thousands of posts in review.
+      const upcoming = await this.posts.pendingApprovals({ brand: brandId, now, due: 'on-time', limit: 5 });
+      const approvalsPending = await this.posts.countPendingApprovals({ brand: brandId, now });
+      const approvalsOverdue = await this.posts.countPendingApprovals({
+        brand: brandId,
+        now,
+        due: 'overdue',
+      });
       const nextMonth = cycleCalendar(brand, currentAndNextMonth(brand, now)[1]);
       const deadlines = [
-        ...mine.filter((p) => !p.overdue).map((p) => ({ what: `"${p.step}" for "${p.title}"`, at: p.dueAt })),
+        ...upcoming.map((p) => ({ what: `"${p.step}" for "${p.title}"`, at: p.dueAt })),
         ...(nextMonth.planDueAt > now
           ? [{ what: `plan for ${nextMonth.month} due`, at: nextMonth.planDueAt.toISOString() }]
           : []),
@@ -69,8 +75,8 @@ export class CycleStatusQuery {
         owner: brand.owner,
         timezone: brand.timezone,
         months,
-        approvalsPending: mine.length,
-        approvalsOverdue: mine.filter((p) => p.overdue).length,
+        approvalsPending,
+        approvalsOverdue,
         incidents: this.incidentSummary(incidents.filter((incident) => incident.brandId === brandId)),
         inboxWaiting: waiting.get(brandId) ?? 0,
         nextDeadlines: deadlines,

@@ -63,20 +63,42 @@ export class ApprovalRows {
     private readonly transactions: TransactionContext,
   ) {}
 
-  /** `mine`: the steps whose turn is the person's; `all`: every open step on their brands. */
+  /**
+   * `mine`: the steps whose turn is the person's; `all`: every open step on their brands. The earliest
+   * `limit` deadlines, and how many there are in all (`total`; for `mine`, steps naming the person).
+   */
   async rows(
     user: WebUser,
     filter: { tab: ApprovalsTab; brand?: string; due?: DueState },
-  ): Promise<ApprovalRow[]> {
+    limit = 100,
+  ): Promise<{ rows: ApprovalRow[]; total: number }> {
     const brands = user.brandsWhere('view').filter((id) => !filter.brand || id === filter.brand);
     const now = this.clock.now();
-    const pending = await this.queries.pendingApprovals({ brands, now });
-    const summaries = await this.queries.listPosts({ brands, state: 'in_review' });
-    const channels = new Map(summaries.map((post) => [post.id, post.channels.map((c) => c.channel)]));
-    return pending
-      .map((row) => this.row(row, user.person, channels.get(row.postId) ?? [], now))
+    const query = {
+      brands,
+      now,
+      due: filter.due,
+      person: filter.tab === 'mine' ? user.person : undefined,
+    };
+    // "mine" drops steps the person already approved (an "all" step): read a little more than a page.
+    const pending = await this.queries.pendingApprovals({
+      ...query,
+      limit: filter.tab === 'mine' ? limit * 3 : limit,
+    });
+    const channels = await this.queries.channelsOfPosts(pending.map((row) => row.postId));
+    const rows = pending
+      .map((row) =>
+        this.row(
+          row,
+          user.person,
+          (channels.get(row.postId) ?? []).map((c) => c.channel),
+          now,
+        ),
+      )
       .filter((row) => filter.tab === 'all' || row.myTurn)
-      .filter((row) => !filter.due || (filter.due === 'overdue') === row.overdue);
+      .slice(0, limit);
+    const total = pending.length < limit ? rows.length : await this.queries.countPendingApprovals(query);
+    return { rows, total: Math.max(total, rows.length) };
   }
 
   /** Decides the open step of a post as the signed-in person; refuses a post of a brand they cannot decide on. */

@@ -18,13 +18,7 @@ import { DomainError } from '../../errors/domain.error';
 import { WebViews } from '../rendering/web-views';
 import { WebAccess, WebController } from '../web-access.decorator';
 import type { WebRequest, WebUser } from '../web-user';
-import {
-  ApprovalRows,
-  DECISION_LABELS,
-  type ApprovalRow,
-  type ApprovalsTab,
-  type DueState,
-} from './approval-rows';
+import { ApprovalRows, DECISION_LABELS, type ApprovalsTab, type DueState } from './approval-rows';
 
 const listQuery = z.looseObject({
   tab: z.enum(['mine', 'all']).optional().catch(undefined),
@@ -186,18 +180,17 @@ export class ApprovalsController {
     const brands = user.brandsWhere('view');
     const brand = query.brand && brands.includes(query.brand) ? query.brand : undefined;
     const due = tab === 'all' ? query.due : undefined;
-    const rows: ApprovalRow[] = await this.rows.rows(user, {
-      tab,
-      brand: tab === 'all' ? brand : undefined,
-      due,
-    });
+    const { rows: shown, total } = await this.rows.rows(
+      user,
+      { tab, brand: tab === 'all' ? brand : undefined, due },
+      ROWS_SHOWN,
+    );
     // The earliest deadlines first, a page of them: a brand with thousands in review narrows by brand or due.
-    const shown = rows.slice(0, ROWS_SHOWN);
     return {
       tab,
       mine: tab === 'mine',
       rows: shown,
-      more: rows.length > ROWS_SHOWN ? { shown: ROWS_SHOWN, of: rows.length } : undefined,
+      more: total > shown.length ? { shown: shown.length, of: total } : undefined,
       anyMyTurn: shown.some((row) => row.myTurn),
       brandOptions: brands.map((id) => ({ id, name: this.rows.brandName(id), selected: id === brand })),
       dueOptions: [
