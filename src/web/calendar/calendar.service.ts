@@ -93,7 +93,7 @@ interface Entry {
 
 /** Builds the calendar pages' models: posts and cadence gaps on the days of a month or a week. */
 /** Entries a day of the month view shows before "+N more" (a link to that week). */
-const MONTH_CELL_ENTRIES = 6;
+const MONTH_CELL_ENTRIES = 4;
 
 @Injectable()
 export class CalendarService {
