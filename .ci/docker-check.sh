@@ -179,9 +179,10 @@ phase_done "checks"
 
 # ---------------------------------------------------------------------------------------- web app
 phase "web app: the first admin signs in with a link from \`metronome people login-link\`, then Today opens"
-link=$(docker exec "$CONTAINER" node dist/src/cli/main.js people login-link maya 2>&1 | tail -n 1) \
-  || fail "metronome people login-link failed inside the container: $link"
-case "$link" in *"/sign-in/link?token="*) ;; *) fail "people login-link printed no link: $link" ;; esac
+link_out=$(docker exec "$CONTAINER" node dist/src/cli/main.js people login-link maya 2>&1) \
+  || fail "metronome people login-link failed inside the container: $link_out"
+# The link is the line on standard output; the note about it goes to standard error.
+link=$(printf '%s\n' "$link_out" | grep -m1 '/sign-in/link?token=') || fail "people login-link printed no link: $link_out"
 token=${link##*token=}
 web_out=$(node -e '
   const [base, token] = process.argv.slice(1);

@@ -15,7 +15,7 @@ import { SignInLinks } from '../../src/web/sign-in/sign-in-links';
 import { WebPruneJob } from '../../src/web/sign-in/web-prune.job';
 import { createContentWorkspace } from '../content/content-workspace';
 import { createTestDatabase, type TestDatabase } from '../persistence/test-database';
-import { WEB_YAML } from './web-app.fixture';
+import { WEB_YAML, inSchema } from './web-app.fixture';
 
 const MINUTE = 60_000;
 
@@ -51,7 +51,7 @@ describe('web app: sessions end when idle, when too old, when their person leave
     }
     const runtime = runtimeOptions(
       {
-        DATABASE_URL: database.url.dialect === 'sqlite' ? `sqlite:${database.url.path}` : database.url.url,
+        DATABASE_URL: database.url.dialect === 'sqlite' ? `sqlite:${database.url.path}` : inSchema(database),
         LOG_LEVEL: 'silent',
       },
       { role: 'api', port: '0', config: configFile },

@@ -130,7 +130,7 @@ export async function startWebApp(
 }
 
 /** The test's own Postgres schema for the app's connections (pg passes `options` to the server). */
-function inSchema(database: TestDatabase): string {
+export function inSchema(database: TestDatabase): string {
   const url = database.url as { url: string };
   const separator = url.url.includes('?') ? '&' : '?';
   return `${url.url}${separator}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`;
