@@ -72,7 +72,17 @@ describe('cycle status (in-memory records)', () => {
   beforeEach(() => {
     records = new InMemoryCycleRepository();
     pending = [];
-    const posts = { pendingApprovals: () => Promise.resolve(pending) } as unknown as PostQueryService;
+    // The SQL's filters, in memory: by brand, by due (at `now`), earliest deadline first, limited.
+    const select = (filter: { brand?: string; due?: 'overdue' | 'on-time'; limit?: number }) =>
+      pending
+        .filter((p) => !filter.brand || p.brand === filter.brand)
+        .filter((p) => !filter.due || (filter.due === 'overdue') === p.overdue)
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .slice(0, filter.limit ?? Infinity);
+    const posts = {
+      pendingApprovals: (filter: Parameters<typeof select>[0]) => Promise.resolve(select(filter)),
+      countPendingApprovals: (filter: Parameters<typeof select>[0]) => Promise.resolve(select(filter).length),
+    } as unknown as PostQueryService;
     query = new CycleStatusQuery(records as unknown as CycleRepository, posts);
   });
 
